@@ -1,0 +1,711 @@
+"""Standard convolutions (cross-correlations, as in deep learning) in 1, 2 and 3 D.
+
+``conv1d``, ``conv2d`` and ``conv3d`` mirror ``torch.nn.functional``: same
+argument names, order, defaults, tensor layouts and output shapes. Each has a
+loop reference beside it (``conv2d_naive`` ...) that reads like the definition
+
+.. math::
+
+    y[n, o, i, j] = b[o] + \\sum_{c, u, v}
+        w[o, c, u, v] \\, x_{pad}[n, g C_g + c, i s_H + u d_H, j s_W + v d_W]
+
+where ``g`` is the group of output channel ``o`` and ``C_g = C_in / groups``.
+
+The vectorised routines share one N-dimensional core (``_conv_nd``):
+
+* a kernel of size one with no padding is a plain matrix multiply over the
+  channels (the pointwise convolution of chapter 5);
+* a depthwise convolution (every group holds one input channel) is a
+  shift-and-add: one multiply-accumulate of a shifted view per kernel tap;
+* everything else is a channel-major im2col: the shifted, strided windows of
+  one image are copied into one reused matrix of shape
+  ``(C_in * prod(kernel), rows of output)`` and multiplied by the weight
+  reshaped to ``(C_out, C_in * prod(kernel))``, one matrix multiply per group,
+  writing straight into the ``(N, C_out, ...)`` result. Large images are
+  processed in bands of output rows so that the matrix stays in cache.
+
+Chapter 1 (cross-correlation), chapter 2 (channels), chapter 3 (arithmetic)
+and chapter 4 (3D) explain these operations.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from ._validation import as_array, check_groups, result_dtype, split_batch, to_tuple
+
+__all__ = [
+    "conv1d",
+    "conv2d",
+    "conv3d",
+    "conv1d_naive",
+    "conv2d_naive",
+    "conv3d_naive",
+]
+
+# Size (in bytes) the im2col matrix of one band of output rows should stay
+# under, so that building it and multiplying it happen while it is in cache.
+_BAND_BYTES = 1 << 21
+
+
+class _ConvArgs(NamedTuple):
+    """Checked, normalised arguments of a convolution."""
+
+    input: np.ndarray  # (N, C_in, *spatial), already in the result dtype
+    weight: np.ndarray  # (C_out, C_in / groups, *kernel), in the result dtype
+    bias: np.ndarray | None  # (C_out,) in the result dtype, or None
+    stride: tuple[int, ...]
+    pad_before: tuple[int, ...]
+    pad_after: tuple[int, ...]
+    dilation: tuple[int, ...]
+    groups: int
+    out_size: tuple[int, ...]
+    unbatched: bool
+
+
+def _conv_args(
+    input: Any,
+    weight: Any,
+    bias: Any,
+    stride: Any,
+    padding: Any,
+    dilation: Any,
+    groups: Any,
+    n: int,
+    fname: str,
+) -> _ConvArgs:
+    """Check the arguments of an ``n``-D convolution the way PyTorch does."""
+    input = as_array(input, "input")
+    weight = as_array(weight, "weight")
+    if bias is not None:
+        bias = as_array(bias, "bias")
+
+    if weight.ndim != n + 2:
+        raise ValueError(
+            f"weight of {fname} must be {n + 2}D (C_out, C_in/groups"
+            f"{', k' * n}), got shape {weight.shape}"
+        )
+    if 0 in weight.shape:
+        raise ValueError(f"weight must not be empty, got shape {weight.shape}")
+    x, unbatched = split_batch(input, n, "input")
+    if 0 in x.shape[1:]:
+        raise ValueError(
+            f"input must have non-zero channel and spatial sizes, got shape {input.shape}"
+        )
+
+    c_in = x.shape[1]
+    c_out = weight.shape[0]
+    groups = check_groups(groups, c_in, c_out)
+    if weight.shape[1] * groups != c_in:
+        raise ValueError(
+            f"input has {c_in} channels but weight of shape {weight.shape} with "
+            f"groups={groups} expects {weight.shape[1] * groups} input channels "
+            f"(weight.shape[1] * groups)"
+        )
+    if bias is not None and bias.shape != (c_out,):
+        raise ValueError(
+            f"bias must have shape ({c_out},), one value per output channel, "
+            f"got shape {bias.shape}"
+        )
+
+    stride = to_tuple(stride, n, "stride", minimum=1)
+    dilation = to_tuple(dilation, n, "dilation", minimum=1)
+    kernel = weight.shape[2:]
+    if isinstance(padding, str):
+        if padding == "valid":
+            pad_before = pad_after = (0,) * n
+        elif padding == "same":
+            if any(s != 1 for s in stride):
+                raise ValueError(
+                    f"padding='same' is only supported with stride 1, got stride={stride}"
+                )
+            # PyTorch's split: the total d (k - 1) is halved, the odd one goes after.
+            totals = [d * (k - 1) for d, k in zip(dilation, kernel)]
+            pad_before = tuple(t // 2 for t in totals)
+            pad_after = tuple(t - t // 2 for t in totals)
+        else:
+            raise ValueError(
+                f"padding must be 'valid', 'same', an int or a tuple of {n} ints, "
+                f"got {padding!r}"
+            )
+    else:
+        pad_before = pad_after = to_tuple(padding, n, "padding", minimum=0)
+
+    padded = [s + a + b for s, a, b in zip(x.shape[2:], pad_before, pad_after)]
+    extent = [d * (k - 1) + 1 for d, k in zip(dilation, kernel)]
+    if any(e > p for e, p in zip(extent, padded)):
+        raise ValueError(
+            f"kernel size {tuple(kernel)} with dilation {dilation} spans {tuple(extent)}, "
+            f"larger than the padded input size {tuple(padded)}: the output size "
+            f"would not be positive"
+        )
+    out_size = tuple((p - e) // s + 1 for p, e, s in zip(padded, extent, stride))
+
+    dtype = result_dtype(x, weight, bias)
+    x = x.astype(dtype, copy=False)
+    weight = weight.astype(dtype, copy=False)
+    if bias is not None:
+        bias = bias.astype(dtype, copy=False)
+    return _ConvArgs(
+        x, weight, bias, stride, pad_before, pad_after, dilation, groups, out_size, unbatched
+    )
+
+
+def _window(start: int, count: int, step: int) -> slice:
+    """Slice of ``count`` positions ``start, start + step, ...``."""
+    return slice(start, start + step * (count - 1) + 1, step)
+
+
+def _finish(out: np.ndarray, args: _ConvArgs) -> np.ndarray:
+    """Add the bias and drop the batch axis of an unbatched call."""
+    if args.bias is not None:
+        n = out.ndim - 2
+        out += args.bias.reshape((-1,) + (1,) * n)  # (C_out, 1, ..., 1)
+    return out[0] if args.unbatched else out
+
+
+# ---------------------------------------------------------------------------
+# vectorised core
+# ---------------------------------------------------------------------------
+
+
+def _pad_image(image: np.ndarray, args: _ConvArgs, buffer: np.ndarray | None) -> np.ndarray:
+    """Zero-pad one image ``(C, *spatial)``, reusing ``buffer`` across images."""
+    if not any(args.pad_before) and not any(args.pad_after):
+        return image
+    if buffer is None:
+        raise AssertionError("a padding buffer is needed")
+    inner = tuple(
+        slice(b, b + s) for b, s in zip(args.pad_before, image.shape[1:])
+    )
+    buffer[(slice(None),) + inner] = image  # borders stay zero from allocation
+    return buffer
+
+
+def _conv_pointwise(args: _ConvArgs) -> np.ndarray:
+    """A kernel of size one without padding: a matrix multiply over channels."""
+    x, w, g = args.input, args.weight, args.groups
+    n_batch, c_in = x.shape[:2]
+    c_out = w.shape[0]
+    sub = (slice(None), slice(None)) + tuple(
+        _window(0, o, s) for o, s in zip(args.out_size, args.stride)
+    )
+    x = x[sub]  # (N, C_in, *out): stride picks every s-th position
+    positions = math.prod(args.out_size)
+    out = np.empty((n_batch, c_out) + args.out_size, dtype=w.dtype)
+    out_flat = out.reshape(n_batch, g, c_out // g, positions)  # (N, G, C_out/G, P)
+    w_flat = w.reshape(g, c_out // g, c_in // g)  # (G, C_out/G, C_in/G)
+    x_flat = x.reshape(n_batch, g, c_in // g, positions)  # (N, G, C_in/G, P)
+    for i in range(n_batch):
+        np.matmul(w_flat, x_flat[i], out=out_flat[i])
+    return out
+
+
+def _conv_depthwise(args: _ConvArgs) -> np.ndarray:
+    """Every group holds one input channel: accumulate one shifted view per tap."""
+    x, w = args.input, args.weight
+    n_batch, c_in = x.shape[:2]
+    c_out = w.shape[0]
+    mult = c_out // c_in
+    nd = len(args.out_size)
+    kernel = w.shape[2:]
+    out = np.zeros((n_batch, c_out) + args.out_size, dtype=w.dtype)
+    out_v = out.reshape((n_batch, c_in, mult) + args.out_size)  # (N, C_in, M, *out)
+    w_v = w.reshape((c_in, mult) + kernel)  # (C_in, M, *kernel)
+    shape_pad = tuple(s + a + b for s, a, b in zip(x.shape[2:], args.pad_before, args.pad_after))
+    buffer = None
+    if any(args.pad_before) or any(args.pad_after):
+        buffer = np.zeros((c_in,) + shape_pad, dtype=w.dtype)
+    tmp = np.empty((c_in, mult) + args.out_size, dtype=w.dtype)
+    for i in range(n_batch):
+        xp = _pad_image(x[i], args, buffer)  # (C_in, *padded)
+        for tap in itertools.product(*(range(k) for k in kernel)):
+            view = xp[(slice(None),) + tuple(
+                _window(t * d, o, s)
+                for t, d, o, s in zip(tap, args.dilation, args.out_size, args.stride)
+            )]  # (C_in, *out)
+            wk = w_v[(slice(None), slice(None)) + tap].reshape((c_in, mult) + (1,) * nd)
+            np.multiply(view[:, np.newaxis], wk, out=tmp)  # (C_in, M, *out)
+            out_v[i] += tmp
+    return out
+
+
+def _conv_im2col(args: _ConvArgs) -> np.ndarray:
+    """Channel-major im2col and one matrix multiply per group, per band of rows."""
+    x, w, g = args.input, args.weight, args.groups
+    n_batch, c_in = x.shape[:2]
+    c_out = w.shape[0]
+    kernel = w.shape[2:]
+    taps = math.prod(kernel)
+    out_size = args.out_size
+    rows = out_size[0]
+    rest = math.prod(out_size[1:])  # positions in one output row (or plane in 3D)
+    itemsize = w.dtype.itemsize
+    band = max(1, min(rows, _BAND_BYTES // max(1, c_in * taps * rest * itemsize)))
+    w_flat = w.reshape(g, c_out // g, (c_in // g) * taps)  # (G, C_out/G, C_in/G * taps)
+
+    shape_pad = tuple(s + a + b for s, a, b in zip(x.shape[2:], args.pad_before, args.pad_after))
+    buffer = None
+    if any(args.pad_before) or any(args.pad_after):
+        buffer = np.zeros((c_in,) + shape_pad, dtype=w.dtype)
+    cols_buffer = np.empty(c_in * taps * band * rest, dtype=w.dtype)
+    out = np.empty((n_batch, c_out) + out_size, dtype=w.dtype)
+    out_flat = out.reshape(n_batch, g, c_out // g, rows * rest)  # (N, G, C_out/G, P)
+    s0, d0 = args.stride[0], args.dilation[0]
+    for i in range(n_batch):
+        xp = _pad_image(x[i], args, buffer)  # (C_in, *padded)
+        for r0 in range(0, rows, band):
+            nr = min(band, rows - r0)
+            # a contiguous prefix of the buffer, so that the reshape below is a view
+            c = cols_buffer[: c_in * taps * nr * rest].reshape(
+                (c_in,) + tuple(kernel) + (nr,) + out_size[1:]
+            )  # (C_in, *kernel, nr, *out[1:])
+            for tap in itertools.product(*(range(k) for k in kernel)):
+                first = _window(r0 * s0 + tap[0] * d0, nr, s0)
+                others = tuple(
+                    _window(t * d, o, s)
+                    for t, d, o, s in zip(
+                        tap[1:], args.dilation[1:], out_size[1:], args.stride[1:]
+                    )
+                )
+                c[(slice(None),) + tap] = xp[(slice(None), first) + others]
+            c_mat = c.reshape(g, (c_in // g) * taps, nr * rest)  # (G, C_in/G * taps, nr * rest)
+            np.matmul(w_flat, c_mat, out=out_flat[i, :, :, r0 * rest:(r0 + nr) * rest])
+    return out
+
+
+def _conv_nd(args: _ConvArgs) -> np.ndarray:
+    """Pick the fastest exact method for the checked arguments."""
+    c_in = args.input.shape[1]
+    kernel = args.weight.shape[2:]
+    padded = any(args.pad_before) or any(args.pad_after)
+    if all(k == 1 for k in kernel) and not padded:
+        out = _conv_pointwise(args)
+    elif args.groups == c_in and args.groups > 1:
+        out = _conv_depthwise(args)
+    else:
+        out = _conv_im2col(args)
+    return _finish(out, args)
+
+
+def _naive(args: _ConvArgs) -> np.ndarray:
+    """Loop reference: the dot product of the kernel with each window under it."""
+    x, w = args.input, args.weight
+    n_batch, c_in = x.shape[:2]
+    c_out = w.shape[0]
+    kernel = w.shape[2:]
+    per_group_in = c_in // args.groups
+    per_group_out = c_out // args.groups
+    pad = [(0, 0), (0, 0)] + list(zip(args.pad_before, args.pad_after))
+    xp = np.pad(x, pad)  # (N, C_in, *padded) with zeros around
+    out = np.zeros((n_batch, c_out) + args.out_size, dtype=w.dtype)
+    for n in range(n_batch):
+        for o in range(c_out):
+            g = o // per_group_out
+            channels = slice(g * per_group_in, (g + 1) * per_group_in)
+            for pos in itertools.product(*(range(s) for s in args.out_size)):
+                window = xp[(n, channels) + tuple(
+                    slice(p * s, p * s + d * (k - 1) + 1, d)
+                    for p, s, d, k in zip(pos, args.stride, args.dilation, kernel)
+                )]  # (C_in/groups, *kernel)
+                out[(n, o) + pos] = np.sum(window * w[o])
+    return _finish(out, args)
+
+
+# ---------------------------------------------------------------------------
+# public functions
+# ---------------------------------------------------------------------------
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """Apply a 1D convolution (a cross-correlation) over a batch of signals, like ``torch.nn.functional.conv1d``.
+
+    Parameters
+    ----------
+    input : array_like
+        ``(N, C_in, L)`` batched, or ``(C_in, L)`` unbatched. Anything ``np.asarray``
+        accepts (numpy arrays, nested lists, CPU torch tensors).
+    weight : array_like
+        ``(C_out, C_in/groups, kL)``.
+    bias : array_like, optional
+        ``(C_out,)``, added to every position of its output channel.
+    stride : int or tuple of 1 ints, default 1
+        Step of the kernel between neighbouring outputs.
+    padding : int, tuple of 1 ints, 'valid' or 'same', default 0
+        Zeros added on both sides of each spatial axis. ``'valid'`` means none;
+        ``'same'`` (stride 1 only) pads ``dilation * (k - 1)`` in total, half
+        before and the odd one after as PyTorch does, so the output keeps the
+        input's size.
+    dilation : int or tuple of 1 ints, default 1
+        Spacing between the kernel's taps.
+    groups : int, default 1
+        Number of independent channel groups; ``C_in`` and ``C_out`` must both
+        be divisible by it.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(N, C_out, L_out)``, without the batch axis for unbatched input. The dtype is
+        numpy's promotion of input, weight and bias: float32 stays float32,
+        float64 stays float64, integers give exact integer results (wrapping
+        like numpy if they overflow their type).
+
+    Raises
+    ------
+    TypeError
+        If an array is not numeric, or stride, padding, dilation or groups has
+        the wrong type.
+    ValueError
+        If a shape or value breaks one of PyTorch's rules (non-positive stride
+        or dilation, negative padding, channels not divisible by groups,
+        channel or rank mismatch, wrong bias shape, kernel larger than the
+        padded input, 'same' with stride > 1, unknown padding string); the
+        message names the argument.
+
+    Notes
+    -----
+    A kernel of size one without padding is a matrix multiply over the channels;
+    a depthwise convolution (one input channel per group) is a shift-and-add;
+    anything else is a channel-major im2col with one matrix multiply per
+    group. :func:`conv1d_naive` is the loop reference. Chapter 1 (cross-correlation) and chapter 3 (arithmetic) explain it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from convkit import conv1d
+    >>> conv1d(np.array([[1, 2, 3, 4]]), np.array([[[1, 0, -1]]]))
+    array([[-2, -2]])
+    """
+    args = _conv_args(input, weight, bias, stride, padding, dilation, groups, 1, "conv1d")
+    return _conv_nd(args)
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """Apply a 2D convolution (a cross-correlation) over a batch of images, like ``torch.nn.functional.conv2d``.
+
+    Parameters
+    ----------
+    input : array_like
+        ``(N, C_in, H, W)`` batched, or ``(C_in, H, W)`` unbatched. Anything ``np.asarray``
+        accepts (numpy arrays, nested lists, CPU torch tensors).
+    weight : array_like
+        ``(C_out, C_in/groups, kH, kW)``.
+    bias : array_like, optional
+        ``(C_out,)``, added to every position of its output channel.
+    stride : int or tuple of 2 ints, default 1
+        Step of the kernel between neighbouring outputs.
+    padding : int, tuple of 2 ints, 'valid' or 'same', default 0
+        Zeros added on both sides of each spatial axis. ``'valid'`` means none;
+        ``'same'`` (stride 1 only) pads ``dilation * (k - 1)`` in total, half
+        before and the odd one after as PyTorch does, so the output keeps the
+        input's size.
+    dilation : int or tuple of 2 ints, default 1
+        Spacing between the kernel's taps.
+    groups : int, default 1
+        Number of independent channel groups; ``C_in`` and ``C_out`` must both
+        be divisible by it.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(N, C_out, H_out, W_out)``, without the batch axis for unbatched input. The dtype is
+        numpy's promotion of input, weight and bias: float32 stays float32,
+        float64 stays float64, integers give exact integer results (wrapping
+        like numpy if they overflow their type).
+
+    Raises
+    ------
+    TypeError
+        If an array is not numeric, or stride, padding, dilation or groups has
+        the wrong type.
+    ValueError
+        If a shape or value breaks one of PyTorch's rules (non-positive stride
+        or dilation, negative padding, channels not divisible by groups,
+        channel or rank mismatch, wrong bias shape, kernel larger than the
+        padded input, 'same' with stride > 1, unknown padding string); the
+        message names the argument.
+
+    Notes
+    -----
+    A kernel of size one without padding is a matrix multiply over the channels;
+    a depthwise convolution (one input channel per group) is a shift-and-add;
+    anything else is a channel-major im2col with one matrix multiply per
+    group. :func:`conv2d_naive` is the loop reference. Chapter 1 (cross-correlation), chapter 2 (channels) and chapter 3 (arithmetic) explain it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from convkit import conv2d
+    >>> x = np.arange(16).reshape(1, 4, 4)           # (C_in, H, W)
+    >>> w = np.ones((1, 1, 2, 2), dtype=int)          # (C_out, C_in, kH, kW)
+    >>> conv2d(x, w, stride=2)
+    array([[[10, 18],
+            [42, 50]]])
+    """
+    args = _conv_args(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d")
+    return _conv_nd(args)
+
+
+def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """Apply a 3D convolution (a cross-correlation) over a batch of volumes, like ``torch.nn.functional.conv3d``.
+
+    Parameters
+    ----------
+    input : array_like
+        ``(N, C_in, D, H, W)`` batched, or ``(C_in, D, H, W)`` unbatched. Anything ``np.asarray``
+        accepts (numpy arrays, nested lists, CPU torch tensors).
+    weight : array_like
+        ``(C_out, C_in/groups, kD, kH, kW)``.
+    bias : array_like, optional
+        ``(C_out,)``, added to every position of its output channel.
+    stride : int or tuple of 3 ints, default 1
+        Step of the kernel between neighbouring outputs.
+    padding : int, tuple of 3 ints, 'valid' or 'same', default 0
+        Zeros added on both sides of each spatial axis. ``'valid'`` means none;
+        ``'same'`` (stride 1 only) pads ``dilation * (k - 1)`` in total, half
+        before and the odd one after as PyTorch does, so the output keeps the
+        input's size.
+    dilation : int or tuple of 3 ints, default 1
+        Spacing between the kernel's taps.
+    groups : int, default 1
+        Number of independent channel groups; ``C_in`` and ``C_out`` must both
+        be divisible by it.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(N, C_out, D_out, H_out, W_out)``, without the batch axis for unbatched input. The dtype is
+        numpy's promotion of input, weight and bias: float32 stays float32,
+        float64 stays float64, integers give exact integer results (wrapping
+        like numpy if they overflow their type).
+
+    Raises
+    ------
+    TypeError
+        If an array is not numeric, or stride, padding, dilation or groups has
+        the wrong type.
+    ValueError
+        If a shape or value breaks one of PyTorch's rules (non-positive stride
+        or dilation, negative padding, channels not divisible by groups,
+        channel or rank mismatch, wrong bias shape, kernel larger than the
+        padded input, 'same' with stride > 1, unknown padding string); the
+        message names the argument.
+
+    Notes
+    -----
+    A kernel of size one without padding is a matrix multiply over the channels;
+    a depthwise convolution (one input channel per group) is a shift-and-add;
+    anything else is a channel-major im2col with one matrix multiply per
+    group. :func:`conv3d_naive` is the loop reference. Chapter 4 (3D convolution) explains it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from convkit import conv3d
+    >>> x = np.ones((1, 1, 4, 4, 4), dtype=np.float32)  # (N, C_in, D, H, W)
+    >>> w = np.ones((2, 1, 3, 3, 3), dtype=np.float32)  # (C_out, C_in, kD, kH, kW)
+    >>> conv3d(x, w, padding='same').shape
+    (1, 2, 4, 4, 4)
+    """
+    args = _conv_args(input, weight, bias, stride, padding, dilation, groups, 3, "conv3d")
+    return _conv_nd(args)
+
+
+def conv1d_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """Loop reference for :func:`conv1d`: every output is the dot product of the kernel
+    with the window of the padded input under it.
+
+    Parameters
+    ----------
+    input : array_like
+        ``(N, C_in, L)`` batched, or ``(C_in, L)`` unbatched. Anything ``np.asarray``
+        accepts (numpy arrays, nested lists, CPU torch tensors).
+    weight : array_like
+        ``(C_out, C_in/groups, kL)``.
+    bias : array_like, optional
+        ``(C_out,)``, added to every position of its output channel.
+    stride : int or tuple of 1 ints, default 1
+        Step of the kernel between neighbouring outputs.
+    padding : int, tuple of 1 ints, 'valid' or 'same', default 0
+        Zeros added on both sides of each spatial axis. ``'valid'`` means none;
+        ``'same'`` (stride 1 only) pads ``dilation * (k - 1)`` in total, half
+        before and the odd one after as PyTorch does, so the output keeps the
+        input's size.
+    dilation : int or tuple of 1 ints, default 1
+        Spacing between the kernel's taps.
+    groups : int, default 1
+        Number of independent channel groups; ``C_in`` and ``C_out`` must both
+        be divisible by it.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(N, C_out, L_out)``, without the batch axis for unbatched input. The dtype is
+        numpy's promotion of input, weight and bias: float32 stays float32,
+        float64 stays float64, integers give exact integer results (wrapping
+        like numpy if they overflow their type).
+
+    Raises
+    ------
+    TypeError
+        If an array is not numeric, or stride, padding, dilation or groups has
+        the wrong type.
+    ValueError
+        If a shape or value breaks one of PyTorch's rules (non-positive stride
+        or dilation, negative padding, channels not divisible by groups,
+        channel or rank mismatch, wrong bias shape, kernel larger than the
+        padded input, 'same' with stride > 1, unknown padding string); the
+        message names the argument.
+
+    Notes
+    -----
+    Plain Python loops over the batch, the output channels and the output
+    positions, written to read like the definition; slow, meant for tests and
+    for reading. Same arguments, checks and results as :func:`conv1d`.
+    Chapter 1 (cross-correlation) and chapter 3 (arithmetic) explain it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from convkit import conv1d_naive
+    >>> conv1d_naive(np.array([[1, 2, 3, 4]]), np.array([[[1, 0, -1]]]))
+    array([[-2, -2]])
+    """
+    args = _conv_args(input, weight, bias, stride, padding, dilation, groups, 1, "conv1d")
+    return _naive(args)
+
+
+def conv2d_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """Loop reference for :func:`conv2d`: every output is the dot product of the kernel
+    with the window of the padded input under it.
+
+    Parameters
+    ----------
+    input : array_like
+        ``(N, C_in, H, W)`` batched, or ``(C_in, H, W)`` unbatched. Anything ``np.asarray``
+        accepts (numpy arrays, nested lists, CPU torch tensors).
+    weight : array_like
+        ``(C_out, C_in/groups, kH, kW)``.
+    bias : array_like, optional
+        ``(C_out,)``, added to every position of its output channel.
+    stride : int or tuple of 2 ints, default 1
+        Step of the kernel between neighbouring outputs.
+    padding : int, tuple of 2 ints, 'valid' or 'same', default 0
+        Zeros added on both sides of each spatial axis. ``'valid'`` means none;
+        ``'same'`` (stride 1 only) pads ``dilation * (k - 1)`` in total, half
+        before and the odd one after as PyTorch does, so the output keeps the
+        input's size.
+    dilation : int or tuple of 2 ints, default 1
+        Spacing between the kernel's taps.
+    groups : int, default 1
+        Number of independent channel groups; ``C_in`` and ``C_out`` must both
+        be divisible by it.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(N, C_out, H_out, W_out)``, without the batch axis for unbatched input. The dtype is
+        numpy's promotion of input, weight and bias: float32 stays float32,
+        float64 stays float64, integers give exact integer results (wrapping
+        like numpy if they overflow their type).
+
+    Raises
+    ------
+    TypeError
+        If an array is not numeric, or stride, padding, dilation or groups has
+        the wrong type.
+    ValueError
+        If a shape or value breaks one of PyTorch's rules (non-positive stride
+        or dilation, negative padding, channels not divisible by groups,
+        channel or rank mismatch, wrong bias shape, kernel larger than the
+        padded input, 'same' with stride > 1, unknown padding string); the
+        message names the argument.
+
+    Notes
+    -----
+    Plain Python loops over the batch, the output channels and the output
+    positions, written to read like the definition; slow, meant for tests and
+    for reading. Same arguments, checks and results as :func:`conv2d`.
+    Chapter 1 (cross-correlation), chapter 2 (channels) and chapter 3 (arithmetic) explain it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from convkit import conv2d_naive
+    >>> x = np.arange(16).reshape(1, 4, 4)           # (C_in, H, W)
+    >>> w = np.ones((1, 1, 2, 2), dtype=int)          # (C_out, C_in, kH, kW)
+    >>> conv2d_naive(x, w, stride=2)
+    array([[[10, 18],
+            [42, 50]]])
+    """
+    args = _conv_args(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d")
+    return _naive(args)
+
+
+def conv3d_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """Loop reference for :func:`conv3d`: every output is the dot product of the kernel
+    with the window of the padded input under it.
+
+    Parameters
+    ----------
+    input : array_like
+        ``(N, C_in, D, H, W)`` batched, or ``(C_in, D, H, W)`` unbatched. Anything ``np.asarray``
+        accepts (numpy arrays, nested lists, CPU torch tensors).
+    weight : array_like
+        ``(C_out, C_in/groups, kD, kH, kW)``.
+    bias : array_like, optional
+        ``(C_out,)``, added to every position of its output channel.
+    stride : int or tuple of 3 ints, default 1
+        Step of the kernel between neighbouring outputs.
+    padding : int, tuple of 3 ints, 'valid' or 'same', default 0
+        Zeros added on both sides of each spatial axis. ``'valid'`` means none;
+        ``'same'`` (stride 1 only) pads ``dilation * (k - 1)`` in total, half
+        before and the odd one after as PyTorch does, so the output keeps the
+        input's size.
+    dilation : int or tuple of 3 ints, default 1
+        Spacing between the kernel's taps.
+    groups : int, default 1
+        Number of independent channel groups; ``C_in`` and ``C_out`` must both
+        be divisible by it.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(N, C_out, D_out, H_out, W_out)``, without the batch axis for unbatched input. The dtype is
+        numpy's promotion of input, weight and bias: float32 stays float32,
+        float64 stays float64, integers give exact integer results (wrapping
+        like numpy if they overflow their type).
+
+    Raises
+    ------
+    TypeError
+        If an array is not numeric, or stride, padding, dilation or groups has
+        the wrong type.
+    ValueError
+        If a shape or value breaks one of PyTorch's rules (non-positive stride
+        or dilation, negative padding, channels not divisible by groups,
+        channel or rank mismatch, wrong bias shape, kernel larger than the
+        padded input, 'same' with stride > 1, unknown padding string); the
+        message names the argument.
+
+    Notes
+    -----
+    Plain Python loops over the batch, the output channels and the output
+    positions, written to read like the definition; slow, meant for tests and
+    for reading. Same arguments, checks and results as :func:`conv3d`.
+    Chapter 4 (3D convolution) explains it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from convkit import conv3d_naive
+    >>> x = np.ones((1, 1, 4, 4, 4), dtype=np.float32)  # (N, C_in, D, H, W)
+    >>> w = np.ones((2, 1, 3, 3, 3), dtype=np.float32)  # (C_out, C_in, kD, kH, kW)
+    >>> conv3d_naive(x, w, padding='same').shape
+    (1, 2, 4, 4, 4)
+    """
+    args = _conv_args(input, weight, bias, stride, padding, dilation, groups, 3, "conv3d")
+    return _naive(args)
