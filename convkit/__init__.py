@@ -8,4 +8,11 @@ PyTorch in one line.
 __version__ = "0.1.0"
 
 # Each module adds one import line below (keep them sorted by module name).
+from .arithmetic import (
+    Cost, conv_cost, conv_macs, conv_output_size, conv_params, conv_transpose_output_size,
+    depthwise_conv_cost, depthwise_separable_cost, effective_kernel_size, flattened_cost,
+    full_padding, grouped_conv_cost, inception_bottleneck_cost, mobilenet_block_cost,
+    pointwise_conv_cost, receptive_field, receptive_field_table, resnet_bottleneck_cost,
+    same_padding, shufflenet_unit_cost, spatially_separable_cost, tf_same_padding,
+)
 from .conv import conv1d, conv1d_naive, conv2d, conv2d_naive, conv3d, conv3d_naive
