@@ -1,0 +1,298 @@
+"""Slider explorers that keep working on the static website.
+
+An explorer draws every frame it can show in advance (one PNG per combination
+of its 1, 2 or 3 slider values), puts the frames in nested
+``ipywidgets.Stack`` containers and links each slider to the stacks in the
+browser (``jsdlink``). Moving a slider then only changes which frame is
+visible: no Python runs, so the page works without a kernel once the notebook
+was executed with its widget state stored (``tools/run_notebook.py``), and in
+a live notebook it responds instantly. See ``shared/WIDGETS.md`` for the
+technique and its traps.
+
+Usage::
+
+    from convkit.explorer import Explorer
+
+    def draw(kernel_size, stride):
+        fig = conv_step_figure(6, kernel_size, stride=stride)
+        return fig, f"A {kernel_size}x{kernel_size} kernel with stride {stride} ..."
+
+    Explorer(draw, {"kernel_size": [1, 2, 3], "stride": [1, 2]},
+             title="Output size")
+
+Ready-made explorers for the course live at the end of this module.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import ipywidgets as widgets
+
+from convkit.plotting.render import close_figure, figure_png, png_img_tag
+
+__all__ = ["Explorer"]
+
+MAX_PARAMETERS = 3
+
+
+def _format_value(value: Any) -> str:
+    if isinstance(value, tuple):
+        return "x".join(str(v) for v in value)
+    return str(value)
+
+
+class Explorer(widgets.VBox):
+    """A slider explorer with precomputed frames, alive without a kernel.
+
+    Parameters
+    ----------
+    draw : callable
+        ``draw(**values)`` returns a matplotlib ``Figure`` or a pair
+        ``(Figure, alt_text)`` for one combination of parameter values. Keep
+        the figure size fixed across values so that frames do not jump.
+    params : mapping of str to sequence
+        One to three parameters, in slider order, each with its discrete
+        values (e.g. ``{"kernel_size": [1, 2, 3], "stride": [1, 2]}``). The
+        explorer draws ``len(values_1) * len(values_2) * ...`` frames.
+    title : str, optional
+        Shown above the sliders and used in the text representation.
+    labels : mapping of str to str, optional
+        Slider labels; default: the parameter names.
+    alt : str or callable, optional
+        Alt text of each frame when ``draw`` returns only a figure: a format
+        string filled with the parameter values (``"k = {kernel_size}"``) or a
+        callable ``alt(**values)``. The default names the title and values.
+    initial : mapping of str to value, optional
+        Values shown first; default: the first value of each parameter.
+    dpi : float, default 90
+        Frame resolution; keep frames small (a few dozen per explorer).
+    max_frames : int, default 64
+        Refuse to draw more frames than this (page weight grows linearly).
+
+    Attributes
+    ----------
+    names : tuple of str
+        Parameter names in slider order.
+    values : dict of str to tuple
+        The values of each parameter.
+    sliders : tuple of ipywidgets.SelectionSlider
+        One slider per parameter; its ``index`` is the 0-based position of the
+        chosen value.
+    stack : ipywidgets.Stack
+        The outermost stack (selected by the first slider).
+    links : tuple of ipywidgets.DirectionalLink
+        Browser-side links ``(slider, "index") -> (stack, "selected_index")``.
+
+    Notes
+    -----
+    In a kernel-less page the links run in the browser only: setting
+    ``slider.index`` from Python does not move the stacks unless a front end
+    is connected. :meth:`shown_values` reads what the stacks show;
+    :meth:`frame` gives the frame precomputed for given values.
+    """
+
+    def __init__(
+        self,
+        draw: Callable[..., Any],
+        params: Mapping[str, Sequence[Any]],
+        *,
+        title: str | None = None,
+        labels: Mapping[str, str] | None = None,
+        alt: str | Callable[..., str] | None = None,
+        initial: Mapping[str, Any] | None = None,
+        dpi: float = 90,
+        max_frames: int = 64,
+    ):
+        if not callable(draw):
+            raise TypeError(f"draw must be callable, got {type(draw).__name__}")
+        if not isinstance(params, Mapping):
+            raise TypeError(f"params must be a mapping of name to values, got {type(params).__name__}")
+        if not 1 <= len(params) <= MAX_PARAMETERS:
+            raise ValueError(f"params must hold 1 to {MAX_PARAMETERS} parameters, got {len(params)}")
+        values: dict[str, tuple] = {}
+        for name, options in params.items():
+            if not isinstance(name, str) or not name.isidentifier():
+                raise ValueError(f"params keys must be identifiers, got {name!r}")
+            if isinstance(options, (str, bytes)) or not isinstance(options, Sequence):
+                raise TypeError(f"params[{name!r}] must be a sequence of values, got {type(options).__name__}")
+            if len(options) == 0:
+                raise ValueError(f"params[{name!r}] must hold at least one value")
+            labels_of = [_format_value(v) for v in options]
+            if len(set(labels_of)) != len(labels_of):
+                raise ValueError(f"params[{name!r}] must hold distinct values, got {list(options)!r}")
+            values[name] = tuple(options)
+        if title is not None and not isinstance(title, str):
+            raise TypeError(f"title must be a str, got {type(title).__name__}")
+        if not (alt is None or isinstance(alt, str) or callable(alt)):
+            raise TypeError(f"alt must be a str, a callable or None, got {type(alt).__name__}")
+        if isinstance(max_frames, bool) or not isinstance(max_frames, int) or max_frames < 1:
+            raise ValueError(f"max_frames must be a positive int, got {max_frames!r}")
+        shape = tuple(len(v) for v in values.values())
+        n_frames = 1
+        for n in shape:
+            n_frames *= n
+        if n_frames > max_frames:
+            raise ValueError(
+                f"params give {n_frames} frames, more than max_frames={max_frames}; "
+                "use fewer values per parameter"
+            )
+
+        self.names: tuple[str, ...] = tuple(values)
+        self.values = values
+        self.title = title
+        self.shape = shape
+        self._alt = alt
+        self._draw = draw
+        self._dpi = dpi
+
+        start = self._indices_of({**{n: values[n][0] for n in self.names}, **dict(initial or {})})
+
+        # Every frame, in row-major order of the parameter indices.
+        self._pngs: dict[tuple[int, ...], bytes] = {}
+        self._alts: dict[tuple[int, ...], str] = {}
+        self._frames: dict[tuple[int, ...], widgets.HTML] = {}
+        for indices in itertools.product(*(range(n) for n in shape)):
+            png, alt_text = self._render(indices)
+            self._pngs[indices] = png
+            self._alts[indices] = alt_text
+            self._frames[indices] = widgets.HTML(value=png_img_tag(png, alt_text))
+
+        # Nested stacks: level 0 is chosen by slider 0, and so on; the
+        # innermost stacks hold the frames.
+        stacks_by_level: list[list[widgets.Stack]] = [[] for _ in shape]
+
+        def build(prefix: tuple[int, ...]) -> widgets.Stack:
+            level = len(prefix)
+            if level == len(shape) - 1:
+                children = [self._frames[prefix + (i,)] for i in range(shape[level])]
+            else:
+                children = [build(prefix + (i,)) for i in range(shape[level])]
+            stack = widgets.Stack(children=children, selected_index=start[level])
+            stacks_by_level[level].append(stack)
+            return stack
+
+        self.stack = build(())
+        self._stacks_by_level = tuple(tuple(level) for level in stacks_by_level)
+
+        label_of = dict(labels or {})
+        unknown = set(label_of) - set(self.names)
+        if unknown:
+            raise ValueError(f"labels names unknown parameters: {sorted(unknown)}")
+        self.sliders = tuple(
+            widgets.SelectionSlider(
+                options=[(_format_value(v), i) for i, v in enumerate(values[name])],
+                value=start[level],
+                description=label_of.get(name, name),
+                continuous_update=True,
+                style={"description_width": "initial"},
+                layout=widgets.Layout(width="360px"),
+            )
+            for level, name in enumerate(self.names)
+        )
+        self.links = tuple(
+            widgets.jsdlink((slider, "index"), (stack, "selected_index"))
+            for slider, level_stacks in zip(self.sliders, self._stacks_by_level)
+            for stack in level_stacks
+        )
+        header = [widgets.HTML(value=f"<strong>{_escape(title)}</strong>")] if title else []
+        super().__init__(children=[*header, *self.sliders, self.stack])
+
+    # ------------------------------------------------------------------ frames
+    def _render(self, indices: tuple[int, ...]) -> tuple[bytes, str]:
+        kwargs = self._kwargs(indices)
+        result = self._draw(**kwargs)
+        if isinstance(result, tuple):
+            if len(result) != 2 or not isinstance(result[1], str):
+                raise TypeError("draw must return a Figure or a (Figure, alt_text) pair")
+            fig, alt_text = result
+        else:
+            fig, alt_text = result, self._default_alt(kwargs)
+        try:
+            png = figure_png(fig, dpi=self._dpi)
+        except TypeError:
+            raise TypeError(
+                f"draw must return a matplotlib Figure, got {type(fig).__name__}"
+            ) from None
+        close_figure(fig)
+        return png, alt_text
+
+    def _default_alt(self, kwargs: dict[str, Any]) -> str:
+        if isinstance(self._alt, str):
+            return self._alt.format(**kwargs)
+        if callable(self._alt):
+            return str(self._alt(**kwargs))
+        settings = ", ".join(f"{k} = {_format_value(v)}" for k, v in kwargs.items())
+        return f"{self.title or 'Explorer frame'} for {settings}"
+
+    def _kwargs(self, indices: tuple[int, ...]) -> dict[str, Any]:
+        return {name: self.values[name][i] for name, i in zip(self.names, indices)}
+
+    def _indices_of(self, values: Mapping[str, Any]) -> tuple[int, ...]:
+        unknown = set(values) - set(self.names)
+        if unknown:
+            raise ValueError(f"unknown parameters {sorted(unknown)}; this explorer has {list(self.names)}")
+        missing = [n for n in self.names if n not in values]
+        if missing:
+            raise ValueError(f"values missing for parameters {missing}")
+        indices = []
+        for name in self.names:
+            try:
+                indices.append(self.values[name].index(values[name]))
+            except ValueError:
+                raise ValueError(
+                    f"{name} must be one of {list(self.values[name])}, got {values[name]!r}"
+                ) from None
+        return tuple(indices)
+
+    @property
+    def frame_count(self) -> int:
+        """Number of precomputed frames (the product of the value counts)."""
+        return len(self._pngs)
+
+    def index_of(self, **values: Any) -> tuple[int, ...]:
+        """Slider indices (0-based, one per parameter) that select ``values``."""
+        return self._indices_of(values)
+
+    def frame(self, **values: Any) -> bytes:
+        """PNG bytes of the frame precomputed for ``values`` (all parameters)."""
+        return self._pngs[self._indices_of(values)]
+
+    def alt_text(self, **values: Any) -> str:
+        """Alt text of the frame for ``values``."""
+        return self._alts[self._indices_of(values)]
+
+    def frame_widget(self, **values: Any) -> widgets.HTML:
+        """The ``HTML`` widget holding the frame for ``values``."""
+        return self._frames[self._indices_of(values)]
+
+    def shown_indices(self) -> tuple[int, ...]:
+        """Indices of the frame the stacks currently show, following the nesting."""
+        indices: list[int] = []
+        node: widgets.Widget = self.stack
+        while isinstance(node, widgets.Stack):
+            index = node.selected_index
+            indices.append(index)
+            node = node.children[index]
+        return tuple(indices)
+
+    def shown_values(self) -> dict[str, Any]:
+        """Parameter values of the frame the stacks currently show."""
+        return self._kwargs(self.shown_indices())
+
+    def stacks(self, level: int) -> tuple[widgets.Stack, ...]:
+        """All stacks selected by slider number ``level`` (0-based)."""
+        return self._stacks_by_level[level]
+
+    def __repr__(self) -> str:
+        counts = " x ".join(f"{name} ({n})" for name, n in zip(self.names, self.shape))
+        title = f"{self.title!r}: " if self.title else ""
+        return f"Explorer({title}{counts} = {self.frame_count} frames)"
+
+
+def _escape(text: str) -> str:
+    import html
+
+    return html.escape(text)
