@@ -16,3 +16,9 @@ from .arithmetic import (
     same_padding, shufflenet_unit_cost, spatially_separable_cost, tf_same_padding,
 )
 from .conv import conv1d, conv1d_naive, conv2d, conv2d_naive, conv3d, conv3d_naive
+from .transposed import (
+    conv_matrix, conv_transpose1d, conv_transpose1d_naive, conv_transpose2d,
+    conv_transpose2d_matrix, conv_transpose2d_naive, conv_transpose2d_scatter,
+    conv_transpose2d_zero_insertion, conv_transpose3d, conv_transpose3d_naive,
+    overlap_counts, zero_insert,
+)
