@@ -1,0 +1,844 @@
+"""Automatic checks for the coding exercises of the course.
+
+A chapter's check cell runs ``check(student_function, "ch03-output-size")``.
+The student's function is called on several cases that the notebook does not
+show (small integers, odd sizes, strides, float32 and float64, ...), and each
+result is compared with convkit's own implementation. The report says which
+case failed and how (wrong shape, which entry differs and by how much, which
+exception was raised, and, for the usual mistakes, what the likely cause is),
+but it never prints the reference result itself.
+
+Adding an exercise for a new chapter takes one :func:`register_exercise` call
+at the bottom of this module: a reference function, a function that builds the
+hidden cases from a seeded generator, and optional diagnoses (plausible wrong
+answers with the hint to print when a student's result matches one).
+
+Examples
+--------
+>>> from convkit.checking import check
+>>> def conv_output_size(i, k, s=1, p=0, d=1):
+...     return (i + 2 * p - d * (k - 1) - 1) // s + 1
+>>> result = check(conv_output_size, "ch03-output-size")  # doctest: +SKIP
+ch03-output-size: all 10 hidden cases pass.
+>>> result.passed  # doctest: +SKIP
+True
+"""
+
+from __future__ import annotations
+
+import difflib
+import numbers
+import traceback
+import zlib
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Sequence
+
+import numpy as np
+
+__all__ = [
+    "Case",
+    "CheckResult",
+    "Diagnosis",
+    "Exercise",
+    "EXERCISES",
+    "check",
+    "register_exercise",
+]
+
+PASSED = "passed"
+FAILED = "failed"
+NOT_IMPLEMENTED = "not implemented"
+_SHOWN_FAILURES = 3  # the report details this many failing cases; .failures holds all
+
+
+# ---------------------------------------------------------------------------
+# The registry's building blocks
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Case:
+    """One hidden test case: the arguments passed to the student's function.
+
+    Parameters
+    ----------
+    args : tuple
+        Positional arguments, in the order of the exercise's ``arg_names``.
+    label : str
+        What the case exercises, shown when it fails ("odd sizes",
+        "stride 2", ...).
+    kwargs : dict, optional
+        Keyword arguments, for exercises whose signature has options.
+    """
+
+    args: tuple
+    label: str
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """A plausible wrong answer and the hint shown when a student produces it.
+
+    Parameters
+    ----------
+    wrong : callable
+        Takes the case's arguments and returns what the mistaken version
+        computes. It may raise (for example on shapes where the mistake
+        cannot happen); the diagnosis is then skipped for that case.
+    message : str
+        The hint, a sentence about the likely cause ("you computed the
+        cross-correlation: flip the kernel first").
+    """
+
+    wrong: Callable[..., Any]
+    message: str
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """A registered coding exercise.
+
+    Parameters
+    ----------
+    exercise_id : str
+        The sphinx-exercise label of the exercise, e.g. ``"ch03-output-size"``.
+    function_name : str
+        The name of the function the student writes.
+    arg_names : tuple of str
+        Names of the positional arguments, used to describe a failing case.
+    reference : callable
+        The correct implementation (normally from convkit), called with the
+        case's arguments.
+    make_cases : callable
+        ``make_cases(rng) -> list of Case``, with ``rng`` a seeded
+        ``numpy.random.Generator``, so the cases are the same on every run.
+    diagnoses : tuple of Diagnosis
+        Plausible wrong answers, tried in order on a failing case.
+    """
+
+    exercise_id: str
+    function_name: str
+    arg_names: tuple[str, ...]
+    reference: Callable[..., Any]
+    make_cases: Callable[[np.random.Generator], list[Case]]
+    diagnoses: tuple[Diagnosis, ...] = ()
+
+    def cases(self) -> list[Case]:
+        """The exercise's hidden cases, identical on every call."""
+        seed = zlib.crc32(self.exercise_id.encode("utf-8"))
+        return list(self.make_cases(np.random.default_rng(seed)))
+
+
+EXERCISES: dict[str, Exercise] = {}
+"""Every registered exercise, by exercise id."""
+
+
+def register_exercise(exercise: Exercise) -> Exercise:
+    """Add ``exercise`` to :data:`EXERCISES` (an id may be registered once).
+
+    Parameters
+    ----------
+    exercise : Exercise
+        The exercise to register.
+
+    Returns
+    -------
+    Exercise
+        The same exercise, so the call can be used as an expression.
+
+    Raises
+    ------
+    TypeError
+        If ``exercise`` is not an :class:`Exercise`.
+    ValueError
+        If an exercise with the same id is already registered.
+    """
+    if not isinstance(exercise, Exercise):
+        raise TypeError(f"exercise must be an Exercise, got {type(exercise).__name__}")
+    if exercise.exercise_id in EXERCISES:
+        raise ValueError(f"exercise_id {exercise.exercise_id!r} is already registered")
+    EXERCISES[exercise.exercise_id] = exercise
+    return exercise
+
+
+# ---------------------------------------------------------------------------
+# The result
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, repr=False)
+class CheckResult:
+    """What :func:`check` found, usable in tests and in notebooks.
+
+    Attributes
+    ----------
+    exercise_id : str
+        The exercise that was checked.
+    status : str
+        ``"passed"``, ``"failed"`` or ``"not implemented"``.
+    n_cases : int
+        Number of hidden cases.
+    n_passed : int
+        Number of cases the student's function got right.
+    failures : tuple of str
+        One message per failing case (empty when every case passes).
+    report : str
+        The full text that :func:`check` prints.
+    """
+
+    exercise_id: str
+    status: str
+    n_cases: int
+    n_passed: int
+    failures: tuple[str, ...]
+    report: str
+
+    @property
+    def passed(self) -> bool:
+        """True when every hidden case passes."""
+        return self.status == PASSED
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __repr__(self) -> str:
+        # Short and stable: the check cell's output is compared by nbval.
+        return (
+            f"CheckResult({self.exercise_id!r}, {self.status}, "
+            f"{self.n_passed}/{self.n_cases} cases)"
+        )
+
+
+# ---------------------------------------------------------------------------
+# Comparing one result
+# ---------------------------------------------------------------------------
+
+
+def _describe_value(name: str, value: Any) -> str:
+    """A short description of an argument that does not show array contents."""
+    if isinstance(value, np.ndarray):
+        return f"{name} of shape {value.shape} ({value.dtype})"
+    if isinstance(value, (numbers.Number, str)) or value is None:
+        return f"{name}={value!r}"
+    return f"{name} ({type(value).__name__})"
+
+
+def _describe_case(exercise: Exercise, index: int, case: Case) -> str:
+    parts = [_describe_value(n, v) for n, v in zip(exercise.arg_names, case.args)]
+    parts += [_describe_value(n, v) for n, v in case.kwargs.items()]
+    return f"case {index} ({case.label}; {', '.join(parts)})"
+
+
+def _copy_args(case: Case) -> tuple[tuple, dict]:
+    """Fresh copies, so that nothing a function does in place leaks between calls."""
+    args = tuple(np.copy(a) if isinstance(a, np.ndarray) else a for a in case.args)
+    kwargs = {k: (np.copy(v) if isinstance(v, np.ndarray) else v) for k, v in case.kwargs.items()}
+    return args, kwargs
+
+
+def _tolerances(case: Case) -> tuple[float, float]:
+    """(rtol, atol per unit of magnitude) for a case, from its least precise float input."""
+    dtypes = [a.dtype for a in (*case.args, *case.kwargs.values()) if isinstance(a, np.ndarray)]
+    if any(d == np.float32 or d == np.float16 for d in dtypes):
+        return 1e-4, 1e-5
+    if any(d.kind == "f" for d in dtypes):
+        return 1e-6, 1e-9
+    return 1e-9, 1e-9  # integer inputs: the answer is exact
+
+
+def _as_numbers(value: Any) -> np.ndarray | None:
+    """The student's result as a float64 array, or None if it is not numeric."""
+    try:
+        array = np.asarray(value)
+    except Exception:  # ragged lists and other oddities
+        return None
+    if array.dtype.kind not in "iufb":
+        return None
+    return array.astype(np.float64)
+
+
+def _same_answer(got: np.ndarray, expected: np.ndarray, rtol: float, atol: float) -> bool:
+    if got.shape != expected.shape:
+        return False
+    scale = max(1.0, float(np.max(np.abs(expected)))) if expected.size else 1.0
+    return bool(np.all(np.abs(got - expected) <= atol * scale + rtol * np.abs(expected)))
+
+
+def _format_number(x: float) -> str:
+    if float(x).is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    return f"{x:.4g}"
+
+
+def _compare(got_raw: Any, expected_raw: Any, case: Case, scalar: bool) -> str | None:
+    """None if the student's result matches, else a sentence saying how it differs."""
+    if got_raw is None:
+        return "returned None: did you forget the return statement?"
+    got = _as_numbers(got_raw)
+    if got is None:
+        return f"returned a {type(got_raw).__name__}, which is not a number or an array of numbers"
+    expected = np.asarray(expected_raw, dtype=np.float64)
+    if scalar and got.shape != ():
+        return f"returned an array of shape {got.shape}, but the answer is a single number"
+    if got.shape != expected.shape:
+        return f"wrong shape: your result has shape {got.shape}, the expected shape is {expected.shape}"
+    if not np.all(np.isfinite(got)):
+        bad = int(np.count_nonzero(~np.isfinite(got)))
+        return f"your result contains {bad} NaN or infinite value(s)"
+    rtol, atol = _tolerances(case)
+    if _same_answer(got, expected, rtol, atol):
+        return None
+    diff = got - expected
+    scale = max(1.0, float(np.max(np.abs(expected)))) if expected.size else 1.0
+    wrong = np.abs(diff) > atol * scale + rtol * np.abs(expected)
+    worst = np.unravel_index(int(np.argmax(np.abs(diff))), diff.shape)
+    amount = float(diff[worst])
+    direction = "too large" if amount > 0 else "too small"
+    if scalar:
+        return f"wrong value: your answer is {_format_number(abs(amount))} {direction}"
+    return (
+        f"values differ in {int(np.count_nonzero(wrong))} of {wrong.size} entries; "
+        f"the largest difference is at index {tuple(int(i) for i in worst)}, "
+        f"where your value is {_format_number(abs(amount))} {direction}"
+    )
+
+
+def _diagnose(exercise: Exercise, case: Case, got_raw: Any, expected_raw: Any) -> str | None:
+    """The hint of the first diagnosis whose wrong answer equals the student's."""
+    got = _as_numbers(got_raw)
+    if got is None:
+        return None
+    expected = np.asarray(expected_raw, dtype=np.float64)
+    rtol, atol = _tolerances(case)
+    for diagnosis in exercise.diagnoses:
+        args, kwargs = _copy_args(case)
+        try:
+            wrong = np.asarray(diagnosis.wrong(*args, **kwargs), dtype=np.float64)
+        except Exception:  # the mistake is impossible for this case
+            continue
+        if _same_answer(wrong, expected, rtol, atol):
+            continue  # this case cannot tell the mistake from the right answer
+        if _same_answer(got, wrong, rtol, atol):
+            return diagnosis.message
+    return None
+
+
+def _where_it_raised(exc: BaseException, student_fn: Callable) -> str:
+    """' (line N of your function: <code>)' for the deepest frame in the student's file."""
+    code = getattr(student_fn, "__code__", None)
+    if code is None or exc.__traceback__ is None:
+        return ""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == code.co_filename]
+    if not frames:
+        return ""
+    frame = frames[-1]
+    line = (frame.line or "").strip()
+    where = f"line {frame.lineno - code.co_firstlineno + 1} of {student_fn.__name__}"
+    return f" (at {where}: {line})" if line else f" (at {where})"
+
+
+# ---------------------------------------------------------------------------
+# check
+# ---------------------------------------------------------------------------
+
+
+def _lookup(exercise_id: Any) -> Exercise:
+    if not isinstance(exercise_id, str):
+        raise TypeError(f"exercise_id must be a string, got {type(exercise_id).__name__}")
+    try:
+        return EXERCISES[exercise_id]
+    except KeyError:
+        close = difflib.get_close_matches(exercise_id, list(EXERCISES), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise ValueError(
+            f"exercise_id {exercise_id!r} is not a registered exercise{hint} "
+            f"(known: {', '.join(sorted(EXERCISES))})"
+        ) from None
+
+
+def check(student_fn: Callable, exercise_id: str, *, verbose: bool = True) -> CheckResult:
+    """Run a student's function on an exercise's hidden cases and report.
+
+    Each case's arguments are passed as fresh copies to ``student_fn`` and to
+    the reference implementation; the results are compared in shape and in
+    value (float64, with a tolerance that depends on the inputs' dtype, so a
+    float result for integer inputs is fine). Nothing the student's function
+    raises escapes: an exception is reported as a failed case, and
+    ``NotImplementedError`` (the handout's stub) as "not yet implemented".
+
+    Parameters
+    ----------
+    student_fn : callable
+        The function the student wrote, e.g. ``conv_output_size``.
+    exercise_id : str
+        The exercise's label, e.g. ``"ch03-output-size"`` (see
+        :data:`EXERCISES`).
+    verbose : bool, default True
+        Print the report. The same text is in the result's ``report``.
+
+    Returns
+    -------
+    CheckResult
+        ``.passed`` is True when every case passes; ``.failures`` holds one
+        message per failing case.
+
+    Raises
+    ------
+    TypeError
+        If ``student_fn`` is not callable or ``exercise_id`` is not a string.
+    ValueError
+        If ``exercise_id`` is not registered.
+
+    Notes
+    -----
+    The report names the failing case by a label and the shapes (or, for
+    integer arguments, the values) of its arguments, says how the result
+    differs, and for known mistakes (an unflipped kernel, an off-by-one
+    output size, the inverse channel shuffle, ...) adds the likely cause. It
+    never prints the reference result.
+    """
+    exercise = _lookup(exercise_id)
+    if not callable(student_fn):
+        raise TypeError(f"student_fn must be a function, got {type(student_fn).__name__}")
+    name = getattr(student_fn, "__name__", exercise.function_name)
+    cases = exercise.cases()
+    failures: list[str] = []
+    lines: list[str] = []
+    status = PASSED
+
+    for index, case in enumerate(cases, start=1):
+        args, kwargs = _copy_args(case)
+        try:
+            got = student_fn(*args, **kwargs)
+        except NotImplementedError:
+            status = NOT_IMPLEMENTED
+            break
+        except Exception as exc:  # any mistake in the student's code is a failed case
+            message = (
+                f"{_describe_case(exercise, index, case)}: raised "
+                f"{type(exc).__name__}: {exc}{_where_it_raised(exc, student_fn)}"
+            )
+            failures.append(message)
+            continue
+        ref_args, ref_kwargs = _copy_args(case)
+        expected = exercise.reference(*ref_args, **ref_kwargs)
+        scalar = np.ndim(expected) == 0
+        problem = _compare(got, expected, case, scalar)
+        if problem is None:
+            continue
+        message = f"{_describe_case(exercise, index, case)}: {problem}."
+        hint = _diagnose(exercise, case, got, expected)
+        if hint:
+            message += f"\n    Likely cause: {hint}"
+        failures.append(message)
+
+    if status == NOT_IMPLEMENTED:
+        lines.append(
+            f"{exercise.exercise_id}: not yet implemented ({name} raises "
+            "NotImplementedError). Write the function above, run its cell, then run this check again."
+        )
+        n_passed = 0
+    elif failures:
+        status = FAILED
+        n_passed = len(cases) - len(failures)
+        lines.append(
+            f"{exercise.exercise_id}: {n_passed} of {len(cases)} hidden cases pass; "
+            f"{name} fails on {len(failures)}:"
+        )
+        lines.extend(f"  - {message}" for message in failures[:_SHOWN_FAILURES])
+        if len(failures) > _SHOWN_FAILURES:
+            lines.append(f"  ... and {len(failures) - _SHOWN_FAILURES} more failing case(s).")
+        lines.append("Fix the first failing case, run your function's cell, then this check again.")
+    else:
+        n_passed = len(cases)
+        lines.append(f"{exercise.exercise_id}: all {len(cases)} hidden cases pass.")
+
+    report = "\n".join(lines)
+    if verbose:
+        print(report)
+    return CheckResult(
+        exercise_id=exercise.exercise_id,
+        status=status,
+        n_cases=len(cases),
+        n_passed=n_passed,
+        failures=tuple(failures),
+        report=report,
+    )
+
+
+# ---------------------------------------------------------------------------
+# The exercises. References come from convkit, imported when a check runs so
+# that this module imports on its own.
+# ---------------------------------------------------------------------------
+
+
+def _ints(rng: np.random.Generator, shape: tuple[int, ...], low: int = -3, high: int = 4) -> np.ndarray:
+    return rng.integers(low, high, size=shape).astype(np.int64)
+
+
+def _floats(rng: np.random.Generator, shape: tuple[int, ...], dtype: Any = np.float64) -> np.ndarray:
+    return rng.standard_normal(shape).astype(dtype)
+
+
+# -- chapter 1: true convolution in 1D -------------------------------------
+
+
+def _ref_convolve1d(signal: np.ndarray, kernel: np.ndarray) -> np.ndarray:
+    from convkit.conv import conv1d
+
+    flipped = np.ascontiguousarray(kernel[::-1])  # true convolution = correlation with the flipped kernel
+    return conv1d(signal[np.newaxis], flipped[np.newaxis, np.newaxis])[0]  # (1, L) -> (1, L_out) -> (L_out,)
+
+
+def _cases_convolve1d(rng: np.random.Generator) -> list[Case]:
+    return [
+        Case((np.array([1, 2, 3, 4, 5]), np.array([1, 0, -1])), "small integers"),
+        Case((_ints(rng, (8,)), np.array([2, -1, 0, 3])), "even-length kernel, integers"),
+        Case((_floats(rng, (11,)), _floats(rng, (5,))), "odd lengths"),
+        Case((_floats(rng, (6,)), _floats(rng, (1,))), "kernel of length 1"),
+        Case((_floats(rng, (4,)), _floats(rng, (4,))), "kernel as long as the signal"),
+        Case((_floats(rng, (9,), np.float32), _floats(rng, (2,), np.float32)), "float32"),
+    ]
+
+
+register_exercise(
+    Exercise(
+        exercise_id="ch01-convolve1d",
+        function_name="convolve1d",
+        arg_names=("signal", "kernel"),
+        reference=_ref_convolve1d,
+        make_cases=_cases_convolve1d,
+        diagnoses=(
+            Diagnosis(
+                lambda s, k: np.correlate(s, k, mode="valid"),
+                "your result is the cross-correlation: true convolution flips the kernel "
+                "(kernel[::-1]) before sliding it along the signal.",
+            ),
+            Diagnosis(
+                lambda s, k: np.convolve(s, k, mode="full"),
+                "your result has the 'full' length len(signal) + len(kernel) - 1; "
+                "'valid' keeps only the positions where the kernel fits inside the signal.",
+            ),
+            Diagnosis(
+                lambda s, k: np.convolve(s, k, mode="same"),
+                "your result has the 'same' length as the signal; 'valid' keeps only the "
+                "positions where the kernel fits inside the signal.",
+            ),
+        ),
+    )
+)
+
+
+# -- chapter 2: multi-channel 2D convolution --------------------------------
+
+
+def _ref_conv2d_multichannel(input: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
+    from convkit.conv import conv2d
+
+    return conv2d(input, weight, bias)  # unbatched: (C_in, H, W) -> (C_out, H_out, W_out)
+
+
+def _per_channel_sum(input, weight, bias, flip=False, bias_per_input_channel=False, with_bias=True):
+    """Plausible wrong versions of the multi-channel convolution, written with loops."""
+    c_out, c_in, kh, kw = weight.shape
+    h_out, w_out = input.shape[1] - kh + 1, input.shape[2] - kw + 1
+    out = np.zeros((c_out, h_out, w_out))
+    for o in range(c_out):
+        for c in range(c_in):
+            kernel = weight[o, c, ::-1, ::-1] if flip else weight[o, c]
+            for y in range(h_out):
+                for x in range(w_out):
+                    out[o, y, x] += np.sum(input[c, y : y + kh, x : x + kw] * kernel)
+            if bias_per_input_channel:
+                out[o] += bias[o]
+        if with_bias and not bias_per_input_channel:
+            out[o] += bias[o]
+    return out
+
+
+def _unsummed_maps(input, weight, bias):
+    c_out, c_in, kh, kw = weight.shape
+    h_out, w_out = input.shape[1] - kh + 1, input.shape[2] - kw + 1
+    maps = np.zeros((c_out, c_in, h_out, w_out))
+    for o in range(c_out):
+        for c in range(c_in):
+            for y in range(h_out):
+                for x in range(w_out):
+                    maps[o, c, y, x] = np.sum(input[c, y : y + kh, x : x + kw] * weight[o, c])
+    return maps + bias[:, None, None, None]
+
+
+def _cases_conv2d_multichannel(rng: np.random.Generator) -> list[Case]:
+    return [
+        Case((_ints(rng, (3, 5, 5), 0, 5), _ints(rng, (2, 3, 3, 3), -2, 3), np.array([1, -2])), "small integers"),
+        Case((_floats(rng, (2, 7, 6)), _floats(rng, (3, 2, 3, 2)), _floats(rng, (3,))), "odd sizes, non-square kernel"),
+        Case((_floats(rng, (1, 4, 4)), _floats(rng, (2, 1, 2, 2)), _floats(rng, (2,))), "one input channel"),
+        Case((_floats(rng, (4, 3, 5)), _floats(rng, (2, 4, 1, 1)), _floats(rng, (2,))), "1x1 kernel"),
+        Case((_floats(rng, (2, 3, 3)), _floats(rng, (1, 2, 3, 3)), _floats(rng, (1,))), "kernel as large as the input"),
+        Case(
+            (_floats(rng, (3, 6, 5), np.float32), _floats(rng, (4, 3, 3, 3), np.float32), _floats(rng, (4,), np.float32)),
+            "float32",
+        ),
+    ]
+
+
+register_exercise(
+    Exercise(
+        exercise_id="ch02-conv2d-multichannel",
+        function_name="conv2d_multichannel",
+        arg_names=("input", "weight", "bias"),
+        reference=_ref_conv2d_multichannel,
+        make_cases=_cases_conv2d_multichannel,
+        diagnoses=(
+            Diagnosis(
+                lambda i, w, b: _per_channel_sum(i, w, b, with_bias=False),
+                "your result is right except for the bias: add bias[o] once to every pixel "
+                "of output channel o.",
+            ),
+            Diagnosis(
+                lambda i, w, b: _per_channel_sum(i, w, b, bias_per_input_channel=True),
+                "the bias is added once per input channel; add it once per output channel, "
+                "after summing the input channels.",
+            ),
+            Diagnosis(
+                _unsummed_maps,
+                "you kept one map per input channel: a filter's per-channel results are "
+                "summed over the input channels into a single output channel.",
+            ),
+            Diagnosis(
+                lambda i, w, b: _per_channel_sum(i, w, b, flip=True),
+                "you flipped the kernels: deep-learning convolution is cross-correlation, "
+                "with no flip.",
+            ),
+        ),
+    )
+)
+
+
+# -- chapter 3: output size ---------------------------------------------------
+
+
+def _ref_output_size(i: int, k: int, s: int = 1, p: int = 0, d: int = 1) -> int:
+    from convkit.arithmetic import conv_output_size
+
+    return conv_output_size(i, k, s, p, d)
+
+
+def _cases_output_size(rng: np.random.Generator) -> list[Case]:
+    del rng  # fixed cases: each one isolates a part of the formula
+    return [
+        Case((5, 3), "defaults: stride 1, no padding, no dilation"),
+        Case((5, 4, 1, 2), "padding"),
+        Case((5, 3, 2), "stride 2"),
+        Case((6, 3, 2), "stride 2, the floor drops the last pixel"),
+        Case((7, 3, 1, 0, 2), "dilation 2"),
+        Case((10, 3, 3, 1, 2), "stride, padding and dilation together"),
+        Case((224, 7, 2, 3), "a ResNet stem"),
+        Case((1, 1), "a 1x1 kernel on a single pixel"),
+        Case((9, 2, 1, 1, 3), "even kernel, dilation 3"),
+        Case((11, 5, 3, 2), "stride 3"),
+    ]
+
+
+register_exercise(
+    Exercise(
+        exercise_id="ch03-output-size",
+        function_name="conv_output_size",
+        arg_names=("i", "k", "s", "p", "d"),
+        reference=_ref_output_size,
+        make_cases=_cases_output_size,
+        diagnoses=(
+            Diagnosis(
+                lambda i, k, s=1, p=0, d=1: (i + 2 * p - d * (k - 1) - 1) // s,
+                "off by one: the count of positions is floor(...) + 1 (the first "
+                "position is there before any step).",
+            ),
+            Diagnosis(
+                lambda i, k, s=1, p=0, d=1: (i + 2 * p - d * (k - 1) - 1) // s + 2,
+                "off by one (one too many): a kernel that fits exactly gives floor(...) + 1.",
+            ),
+            Diagnosis(
+                lambda i, k, s=1, p=0, d=1: (i + 2 * p - d * (k - 1) - 1) / s + 1,
+                "the division is not rounded down: use floor division (//), because a "
+                "partial step does not make an output pixel.",
+            ),
+            Diagnosis(
+                lambda i, k, s=1, p=0, d=1: -((i + 2 * p - d * (k - 1) - 1) // -s) + 1,
+                "you rounded up: the floor drops the positions where the kernel would run "
+                "past the padded input.",
+            ),
+            Diagnosis(
+                lambda i, k, s=1, p=0, d=1: (i + p - d * (k - 1) - 1) // s + 1,
+                "padding counts once here; p is the padding on each side, so the padded "
+                "input has i + 2p pixels.",
+            ),
+            Diagnosis(
+                lambda i, k, s=1, p=0, d=1: (i + 2 * p - (k - 1) - 1) // s + 1,
+                "dilation is ignored: a dilated kernel spans d(k - 1) + 1 pixels.",
+            ),
+            Diagnosis(
+                lambda i, k, s=1, p=0, d=1: (i + 2 * p - d * k - 1) // s + 1,
+                "the dilated kernel's span is d(k - 1) + 1, not d*k + 1 (dilation 1 means "
+                "a contiguous kernel).",
+            ),
+        ),
+    )
+)
+
+
+# -- chapter 4: 3D cross-correlation -----------------------------------------
+
+
+def _ref_conv3d_single(volume: np.ndarray, kernel: np.ndarray) -> np.ndarray:
+    from convkit.conv import conv3d
+
+    # (1, D, H, W) with (1, 1, kD, kH, kW) -> (1, D_out, H_out, W_out) -> (D_out, H_out, W_out)
+    return conv3d(volume[np.newaxis], kernel[np.newaxis, np.newaxis])[0]
+
+
+def _loops_conv3d(volume: np.ndarray, kernel: np.ndarray, flip: bool = False) -> np.ndarray:
+    kd, kh, kw = kernel.shape
+    if flip:
+        kernel = kernel[::-1, ::-1, ::-1]
+    out_shape = tuple(v - k + 1 for v, k in zip(volume.shape, kernel.shape))
+    out = np.zeros(out_shape)
+    for z in range(out_shape[0]):
+        for y in range(out_shape[1]):
+            for x in range(out_shape[2]):
+                out[z, y, x] = np.sum(volume[z : z + kd, y : y + kh, x : x + kw] * kernel)
+    return out
+
+
+def _cases_conv3d(rng: np.random.Generator) -> list[Case]:
+    return [
+        Case((_ints(rng, (4, 4, 4), 0, 4), _ints(rng, (2, 2, 2), -2, 3)), "small integers"),
+        Case((_floats(rng, (5, 6, 7)), _floats(rng, (3, 2, 3))), "odd sizes, non-cubic kernel"),
+        Case((_floats(rng, (3, 4, 2)), _floats(rng, (1, 1, 1))), "1x1x1 kernel"),
+        Case((_floats(rng, (3, 3, 3)), _floats(rng, (3, 3, 3))), "kernel as large as the volume"),
+        Case((_floats(rng, (6, 4, 5)), _floats(rng, (1, 3, 3))), "kernel of depth 1"),
+        Case((_floats(rng, (2, 5, 4), np.float32), _floats(rng, (2, 3, 1), np.float32)), "float32"),
+    ]
+
+
+register_exercise(
+    Exercise(
+        exercise_id="ch04-conv3d",
+        function_name="conv3d_single",
+        arg_names=("volume", "kernel"),
+        reference=_ref_conv3d_single,
+        make_cases=_cases_conv3d,
+        diagnoses=(
+            Diagnosis(
+                lambda v, k: _loops_conv3d(v, k, flip=True),
+                "you flipped the kernel: the deep-learning 3D convolution is a "
+                "cross-correlation, with no flip.",
+            ),
+        ),
+    )
+)
+
+
+# -- chapter 5: 1x1 convolution as one matrix multiply -----------------------
+
+
+def _ref_pointwise(input: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    from convkit.conv import conv2d
+
+    # (C_out, C_in) -> (C_out, C_in, 1, 1): a 1x1 convolution
+    return conv2d(input, weight[:, :, np.newaxis, np.newaxis])
+
+
+def _pointwise_transposed_weight(input: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    c_in, h, w = input.shape
+    return (weight.T @ input.reshape(c_in, h * w)).reshape(-1, h, w)
+
+
+def _pointwise_pixels_as_rows(input: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    c_in, h, w = input.shape
+    # the mistake: (C_in, H, W) read as (H*W, C_in) mixes pixels and channels
+    return (weight @ input.reshape(h * w, c_in).T).reshape(-1, h, w)
+
+
+def _cases_pointwise(rng: np.random.Generator) -> list[Case]:
+    return [
+        Case((_ints(rng, (3, 4, 4)), _ints(rng, (2, 3))), "small integers"),
+        Case((_floats(rng, (4, 3, 5)), _floats(rng, (4, 4))), "as many output as input channels"),
+        Case((_floats(rng, (2, 5, 3)), _floats(rng, (5, 2))), "more output than input channels"),
+        Case((_floats(rng, (1, 2, 2)), _floats(rng, (3, 1))), "one input channel"),
+        Case((_floats(rng, (5, 1, 1)), _floats(rng, (2, 5))), "a single pixel"),
+        Case((_floats(rng, (6, 7, 3), np.float32), _floats(rng, (4, 6), np.float32)), "float32"),
+    ]
+
+
+register_exercise(
+    Exercise(
+        exercise_id="ch05-pointwise",
+        function_name="pointwise_as_matmul",
+        arg_names=("input", "weight"),
+        reference=_ref_pointwise,
+        make_cases=_cases_pointwise,
+        diagnoses=(
+            Diagnosis(
+                _pointwise_transposed_weight,
+                "you used the transposed weight: weight[o, c] multiplies input channel c "
+                "into output channel o, so the product is weight @ X with X of shape (C_in, H*W).",
+            ),
+            Diagnosis(
+                _pointwise_pixels_as_rows,
+                "the reshape mixes pixels and channels: reshape (C_in, H, W) to (C_in, H*W), "
+                "not to (H*W, C_in).",
+            ),
+        ),
+    )
+)
+
+
+# -- chapter 12: channel shuffle ----------------------------------------------
+
+
+def _ref_channel_shuffle(input: np.ndarray, groups: int) -> np.ndarray:
+    from convkit.grouped import channel_shuffle
+
+    return channel_shuffle(input, groups)
+
+
+def _inverse_shuffle(input: np.ndarray, groups: int) -> np.ndarray:
+    n, c = input.shape[:2]
+    # the mistake: (N, C/g, g, ...) instead of (N, g, C/g, ...)
+    split = input.reshape(n, c // groups, groups, *input.shape[2:])
+    return split.swapaxes(1, 2).reshape(input.shape)
+
+
+def _cases_channel_shuffle(rng: np.random.Generator) -> list[Case]:
+    return [
+        Case((_ints(rng, (1, 6, 2, 2)), 2), "2 groups of 3 channels"),
+        Case((_floats(rng, (2, 6, 3, 1)), 3), "3 groups of 2 channels, a batch of 2"),
+        Case((_floats(rng, (1, 12, 2, 3)), 3), "3 groups of 4 channels"),
+        Case((_floats(rng, (1, 12, 1, 1)), 4), "4 groups of 3 channels"),
+        Case((_floats(rng, (2, 8, 2, 2), np.float32), 2), "float32"),
+        Case((_floats(rng, (1, 5, 2, 2)), 1), "one group (nothing moves)"),
+    ]
+
+
+register_exercise(
+    Exercise(
+        exercise_id="ch12-channel-shuffle",
+        function_name="channel_shuffle",
+        arg_names=("input", "groups"),
+        reference=_ref_channel_shuffle,
+        make_cases=_cases_channel_shuffle,
+        diagnoses=(
+            Diagnosis(
+                _inverse_shuffle,
+                "this is the inverse shuffle: split the channels as (groups, C // groups), "
+                "then swap those two axes; a (C // groups, groups) split undoes the shuffle.",
+            ),
+            Diagnosis(
+                lambda x, g: x,
+                "the channels did not move: reshaping alone keeps their order; swap the "
+                "two channel axes before flattening them back.",
+            ),
+        ),
+    )
+)
