@@ -15,6 +15,7 @@ from .arithmetic import (
     pointwise_conv_cost, receptive_field, receptive_field_table, resnet_bottleneck_cost,
     same_padding, shufflenet_unit_cost, spatially_separable_cost, tf_same_padding,
 )
+from .checking import CheckResult, check
 from .conv import conv1d, conv1d_naive, conv2d, conv2d_naive, conv3d, conv3d_naive
 from .transposed import (
     conv_matrix, conv_transpose1d, conv_transpose1d_naive, conv_transpose2d,
