@@ -30,6 +30,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import ipywidgets as widgets
+from ipywidgets.widgets.widget_string import HTMLStyle
 
 from convkit.plotting.render import close_figure, figure_png, png_img_tag
 
@@ -154,11 +155,18 @@ class Explorer(widgets.VBox):
         self._pngs: dict[tuple[int, ...], bytes] = {}
         self._alts: dict[tuple[int, ...], str] = {}
         self._frames: dict[tuple[int, ...], widgets.HTML] = {}
+        # One layout and style shared by all frames and stacks: each model
+        # costs about 1 KB of page weight.
+        frame_layout = widgets.Layout()
+        frame_style = HTMLStyle()
+        stack_layout = widgets.Layout()
         for indices in itertools.product(*(range(n) for n in shape)):
             png, alt_text = self._render(indices)
             self._pngs[indices] = png
             self._alts[indices] = alt_text
-            self._frames[indices] = widgets.HTML(value=png_img_tag(png, alt_text))
+            self._frames[indices] = widgets.HTML(
+                value=png_img_tag(png, alt_text), layout=frame_layout, style=frame_style
+            )
 
         # Nested stacks: level 0 is chosen by slider 0, and so on; the
         # innermost stacks hold the frames.
@@ -170,7 +178,9 @@ class Explorer(widgets.VBox):
                 children = [self._frames[prefix + (i,)] for i in range(shape[level])]
             else:
                 children = [build(prefix + (i,)) for i in range(shape[level])]
-            stack = widgets.Stack(children=children, selected_index=start[level])
+            stack = widgets.Stack(
+                children=children, selected_index=start[level], layout=stack_layout
+            )
             stacks_by_level[level].append(stack)
             return stack
 

@@ -1,0 +1,152 @@
+"""Check that committed notebooks will render on the static site.
+
+Usage::
+
+    python tools/check_notebooks.py chapters/ [more notebooks or folders ...]
+
+A notebook fails when:
+
+- it has code cells but no output at all (saved without executing);
+- a code cell was not executed (no execution count), unless tagged
+  ``skip-execution``;
+- a cell holds an error output, unless tagged ``raises-exception``;
+- it shows widgets but carries no widget state, or a widget view or an
+  ``IPY_MODEL_`` reference names a model missing from the state (such a page
+  builds without a warning and shows blank widgets);
+- a figure shown with ``convkit.plotting.show`` lacks its alt text in the
+  cell's ``mystnb.image.alt`` metadata, or a cell keeps timing metadata
+  (both mean ``tools/run_notebook.py`` was not the last thing run on it).
+
+Exit status 0 when every notebook passes, 1 otherwise; each problem is
+printed as ``path: cell N: message``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+WIDGET_STATE_MIME = "application/vnd.jupyter.widget-state+json"
+WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
+ALT_METADATA_KEY = "convkit_alt"
+MODEL_REF_PREFIX = "IPY_MODEL_"
+TIMING_KEYS = ("execution", "ExecuteTime")
+SKIPPED_DIRS = {"_build", ".ipynb_checkpoints", "node_modules", "handouts"}
+
+
+def _source(cell: dict) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else source
+
+
+def _refs(value: Any, found: set[str]) -> None:
+    if isinstance(value, str):
+        if value.startswith(MODEL_REF_PREFIX):
+            found.add(value[len(MODEL_REF_PREFIX):])
+    elif isinstance(value, dict):
+        for item in value.values():
+            _refs(item, found)
+    elif isinstance(value, list):
+        for item in value:
+            _refs(item, found)
+
+
+def check_notebook_dict(nb: dict) -> list[str]:
+    """Problems found in a notebook given as its JSON dictionary (empty list: fine)."""
+    problems: list[str] = []
+    cells = nb.get("cells", [])
+    state = nb.get("metadata", {}).get("widgets", {}).get(WIDGET_STATE_MIME, {}).get("state")
+    code_cells = [(i, c) for i, c in enumerate(cells) if c.get("cell_type") == "code"]
+    runnable = [
+        (i, c) for i, c in code_cells
+        if _source(c).strip() and "skip-execution" not in c.get("metadata", {}).get("tags", [])
+    ]
+    if runnable and not any(c.get("outputs") for _, c in code_cells):
+        problems.append("notebook: code cells have no outputs at all (run tools/run_notebook.py)")
+
+    runnable_indices = {i for i, _ in runnable}
+    views = 0
+    for index, cell in code_cells:
+        where = f"cell {index}"
+        metadata = cell.get("metadata", {})
+        tags = metadata.get("tags", [])
+        if index in runnable_indices and cell.get("execution_count") is None:
+            problems.append(f"{where}: not executed (no execution count)")
+        for key in TIMING_KEYS:
+            if key in metadata:
+                problems.append(f"{where}: timing metadata {key!r} (run tools/run_notebook.py)")
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error" and "raises-exception" not in tags:
+                problems.append(
+                    f"{where}: error output {output.get('ename', '')}: {output.get('evalue', '')}"
+                )
+            view = output.get("data", {}).get(WIDGET_VIEW_MIME)
+            if view is not None:
+                views += 1
+                model_id = view.get("model_id")
+                if state is None:
+                    continue  # reported once below
+                if model_id not in state:
+                    problems.append(f"{where}: widget view {model_id} has no stored state")
+            alt = output.get("metadata", {}).get(ALT_METADATA_KEY)
+            if alt and metadata.get("mystnb", {}).get("image", {}).get("alt") != alt:
+                problems.append(
+                    f"{where}: figure alt text not in the cell's mystnb.image.alt "
+                    "(run tools/run_notebook.py)"
+                )
+    if views and state is None:
+        problems.append(
+            f"notebook: shows {views} widget view(s) but stores no widget state "
+            "(the page would show blank widgets; run tools/run_notebook.py)"
+        )
+    if state:
+        referenced: set[str] = set()
+        _refs(state, referenced)
+        for missing in sorted(referenced - set(state)):
+            problems.append(f"widget state: reference to missing model {missing}")
+    return problems
+
+
+def check_notebook(path: Path) -> list[str]:
+    """Problems found in the notebook at ``path``."""
+    try:
+        nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        return [f"notebook: cannot read ({exc})"]
+    return check_notebook_dict(nb)
+
+
+def find_notebooks(paths: list[Path]) -> list[Path]:
+    """Notebooks named directly or found under folders, skipping build and checkpoint folders."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                p for p in sorted(path.rglob("*.ipynb"))
+                if not SKIPPED_DIRS.intersection(p.relative_to(path).parts)
+            )
+        else:
+            found.append(path)
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("paths", nargs="+", type=Path, help="notebooks or folders")
+    args = parser.parse_args(argv)
+    notebooks = find_notebooks(args.paths)
+    failed = 0
+    for path in notebooks:
+        problems = check_notebook(path)
+        for problem in problems:
+            print(f"{path}: {problem}")
+        failed += bool(problems)
+    print(f"{len(notebooks)} notebook(s) checked, {failed} with problems")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
