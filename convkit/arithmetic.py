@@ -67,15 +67,20 @@ def _check_int(value: Any, name: str, minimum: int) -> int:
     return int(value)
 
 
-def _n_axes(*values: Any, default: int = 1) -> int:
-    """Number of spatial axes implied by the tuple-valued arguments."""
-    lengths = {len(v) for v in values if isinstance(v, (tuple, list))}
-    lengths.discard(1)  # a 1-tuple broadcasts like an int
-    if len(lengths) > 1:
-        raise ValueError(
-            f"tuple arguments must all have the same length, got lengths {sorted(lengths)}"
-        )
-    return lengths.pop() if lengths else default
+def _n_axes(default: int = 1, **named: Any) -> int:
+    """Number of spatial axes implied by the tuple-valued arguments.
+
+    A 1-tuple broadcasts against longer tuples (as in PyTorch); on its own it
+    means one axis. Without tuples the count is ``default``.
+    """
+    tuples = {name: len(v) for name, v in named.items() if isinstance(v, (tuple, list))}
+    longer = {name: n for name, n in tuples.items() if n != 1}
+    if len(set(longer.values())) > 1:
+        described = " and ".join(f"{name} ({n} values)" for name, n in longer.items())
+        raise ValueError(f"tuple arguments must have the same length, got {described}")
+    if longer:
+        return next(iter(longer.values()))
+    return 1 if tuples else default
 
 
 def _any_tuple(*values: Any) -> bool:
@@ -87,6 +92,8 @@ def _per_axis(value: Any, n: int, name: str, minimum: int) -> tuple[int, ...]:
     if _is_int(value):
         values = (value,) * n
     elif isinstance(value, (tuple, list)):
+        if len(value) == 0:
+            raise ValueError(f"{name} must hold at least one value, got {value!r}")
         if len(value) == 1:
             values = tuple(value) * n
         elif len(value) == n:
@@ -132,7 +139,7 @@ def effective_kernel_size(kernel_size, dilation=1):
     >>> effective_kernel_size(3, dilation=2)
     5
     """
-    n = _n_axes(kernel_size, dilation)
+    n = _n_axes(kernel_size=kernel_size, dilation=dilation)
     k = _per_axis(kernel_size, n, "kernel_size", 1)
     d = _per_axis(dilation, n, "dilation", 1)
     return _unwrap(tuple(di * (ki - 1) + 1 for ki, di in zip(k, d)),
@@ -172,7 +179,7 @@ def same_padding(kernel_size, dilation=1):
     >>> same_padding((3, 2), dilation=(2, 1))
     ((2, 2), (0, 1))
     """
-    n = _n_axes(kernel_size, dilation)
+    n = _n_axes(kernel_size=kernel_size, dilation=dilation)
     k = _per_axis(kernel_size, n, "kernel_size", 1)
     d = _per_axis(dilation, n, "dilation", 1)
     pairs = []
@@ -216,7 +223,8 @@ def tf_same_padding(input_size, kernel_size, stride=1, dilation=1):
     >>> tf_same_padding(6, 3, stride=2)
     (0, 1)
     """
-    n = _n_axes(input_size, kernel_size, stride, dilation)
+    n = _n_axes(input_size=input_size, kernel_size=kernel_size, stride=stride,
+                dilation=dilation)
     i = _per_axis(input_size, n, "input_size", 1)
     k = _per_axis(kernel_size, n, "kernel_size", 1)
     s = _per_axis(stride, n, "stride", 1)
@@ -255,7 +263,7 @@ def full_padding(kernel_size, dilation=1):
     >>> full_padding(3)
     2
     """
-    n = _n_axes(kernel_size, dilation)
+    n = _n_axes(kernel_size=kernel_size, dilation=dilation)
     k = _per_axis(kernel_size, n, "kernel_size", 1)
     d = _per_axis(dilation, n, "dilation", 1)
     return _unwrap(tuple(di * (ki - 1) for ki, di in zip(k, d)),
@@ -310,8 +318,8 @@ def conv_output_size(input_size, kernel_size, stride=1, padding=0, dilation=1):
     >>> conv_output_size(6, 3, stride=2, padding='full')
     4
     """
-    n = _n_axes(input_size, kernel_size, stride, dilation,
-                padding if not isinstance(padding, str) else 0)
+    n = _n_axes(input_size=input_size, kernel_size=kernel_size, stride=stride,
+                dilation=dilation, padding=padding if not isinstance(padding, str) else 0)
     i = _per_axis(input_size, n, "input_size", 1)
     k = _per_axis(kernel_size, n, "kernel_size", 1)
     s = _per_axis(stride, n, "stride", 1)
@@ -394,7 +402,8 @@ def conv_transpose_output_size(input_size, kernel_size, stride=1, padding=0,
     >>> conv_transpose_output_size(2, 3, stride=2, padding=1, output_padding=1)
     4
     """
-    n = _n_axes(input_size, kernel_size, stride, padding, output_padding, dilation)
+    n = _n_axes(input_size=input_size, kernel_size=kernel_size, stride=stride,
+                padding=padding, output_padding=output_padding, dilation=dilation)
     i = _per_axis(input_size, n, "input_size", 1)
     k = _per_axis(kernel_size, n, "kernel_size", 1)
     s = _per_axis(stride, n, "stride", 1)
@@ -531,7 +540,7 @@ class Cost:
 
 
 def _spatial(n_default: int, kernel_size, output_size) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    n = _n_axes(kernel_size, output_size, default=n_default)
+    n = _n_axes(n_default, kernel_size=kernel_size, output_size=output_size)
     return (_per_axis(kernel_size, n, "kernel_size", 1),
             _per_axis(output_size, n, "output_size", 1))
 
@@ -586,7 +595,7 @@ def conv_params(in_channels, out_channels, kernel_size, groups=1, bias=True):
     1179648
     """
     c_in, c_out, g = _channels(in_channels, out_channels, groups)
-    n = _n_axes(kernel_size, default=2)
+    n = _n_axes(2, kernel_size=kernel_size)
     k = _per_axis(kernel_size, n, "kernel_size", 1)
     return c_out * (c_in // g) * math.prod(k) + (c_out if _check_bias(bias) else 0)
 
@@ -673,7 +682,7 @@ def pointwise_conv_cost(in_channels, out_channels, output_size=1, groups=1, bias
     >>> pointwise_conv_cost(240, 60, groups=3)
     Cost(params=4800, macs=4800)
     """
-    n = _n_axes(output_size, default=2)
+    n = _n_axes(2, output_size=output_size)
     return conv_cost(in_channels, out_channels, (1,) * n, output_size, groups, bias)
 
 
@@ -785,7 +794,7 @@ def inception_bottleneck_cost(in_channels, out_channels, kernel_size, bottleneck
 
 def _block_sizes(input_size, stride, kernel_size=3):
     """Input size and the size after a ``k x k`` conv with 'same'-style padding."""
-    n = _n_axes(input_size, default=2)
+    n = _n_axes(2, input_size=input_size)
     size = _per_axis(input_size, n, "input_size", 1)
     s = _check_int(stride, "stride", 1)
     k = _per_axis(kernel_size, n, "kernel_size", 1)
