@@ -17,6 +17,10 @@ from .arithmetic import (
 )
 from .checking import CheckResult, check
 from .conv import conv1d, conv1d_naive, conv2d, conv2d_naive, conv3d, conv3d_naive
+from .correlation import (
+    convolve1d, convolve1d_naive, convolve2d, convolve2d_naive, correlate1d, correlate1d_naive,
+    correlate2d, correlate2d_naive, flip,
+)
 from .transposed import (
     conv_matrix, conv_transpose1d, conv_transpose1d_naive, conv_transpose2d,
     conv_transpose2d_matrix, conv_transpose2d_naive, conv_transpose2d_scatter,

@@ -1,0 +1,426 @@
+"""True convolution and cross-correlation of one signal or one image (chapter 1).
+
+Signal processing *convolves*: it flips the kernel, then slides it.
+Deep learning frameworks slide without flipping, a *cross-correlation*, and
+call it convolution. Here both exist side by side, in 1D and 2D, for a single
+channel:
+
+* ``correlate1d(x, w)[n] = sum_m x[n + m] w[m]`` (what ``conv1d`` computes);
+* ``convolve1d(x, w)[n] = sum_m x[n - m] w[m] = correlate1d(x, flip(w))``.
+
+The three modes follow ``numpy.correlate`` and ``numpy.convolve`` in 1D and
+``scipy.signal.correlate2d`` and ``scipy.signal.convolve2d`` (zero boundary)
+in 2D, so that a result can be checked against either library:
+
+* ``'full'``: every shift where kernel and input overlap by at least one
+  sample, length ``M + K - 1``;
+* ``'valid'``: only the shifts where one lies entirely inside the other,
+  length ``max(M, K) - min(M, K) + 1`` (``M - K + 1`` for the usual short
+  kernel; this is ``conv1d``'s default ``padding=0``);
+* ``'same'``: a centred slice of ``'full'`` as long as the input (as long as
+  the longer of the two in 1D, as numpy does).
+
+For odd kernels ``'same'`` agrees with PyTorch's ``padding='same'``. For even
+kernels the centre is ambiguous and the libraries disagree by one sample:
+PyTorch pads ``(K-1)//2`` zeros before and the rest after, so its output
+starts at ``full[K - 1 - (K-1)//2]``; ``numpy.correlate``, ``numpy.convolve``
+and ``scipy.signal.convolve2d`` start at ``full[(K-1)//2]``, while
+``scipy.signal.correlate2d`` starts where PyTorch does. The functions here
+reproduce numpy (1D) and scipy (2D) exactly, including that difference.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from ._validation import as_array, result_dtype
+
+__all__ = [
+    "convolve1d",
+    "convolve1d_naive",
+    "convolve2d",
+    "convolve2d_naive",
+    "correlate1d",
+    "correlate1d_naive",
+    "correlate2d",
+    "correlate2d_naive",
+    "flip",
+]
+
+_MODES = ("valid", "same", "full")
+
+
+# --------------------------------------------------------------------------- #
+# checks and the slicing rules of the modes
+# --------------------------------------------------------------------------- #
+def _check(array, name: str, ndim: int) -> np.ndarray:
+    array = as_array(array, name)
+    if array.ndim != ndim:
+        what = "signal" if ndim == 1 else "image"
+        raise ValueError(
+            f"{name} must be {ndim}D (a single-channel {what}), got shape {array.shape}"
+        )
+    if array.size == 0:
+        raise ValueError(f"{name} must not be empty, got shape {array.shape}")
+    return array
+
+
+def _check_mode(mode) -> str:
+    if not isinstance(mode, str):
+        raise TypeError(f"mode must be one of 'valid', 'same', 'full', got {mode!r}")
+    if mode not in _MODES:
+        raise ValueError(f"mode must be one of 'valid', 'same', 'full', got {mode!r}")
+    return mode
+
+
+def _check_valid_2d(image_shape, kernel_shape) -> None:
+    image_bigger = all(m >= k for m, k in zip(image_shape, kernel_shape))
+    kernel_bigger = all(k >= m for m, k in zip(image_shape, kernel_shape))
+    if not (image_bigger or kernel_bigger):
+        raise ValueError(
+            f"mode='valid' needs image or kernel to be at least as large as the other "
+            f"in every dimension, got image {image_shape} and kernel {kernel_shape}"
+        )
+
+
+def _mode_slice(mode: str, m: int, k: int, same_start: int) -> slice:
+    """Which part of the 'full' output (length m + k - 1) a mode keeps, on one axis."""
+    if mode == "full":
+        return slice(0, m + k - 1)
+    if mode == "valid":
+        return slice(min(m, k) - 1, max(m, k))
+    return slice(same_start, same_start + max(m, k))
+
+
+def _same_start_1d(m: int, k: int, correlate: bool) -> int:
+    # numpy correlates a long kernel by swapping the operands and reversing
+    # the result, which moves its centre: reproduce that.
+    if correlate and k > m:
+        return m - 1 - (m - 1) // 2
+    return (min(m, k) - 1) // 2
+
+
+def _slices_2d(mode, image_shape, kernel_shape, correlate: bool) -> tuple[slice, slice]:
+    slices = []
+    for m, k in zip(image_shape, kernel_shape):
+        if mode == "same":
+            # scipy keeps the image's size; correlate2d is convolve2d with the
+            # flipped kernel, so its centre sits one sample later for even k.
+            start = (k - 1) // 2 if not correlate else k - 1 - (k - 1) // 2
+            slices.append(slice(start, start + m))
+        else:
+            slices.append(_mode_slice(mode, m, k, 0))
+    return tuple(slices)
+
+
+def _full_correlate(x: np.ndarray, w: np.ndarray, dtype) -> np.ndarray:
+    """'full' cross-correlation in any number of dimensions (vectorised)."""
+    pads = [(k - 1, k - 1) for k in w.shape]
+    padded = np.pad(x.astype(dtype, copy=False), pads)
+    windows = sliding_window_view(padded, w.shape)  # (*full_shape, *kernel_shape)
+    axes = tuple(range(x.ndim, 2 * x.ndim))
+    return np.tensordot(windows, w.astype(dtype, copy=False), axes=(axes, tuple(range(w.ndim))))
+
+
+def _full_correlate_naive(x: np.ndarray, w: np.ndarray, dtype) -> np.ndarray:
+    """'full' cross-correlation by the definition, one output at a time.
+
+    ``y[n] = sum_m x[n + m - (K - 1)] w[m]``, with ``x`` zero outside its
+    bounds (multi-indices in 2D).
+    """
+    full_shape = tuple(m + k - 1 for m, k in zip(x.shape, w.shape))
+    out = np.zeros(full_shape, dtype=dtype)
+    for n in np.ndindex(full_shape):
+        total = dtype.type(0)
+        for m in np.ndindex(w.shape):
+            index = tuple(ni + mi - (ki - 1) for ni, mi, ki in zip(n, m, w.shape))
+            if all(0 <= i < size for i, size in zip(index, x.shape)):
+                total += x[index] * w[m]
+        out[n] = total
+    return out
+
+
+def _run_1d(signal, kernel, mode, correlate: bool, full_fn) -> np.ndarray:
+    x = _check(signal, "signal", 1)
+    w = _check(kernel, "kernel", 1)
+    mode = _check_mode(mode)
+    dtype = result_dtype(x, w)
+    if not correlate:
+        w = w[::-1]  # convolution = correlation with the flipped kernel
+    full = full_fn(x, w, dtype)
+    m, k = x.shape[0], w.shape[0]
+    return np.ascontiguousarray(full[_mode_slice(mode, m, k, _same_start_1d(m, k, correlate))])
+
+
+def _run_2d(image, kernel, mode, correlate: bool, full_fn) -> np.ndarray:
+    x = _check(image, "image", 2)
+    w = _check(kernel, "kernel", 2)
+    mode = _check_mode(mode)
+    if mode == "valid":
+        _check_valid_2d(x.shape, w.shape)
+    dtype = result_dtype(x, w)
+    if not correlate:
+        w = w[::-1, ::-1]
+    full = full_fn(x, w, dtype)
+    return np.ascontiguousarray(full[_slices_2d(mode, x.shape, w.shape, correlate)])
+
+
+# --------------------------------------------------------------------------- #
+# public functions
+# --------------------------------------------------------------------------- #
+def flip(kernel):
+    """Reverse a 1D kernel, or rotate a 2D kernel by 180 degrees.
+
+    Parameters
+    ----------
+    kernel : array_like, shape (K,) or (kH, kW)
+        A single-channel kernel.
+
+    Returns
+    -------
+    numpy.ndarray
+        A new array, same shape and dtype: ``kernel[::-1]`` or
+        ``kernel[::-1, ::-1]``.
+
+    Raises
+    ------
+    TypeError
+        If ``kernel`` is not numeric.
+    ValueError
+        If ``kernel`` is not 1D or 2D. For a ``(C_out, C_in, kH, kW)``
+        weight flip only the spatial axes, ``np.flip(weight, (-2, -1))``:
+        flipping the channel axes too would reorder the filters.
+
+    Notes
+    -----
+    Chapter 1: ``convolve(x, w) == correlate(x, flip(w))``.
+
+    Examples
+    --------
+    >>> flip([[1, 2], [3, 4]])
+    array([[4, 3],
+           [2, 1]])
+    """
+    w = as_array(kernel, "kernel")
+    if w.ndim not in (1, 2):
+        raise ValueError(
+            f"kernel must be 1D or 2D, got shape {w.shape}; for a (C_out, C_in, kH, kW) "
+            f"weight use np.flip(weight, axis=(-2, -1))"
+        )
+    return np.flip(w).copy()
+
+
+def correlate1d(signal, kernel, mode="valid"):
+    """Cross-correlation of two 1D sequences: slide ``kernel`` along ``signal`` without flipping.
+
+    ``y[n] = sum_m x[n + m] w[m]`` in ``'valid'`` mode: exactly
+    ``numpy.correlate(signal, kernel, mode)`` for real inputs, and what
+    ``torch.nn.functional.conv1d`` computes for one channel.
+
+    Parameters
+    ----------
+    signal : array_like, shape (M,)
+    kernel : array_like, shape (K,)
+    mode : {'valid', 'same', 'full'}, default 'valid'
+        See the module notes; 'valid' gives ``M - K + 1`` outputs when
+        ``K <= M``.
+
+    Returns
+    -------
+    numpy.ndarray, shape (L,)
+        ``L`` is ``max(M, K) - min(M, K) + 1`` ('valid'), ``max(M, K)``
+        ('same') or ``M + K - 1`` ('full'). The dtype is numpy's promotion
+        of the inputs (integers stay exact).
+
+    Raises
+    ------
+    TypeError
+        If an input is not numeric or ``mode`` is not a string.
+    ValueError
+        If an input is not 1D or is empty, or ``mode`` is unknown.
+
+    Notes
+    -----
+    Chapter 1. Cross-correlation is not commutative: in 'full' and 'valid'
+    mode ``correlate1d(x, w)`` is ``correlate1d(w, x)`` reversed.
+
+    Examples
+    --------
+    >>> correlate1d([1, 2, 3, 4], [1, 0, -1])
+    array([-2, -2])
+    """
+    return _run_1d(signal, kernel, mode, True, _full_correlate)
+
+
+def convolve1d(signal, kernel, mode="valid"):
+    """True convolution of two 1D sequences: flip ``kernel``, then slide it.
+
+    ``y[n] = sum_m x[n - m] w[m]``; equal to
+    ``correlate1d(signal, flip(kernel))`` and to
+    ``numpy.convolve(signal, kernel, mode)``.
+
+    Parameters
+    ----------
+    signal : array_like, shape (M,)
+    kernel : array_like, shape (K,)
+    mode : {'valid', 'same', 'full'}, default 'valid'
+
+    Returns
+    -------
+    numpy.ndarray, shape (L,)
+        As in :func:`correlate1d`.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`correlate1d`.
+
+    Notes
+    -----
+    Chapter 1. Convolution is commutative: ``convolve1d(x, w, mode)`` equals
+    ``convolve1d(w, x, mode)`` in every mode.
+
+    Examples
+    --------
+    >>> convolve1d([1, 2, 3, 4], [1, 0, -1])
+    array([2, 2])
+    """
+    return _run_1d(signal, kernel, mode, False, _full_correlate)
+
+
+def correlate2d(image, kernel, mode="valid"):
+    """Cross-correlation of a single-channel image with a 2D kernel.
+
+    ``y[i, j] = sum_{u, v} x[i + u, j + v] w[u, v]`` in ``'valid'`` mode,
+    which is ``torch.nn.functional.conv2d`` for one channel; all three modes
+    equal ``scipy.signal.correlate2d(image, kernel, mode)``.
+
+    Parameters
+    ----------
+    image : array_like, shape (H, W)
+    kernel : array_like, shape (kH, kW)
+    mode : {'valid', 'same', 'full'}, default 'valid'
+        'same' keeps the image's shape ``(H, W)``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(H - kH + 1, W - kW + 1)`` in 'valid' mode for a kernel no larger
+        than the image, ``(H, W)`` in 'same', ``(H + kH - 1, W + kW - 1)`` in
+        'full'.
+
+    Raises
+    ------
+    TypeError
+        If an input is not numeric or ``mode`` is not a string.
+    ValueError
+        If an input is not 2D or is empty, ``mode`` is unknown, or in 'valid'
+        mode neither array is at least as large as the other in both
+        dimensions.
+
+    Notes
+    -----
+    Chapter 1 (and chapter 2's single-channel worked example).
+
+    Examples
+    --------
+    >>> correlate2d([[1, 2, 3], [4, 5, 6], [7, 8, 9]], [[1, 0], [0, -1]])
+    array([[-4, -4],
+           [-4, -4]])
+    """
+    return _run_2d(image, kernel, mode, True, _full_correlate)
+
+
+def convolve2d(image, kernel, mode="valid"):
+    """True 2D convolution: rotate ``kernel`` by 180 degrees, then slide it.
+
+    ``y[i, j] = sum_{u, v} x[i - u, j - v] w[u, v]``; equal to
+    ``correlate2d(image, flip(kernel))`` in 'valid' and 'full' modes and to
+    ``scipy.signal.convolve2d(image, kernel, mode)`` in all three.
+
+    Parameters
+    ----------
+    image : array_like, shape (H, W)
+    kernel : array_like, shape (kH, kW)
+    mode : {'valid', 'same', 'full'}, default 'valid'
+
+    Returns
+    -------
+    numpy.ndarray
+        Shapes as in :func:`correlate2d`.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`correlate2d`.
+
+    Notes
+    -----
+    Chapter 1. In 'same' mode with an even kernel, ``convolve2d(x, w)`` and
+    ``correlate2d(x, flip(w))`` differ by a one-pixel shift (scipy's
+    convention, see the module notes).
+
+    Examples
+    --------
+    >>> convolve2d([[1, 2, 3], [4, 5, 6], [7, 8, 9]], [[1, 0], [0, -1]])
+    array([[4, 4],
+           [4, 4]])
+    """
+    return _run_2d(image, kernel, mode, False, _full_correlate)
+
+
+def correlate1d_naive(signal, kernel, mode="valid"):
+    """Loop reference for :func:`correlate1d`: the definition, one output at a time."""
+    return _run_1d(signal, kernel, mode, True, _full_correlate_naive)
+
+
+def convolve1d_naive(signal, kernel, mode="valid"):
+    """Loop reference for :func:`convolve1d`.
+
+    Written with the flip explicit, ``y[n] = sum_m x[n - m] w[m]``, rather
+    than through the correlation.
+    """
+    x = _check(signal, "signal", 1)
+    w = _check(kernel, "kernel", 1)
+    mode = _check_mode(mode)
+    dtype = result_dtype(x, w)
+    m, k = x.shape[0], w.shape[0]
+    full = np.zeros(m + k - 1, dtype=dtype)
+    for n in range(m + k - 1):
+        total = dtype.type(0)
+        for j in range(k):
+            if 0 <= n - j < m:
+                total += x[n - j] * w[j]
+        full[n] = total
+    return full[_mode_slice(mode, m, k, _same_start_1d(m, k, False))].copy()
+
+
+def correlate2d_naive(image, kernel, mode="valid"):
+    """Loop reference for :func:`correlate2d`."""
+    return _run_2d(image, kernel, mode, True, _full_correlate_naive)
+
+
+def convolve2d_naive(image, kernel, mode="valid"):
+    """Loop reference for :func:`convolve2d`, with the flip written out.
+
+    ``y[i, j] = sum_{u, v} x[i - u, j - v] w[u, v]`` on the 'full' grid,
+    then the mode's slice.
+    """
+    x = _check(image, "image", 2)
+    w = _check(kernel, "kernel", 2)
+    mode = _check_mode(mode)
+    if mode == "valid":
+        _check_valid_2d(x.shape, w.shape)
+    dtype = result_dtype(x, w)
+    (h, wd), (kh, kw) = x.shape, w.shape
+    full = np.zeros((h + kh - 1, wd + kw - 1), dtype=dtype)
+    for i in range(h + kh - 1):
+        for j in range(wd + kw - 1):
+            total = dtype.type(0)
+            for u in range(kh):
+                for v in range(kw):
+                    if 0 <= i - u < h and 0 <= j - v < wd:
+                        total += x[i - u, j - v] * w[u, v]
+            full[i, j] = total
+    return full[_slices_2d(mode, x.shape, w.shape, False)].copy()
