@@ -304,24 +304,41 @@ def _compare(got_raw: Any, expected_raw: Any, case: Case, scalar: bool) -> str |
     )
 
 
-def _diagnose(exercise: Exercise, case: Case, got_raw: Any, expected_raw: Any) -> str | None:
-    """The hint of the first diagnosis whose wrong answer equals the student's."""
+def _diagnosis_matches(exercise: Exercise, case: Case, got_raw: Any, expected_raw: Any) -> list[str]:
+    """For each diagnosis: "tells" if the student's result equals that mistake where
+    the mistake differs from the right answer, "agrees" if it equals it where both
+    coincide, "" otherwise (including when the mistake cannot be computed)."""
     got = _as_numbers(got_raw)
-    if got is None:
-        return None
     expected = np.asarray(expected_raw, dtype=np.float64)
     rtol, atol = _tolerances(case)
+    matches = []
     for diagnosis in exercise.diagnoses:
         args, kwargs = _copy_args(case)
         try:
             wrong = np.asarray(diagnosis.wrong(*args, **kwargs), dtype=np.float64)
         except Exception:  # the mistake is impossible for this case
+            matches.append("")
             continue
-        if _same_answer(wrong, expected, rtol, atol):
-            continue  # this case cannot tell the mistake from the right answer
-        if _same_answer(got, wrong, rtol, atol):
-            return diagnosis.message
-    return None
+        if got is None or not _same_answer(got, wrong, rtol, atol):
+            matches.append("")
+        elif _same_answer(wrong, expected, rtol, atol):
+            matches.append("agrees")
+        else:
+            matches.append("tells")
+    return matches
+
+
+def _pick_hints(matches: list[list[str]]) -> list[str | None]:
+    """One diagnosis index per case (or None), preferring the mistake that explains
+    the student's results on the most cases, so the hints are consistent."""
+    if not matches or not matches[0]:
+        return [None] * len(matches)
+    scores = [sum(1 for row in matches if row[d]) for d in range(len(matches[0]))]
+    picks = []
+    for row in matches:
+        telling = [d for d, m in enumerate(row) if m == "tells"]
+        picks.append(max(telling, key=lambda d: (scores[d], -d)) if telling else None)
+    return picks
 
 
 def _where_it_raised(exc: BaseException, student_fn: Callable) -> str:
@@ -403,10 +420,12 @@ def check(student_fn: Callable, exercise_id: str, *, verbose: bool = True) -> Ch
         raise TypeError(f"student_fn must be a function, got {type(student_fn).__name__}")
     name = getattr(student_fn, "__name__", exercise.function_name)
     cases = exercise.cases()
-    failures: list[str] = []
     lines: list[str] = []
     status = PASSED
 
+    raised: list[tuple[int, str]] = []  # (case number, message)
+    returned: list[tuple[Case, Any, Any]] = []  # (case, student's result, reference result)
+    wrong: list[tuple[int, str, int]] = []  # (case number, message, position in returned)
     for index, case in enumerate(cases, start=1):
         args, kwargs = _copy_args(case)
         try:
@@ -415,23 +434,26 @@ def check(student_fn: Callable, exercise_id: str, *, verbose: bool = True) -> Ch
             status = NOT_IMPLEMENTED
             break
         except Exception as exc:  # any mistake in the student's code is a failed case
-            message = (
+            raised.append((index, (
                 f"{_describe_case(exercise, index, case)}: raised "
                 f"{type(exc).__name__}: {exc}{_where_it_raised(exc, student_fn)}"
-            )
-            failures.append(message)
+            )))
             continue
         ref_args, ref_kwargs = _copy_args(case)
         expected = exercise.reference(*ref_args, **ref_kwargs)
-        scalar = np.ndim(expected) == 0
-        problem = _compare(got, expected, case, scalar)
-        if problem is None:
-            continue
-        message = f"{_describe_case(exercise, index, case)}: {problem}."
-        hint = _diagnose(exercise, case, got, expected)
-        if hint:
-            message += f"\n    Likely cause: {hint}"
-        failures.append(message)
+        returned.append((case, got, expected))
+        problem = _compare(got, expected, case, scalar=np.ndim(expected) == 0)
+        if problem is not None:
+            wrong.append((index, f"{_describe_case(exercise, index, case)}: {problem}.", len(returned) - 1))
+
+    # Hints are chosen over every case that returned, passing ones included.
+    picks = _pick_hints([_diagnosis_matches(exercise, *r) for r in returned]) if wrong else []
+    numbered = list(raised)
+    for index, message, row in wrong:
+        if picks[row] is not None:
+            message += f"\n    Likely cause: {exercise.diagnoses[picks[row]].message}"
+        numbered.append((index, message))
+    failures = [message for _, message in sorted(numbered)]
 
     if status == NOT_IMPLEMENTED:
         lines.append(
