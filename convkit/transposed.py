@@ -274,9 +274,9 @@ _PARAMS = """
     stride : int or tuple of {n} ints, default 1
         Step between the places where neighbouring input pixels land.
     padding : int or tuple of {n} ints, default 0
-        Removes ``dilation * (k - 1) - padding`` from the zero padding of the
-        equivalent direct convolution: the output is cropped by ``padding`` on
-        both sides.
+        Positions cropped from both ends of every spatial axis of the
+        output (the equivalent direct convolution of the zero-insertion view
+        pads ``dilation * (k - 1) - padding`` zeros on each side).
     output_padding : int or tuple of {n} ints, default 0
         Extra size added at the end of every spatial axis. It chooses which of
         the input sizes that a strided convolution maps to the same output
@@ -327,8 +327,8 @@ _NAIVE_NOTES = """
     image, group, input position and kernel tap, the input pixel's values,
     summed over the group's input channels against the tap's weights, are
     added to the output position ``position * stride + tap * dilation -
-    padding`` when it lies inside the output. Slow; use ``{name}`` for real
-    work. Chapter 6 explains the operation.
+    padding`` when it lies inside the output. Slow; use ``{name}``
+    for real work. Chapter 6 explains the operation.
 """
 
 _EXAMPLES = {

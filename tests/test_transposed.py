@@ -204,6 +204,18 @@ class TestConvTranspose:
         out = FAST[n](x, w, stride=2)
         assert out.shape == tuple(expected) and out.dtype == np.float32
 
+    @pytest.mark.parametrize("batch", [1, 3])
+    def test_benchmark_sized_case(self, batch):
+        # The benchmark's case (3x3, stride 2, 64 -> 32 from 28x28, output_padding 1), float32.
+        rng = np.random.default_rng(9)
+        x = rng.standard_normal((batch, 64, 28, 28)).astype(np.float32)
+        w = rng.standard_normal((64, 32, 3, 3)).astype(np.float32)
+        b = rng.standard_normal(32).astype(np.float32)
+        kwargs = dict(stride=2, padding=1, output_padding=1)
+        out = convkit.conv_transpose2d(x, w, b, **kwargs)
+        assert out.shape == (batch, 32, output_size(28, 3, 2, 1, 1, 1), output_size(28, 3, 2, 1, 1, 1))
+        assert_close(out, torch_reference(x, w, b, **kwargs), np.float32, fan_in(w))
+
     def test_deterministic(self):
         x, w, b, kwargs = case_operands(CASES[17], True, np.float32)
         first = convkit.conv_transpose2d(x, w, b, **kwargs)
@@ -257,6 +269,7 @@ def transposed_configurations(draw, dims=(1, 2, 3), max_size=4):
     return x, w, b, kwargs, dtype
 
 
+@settings(max_examples=150)
 @given(transposed_configurations())
 def test_property_against_torch(config):
     x, w, b, kwargs, dtype = config
@@ -264,7 +277,7 @@ def test_property_against_torch(config):
     assert_close(actual, torch_reference(x, w, b, **kwargs), dtype, fan_in(w))
 
 
-@settings(max_examples=30)
+@settings(max_examples=60)
 @given(transposed_configurations(dims=(1, 2), max_size=3))
 def test_property_naive_against_vectorised(config):
     x, w, b, kwargs, dtype = config
@@ -289,7 +302,7 @@ class TestThreeViews:
         expected = torch_reference(x, w, b, **kwargs)
         assert_close(VIEWS[view](x, w, b, **kwargs), expected, np.int64, 1)
 
-    @settings(max_examples=30)
+    @settings(max_examples=60)
     @given(transposed_configurations(dims=(2,), max_size=3))
     def test_property_views_agree_with_each_other(self, config):
         x, w, b, kwargs, dtype = config
