@@ -51,14 +51,13 @@ OFFLINE_DIR = "offline"
 # (npm package folder, files to copy, destination below _static/offline/).
 # Only what the pages load: the widget manager with the icon fonts its CSS
 # points to, require.js, and MathJax's combined TeX component with the fonts,
-# extensions and accessibility modules it loads on demand.
+# extensions and accessibility modules it loads on demand. The widget manager
+# keeps its npm path: require.js resolves it, and its fonts, against baseUrl.
+HTML_MANAGER_DIST = "@jupyter-widgets/html-manager/dist"
 OFFLINE_ASSETS = [
-    ("requirejs", ["require.js"], "requirejs"),
-    (
-        "@jupyter-widgets/html-manager/dist",
-        ["embed-amd.js", "*.woff2", "*.woff", "*.ttf", "*.eot", "*.svg"],
-        "html-manager",
-    ),
+    ("requirejs", ["require.js"], "."),
+    (HTML_MANAGER_DIST, ["embed-amd.js", "*.woff2", "*.woff", "*.ttf", "*.eot", "*.svg"],
+     HTML_MANAGER_DIST),
     (
         "mathjax/es5",
         ["tex-mml-chtml.js", "input/**/*", "output/**/*", "a11y/**/*", "ui/**/*", "sre/**/*",
@@ -66,6 +65,14 @@ OFFLINE_ASSETS = [
         "mathjax",
     ),
 ]
+
+# Loaded before require.js: make require.js resolve module ids (and the
+# widget manager its fonts) against the folder of this script, wherever the
+# site is hosted, instead of against the page's folder.
+REQUIRE_CONFIG_JS = """\
+// Written by tools/build_book.py --offline: where require.js finds the widget manager.
+var require = { baseUrl: new URL(".", document.currentScript.src).href };
+"""
 
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -140,6 +147,7 @@ def stage_offline_assets(node_modules: Path, staging: Path) -> Path:
                 target = target_root / destination / path.relative_to(source)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(path, target)
+    (target_root / "require-config.js").write_text(REQUIRE_CONFIG_JS, encoding="utf-8")
     return staging
 
 
@@ -164,8 +172,9 @@ def derived_config(base: dict, *, offline: bool, hide_solutions: bool,
         # data-jupyter-widgets-cdn-only attribute (it switches cdn-only on
         # whatever its value).
         sphinx_config["nb_ipywidgets_js"] = {
-            f"{OFFLINE_DIR}/requirejs/require.js": {},
-            f"{OFFLINE_DIR}/html-manager/embed-amd.js": {},
+            f"{OFFLINE_DIR}/require-config.js": {},
+            f"{OFFLINE_DIR}/require.js": {},
+            f"{OFFLINE_DIR}/{HTML_MANAGER_DIST}/embed-amd.js": {},
         }
         sphinx_config["mathjax_path"] = f"{OFFLINE_DIR}/mathjax/tex-mml-chtml.js"
     return config
