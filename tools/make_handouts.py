@@ -31,8 +31,10 @@ from __future__ import annotations
 import argparse
 import ast
 import copy
+import io
 import re
 import sys
+import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -120,6 +122,13 @@ def _parseable(source: str) -> str:
     return "\n".join("" if _MAGIC.match(line) else line for line in source.splitlines())
 
 
+def _hints(text: str) -> list[tuple[int, str]]:
+    """(line number, comment) of every ``# Hint:`` comment, whole-line or trailing."""
+    comments = tokenize.generate_tokens(io.StringIO(text).readline)
+    return [(t.start[0], t.string.strip()) for t in comments
+            if t.type == tokenize.COMMENT and _HINT.match(t.string)]
+
+
 def _names_in_signature(node: ast.FunctionDef) -> set[str]:
     parts = [node.args]
     if node.returns is not None:
@@ -182,7 +191,7 @@ def stub_source(code_sources: list[str]) -> tuple[str, list[str]]:
         except SyntaxError as exc:
             raise HandoutError(f"solution code does not parse: {exc}") from None
         functions = [n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
-        hint_lines = [(number, line.strip()) for number, line in enumerate(lines, start=1) if _HINT.match(line)]
+        hint_lines = _hints(text)
         needed = set().union(*(_names_in_signature(f) for f in functions)) if functions else set()
         for node in tree.body:
             if isinstance(node, (ast.Import, ast.ImportFrom)) and _import_binds(node) & needed:
@@ -228,12 +237,17 @@ def _remove_fenced(source: str, opening: re.Pattern) -> str:
         while index < len(lines) and not close.match(lines[index]):
             index += 1
         index += 1  # past the closing fence (or the end)
-    return "\n".join(kept).strip("\n")
+    if len(kept) == len(lines):
+        return source
+    # the blank lines around a removed block would otherwise pile up
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip("\n")
 
 
 def _plain_exercise_heading(source: str) -> str:
     """Turn a ``{exercise-start}`` directive into a bold markdown heading."""
     lines = source.splitlines()
+    if not any(_EXERCISE_START.match(line) for line in lines):
+        return source
     out: list[str] = []
     index = 0
     while index < len(lines):
@@ -316,10 +330,11 @@ def make_handout(nb) -> tuple[nbformat.NotebookNode, HandoutStats]:
         if cell.cell_type == "markdown":
             source = _remove_fenced(cell.source, _SOLUTION_DIRECTIVE)
             source = _plain_exercise_heading(source)
-            source = _remove_fenced(source, _EXERCISE_END).strip()
-            if not source:
-                continue  # the cell held only directives
-            cell.source = source
+            source = _remove_fenced(source, _EXERCISE_END)
+            if source != cell.source:
+                if not source.strip():
+                    continue  # the cell held only directives
+                cell.source = source.strip()
         if cell.cell_type == "code" and CHECK_TAG in _tags(cell):
             cell.outputs = []
             cell.execution_count = None
