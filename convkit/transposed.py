@@ -316,8 +316,9 @@ _FAST_NOTES = """
     ``(C_out, *kernel, *input_size)``; then each tap's slab is added into the
     strided slice of the output where it lands. The cost is that of the
     matrix multiply plus ``prod(kernel)`` strided additions, with no work on
-    inserted zeros. ``{name}_naive`` is the loop reference. Chapter 6
-    explains the operation.
+    inserted zeros. Extra memory: one buffer of ``C_out * prod(kernel) *
+    prod(input_size)`` values, reused across the images of a batch.
+    ``{name}_naive`` is the loop reference. Chapter 6 explains the operation.
 """
 
 _NAIVE_NOTES = """
