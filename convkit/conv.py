@@ -15,14 +15,16 @@ The vectorised routines share one N-dimensional core (``_conv_nd``):
 
 * a kernel of size one with no padding is a plain matrix multiply over the
   channels (the pointwise convolution of chapter 5);
-* a depthwise convolution (every group holds one input channel) is a
-  shift-and-add: one multiply-accumulate of a shifted view per kernel tap;
-* everything else is a channel-major im2col: the shifted, strided windows of
-  one image are copied into one reused matrix of shape
-  ``(C_in * prod(kernel), rows of output)`` and multiplied by the weight
-  reshaped to ``(C_out, C_in * prod(kernel))``, one matrix multiply per group,
-  writing straight into the ``(N, C_out, ...)`` result. Large images are
-  processed in bands of output rows so that the matrix stays in cache.
+* everything else is a channel-major im2col: one read-only strided view of a
+  padded image exposes every window at once, shape ``(C_in, *kernel, *out)``;
+  it is copied into a reused matrix ``(groups, C_in/groups * taps,
+  positions)`` and multiplied by the weight reshaped to ``(groups,
+  C_out/groups, C_in/groups * taps)``, one matrix multiply per group, writing
+  straight into the ``(N, C_out, ...)`` result. The work is cut into tiles
+  (bands of output rows, chunks of groups) small enough to stay in cache, so
+  a depthwise convolution (one input channel per group) becomes many small
+  products over cached tiles rather than one pass per kernel tap over the
+  whole image.
 
 Chapter 1 (cross-correlation), chapter 2 (channels), chapter 3 (arithmetic)
 and chapter 4 (3D) explain these operations.
@@ -35,6 +37,7 @@ import math
 from typing import Any, NamedTuple
 
 import numpy as np
+from numpy.lib.stride_tricks import as_strided
 
 from ._validation import as_array, check_groups, result_dtype, split_batch, to_tuple
 
@@ -47,9 +50,9 @@ __all__ = [
     "conv3d_naive",
 ]
 
-# Size (in bytes) the im2col matrix of one band of output rows should stay
-# under, so that building it and multiplying it happen while it is in cache.
-_BAND_BYTES = 1 << 21
+# Size (in bytes) one tile of the im2col matrix should stay under, so that
+# building it and multiplying it happen while it is in cache.
+_TILE_BYTES = 1 << 20
 
 
 class _ConvArgs(NamedTuple):
@@ -205,76 +208,66 @@ def _conv_pointwise(args: _ConvArgs) -> np.ndarray:
     return out
 
 
-def _conv_depthwise(args: _ConvArgs) -> np.ndarray:
-    """Every group holds one input channel: accumulate one shifted view per tap."""
-    x, w = args.input, args.weight
-    n_batch, c_in = x.shape[:2]
-    c_out = w.shape[0]
-    mult = c_out // c_in
-    nd = len(args.out_size)
-    kernel = w.shape[2:]
-    out = np.zeros((n_batch, c_out) + args.out_size, dtype=w.dtype)
-    out_v = out.reshape((n_batch, c_in, mult) + args.out_size)  # (N, C_in, M, *out)
-    w_v = w.reshape((c_in, mult) + kernel)  # (C_in, M, *kernel)
-    shape_pad = tuple(s + a + b for s, a, b in zip(x.shape[2:], args.pad_before, args.pad_after))
-    buffer = None
-    if any(args.pad_before) or any(args.pad_after):
-        buffer = np.zeros((c_in,) + shape_pad, dtype=w.dtype)
-    tmp = np.empty((c_in, mult) + args.out_size, dtype=w.dtype)
-    for i in range(n_batch):
-        xp = _pad_image(x[i], args, buffer)  # (C_in, *padded)
-        for tap in itertools.product(*(range(k) for k in kernel)):
-            view = xp[(slice(None),) + tuple(
-                _window(t * d, o, s)
-                for t, d, o, s in zip(tap, args.dilation, args.out_size, args.stride)
-            )]  # (C_in, *out)
-            wk = w_v[(slice(None), slice(None)) + tap].reshape((c_in, mult) + (1,) * nd)
-            np.multiply(view[:, np.newaxis], wk, out=tmp)  # (C_in, M, *out)
-            out_v[i] += tmp
-    return out
-
-
 def _conv_im2col(args: _ConvArgs) -> np.ndarray:
-    """Channel-major im2col and one matrix multiply per group, per band of rows."""
+    """Channel-major im2col and one matrix multiply per group, tile by tile.
+
+    For each image, the windows under every kernel tap are read through one
+    strided view of the padded image, shape ``(C_in, *kernel, *out)``, and
+    copied in one go into a reused matrix of shape ``(G, C_in/G * taps,
+    positions)``; a batched matrix multiply with the weight ``(G, C_out/G,
+    C_in/G * taps)`` then writes the ``(C_out, positions)`` result in place.
+    Tiles (bands of output rows, chunks of groups) keep that matrix in cache.
+    """
     x, w, g = args.input, args.weight, args.groups
     n_batch, c_in = x.shape[:2]
     c_out = w.shape[0]
-    kernel = w.shape[2:]
+    per_group_in, per_group_out = c_in // g, c_out // g
+    kernel = tuple(w.shape[2:])
     taps = math.prod(kernel)
     out_size = args.out_size
     rows = out_size[0]
     rest = math.prod(out_size[1:])  # positions in one output row (or plane in 3D)
     itemsize = w.dtype.itemsize
-    band = max(1, min(rows, _BAND_BYTES // max(1, c_in * taps * rest * itemsize)))
-    w_flat = w.reshape(g, c_out // g, (c_in // g) * taps)  # (G, C_out/G, C_in/G * taps)
 
-    shape_pad = tuple(s + a + b for s, a, b in zip(x.shape[2:], args.pad_before, args.pad_after))
+    # Tile: as many output rows as fit for one group, then as many groups as fit.
+    group_row_bytes = per_group_in * taps * rest * itemsize
+    band = max(1, min(rows, _TILE_BYTES // group_row_bytes))
+    chunk = max(1, min(g, _TILE_BYTES // (group_row_bytes * band)))
+
+    padded = tuple(s + a + b for s, a, b in zip(x.shape[2:], args.pad_before, args.pad_after))
     buffer = None
     if any(args.pad_before) or any(args.pad_after):
-        buffer = np.zeros((c_in,) + shape_pad, dtype=w.dtype)
-    cols_buffer = np.empty(c_in * taps * band * rest, dtype=w.dtype)
+        buffer = np.zeros((c_in,) + padded, dtype=w.dtype)
+    w_flat = w.reshape(g, per_group_out, per_group_in * taps)  # (G, C_out/G, C_in/G * taps)
+    cols_buffer = np.empty(chunk * per_group_in * taps * band * rest, dtype=w.dtype)
     out = np.empty((n_batch, c_out) + out_size, dtype=w.dtype)
-    out_flat = out.reshape(n_batch, g, c_out // g, rows * rest)  # (N, G, C_out/G, P)
-    s0, d0 = args.stride[0], args.dilation[0]
+    out_flat = out.reshape(n_batch, g, per_group_out, rows * rest)  # (N, G, C_out/G, P)
     for i in range(n_batch):
-        xp = _pad_image(x[i], args, buffer)  # (C_in, *padded)
-        for r0 in range(0, rows, band):
-            nr = min(band, rows - r0)
-            # a contiguous prefix of the buffer, so that the reshape below is a view
-            c = cols_buffer[: c_in * taps * nr * rest].reshape(
-                (c_in,) + tuple(kernel) + (nr,) + out_size[1:]
-            )  # (C_in, *kernel, nr, *out[1:])
-            for tap in itertools.product(*(range(k) for k in kernel)):
-                first = _window(r0 * s0 + tap[0] * d0, nr, s0)
-                others = tuple(
-                    _window(t * d, o, s)
-                    for t, d, o, s in zip(
-                        tap[1:], args.dilation[1:], out_size[1:], args.stride[1:]
-                    )
+        image = _pad_image(x[i], args, buffer)  # (C_in, *padded)
+        axis_strides = image.strides[1:]
+        tap_strides = tuple(d * st for d, st in zip(args.dilation, axis_strides))
+        out_strides = tuple(s * st for s, st in zip(args.stride, axis_strides))
+        for g0 in range(0, g, chunk):
+            ng = min(chunk, g - g0)
+            channels = slice(g0 * per_group_in, (g0 + ng) * per_group_in)
+            for r0 in range(0, rows, band):
+                nr = min(band, rows - r0)
+                # Read-only view of every window: element [c, *tap, *pos] is
+                # image[c, pos * stride + tap * dilation] (overlapping reads).
+                windows = as_strided(
+                    image[channels, r0 * args.stride[0]:],
+                    shape=(ng * per_group_in,) + kernel + (nr,) + out_size[1:],
+                    strides=(image.strides[0],) + tap_strides + out_strides,
+                    writeable=False,
+                )  # (ng * C_in/G, *kernel, nr, *out[1:])
+                # A contiguous prefix of the buffer, so that the reshapes are views.
+                cols = cols_buffer[: ng * per_group_in * taps * nr * rest]
+                cols.reshape(windows.shape)[...] = windows
+                np.matmul(
+                    w_flat[g0:g0 + ng],
+                    cols.reshape(ng, per_group_in * taps, nr * rest),  # (ng, C_in/G * taps, nr * rest)
+                    out=out_flat[i, g0:g0 + ng, :, r0 * rest:(r0 + nr) * rest],
                 )
-                c[(slice(None),) + tap] = xp[(slice(None), first) + others]
-            c_mat = c.reshape(g, (c_in // g) * taps, nr * rest)  # (G, C_in/G * taps, nr * rest)
-            np.matmul(w_flat, c_mat, out=out_flat[i, :, :, r0 * rest:(r0 + nr) * rest])
     return out
 
 
@@ -285,8 +278,6 @@ def _conv_nd(args: _ConvArgs) -> np.ndarray:
     padded = any(args.pad_before) or any(args.pad_after)
     if all(k == 1 for k in kernel) and not padded:
         out = _conv_pointwise(args)
-    elif args.groups == c_in and args.groups > 1:
-        out = _conv_depthwise(args)
     else:
         out = _conv_im2col(args)
     return _finish(out, args)
@@ -367,10 +358,11 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 
     Notes
     -----
-    A kernel of size one without padding is a matrix multiply over the channels;
-    a depthwise convolution (one input channel per group) is a shift-and-add;
-    anything else is a channel-major im2col with one matrix multiply per
-    group. :func:`conv1d_naive` is the loop reference. Chapter 1 (cross-correlation) and chapter 3 (arithmetic) explain it.
+    A kernel of size one without padding is a matrix multiply over the
+    channels; anything else is a channel-major im2col, built from one strided
+    view of the padded image, with one matrix multiply per group, tile by tile.
+    :func:`conv1d_naive` is the loop reference. Chapter 1 (cross-correlation)
+    and chapter 3 (arithmetic) explain it.
 
     Examples
     --------
@@ -430,10 +422,11 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 
     Notes
     -----
-    A kernel of size one without padding is a matrix multiply over the channels;
-    a depthwise convolution (one input channel per group) is a shift-and-add;
-    anything else is a channel-major im2col with one matrix multiply per
-    group. :func:`conv2d_naive` is the loop reference. Chapter 1 (cross-correlation), chapter 2 (channels) and chapter 3 (arithmetic) explain it.
+    A kernel of size one without padding is a matrix multiply over the
+    channels; anything else is a channel-major im2col, built from one strided
+    view of the padded image, with one matrix multiply per group, tile by tile.
+    :func:`conv2d_naive` is the loop reference. Chapter 1 (cross-correlation),
+    chapter 2 (channels) and chapter 3 (arithmetic) explain it.
 
     Examples
     --------
@@ -496,10 +489,11 @@ def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 
     Notes
     -----
-    A kernel of size one without padding is a matrix multiply over the channels;
-    a depthwise convolution (one input channel per group) is a shift-and-add;
-    anything else is a channel-major im2col with one matrix multiply per
-    group. :func:`conv3d_naive` is the loop reference. Chapter 4 (3D convolution) explains it.
+    A kernel of size one without padding is a matrix multiply over the
+    channels; anything else is a channel-major im2col, built from one strided
+    view of the padded image, with one matrix multiply per group, tile by tile.
+    :func:`conv3d_naive` is the loop reference. Chapter 4 (3D convolution)
+    explains it.
 
     Examples
     --------
@@ -564,8 +558,8 @@ def conv1d_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, grou
     -----
     Plain Python loops over the batch, the output channels and the output
     positions, written to read like the definition; slow, meant for tests and
-    for reading. Same arguments, checks and results as :func:`conv1d`.
-    Chapter 1 (cross-correlation) and chapter 3 (arithmetic) explain it.
+    for reading. Same arguments, checks and results as :func:`conv1d`. Chapter
+    1 (cross-correlation) and chapter 3 (arithmetic) explain it.
 
     Examples
     --------
@@ -628,8 +622,9 @@ def conv2d_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, grou
     -----
     Plain Python loops over the batch, the output channels and the output
     positions, written to read like the definition; slow, meant for tests and
-    for reading. Same arguments, checks and results as :func:`conv2d`.
-    Chapter 1 (cross-correlation), chapter 2 (channels) and chapter 3 (arithmetic) explain it.
+    for reading. Same arguments, checks and results as :func:`conv2d`. Chapter
+    1 (cross-correlation), chapter 2 (channels) and chapter 3 (arithmetic)
+    explain it.
 
     Examples
     --------
@@ -695,8 +690,8 @@ def conv3d_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, grou
     -----
     Plain Python loops over the batch, the output channels and the output
     positions, written to read like the definition; slow, meant for tests and
-    for reading. Same arguments, checks and results as :func:`conv3d`.
-    Chapter 4 (3D convolution) explains it.
+    for reading. Same arguments, checks and results as :func:`conv3d`. Chapter
+    4 (3D convolution) explains it.
 
     Examples
     --------

@@ -157,7 +157,7 @@ def test_row_bands_match_one_band(monkeypatch, dtype):
     whole = convkit.conv2d(x, w, b, padding=1, stride=(2, 1))
     x3, w3, b3 = make_operands(rng, 3, 2, 2, 3, (6, 5, 4), (3, 2, 3), 1, True, dtype)
     whole3 = convkit.conv3d(x3, w3, b3, padding=1)
-    monkeypatch.setattr(conv_module, "_BAND_BYTES", 1)
+    monkeypatch.setattr(conv_module, "_TILE_BYTES", 1)
     # Not bit-identical: the matrix multiply blocks a narrower matrix differently.
     assert_close(convkit.conv2d(x, w, b, padding=1, stride=(2, 1)), whole, dtype, 27)
     assert_close(convkit.conv3d(x3, w3, b3, padding=1), whole3, dtype, 18)
