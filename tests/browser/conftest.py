@@ -1,0 +1,227 @@
+"""Shared fixtures for tests that open pages in a real browser (headless Chromium).
+
+Fixtures (all usable from any test under ``tests/browser/``):
+
+``node_modules``
+    Path of the repository's ``node_modules``; runs ``npm ci`` (or ``npm
+    install`` without a lock file) once when the pinned packages of
+    ``package.json`` are missing.
+``widget_assets``
+    A function ``install(dest)`` that copies require.js and the widget
+    manager (``@jupyter-widgets/html-manager``) from ``node_modules`` into
+    ``dest/_widgets/`` and returns the ``nb_ipywidgets_js`` setting for
+    myst-nb that loads them from there instead of public CDNs (list ``dest``
+    in ``html_static_path``).
+``static_server``
+    A function ``serve(directory)`` that serves a folder over HTTP on
+    127.0.0.1 (a free port) and returns the base URL; stopped after the test.
+``browser``
+    A Playwright Chromium browser (``/usr/bin/chromium``, headless). Skips
+    with a reason when Chromium or Playwright is missing, except under
+    ``CI=true``, where it fails instead.
+``page_probe``
+    A fresh page plus what it did: ``probe.console_errors`` (console errors
+    and uncaught exceptions, as text) and ``probe.external_requests`` (every
+    request whose host is not 127.0.0.1; such requests are aborted, so a test
+    never waits on the network).
+
+Every test here carries ``@pytest.mark.browser``.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+LOCAL_HOSTS = {"127.0.0.1"}
+HTML_MANAGER_DIST = Path("@jupyter-widgets") / "html-manager" / "dist"
+
+# require.js resolves the widget manager's module ids against its baseUrl, and
+# the manager loads its fonts from there: point baseUrl at this script's
+# folder (wherever the site is hosted) before require.js is loaded.
+REQUIRE_CONFIG_JS = """\
+// Written by the course's build: where require.js finds the widget manager.
+var require = { baseUrl: new URL(".", document.currentScript.src).href };
+"""
+
+
+def in_ci() -> bool:
+    """True when running under CI (``CI=true``), where browser tests may not skip."""
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip with ``reason`` locally; fail under CI, where everything must run."""
+    if in_ci():
+        pytest.fail(f"{reason} (required under CI=true)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def node_modules() -> Path:
+    """The repository's ``node_modules`` with the packages of ``package.json`` installed."""
+    modules = REPO / "node_modules"
+    needed = [
+        modules / HTML_MANAGER_DIST / "embed-amd.js",
+        modules / "requirejs" / "require.js",
+    ]
+    if not all(p.is_file() for p in needed):
+        npm = shutil.which("npm")
+        if npm is None:
+            skip_or_fail("npm is not installed, cannot install the widget manager from package.json")
+        command = [npm, "ci" if (REPO / "package-lock.json").is_file() else "install",
+                   "--no-audit", "--no-fund"]
+        result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=600)
+        if result.returncode != 0 or not all(p.is_file() for p in needed):
+            pytest.fail(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
+    return modules
+
+
+def install_widget_assets(node_modules: Path, dest: Path) -> dict[str, dict]:
+    """Copy require.js and the widget manager into ``dest/_widgets``; return ``nb_ipywidgets_js``.
+
+    List ``dest`` in Sphinx's ``html_static_path``: Sphinx copies it to the
+    site's ``_static/`` (so the files land in ``_static/_widgets/``) and
+    writes the relative URLs returned here as ``_static/_widgets/...``
+    relative to each page, wherever the site is hosted. ``dest`` must not be
+    the book's own ``_static`` folder: Jupyter Book adds every ``.js`` file
+    found there to every page, and only pages with widgets need these.
+    """
+    target = Path(dest) / "_widgets"
+    manager = target / HTML_MANAGER_DIST
+    manager.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(node_modules / "requirejs" / "require.js", target / "require.js")
+    (target / "require-config.js").write_text(REQUIRE_CONFIG_JS, encoding="utf-8")
+    for item in (node_modules / HTML_MANAGER_DIST).iterdir():
+        # embed-amd.js, its lazily loaded chunks and its fonts; not the
+        # CommonJS bundle or the source maps.
+        if item.suffix == ".map" or item.name in {"embed.js", "libembed-amd.js", "embed.js.LICENSE.txt"}:
+            continue
+        shutil.copy2(item, manager / item.name)
+    return {
+        "_widgets/require-config.js": {},
+        "_widgets/require.js": {},
+        f"_widgets/{HTML_MANAGER_DIST.as_posix()}/embed-amd.js": {},
+    }
+
+
+@pytest.fixture(scope="session")
+def widget_assets(node_modules):
+    """``install(dest) -> nb_ipywidgets_js``: see :func:`install_widget_assets`."""
+    return functools.partial(install_widget_assets, node_modules)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files, no request log; an absent ``/favicon.ico`` answers 204."""
+
+    def log_message(self, format, *args):  # noqa: A002 (the base class's name)
+        pass
+
+    def do_GET(self):
+        if self.path == "/favicon.ico" and not Path(self.translate_path(self.path)).exists():
+            self.send_response(204)
+            self.end_headers()
+            return
+        super().do_GET()
+
+
+@pytest.fixture
+def static_server():
+    """``serve(directory) -> "http://127.0.0.1:PORT"``; every server stops after the test."""
+    servers = []
+
+    def serve(directory: Path) -> str:
+        handler = functools.partial(_QuietHandler, directory=str(directory))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}"
+
+    yield serve
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium through Playwright (skips or, under CI, fails when missing)."""
+    if not CHROMIUM.is_file():
+        skip_or_fail(f"{CHROMIUM} not found: install Debian's chromium package")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_or_fail("the playwright Python package is not installed")
+    manager = sync_playwright().start()
+    try:
+        chromium = manager.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    except Exception as exc:  # a broken install must be visible, not skipped silently in CI
+        manager.stop()
+        skip_or_fail(f"Chromium did not start: {exc}")
+    yield chromium
+    chromium.close()
+    manager.stop()
+
+
+@dataclass
+class PageProbe:
+    """A page and the problems it showed while a test used it."""
+
+    page: object
+    console_errors: list[str] = field(default_factory=list)
+    external_requests: list[str] = field(default_factory=list)
+
+
+def _is_local(url: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme in {"data", "blob", "about"}:
+        return True
+    return parts.hostname in LOCAL_HOSTS
+
+
+@pytest.fixture
+def page_probe(browser):
+    """A new page recording console errors and every request leaving 127.0.0.1 (aborted)."""
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    probe = PageProbe(page=page)
+
+    def on_console(message):
+        if message.type == "error":
+            location = message.location.get("url", "") if message.location else ""
+            probe.console_errors.append(f"{message.text} ({location})" if location else message.text)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: probe.console_errors.append(f"uncaught: {error}"))
+
+    def route(route_):
+        url = route_.request.url
+        if _is_local(url):
+            route_.continue_()
+        else:
+            probe.external_requests.append(url)
+            route_.abort()
+
+    page.route("**/*", route)
+    yield probe
+    context.close()
