@@ -21,6 +21,7 @@ from .correlation import (
     convolve1d, convolve1d_naive, convolve2d, convolve2d_naive, correlate1d, correlate1d_naive,
     correlate2d, correlate2d_naive, flip,
 )
+from .padding import pad, pad_naive, padded_conv2d
 from .transposed import (
     conv_matrix, conv_transpose1d, conv_transpose1d_naive, conv_transpose2d,
     conv_transpose2d_matrix, conv_transpose2d_naive, conv_transpose2d_scatter,
