@@ -5,6 +5,44 @@ Nothing here changes matplotlib's global state: figures are built with
 the palette of :mod:`convkit.plotting.colors` is the course's colour
 convention (Okabe-Ito, with a second cue for every role). Attach alt text
 when showing a figure: :func:`show` or :func:`figure_html`.
+
+==============================  =============================================
+``conv_step_figure``            one step of a convolution (ch. 3, 7)
+``conv_transpose_step_figure``  one step of a transposed convolution (ch. 6)
+``multichannel_figure``         one filter over C channels, maps and sum (ch. 2)
+``groups_figure``               which input channels each filter sees (ch. 9, 11)
+``matrix_figure``               any small matrix as a heatmap
+``conv_matrix_figure``          the convolution matrix C or C^T (ch. 6)
+``grouped_weight_figure``       block-diagonal grouped weight (ch. 11)
+``channel_shuffle_figure``      the shuffle permutation (ch. 12)
+``receptive_field_figure``      stacked (dilated) layers (ch. 3, 7)
+``overlap_figure``              transposed-conv overlap counts, 1D/2D (ch. 6)
+==============================  =============================================
 """
 
+from convkit.plotting.channels import groups_figure, multichannel_figure
+from convkit.plotting.diagrams import conv_step_figure, conv_transpose_step_figure
+from convkit.plotting.fields import overlap_figure, receptive_field_figure
+from convkit.plotting.matrices import (
+    channel_shuffle_figure,
+    conv_matrix_figure,
+    grouped_weight_figure,
+    matrix_figure,
+)
 from convkit.plotting.render import figure_html, figure_png, show
+
+__all__ = [
+    "channel_shuffle_figure",
+    "conv_matrix_figure",
+    "conv_step_figure",
+    "conv_transpose_step_figure",
+    "figure_html",
+    "figure_png",
+    "grouped_weight_figure",
+    "groups_figure",
+    "matrix_figure",
+    "multichannel_figure",
+    "overlap_figure",
+    "receptive_field_figure",
+    "show",
+]

@@ -1,0 +1,127 @@
+"""Receptive fields of stacked layers and transposed-convolution overlaps (chapters 3, 6, 7)."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from convkit.plotting import colors
+from convkit.plotting.geometry import (
+    _layers,
+    overlap_counts_1d,
+    overlap_counts_2d,
+    receptive_field_size,
+    receptive_field_units,
+)
+
+__all__ = ["receptive_field_figure", "overlap_figure"]
+
+
+def receptive_field_figure(layers) -> Figure:
+    """Which units of each layer feed one output unit of a stack of 1D layers.
+
+    Parameters
+    ----------
+    layers : sequence of (kernel_size, stride) or (kernel_size, stride, dilation)
+        Input side first, no padding (e.g. WaveNet-style ``[(2, 1, 1), (2, 1,
+        2), (2, 1, 4)]`` or DeepLab-style ``[(3, 1, 1), (3, 1, 2), (3, 1, 4)]``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One row of units per level (input at the bottom); units that reach
+        the top unit are filled and outlined (others white), with the lines
+        each layer's kernel taps draw; the title gives the receptive field.
+    """
+    parsed = _layers(layers)
+    masks = receptive_field_units(parsed)
+    width = len(masks[0])
+    levels = len(masks)
+    fig = Figure(figsize=(max(4.0, 0.3 * width + 1.2), 0.75 * levels + 1.2), facecolor=colors.FIGURE_FACE)
+    ax = fig.add_axes((0.22, 0.04, 0.76, 0.8))
+    ax.set_xlim(-0.3, width + 0.3)
+    ax.set_ylim(-0.5, 2 * levels - 0.5)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    # Centre each level's units under the input so the cone is symmetric.
+    offsets = []
+    for level, mask in enumerate(masks):
+        k_span = width - len(mask)
+        offsets.append(k_span / 2)
+    for level, mask in enumerate(masks):
+        y = 2 * level
+        role = "input" if level == 0 else "output"
+        for unit, active in enumerate(mask):
+            style = colors.cell_style(role if active else "empty")
+            if active and level == levels - 1:
+                style.update(edgecolor=colors.HIGHLIGHT, linewidth=2.5)
+            ax.add_patch(Rectangle((offsets[level] + unit + 0.1, y), 0.8, 0.8,
+                                   gid=f"{role}-unit" if active else "unit", **style))
+        label = "input" if level == 0 else f"layer {level}: k={parsed[level - 1][0]}, d={parsed[level - 1][2]}"
+        ax.text(-0.5, y + 0.4, label, ha="right", va="center", fontsize=7)
+        if level == 0:
+            continue
+        k, s, d = parsed[level - 1]
+        for unit in np.flatnonzero(mask):
+            for tap in range(k):
+                source = unit * s + tap * d
+                ax.plot([offsets[level] + unit + 0.5, offsets[level - 1] + source + 0.5], [y, y - 1.2],
+                        color="#555555", linewidth=0.7, gid="tap")
+    size = receptive_field_size(parsed)
+    fig.suptitle(f"receptive field: {size} input units for {len(parsed)} layer(s), "
+                 f"{sum(k for k, _, _ in parsed)} weights per channel", fontsize=9)
+    return fig
+
+
+def overlap_figure(input_size, kernel_size, stride, dilation=1) -> Figure:
+    """How many kernel stamps land on each output pixel of a transposed convolution.
+
+    An int ``input_size`` draws the 1D counts as labelled bars; a pair draws
+    the 2D counts as a ``cividis`` heatmap with the counts printed (the
+    checkerboard appears when the stride does not divide the kernel size).
+    """
+    if isinstance(input_size, (tuple, list)):
+        counts = overlap_counts_2d(input_size, kernel_size, stride, dilation)
+        rows, cols = counts.shape
+        fig = Figure(figsize=(max(3.0, 0.32 * cols + 1.6), max(2.4, 0.32 * rows + 1.2)),
+                     facecolor=colors.FIGURE_FACE)
+        ax = fig.add_subplot()
+        image = ax.imshow(counts, cmap=colors.SEQUENTIAL_CMAP, vmin=0)
+        if max(rows, cols) <= 24:
+            for r in range(rows):
+                for c in range(cols):
+                    light = image.norm(counts[r, c]) > 0.55
+                    ax.text(c, r, str(counts[r, c]), ha="center", va="center", fontsize=7,
+                            color="black" if light else "white")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        fig.colorbar(image, ax=ax, shrink=0.8, label="overlapping stamps").ax.tick_params(labelsize=7)
+    else:
+        counts = overlap_counts_1d(input_size, kernel_size, stride, dilation)
+        fig = Figure(figsize=(max(3.6, 0.28 * len(counts) + 1.0), 2.4), facecolor=colors.FIGURE_FACE)
+        ax = fig.add_subplot()
+        bars = ax.bar(np.arange(len(counts)), counts, color=colors.OUTPUT, edgecolor=colors.EDGE)
+        ax.bar_label(bars, fontsize=7)
+        ax.set_xlabel("output position", fontsize=8)
+        ax.set_ylabel("stamps", fontsize=8)
+        ax.set_ylim(0, counts.max() + 1)
+        ax.tick_params(labelsize=7)
+    even = "even" if interior_even(counts) else "uneven"
+    ax.set_title(f"transposed conv overlap: kernel {kernel_size}, stride {stride} ({even} in the interior)",
+                 fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def interior_even(counts: np.ndarray) -> bool:
+    """True when every pixel between the first and last maximal count has the maximum.
+
+    Away from the borders (where fewer stamps reach), an even overlap is
+    flat; a checkerboard alternates inside that box.
+    """
+    peak = counts.max()
+    positions = np.argwhere(counts == peak)
+    lo, hi = positions.min(axis=0), positions.max(axis=0)
+    core = counts[tuple(slice(a, b + 1) for a, b in zip(lo, hi))]
+    return bool((core == peak).all())
