@@ -52,7 +52,10 @@ __all__ = [
 
 # Size (in bytes) one tile of the im2col matrix should stay under, so that
 # building it and multiplying it happen while it is in cache.
-_TILE_BYTES = 1 << 20
+_TILE_BYTES = 1 << 21
+# Most output positions per tile: with few input channels the matrix is thin and
+# the product is limited by memory, so shorter bands that stay in cache win.
+_TILE_COLUMNS = 1 << 12
 
 
 class _ConvArgs(NamedTuple):
@@ -231,7 +234,7 @@ def _conv_im2col(args: _ConvArgs) -> np.ndarray:
 
     # Tile: as many output rows as fit for one group, then as many groups as fit.
     group_row_bytes = per_group_in * taps * rest * itemsize
-    band = max(1, min(rows, _TILE_BYTES // group_row_bytes))
+    band = max(1, min(rows, _TILE_BYTES // group_row_bytes, _TILE_COLUMNS // rest))
     chunk = max(1, min(g, _TILE_BYTES // (group_row_bytes * band)))
 
     padded = tuple(s + a + b for s, a, b in zip(x.shape[2:], args.pad_before, args.pad_after))
