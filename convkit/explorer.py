@@ -30,11 +30,18 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import ipywidgets as widgets
+from matplotlib.figure import Figure
 from ipywidgets.widgets.widget_string import HTMLStyle
 
 from convkit.plotting.render import close_figure, figure_png, png_img_tag
 
-__all__ = ["Explorer"]
+__all__ = [
+    "Explorer",
+    "output_size_explorer",
+    "transposed_explorer",
+    "receptive_field_explorer",
+    "groups_cost_explorer",
+]
 
 MAX_PARAMETERS = 3
 
@@ -72,6 +79,11 @@ class Explorer(widgets.VBox):
         Frame resolution; keep frames small (a few dozen per explorer).
     max_frames : int, default 64
         Refuse to draw more frames than this (page weight grows linearly).
+    play : bool, default False
+        Add a play button that steps through the values (one parameter
+        only); it also runs in the browser without a kernel.
+    interval : int, default 700
+        Milliseconds per frame when playing.
 
     Attributes
     ----------
@@ -106,6 +118,8 @@ class Explorer(widgets.VBox):
         initial: Mapping[str, Any] | None = None,
         dpi: float = 90,
         max_frames: int = 64,
+        play: bool = False,
+        interval: int = 700,
     ):
         if not callable(draw):
             raise TypeError(f"draw must be callable, got {type(draw).__name__}")
@@ -207,8 +221,20 @@ class Explorer(widgets.VBox):
             for slider, level_stacks in zip(self.sliders, self._stacks_by_level)
             for stack in level_stacks
         )
+        self.play = None
+        controls: list[widgets.Widget] = list(self.sliders)
+        if play:
+            if len(self.names) != 1:
+                raise ValueError(f"play needs exactly one parameter, got {len(self.names)}")
+            self.play = widgets.Play(
+                value=start[0], min=0, max=shape[0] - 1, step=1, interval=interval,
+                description="play", show_repeat=True,
+            )
+            # Both directions: playing moves the slider, dragging moves the player.
+            self.links += (widgets.jslink((self.play, "value"), (self.sliders[0], "index")),)
+            controls = [widgets.HBox([self.play, self.sliders[0]])]
         header = [widgets.HTML(value=f"<strong>{_escape(title)}</strong>")] if title else []
-        super().__init__(children=[*header, *self.sliders, self.stack])
+        super().__init__(children=[*header, *controls, self.stack])
 
     # ------------------------------------------------------------------ frames
     def _render(self, indices: tuple[int, ...]) -> tuple[bytes, str]:
@@ -306,3 +332,141 @@ def _escape(text: str) -> str:
     import html
 
     return html.escape(text)
+
+
+# ---------------------------------------------------------------- ready-made
+def _sliders_and_fixed(**arguments: Any) -> tuple[dict[str, list], dict[str, Any]]:
+    """Split arguments into slider ranges (sequences of 2+ values) and fixed values."""
+    sliders: dict[str, list] = {}
+    fixed: dict[str, Any] = {}
+    for name, value in arguments.items():
+        if isinstance(value, (list, tuple, range)) and len(value) > 1:
+            sliders[name] = list(value)
+        elif isinstance(value, (list, tuple, range)):
+            fixed[name] = value[0]
+        else:
+            fixed[name] = value
+    if not 1 <= len(sliders) <= MAX_PARAMETERS:
+        raise ValueError(
+            f"give 1 to {MAX_PARAMETERS} arguments as lists of values (the sliders), got {len(sliders)}"
+        )
+    return sliders, fixed
+
+
+def output_size_explorer(input_size=5, kernel_size=(1, 2, 3, 4), stride=(1, 2, 3), padding=(0, 1, 2),
+                         dilation=1, dpi=72) -> Explorer:
+    """Output size of a convolution as kernel size, stride, padding or dilation change (chapter 3).
+
+    Each of ``kernel_size``, ``stride``, ``padding``, ``dilation`` is a
+    single value (fixed) or a list of values (a slider); 1 to 3 sliders.
+    Each frame shows the last step of the convolution, so the whole output
+    is filled, and the title gives the output size.
+    """
+    from convkit.arithmetic import conv_output_size
+    from convkit.plotting.diagrams import conv_step_figure
+
+    sliders, fixed = _sliders_and_fixed(kernel_size=kernel_size, stride=stride, padding=padding,
+                                        dilation=dilation)
+    largest = input_size + 2 * max(sliders.get("padding", [fixed.get("padding", 0)]))
+    cell = min(0.42, 3.2 / largest)
+
+    def draw(**values):
+        p = {**fixed, **values}
+        span = p["dilation"] * (p["kernel_size"] - 1) + 1
+        if span > input_size + 2 * p["padding"]:
+            fig = Figure(figsize=(4.5, 2.0), facecolor="white")
+            fig.text(0.5, 0.5, f"kernel spans {span} cells: larger than the padded input "
+                     f"({input_size + 2 * p['padding']}); no output", ha="center", va="center", fontsize=9)
+            return fig, (f"No output: a kernel of size {p['kernel_size']} with dilation {p['dilation']} "
+                         f"does not fit in the {input_size}-wide input padded by {p['padding']}.")
+        o = conv_output_size(input_size, p["kernel_size"], p["stride"], p["padding"], p["dilation"])
+        fig = conv_step_figure(input_size, p["kernel_size"], p["stride"], p["padding"], p["dilation"],
+                               step=o * o - 1, cell_inches=cell)
+        alt = (f"A {input_size}x{input_size} input padded by {p['padding']} on each side, a "
+               f"{p['kernel_size']}x{p['kernel_size']} kernel with stride {p['stride']} and dilation "
+               f"{p['dilation']}: the output is {o}x{o}.")
+        return fig, alt
+
+    return Explorer(draw, sliders, title=f"Output size of a convolution of a {input_size}×{input_size} input",
+                    dpi=dpi)
+
+
+def transposed_explorer(input_size=3, kernel_size=(2, 3, 4), stride=(1, 2, 3), padding=0, dpi=72) -> Explorer:
+    """A transposed convolution as stride and kernel size change (chapter 6).
+
+    Frames show the zero-inserted, padded grid with the kernel at its last
+    step and the full output; the alt text and title give the output size.
+    """
+    from convkit.arithmetic import conv_transpose_output_size
+    from convkit.plotting.diagrams import conv_transpose_step_figure
+
+    sliders, fixed = _sliders_and_fixed(kernel_size=kernel_size, stride=stride, padding=padding)
+
+    def draw(**values):
+        p = {**fixed, **values}
+        o = conv_transpose_output_size(input_size, p["kernel_size"], p["stride"], p["padding"])
+        fig = conv_transpose_step_figure(input_size, p["kernel_size"], p["stride"], p["padding"],
+                                         step=o * o - 1, cell_inches=0.3)
+        alt = (f"Transposed convolution of a {input_size}x{input_size} input with a "
+               f"{p['kernel_size']}x{p['kernel_size']} kernel, stride {p['stride']}, padding {p['padding']}: "
+               f"{p['stride'] - 1} zero(s) between input cells, output {o}x{o}.")
+        return fig, alt
+
+    return Explorer(draw, sliders, title=f"Transposed convolution of a {input_size}×{input_size} input", dpi=dpi)
+
+
+def receptive_field_explorer(layers=(1, 2, 3, 4), rate=(1, 2, 3), kernel_size=3, dpi=72) -> Explorer:
+    """Receptive field of stacked stride-1 layers with dilations ``1, r, r^2, ...`` (chapter 7).
+
+    ``layers`` (number of layers) and ``rate`` (dilation growth ``r``) are
+    sliders by default; ``rate = 1`` is an undilated stack (linear growth),
+    ``rate = 2`` the WaveNet/DeepLab doubling (exponential growth).
+    """
+    from convkit.arithmetic import receptive_field
+    from convkit.plotting.fields import receptive_field_figure
+
+    sliders, fixed = _sliders_and_fixed(layers=layers, rate=rate, kernel_size=kernel_size)
+
+    def draw(**values):
+        p = {**fixed, **values}
+        stack = [(p["kernel_size"], 1, p["rate"] ** level) for level in range(p["layers"])]
+        size = receptive_field(stack)
+        dilations = ", ".join(str(d) for _, _, d in stack)
+        alt = (f"{p['layers']} stacked layers with kernel size {p['kernel_size']} and dilations {dilations}: "
+               f"one output unit sees {size} input units.")
+        return receptive_field_figure(stack), alt
+
+    return Explorer(draw, sliders, title="Receptive field of stacked dilated layers", dpi=dpi)
+
+
+def groups_cost_explorer(in_channels=8, out_channels=(8, 16), groups=(1, 2, 4, 8), kernel_size=3,
+                         output_size=32, dpi=72) -> Explorer:
+    """Parameters and multiply-adds of a grouped convolution as groups and channels change (chapter 11).
+
+    Each frame draws the block-diagonal channel weight and states the weight
+    count and the multiply-adds for a ``output_size x output_size`` output,
+    computed with :mod:`convkit.arithmetic`.
+    """
+    from convkit.arithmetic import conv_macs, conv_params
+    from convkit.plotting.matrices import grouped_weight_figure
+
+    sliders, fixed = _sliders_and_fixed(in_channels=in_channels, out_channels=out_channels, groups=groups)
+
+    def draw(**values):
+        p = {**fixed, **values}
+        if p["in_channels"] % p["groups"] or p["out_channels"] % p["groups"]:
+            fig = Figure(figsize=(4.5, 2.0), facecolor="white")
+            fig.text(0.5, 0.5, f"groups = {p['groups']} must divide both channel counts", ha="center",
+                     va="center", fontsize=9)
+            return fig, f"Not possible: {p['groups']} groups do not divide {p['in_channels']} and {p['out_channels']} channels."
+        params = conv_params(p["in_channels"], p["out_channels"], kernel_size, p["groups"], bias=False)
+        macs = conv_macs(p["in_channels"], p["out_channels"], kernel_size, output_size, p["groups"])
+        fig = grouped_weight_figure(p["in_channels"], p["out_channels"], p["groups"])
+        fig.text(0.5, 0.01, f"{kernel_size}×{kernel_size} kernels: {params:,} weights, "
+                 f"{macs:,} multiply-adds for a {output_size}×{output_size} output",
+                 ha="center", va="bottom", fontsize=8)
+        alt = (f"{p['in_channels']} to {p['out_channels']} channels in {p['groups']} group(s): "
+               f"{params} weights and {macs} multiply-adds.")
+        return fig, alt
+
+    return Explorer(draw, sliders, title="Grouped convolution: weights and multiply-adds", dpi=dpi)
