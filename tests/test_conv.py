@@ -302,3 +302,22 @@ def test_property_same_padding_keeps_the_size(n, size, kernel, dilation):
     assert out.shape == x.shape
     # Each output counts the kernel taps that land on real (unpadded) inputs.
     np.testing.assert_array_equal(out, torch_reference(x, w, None, padding="same", dilation=tuple(dilation[:n])))
+
+
+@pytest.mark.parametrize("view", ["reversed", "transposed", "sliced", "fortran"])
+@pytest.mark.parametrize("groups, c_out, kernel", [(1, 4, (3, 2)), (3, 6, (2, 3)), (1, 4, (1, 1))])
+@pytest.mark.parametrize("kwargs", [{}, {"stride": 2}, {"dilation": 2, "stride": (1, 2)}])
+def test_unpadded_views_with_any_strides(view, groups, c_out, kernel, kwargs):
+    # Without padding the windows are read straight from the caller's array,
+    # whatever its memory layout (negative, transposed or skipping strides).
+    rng = np.random.default_rng(7)
+    base = rng.standard_normal((2, 6, 11, 12))
+    x = {
+        "reversed": base[:, ::2, ::-1],
+        "transposed": base[:, :3].transpose(0, 1, 3, 2),
+        "sliced": base[:, 1::2, 1:, ::-2],
+        "fortran": np.asfortranarray(base[:, :3]),
+    }[view]
+    w = rng.standard_normal((c_out, 3 // groups) + kernel)
+    expected = torch_reference(np.ascontiguousarray(x), w, None, groups=groups, **kwargs)
+    assert_close(convkit.conv2d(x, w, groups=groups, **kwargs), expected, np.float64, 9)
