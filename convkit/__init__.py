@@ -15,13 +15,27 @@ from .arithmetic import (
     pointwise_conv_cost, receptive_field, receptive_field_table, resnet_bottleneck_cost,
     same_padding, shufflenet_unit_cost, spatially_separable_cost, tf_same_padding,
 )
+from .channels import per_channel_maps, per_channel_maps_naive
 from .checking import CheckResult, check
 from .conv import conv1d, conv1d_naive, conv2d, conv2d_naive, conv3d, conv3d_naive
 from .correlation import (
     convolve1d, convolve1d_naive, convolve2d, convolve2d_naive, correlate1d, correlate1d_naive,
     correlate2d, correlate2d_naive, flip,
 )
+from .flattened import flatten_filter, flattened_conv2d, flattened_filter
+from .grouped import (
+    block_diagonal_weight, channel_shuffle, channel_shuffle_naive, grouped_conv2d,
+    grouped_conv2d_naive, pointwise_grouped_conv2d, shuffle_permutation, shuffled_grouped_conv2d,
+    shufflenet_unit,
+)
 from .padding import pad, pad_naive, padded_conv2d
+from .separable import (
+    depthwise_conv2d, depthwise_conv2d_naive, depthwise_separable_conv2d, pointwise_conv2d,
+)
+from .spatially_separable import (
+    SOBEL_COLUMN, SOBEL_ROW, SOBEL_X, SOBEL_Y, is_separable, low_rank_kernel, separate_kernel,
+    spatially_separable_conv2d,
+)
 from .transposed import (
     conv_matrix, conv_transpose1d, conv_transpose1d_naive, conv_transpose2d,
     conv_transpose2d_matrix, conv_transpose2d_naive, conv_transpose2d_scatter,

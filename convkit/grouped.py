@@ -1,0 +1,469 @@
+"""Grouped, shuffled grouped and pointwise grouped convolutions (chapters 11-13).
+
+A grouped convolution splits the ``C_in`` input channels into ``g`` groups
+and gives each group its own ``C_out / g`` filters, which see only that
+group's ``C_in / g`` channels (AlexNet, ResNeXt). Parameters and multiply-adds
+drop by ``g``; the price is that information never crosses groups.
+Equivalently the dense weight is block diagonal on the channel axes.
+
+ShuffleNet's channel shuffle lets the next grouped convolution mix groups:
+the ``g * n`` channels are viewed as a ``(g, n)`` grid, transposed to
+``(n, g)`` and flattened, so that every group of the next layer receives one
+channel from each group of this one.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from ._validation import as_array, check_groups, result_dtype, split_batch
+from .conv import conv2d
+from .separable import depthwise_conv2d, pointwise_conv2d
+
+__all__ = [
+    "block_diagonal_weight",
+    "channel_shuffle",
+    "channel_shuffle_naive",
+    "grouped_conv2d",
+    "grouped_conv2d_naive",
+    "pointwise_grouped_conv2d",
+    "shuffle_permutation",
+    "shuffled_grouped_conv2d",
+    "shufflenet_unit",
+]
+
+
+def _check_positive_int(value, name: str) -> int:
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool):
+        raise TypeError(f"{name} must be an int, got {value!r}")
+    if value < 1:
+        raise ValueError(f"{name} must be positive, got {value}")
+    return int(value)
+
+
+# --------------------------------------------------------------------------- #
+# grouped convolution
+# --------------------------------------------------------------------------- #
+def grouped_conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """Grouped 2D convolution, ``conv2d(..., groups=groups)``.
+
+    Parameters
+    ----------
+    input : array_like, shape (N, C_in, H, W) or (C_in, H, W)
+    weight : array_like, shape (C_out, C_in / groups, kH, kW)
+    bias : array_like, shape (C_out,), optional
+    stride, padding, dilation
+        As in :func:`convkit.conv.conv2d`.
+    groups : int, default 1
+        Must divide ``C_in`` and ``C_out``. Output channels
+        ``[k C_out/g, (k+1) C_out/g)`` see only input channels
+        ``[k C_in/g, (k+1) C_in/g)``.
+
+    Returns
+    -------
+    numpy.ndarray, shape (N, C_out, H_out, W_out) or (C_out, H_out, W_out)
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`convkit.conv.conv2d`.
+
+    Notes
+    -----
+    Chapter 11. The same as :func:`convkit.conv.conv2d`; the name marks the
+    chapter's operation, and :func:`grouped_conv2d_naive` spells it out.
+    """
+    return conv2d(input, weight, bias, stride, padding, dilation, groups)
+
+
+def grouped_conv2d_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """Reference for :func:`grouped_conv2d`: split the channels, convolve each group, concatenate.
+
+    This is how AlexNet ran it on two GPUs: each group is an ordinary
+    convolution (``groups=1``) on its slice of the channels with its slice of
+    the filters.
+    """
+    x = as_array(input, "input")
+    w = as_array(weight, "weight")
+    batched, unbatched = split_batch(x, 2)
+    if w.ndim != 4:
+        raise ValueError(f"weight of conv2d must be 4D (C_out, C_in/groups, kH, kW), "
+                         f"got shape {w.shape}")
+    c_in, c_out = batched.shape[1], w.shape[0]
+    g = check_groups(groups, c_in, c_out)
+    if w.shape[1] * g != c_in:
+        raise ValueError(f"input has {c_in} channels but weight of shape {w.shape} with "
+                         f"groups={g} expects {w.shape[1] * g}")
+    if bias is not None:
+        bias = as_array(bias, "bias")
+        if bias.shape != (c_out,):
+            raise ValueError(f"bias must have shape ({c_out},), got shape {bias.shape}")
+    per_in, per_out = c_in // g, c_out // g
+    outputs = []
+    for k in range(g):
+        channels = slice(k * per_in, (k + 1) * per_in)
+        filters = slice(k * per_out, (k + 1) * per_out)
+        outputs.append(conv2d(batched[:, channels], w[filters],
+                              None if bias is None else bias[filters],
+                              stride, padding, dilation))  # (N, C_out/g, H_out, W_out)
+    out = np.concatenate(outputs, axis=1)  # (N, C_out, H_out, W_out)
+    return out[0] if unbatched else out
+
+
+def block_diagonal_weight(weight, groups):
+    """The dense weight of a grouped convolution: its blocks on the diagonal, zeros elsewhere.
+
+    Parameters
+    ----------
+    weight : array_like, shape (C_out, C_in / groups, *kernel)
+        A grouped convolution's weight (any number of spatial axes).
+    groups : int
+        Must divide ``C_out``.
+
+    Returns
+    -------
+    numpy.ndarray, shape (C_out, C_in, *kernel)
+        ``dense[o, c] = weight[o, c - k C_in/g]`` when output channel ``o``
+        and input channel ``c`` are both in group ``k``, 0 otherwise;
+        ``conv2d(x, dense)`` equals ``conv2d(x, weight, groups=groups)``.
+
+    Raises
+    ------
+    TypeError
+        If ``weight`` is not numeric or ``groups`` not an int.
+    ValueError
+        If ``weight`` has fewer than 2 dimensions or ``groups`` is not a
+        positive divisor of ``C_out``.
+
+    Notes
+    -----
+    Chapter 11: the fraction of non-zero weights is ``1 / groups``.
+
+    Examples
+    --------
+    >>> block_diagonal_weight(np.ones((4, 1)), groups=2)
+    array([[1., 0.],
+           [1., 0.],
+           [0., 1.],
+           [0., 1.]])
+    """
+    w = as_array(weight, "weight")
+    if w.ndim < 2:
+        raise ValueError(f"weight must have shape (C_out, C_in/groups, ...), got {w.shape}")
+    g = _check_positive_int(groups, "groups")
+    c_out, per_in = w.shape[:2]
+    if c_out % g:
+        raise ValueError(f"out_channels ({c_out}) must be divisible by groups ({g})")
+    per_out = c_out // g
+    dense = np.zeros((c_out, per_in * g) + w.shape[2:], dtype=w.dtype)
+    for k in range(g):
+        dense[k * per_out:(k + 1) * per_out, k * per_in:(k + 1) * per_in] = (
+            w[k * per_out:(k + 1) * per_out])
+    return dense
+
+
+# --------------------------------------------------------------------------- #
+# channel shuffle
+# --------------------------------------------------------------------------- #
+def shuffle_permutation(channels, groups):
+    """Where channel shuffle takes each output channel from.
+
+    Parameters
+    ----------
+    channels : int
+        ``C = g * n``.
+    groups : int
+        ``g``, must divide ``channels``.
+
+    Returns
+    -------
+    numpy.ndarray of int, shape (C,)
+        ``perm`` with ``channel_shuffle(x, g)[:, k] == x[:, perm[k]]``:
+        ``perm = arange(C).reshape(g, n).T.ravel()``. Its inverse (to undo a
+        shuffle) is ``np.argsort(perm)``, which is the shuffle with ``n``
+        groups.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``channels`` or ``groups`` is not a positive int or ``groups`` does
+        not divide ``channels``.
+
+    Notes
+    -----
+    Chapter 12.
+
+    Examples
+    --------
+    >>> shuffle_permutation(6, 2)
+    array([0, 3, 1, 4, 2, 5])
+    """
+    c = _check_positive_int(channels, "channels")
+    g = _check_positive_int(groups, "groups")
+    if c % g:
+        raise ValueError(f"channels ({c}) must be divisible by groups ({g})")
+    return np.arange(c).reshape(g, c // g).T.ravel()  # (g, n) -> (n, g) -> (C,)
+
+
+def _shuffle_args(input, groups):
+    x = as_array(input, "input")
+    if x.ndim < 3:
+        raise ValueError(
+            f"input must have at least 3 dimensions (N, C, *), got shape {x.shape}; "
+            f"like torch's channel_shuffle, axis 1 is always the channel axis"
+        )
+    g = _check_positive_int(groups, "groups")
+    if x.shape[1] % g:
+        raise ValueError(f"the number of channels ({x.shape[1]}) must be divisible by "
+                         f"groups ({g})")
+    return x, g
+
+
+def channel_shuffle(input, groups):
+    """Shuffle channels like ``torch.nn.functional.channel_shuffle``.
+
+    Parameters
+    ----------
+    input : array_like, shape (N, C, *)
+        At least 3 dimensions; axis 1 holds the ``C = g * n`` channels (as in
+        PyTorch, an unbatched ``(C, H, W)`` needs a batch axis first).
+    groups : int
+        ``g``, the number of groups of the grouped convolution before it.
+
+    Returns
+    -------
+    numpy.ndarray, same shape and dtype as ``input``
+        Reshape the channels to ``(g, n)``, transpose to ``(n, g)``, flatten.
+
+    Raises
+    ------
+    TypeError
+        If ``input`` is not numeric or ``groups`` not an int.
+    ValueError
+        If ``input`` has fewer than 3 dimensions or ``groups`` is not a
+        positive divisor of ``C``.
+
+    Notes
+    -----
+    Chapter 12. A common bug reshapes to ``(n, g)`` instead: that is the
+    inverse permutation, identical only when ``g == n``.
+
+    Examples
+    --------
+    >>> x = np.arange(6).reshape(1, 6, 1)
+    >>> channel_shuffle(x, 2)[0, :, 0]
+    array([0, 3, 1, 4, 2, 5])
+    """
+    x, g = _shuffle_args(input, groups)
+    n, c = x.shape[0], x.shape[1]
+    rest = x.shape[2:]
+    grid = x.reshape((n, g, c // g) + rest)  # (N, g, C/g, *)
+    swapped = np.swapaxes(grid, 1, 2)  # (N, C/g, g, *)
+    return np.ascontiguousarray(swapped).reshape(x.shape)  # (N, C, *)
+
+
+def channel_shuffle_naive(input, groups):
+    """Loop reference for :func:`channel_shuffle`.
+
+    Channel ``j`` of group ``i`` (input channel ``i n + j``) goes to output
+    channel ``j g + i``.
+    """
+    x, g = _shuffle_args(input, groups)
+    n = x.shape[1] // g
+    out = np.empty_like(x)
+    for i in range(g):
+        for j in range(n):
+            out[:, j * g + i] = x[:, i * n + j]
+    return out
+
+
+def shuffled_grouped_conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """Grouped convolution followed by a channel shuffle with the same ``groups``.
+
+    Stacking two of these lets every output group depend on every input
+    group, which two plain grouped convolutions never do.
+
+    Parameters
+    ----------
+    input : array_like, shape (N, C_in, H, W) or (C_in, H, W)
+    weight : array_like, shape (C_out, C_in / groups, kH, kW)
+    bias : array_like, shape (C_out,), optional
+    stride, padding, dilation, groups
+        As in :func:`grouped_conv2d`.
+
+    Returns
+    -------
+    numpy.ndarray, shape (N, C_out, H_out, W_out) or (C_out, H_out, W_out)
+        ``channel_shuffle(grouped_conv2d(...), groups)``.
+
+    Notes
+    -----
+    Chapter 12.
+    """
+    out = grouped_conv2d(input, weight, bias, stride, padding, dilation, groups)
+    if out.ndim == 3:  # unbatched: give it the batch axis channel_shuffle expects
+        return channel_shuffle(out[np.newaxis], groups)[0]
+    return channel_shuffle(out, groups)
+
+
+def pointwise_grouped_conv2d(input, weight, bias=None, groups=1):
+    """Grouped 1x1 convolution, computed as one matrix multiply per group.
+
+    Parameters
+    ----------
+    input : array_like, shape (N, C_in, H, W) or (C_in, H, W)
+    weight : array_like, shape (C_out, C_in / groups, 1, 1) or (C_out, C_in / groups)
+    bias : array_like, shape (C_out,), optional
+    groups : int, default 1
+
+    Returns
+    -------
+    numpy.ndarray, shape (N, C_out, H, W) or (C_out, H, W)
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`convkit.separable.pointwise_conv2d`.
+
+    Notes
+    -----
+    Chapter 13: in depthwise separable networks the 1x1 convolutions hold most
+    of the multiply-adds; grouping them divides that by ``groups``.
+    Equal to ``pointwise_conv2d(input, weight, bias, groups)``.
+
+    Examples
+    --------
+    >>> x = np.arange(4.0).reshape(4, 1, 1)        # (C_in=4, H, W)
+    >>> pointwise_grouped_conv2d(x, np.ones((2, 2)), groups=2)[:, 0, 0]
+    array([1., 5.])
+    """
+    x = as_array(input, "input")
+    w = as_array(weight, "weight")
+    if w.ndim == 4 and w.shape[2:] == (1, 1):
+        w = w[:, :, 0, 0]  # (C_out, C_in / groups)
+    elif w.ndim != 2:
+        raise ValueError(
+            f"weight of a pointwise convolution must have shape (C_out, C_in/groups) or "
+            f"(C_out, C_in/groups, 1, 1), got {w.shape}"
+        )
+    batched, unbatched = split_batch(x, 2)
+    n, c_in, h, wd = batched.shape
+    c_out = w.shape[0]
+    g = check_groups(groups, c_in, c_out)
+    if w.shape[1] * g != c_in:
+        raise ValueError(f"input has {c_in} channels but weight of shape {w.shape} with "
+                         f"groups={g} expects {w.shape[1] * g}")
+    if bias is not None:
+        bias = as_array(bias, "bias")
+        if bias.shape != (c_out,):
+            raise ValueError(f"bias must have shape ({c_out},), got shape {bias.shape}")
+    dtype = result_dtype(batched, w, bias)
+    per_in, per_out = c_in // g, c_out // g
+    pixels = batched.reshape(n, g, per_in, h * wd).astype(dtype, copy=False)  # (N, g, C_in/g, HW)
+    blocks = w.reshape(g, per_out, per_in).astype(dtype, copy=False)  # (g, C_out/g, C_in/g)
+    out = np.matmul(blocks, pixels)  # (N, g, C_out/g, HW)
+    out = out.reshape(n, c_out, h, wd)  # (N, C_out, H, W)
+    if bias is not None:
+        out += bias.astype(dtype, copy=False)[:, np.newaxis, np.newaxis]
+    return out[0] if unbatched else out
+
+
+# --------------------------------------------------------------------------- #
+# ShuffleNet unit
+# --------------------------------------------------------------------------- #
+def _avg_pool_3x3_stride2(x: np.ndarray) -> np.ndarray:
+    """``torch.nn.AvgPool2d(3, stride=2, padding=1)``: the zeros of the padding count."""
+    channels = x.shape[1]
+    dtype = np.result_type(x.dtype, np.float32)
+    kernel = np.full((channels, 1, 3, 3), 1 / 9, dtype=dtype)
+    return conv2d(x.astype(dtype, copy=False), kernel, stride=2, padding=1, groups=channels)
+
+
+def shufflenet_unit(input, pointwise1_weight, depthwise_weight, pointwise2_weight, groups,
+                    stride=1, first_groups=None, pointwise1_bias=None, depthwise_bias=None,
+                    pointwise2_bias=None):
+    """A ShuffleNet unit (Zhang et al. 2018, figure 2b and 2c), without batch normalisation.
+
+    ``relu(1x1 group conv)`` -> channel shuffle -> 3x3 depthwise conv
+    (stride ``stride``, padding 1, no ReLU) -> 1x1 group conv, then
+
+    * stride 1: add the input (identity shortcut), then ReLU;
+    * stride 2: concatenate a 3x3 stride-2 average pool of the input (padding
+      1, zeros counted as in ``nn.AvgPool2d``) in front, then ReLU (the
+      paper's figure 2c puts the ReLU after the concatenation).
+
+    Parameters
+    ----------
+    input : array_like, shape (N, C_in, H, W) or (C_in, H, W)
+    pointwise1_weight : array_like, shape (m, C_in / first_groups, 1, 1) or (m, C_in / first_groups)
+        The bottleneck; the paper uses ``m = C_out / 4``.
+    depthwise_weight : array_like, shape (m, 1, 3, 3)
+    pointwise2_weight : array_like, shape (C_exp, m / groups, 1, 1) or (C_exp, m / groups)
+        ``C_exp = C_in`` at stride 1, ``C_out - C_in`` at stride 2.
+    groups : int
+        Groups of the second 1x1 convolution, and of the first one unless
+        ``first_groups`` is given.
+    stride : {1, 2}, default 1
+    first_groups : int, optional
+        Groups of the first 1x1 convolution; the paper uses 1 in the first
+        unit of stage 2, whose input has only 24 channels. The channel shuffle
+        uses these groups (with 1 it changes nothing).
+    pointwise1_bias, depthwise_bias, pointwise2_bias : array_like, optional
+        Biases of the three convolutions; with batch normalisation folded in
+        for inference they carry its shift.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(N, C_in, H, W)`` at stride 1; ``(N, C_out, H_out, W_out)`` at
+        stride 2 with ``H_out = floor((H - 1) / 2) + 1``. Unbatched in,
+        unbatched out. The dtype is numpy's promotion of the operands (at
+        least float32 at stride 2, because of the average).
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a stride other than 1 or 2, groups that do not divide the
+        channels, and weight shapes that do not chain, naming the argument.
+
+    Notes
+    -----
+    Chapter 13. Compare its cost with
+    :func:`convkit.arithmetic.shufflenet_unit_cost`.
+    """
+    x = as_array(input, "input")
+    batched, unbatched = split_batch(x, 2)
+    g = _check_positive_int(groups, "groups")
+    g1 = g if first_groups is None else _check_positive_int(first_groups, "first_groups")
+    if not isinstance(stride, numbers.Integral) or isinstance(stride, bool) or stride not in (1, 2):
+        raise ValueError(f"stride must be 1 or 2 for a ShuffleNet unit, got {stride!r}")
+    dw = as_array(depthwise_weight, "depthwise_weight")
+    if dw.ndim != 4 or dw.shape[1:] != (1, 3, 3):
+        raise ValueError(f"depthwise_weight must have shape (m, 1, 3, 3), got {dw.shape}")
+
+    hidden = pointwise_conv2d(batched, pointwise1_weight, pointwise1_bias, g1)  # (N, m, H, W)
+    if hidden.shape[1] != dw.shape[0]:
+        raise ValueError(
+            f"depthwise_weight has {dw.shape[0]} kernels but pointwise1_weight gives "
+            f"{hidden.shape[1]} channels"
+        )
+    hidden = channel_shuffle(np.maximum(hidden, 0), g1)
+    hidden = depthwise_conv2d(hidden, dw, depthwise_bias, stride=stride, padding=1)
+    branch = pointwise_conv2d(hidden, pointwise2_weight, pointwise2_bias, g)  # (N, C_exp, H', W')
+    c_in = batched.shape[1]
+    if stride == 1:
+        if branch.shape[1] != c_in:
+            raise ValueError(
+                f"pointwise2_weight must give as many channels as the input ({c_in}) for the "
+                f"stride-1 shortcut, got {branch.shape[1]}"
+            )
+        out = np.maximum(branch + batched, 0)
+    else:
+        shortcut = _avg_pool_3x3_stride2(batched)  # (N, C_in, H', W')
+        dtype = np.result_type(shortcut, branch)
+        out = np.maximum(np.concatenate([shortcut.astype(dtype, copy=False),
+                                         branch.astype(dtype, copy=False)], axis=1),
+                         0)  # (N, C_out, H', W')
+    return out[0] if unbatched else out
