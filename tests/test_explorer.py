@@ -1,0 +1,163 @@
+"""Explorers: frame counts, browser-side links, the frame shown for given slider values."""
+
+import math
+
+import ipywidgets as widgets
+import pytest
+from ipywidgets.widgets.widget_link import DirectionalLink
+from matplotlib.figure import Figure
+
+from convkit.explorer import (
+    Explorer, groups_cost_explorer, output_size_explorer, receptive_field_explorer, transposed_explorer,
+)
+from convkit.plotting.render import figure_png
+
+DRAWN = []
+
+
+def draw(**values):
+    DRAWN.append(values)
+    fig = Figure(figsize=(1.5, 0.6))
+    fig.text(0.1, 0.4, repr(sorted(values.items())), fontsize=6)
+    return fig
+
+
+def follow_links(explorer, slider_index, new_index):
+    """What the browser does: move one slider, then apply every link whose source it is."""
+    slider = explorer.sliders[slider_index]
+    slider.index = new_index
+    for link in explorer.links:
+        (source, source_trait), (target, target_trait) = link.source, link.target
+        if source is slider:
+            setattr(target, target_trait, getattr(source, source_trait))
+
+
+@pytest.mark.parametrize("params", [
+    {"a": [1, 2, 3]},
+    {"a": [1, 2, 3], "b": ["x", "y"]},
+    {"a": [1, 2], "b": [10, 20, 30], "c": [0.5, 1.5]},
+])
+def test_frame_counts_links_and_nesting(params):
+    explorer = Explorer(draw, params, title="t", dpi=40)
+    sizes = [len(v) for v in params.values()]
+    total = 1
+    for n in sizes:
+        total *= n
+    assert explorer.frame_count == total
+    assert len(explorer.sliders) == len(params)
+    # One link per stack: level l has prod(sizes[:l]) stacks.
+    expected_links = sum(math.prod(sizes[:level]) for level in range(len(sizes)))
+    assert len(explorer.links) == expected_links
+    for level, slider in enumerate(explorer.sliders):
+        targets = [link.target[0] for link in explorer.links if link.source[0] is slider]
+        assert set(map(id, targets)) == set(map(id, explorer.stacks(level)))
+        assert all(link.source[1] == "index" and link.target[1] == "selected_index" for link in explorer.links)
+        assert all(isinstance(link, DirectionalLink) for link in explorer.links)
+        assert slider.options == tuple((str(v), i) for i, v in enumerate(params[explorer.names[level]]))
+
+
+def test_moving_sliders_shows_the_precomputed_frame():
+    params = {"a": [1, 2], "b": [10, 20, 30], "c": [0.5, 1.5]}
+    explorer = Explorer(draw, params, dpi=40)
+    assert explorer.shown_values() == {"a": 1, "b": 10, "c": 0.5}
+    follow_links(explorer, 1, 2)
+    follow_links(explorer, 2, 1)
+    follow_links(explorer, 0, 1)
+    assert explorer.shown_values() == {"a": 2, "b": 30, "c": 1.5}
+    follow_links(explorer, 1, 0)
+    assert explorer.shown_values() == {"a": 2, "b": 10, "c": 1.5}
+    # The frame widget shown is the one holding the PNG drawn for those values.
+    node = explorer.stack
+    while isinstance(node, widgets.Stack):
+        node = node.children[node.selected_index]
+    assert node is explorer.frame_widget(a=2, b=10, c=1.5)
+    expected_png = figure_png(draw(a=2, b=10, c=1.5), dpi=40)
+    assert explorer.frame(a=2, b=10, c=1.5) == expected_png
+
+
+def test_every_frame_drawn_once_with_its_values():
+    DRAWN.clear()
+    Explorer(draw, {"a": [1, 2], "b": [3, 4]}, dpi=30)
+    assert sorted(map(lambda v: tuple(sorted(v.items())), DRAWN)) == [
+        (("a", 1), ("b", 3)), (("a", 1), ("b", 4)), (("a", 2), ("b", 3)), (("a", 2), ("b", 4))]
+
+
+def test_initial_values_and_alt_text():
+    explorer = Explorer(draw, {"a": [1, 2, 3]}, initial={"a": 3}, alt="a is {a}", dpi=30)
+    assert explorer.sliders[0].index == 2
+    assert explorer.shown_values() == {"a": 3}
+    assert explorer.alt_text(a=2) == "a is 2"
+    assert 'alt="a is 2"' in explorer.frame_widget(a=2).value
+
+    def draw_with_alt(a):
+        return draw(a=a), f"custom {a}"
+
+    explorer = Explorer(draw_with_alt, {"a": [1, 2]}, dpi=30)
+    assert explorer.alt_text(a=1) == "custom 1"
+
+
+def test_text_repr_is_short_and_free_of_image_bytes():
+    explorer = Explorer(draw, {"kernel_size": [1, 2, 3], "stride": [1, 2]}, title="Output size", dpi=30)
+    text = explorer._repr_mimebundle_()["text/plain"]
+    assert text == "Explorer('Output size': kernel_size (3) x stride (2) = 6 frames)"
+    assert "application/vnd.jupyter.widget-view+json" in explorer._repr_mimebundle_()
+
+
+def test_play_button_links_to_the_slider():
+    explorer = Explorer(draw, {"step": [1, 2, 3, 4]}, play=True, dpi=30)
+    assert explorer.play.max == 3
+    play_links = [link for link in explorer.links if link.source[0] is explorer.play]
+    assert len(play_links) == 1 and play_links[0].target == (explorer.sliders[0], "index")
+    with pytest.raises(ValueError, match="play"):
+        Explorer(draw, {"a": [1, 2], "b": [1, 2]}, play=True, dpi=30)
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"params": {}}, ValueError, "1 to 3"),
+    ({"params": {"a": [1], "b": [1], "c": [1], "d": [1]}}, ValueError, "1 to 3"),
+    ({"params": {"a": []}}, ValueError, "at least one"),
+    ({"params": {"a": "abc"}}, TypeError, "sequence"),
+    ({"params": {"a": [1, 1]}}, ValueError, "distinct"),
+    ({"params": [("a", [1])]}, TypeError, "mapping"),
+    ({"params": {"a": list(range(10)), "b": list(range(10))}}, ValueError, "max_frames"),
+    ({"params": {"a": [1]}, "initial": {"a": 5}}, ValueError, "a must be one of"),
+    ({"params": {"a": [1]}, "labels": {"z": "zed"}}, ValueError, "labels"),
+])
+def test_bad_arguments(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        Explorer(draw, dpi=30, **kwargs)
+
+
+def test_draw_must_return_a_figure():
+    with pytest.raises(TypeError, match="Figure"):
+        Explorer(lambda a: "nope", {"a": [1]}, dpi=30)
+    with pytest.raises(TypeError, match="callable"):
+        Explorer("nope", {"a": [1]})
+
+
+def test_frame_lookup_errors_name_the_parameter():
+    explorer = Explorer(draw, {"a": [1, 2]}, dpi=30)
+    with pytest.raises(ValueError, match="a must be one of"):
+        explorer.frame(a=7)
+    with pytest.raises(ValueError, match="unknown parameters"):
+        explorer.frame(a=1, b=2)
+
+
+@pytest.mark.slow
+def test_ready_made_explorers():
+    from convkit.arithmetic import conv_output_size, conv_transpose_output_size, receptive_field
+
+    e = output_size_explorer(input_size=5, kernel_size=[1, 3], stride=[1, 2], padding=1)
+    assert e.frame_count == 4 and e.names == ("kernel_size", "stride")
+    o = conv_output_size(5, 3, 2, 1)
+    assert f"output is {o}x{o}" in e.alt_text(kernel_size=3, stride=2)
+    e = transposed_explorer(input_size=2, kernel_size=[2, 3], stride=[1, 2])
+    o = conv_transpose_output_size(2, 3, 2)
+    assert f"output {o}x{o}" in e.alt_text(kernel_size=3, stride=2)
+    e = receptive_field_explorer(layers=[1, 2, 3], rate=[1, 2])
+    size = receptive_field([(3, 1, 1), (3, 1, 2), (3, 1, 4)])
+    assert f"sees {size} input units" in e.alt_text(layers=3, rate=2)
+    e = groups_cost_explorer(in_channels=4, out_channels=[4], groups=[1, 2, 3])
+    assert "weights" in e.alt_text(groups=2) and "Not possible" in e.alt_text(groups=3)
+    with pytest.raises(ValueError, match="lists of values"):
+        output_size_explorer(kernel_size=3, stride=1, padding=0)
