@@ -3,14 +3,17 @@
 The API page must follow the library as engineers add modules, without
 anyone editing the page: the directive walks the ``convkit`` package and
 writes, for each public module (no leading underscore in any part of its
-name), a section titled with the module name holding ``automodule`` with its
-members (``__all__`` decides which). Modules come in the order of the course
-(``COURSE_ORDER``), then any other module alphabetically.
+name), a section titled with the module name: the module's docstring, then
+every member the module defines (``__all__`` without re-exports, see
+``defined_members``), documented or not, classes with their methods.
+Modules come in the order of the course (``COURSE_ORDER``), then any other
+module alphabetically.
 """
 
 from __future__ import annotations
 
 import importlib
+import inspect
 import pkgutil
 
 from docutils import nodes
@@ -38,6 +41,29 @@ def public_modules(package_name: str = "convkit") -> list[str]:
     return names
 
 
+def defined_members(module_name: str) -> list[str]:
+    """Public names of a module that the module itself defines.
+
+    ``__all__`` (or, without it, every public name) minus re-exports: a
+    package such as ``convkit.plotting`` re-exports its submodules'
+    functions, which are documented once, in the submodule that defines
+    them. Constants (strings, tuples, dicts) have no ``__module__`` and
+    count as defined where they are assigned.
+    """
+    module = importlib.import_module(module_name)
+    names = getattr(module, "__all__", None)
+    if names is None:
+        names = [n for n in vars(module) if not n.startswith("_")]
+    defined = []
+    for name in names:
+        obj = getattr(module, name)
+        if inspect.ismodule(obj):
+            continue
+        if getattr(obj, "__module__", module_name) == module_name:
+            defined.append(name)
+    return defined
+
+
 def _course_rank(name: str) -> tuple:
     parts = name.split(".")[1:]
     top = parts[0]
@@ -54,14 +80,22 @@ class ConvkitApi(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         lines = []
         for name in sorted(public_modules(), key=_course_rank):
-            lines += [
-                f"``{name}``",
-                "-" * (len(name) + 4),
-                "",
-                f".. automodule:: {name}",
-                "   :members:",
-                "",
-            ]
+            # The module's docstring, then one directive per member: an
+            # explicit directive documents constants without docstrings too,
+            # and lets a class document its own methods.
+            lines += [f"``{name}``", "-" * (len(name) + 4), "", f".. automodule:: {name}", ""]
+            module = importlib.import_module(name)
+            for member in defined_members(name):
+                obj = getattr(module, member)
+                if inspect.isclass(obj):
+                    lines += [f".. autoclass:: {name}.{member}", "   :members:", ""]
+                elif callable(obj):
+                    lines += [f".. autofunction:: {name}.{member}", ""]
+                else:
+                    lines += [f".. autodata:: {name}.{member}"]
+                    if len(repr(obj)) > 80:
+                        lines.append("   :no-value:")
+                    lines.append("")
         container = nodes.section()
         container.document = self.state.document
         source = self.get_source_info()[0]

@@ -28,8 +28,10 @@ adds every ``.js`` file found in a static folder to every page, which would
 make each page load the 4 MB widget manager and all of MathJax's
 components.
 
-``--hide-solutions`` sets sphinx-exercise's ``hide_solutions``: every
-solution (its markdown and its code cells) is left out of the site.
+``--hide-solutions`` builds the student edition: every solution (its
+markdown and its code cells) is left out of the site. It sets
+``course_hide_solutions`` (``_ext/hide_solutions.py``), not sphinx-exercise's
+``hide_solutions``, which leaves the content of gated solutions on the page.
 """
 
 from __future__ import annotations
@@ -161,7 +163,9 @@ def derived_config(base: dict, *, offline: bool, hide_solutions: bool,
     for name, path in (sphinx_section.get("local_extensions") or {}).items():
         sphinx_section["local_extensions"][name] = str((REPO / path).resolve())
     sphinx_config = sphinx_section.setdefault("config", {})
-    sphinx_config["hide_solutions"] = bool(hide_solutions)
+    # Not sphinx-exercise's hide_solutions, which leaves the content of gated
+    # solutions on the page (see _ext/hide_solutions.py).
+    sphinx_config["course_hide_solutions"] = bool(hide_solutions)
     if offline:
         if staging is None:
             raise ValueError("staging must be given for an offline build")

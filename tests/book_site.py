@@ -1,0 +1,61 @@
+"""Build the book once per test session and share the site between test files.
+
+``tests/test_book.py`` and ``tests/browser/test_site.py`` both need the
+strictly built site; building it takes tens of seconds, so the first caller
+builds it with ``tools/build_book.py`` into the session's temporary folder
+and records the exit code and the output next to it; later callers in the
+same session read that record.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+@dataclass
+class BuiltSite:
+    """A strict build's outcome: the HTML folder, the exit code and the output."""
+
+    html: Path
+    returncode: int
+    log: str
+
+    def warnings(self) -> list[str]:
+        """Lines of the build output that report a warning or an error."""
+        return [line for line in self.log.splitlines()
+                if re.search(r"\bWARNING\b|\bERROR\b|Extension error", line)]
+
+    def pages(self) -> list[Path]:
+        """Every HTML page of the site except generated ones (index.html only redirects)."""
+        generated = {"genindex.html", "search.html", "py-modindex.html", "index.html"}
+        return sorted(p for p in self.html.rglob("*.html")
+                      if p.name not in generated and "_static" not in p.parts)
+
+
+def built_site(base: Path, *, offline: bool = False, hide_solutions: bool = False) -> BuiltSite:
+    """Build (once per ``base`` and options) and return the site."""
+    name = "book" + ("-offline" if offline else "") + ("-student" if hide_solutions else "")
+    out = base / name
+    record = out / "build-result.json"
+    if not record.is_file():
+        out.mkdir(parents=True, exist_ok=True)
+        command = [sys.executable, str(REPO / "tools" / "build_book.py"), "--out", str(out)]
+        if offline:
+            command.append("--offline")
+        if hide_solutions:
+            command.append("--hide-solutions")
+        completed = subprocess.run(command, cwd=REPO, capture_output=True, text=True,
+                                   timeout=1800)
+        log = ANSI.sub("", completed.stdout + "\n" + completed.stderr)
+        record.write_text(json.dumps({"returncode": completed.returncode, "log": log}),
+                          encoding="utf-8")
+    data = json.loads(record.read_text(encoding="utf-8"))
+    return BuiltSite(out / "_build" / "html", data["returncode"], data["log"])
