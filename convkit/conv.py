@@ -267,11 +267,20 @@ def _conv_im2col(args: _ConvArgs) -> np.ndarray:
                 # A contiguous prefix of the buffer, so that the reshapes are views.
                 cols = cols_buffer[: ng * per_group_in * taps * nr * rest]
                 cols.reshape(windows.shape)[...] = windows
-                np.matmul(
-                    w_flat[g0:g0 + ng],
-                    cols.reshape(ng, per_group_in * taps, nr * rest),  # (ng, C_in/G * taps, nr * rest)
-                    out=out_flat[i, g0:g0 + ng, :, r0 * rest:(r0 + nr) * rest],
-                )
+                positions = slice(r0 * rest, (r0 + nr) * rest)
+                if ng == 1:  # a plain 2D product skips numpy's batched-matmul overhead
+                    np.matmul(
+                        w_flat[g0],
+                        cols.reshape(per_group_in * taps, nr * rest),  # (C_in/G * taps, nr * rest)
+                        out=out_flat[i, g0, :, positions],
+                    )
+                else:
+                    np.matmul(
+                        w_flat[g0:g0 + ng],
+                        # (ng, C_in/G * taps, nr * rest)
+                        cols.reshape(ng, per_group_in * taps, nr * rest),
+                        out=out_flat[i, g0:g0 + ng, :, positions],
+                    )
     return out
 
 
@@ -316,7 +325,7 @@ def _naive(args: _ConvArgs) -> np.ndarray:
 # ---------------------------------------------------------------------------
 
 def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
-    """Apply a 1D convolution (a cross-correlation) over a batch of signals, like ``torch.nn.functional.conv1d``.
+    """1D convolution (a cross-correlation) of signals, as ``torch.nn.functional.conv1d``.
 
     Parameters
     ----------
@@ -380,7 +389,7 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
-    """Apply a 2D convolution (a cross-correlation) over a batch of images, like ``torch.nn.functional.conv2d``.
+    """2D convolution (a cross-correlation) of images, as ``torch.nn.functional.conv2d``.
 
     Parameters
     ----------
@@ -447,7 +456,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 
 
 def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
-    """Apply a 3D convolution (a cross-correlation) over a batch of volumes, like ``torch.nn.functional.conv3d``.
+    """3D convolution (a cross-correlation) of volumes, as ``torch.nn.functional.conv3d``.
 
     Parameters
     ----------
@@ -474,10 +483,11 @@ def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     Returns
     -------
     numpy.ndarray
-        ``(N, C_out, D_out, H_out, W_out)``, without the batch axis for unbatched input. The dtype is
-        numpy's promotion of input, weight and bias: float32 stays float32,
-        float64 stays float64, integers give exact integer results (wrapping
-        like numpy if they overflow their type).
+        ``(N, C_out, D_out, H_out, W_out)``, without the batch axis for
+        unbatched input. The dtype is numpy's promotion of input, weight and
+        bias: float32 stays float32, float64 stays float64, integers give
+        exact integer results (wrapping like numpy if they overflow their
+        type).
 
     Raises
     ------
@@ -673,10 +683,11 @@ def conv3d_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, grou
     Returns
     -------
     numpy.ndarray
-        ``(N, C_out, D_out, H_out, W_out)``, without the batch axis for unbatched input. The dtype is
-        numpy's promotion of input, weight and bias: float32 stays float32,
-        float64 stays float64, integers give exact integer results (wrapping
-        like numpy if they overflow their type).
+        ``(N, C_out, D_out, H_out, W_out)``, without the batch axis for
+        unbatched input. The dtype is numpy's promotion of input, weight and
+        bias: float32 stays float32, float64 stays float64, integers give
+        exact integer results (wrapping like numpy if they overflow their
+        type).
 
     Raises
     ------
