@@ -155,10 +155,11 @@ def check_against_torch_or_refusal(ours, theirs, names, *args, **kwargs):
 
 
 @st.composite
-def conv_configs(draw, transposed=False, n=None, groups=None):
+def conv_configs(draw, transposed=False, n=None, groups=None, unit_stride=False, unit_dilation=False):
     """A valid (transposed) convolution: arrays, hyper-parameters and the dtype.
 
-    ``n`` (spatial dimensions) and ``groups`` are drawn unless given.
+    ``n`` (spatial dimensions) and ``groups`` are drawn unless given;
+    ``unit_stride`` and ``unit_dilation`` fix those to 1.
     """
     n = draw(st.integers(1, 3)) if n is None else n
     kmax, smax = (3, 4) if n == 3 else (4, 6)
@@ -166,8 +167,8 @@ def conv_configs(draw, transposed=False, n=None, groups=None):
     c_in = groups * draw(st.integers(1, 3))
     c_out = groups * draw(st.integers(1, 3))
     kernel = tuple(draw(st.integers(1, kmax)) for _ in range(n))
-    stride = tuple(draw(st.integers(1, 3)) for _ in range(n))
-    dilation = tuple(draw(st.integers(1, 3)) for _ in range(n))
+    stride = tuple(draw(st.integers(1, 1 if unit_stride else 3)) for _ in range(n))
+    dilation = tuple(draw(st.integers(1, 1 if unit_dilation else 3)) for _ in range(n))
     extent = [d * (k - 1) + 1 for d, k in zip(dilation, kernel)]
     dtype = draw(st.sampled_from(DTYPES))
     batch = draw(st.sampled_from([None, 1, 2]))
@@ -497,6 +498,262 @@ def test_correlate2d_and_convolve2d_match_conv2d(h, w, kh, kw, mode):
             assert result.dtype == x.dtype
             np.testing.assert_array_equal(result, expected.numpy())
     np.testing.assert_array_equal(convkit.flip(k), torch.flip(torch.from_numpy(k), (0, 1)).numpy())
+
+
+# ---------------------------------------------------------------------------
+# the teaching operations against their PyTorch compositions
+# ---------------------------------------------------------------------------
+
+
+def _spatial_hyper(config):
+    """stride, padding and dilation of a drawn 2D configuration."""
+    return {k: config[k] for k in ("stride", "padding", "dilation")}
+
+
+@given(config=conv_configs(n=2, groups=1))
+def test_per_channel_maps_are_single_channel_conv2d(config):
+    """``maps[o, c]`` is ``F.conv2d`` of channel ``c`` with kernel ``w[o, c]``; their sum is conv2d."""
+    x, w = config["input"], config["weight"]
+    hyper = _spatial_hyper(config)
+    xt, wt = to_torch(x), to_torch(w)
+    xa, wa = torch_abs(x), torch_abs(w)
+    channel_axis = 1 if x.ndim == 4 else 0
+    maps = [
+        torch.stack([
+            F.conv2d(xt.narrow(channel_axis, c, 1), wt[o:o + 1, c:c + 1], **hyper).squeeze(channel_axis)
+            for c in range(w.shape[1])
+        ], dim=channel_axis)
+        for o in range(w.shape[0])
+    ]  # C_out tensors of (N, C_in, H_out, W_out) or (C_in, H_out, W_out)
+    expected = torch.stack(maps, dim=channel_axis)  # (N, C_out, C_in, H_out, W_out)
+    magnitude = torch.stack([
+        torch.stack([
+            F.conv2d(xa.narrow(channel_axis, c, 1), wa[o:o + 1, c:c + 1], **hyper).squeeze(channel_axis)
+            for c in range(w.shape[1])
+        ], dim=channel_axis)
+        for o in range(w.shape[0])
+    ], dim=channel_axis)
+    terms = math.prod(w.shape[2:])
+    funcs = [convkit.per_channel_maps] + (
+        [convkit.per_channel_maps_naive] if expected.numel() <= NAIVE_MAX_OUTPUTS else [])
+    for func in funcs:
+        maps_ours = func(x, w, **hyper)
+        assert_matches(maps_ours, expected, magnitude, terms, config["dtype"])
+    summed = F.conv2d(xt, wt, **hyper)
+    total = maps_ours.astype(np.float64).sum(axis=-3)
+    np.testing.assert_allclose(total, summed.numpy(), rtol=0,
+                               atol=float(np.finfo(config["dtype"]).eps * (config["terms"] + 1)
+                                          * F.conv2d(xa, wa, **hyper).max()))
+
+
+@given(config=conv_configs(n=2), multiplier=st.integers(1, 3))
+def test_depthwise_and_depthwise_separable_match_torch(config, multiplier):
+    """depthwise == ``F.conv2d(groups=C)``; separable == that, then a 1x1 ``F.conv2d``."""
+    x = config["input"]
+    dtype = config["dtype"]
+    c = x.shape[-3]
+    rng = np.random.default_rng(c * 7 + multiplier)
+    kernel = config["weight"].shape[2:]
+    dw = make_array(rng, (c * multiplier, 1) + kernel, dtype)
+    db = make_array(rng, (c * multiplier,), dtype) if config["bias"] is not None else None
+    pw = make_array(rng, (3, c * multiplier), dtype)
+    pb = make_array(rng, (3,), dtype)
+    hyper = _spatial_hyper(config)
+
+    def depthwise(x_t, w_t, b_t):
+        return F.conv2d(x_t, w_t, b_t, groups=c, **hyper)
+
+    expected = depthwise(to_torch(x), to_torch(dw), to_torch(db))
+    magnitude = depthwise(torch_abs(x), torch_abs(dw), torch_abs(db))
+    terms = math.prod(kernel)
+    for func in (convkit.depthwise_conv2d, convkit.depthwise_conv2d_naive):
+        assert_matches(func(x, dw, db, **hyper), expected, magnitude, terms, dtype)
+
+    def separable(x_t, dw_t, db_t, pw_t, pb_t):
+        return F.conv2d(depthwise(x_t, dw_t, db_t), pw_t[:, :, None, None], pb_t)
+
+    expected = separable(*(to_torch(a) for a in (x, dw, db, pw, pb)))
+    magnitude = separable(*(torch_abs(a) for a in (x, dw, db, pw, pb)))
+    result = convkit.depthwise_separable_conv2d(x, dw, pw, db, pb, **hyper)
+    assert_matches(result, expected, magnitude, terms + 1 + c * multiplier, dtype)
+
+
+@given(config=conv_configs(n=2), as_matrix=st.booleans())
+def test_pointwise_convolutions_match_1x1_conv2d(config, as_matrix):
+    x, b, g = config["input"], config["bias"], config["groups"]
+    c_in, c_out = x.shape[-3], config["weight"].shape[0]
+    w = make_array(np.random.default_rng(c_in * 10 + c_out), (c_out, c_in // g, 1, 1), config["dtype"])
+    expected = F.conv2d(to_torch(x), to_torch(w), to_torch(b), groups=g)
+    magnitude = F.conv2d(torch_abs(x), torch_abs(w), torch_abs(b), groups=g)
+    given_w = w[:, :, 0, 0] if as_matrix else w
+    for func in (convkit.pointwise_conv2d, convkit.pointwise_grouped_conv2d):
+        assert_matches(func(x, given_w, b, groups=g), expected, magnitude, c_in // g, config["dtype"])
+
+
+@given(config=conv_configs(n=2))
+def test_grouped_and_shuffled_grouped_match_torch(config):
+    x, w, b, g = config["input"], config["weight"], config["bias"], config["groups"]
+    hyper = _spatial_hyper(config)
+    expected = F.conv2d(to_torch(x), to_torch(w), to_torch(b), groups=g, **hyper)
+    magnitude = F.conv2d(torch_abs(x), torch_abs(w), torch_abs(b), groups=g, **hyper)
+    for func in (convkit.grouped_conv2d, convkit.grouped_conv2d_naive):
+        assert_matches(func(x, w, b, groups=g, **hyper), expected, magnitude, config["terms"], config["dtype"])
+    batched = expected if x.ndim == 4 else expected[None]
+    shuffled = F.channel_shuffle(batched, g)
+    shuffled_magnitude = F.channel_shuffle(magnitude if x.ndim == 4 else magnitude[None], g)
+    if x.ndim == 3:
+        shuffled, shuffled_magnitude = shuffled[0], shuffled_magnitude[0]
+    result = convkit.shuffled_grouped_conv2d(x, w, b, groups=g, **hyper)
+    assert_matches(result, shuffled, shuffled_magnitude, config["terms"], config["dtype"])
+    # The dense block-diagonal weight gives the same convolution in PyTorch.
+    dense = convkit.block_diagonal_weight(w, g)
+    assert dense.shape == (w.shape[0], x.shape[-3]) + w.shape[2:]
+    dense_out = F.conv2d(to_torch(x), to_torch(dense), to_torch(b), **hyper)
+    np.testing.assert_allclose(dense_out.numpy(), expected.numpy(), rtol=0,
+                               atol=1e-12 * (1 + float(magnitude.max())))
+
+
+@given(
+    shape=st.lists(st.integers(0, 4), min_size=1, max_size=5),
+    channels=st.integers(0, 12),
+    groups=st.integers(-1, 7),
+)
+def test_channel_shuffle_matches_torch_or_refuses(shape, channels, groups):
+    """Random ranks, channel counts and groups: ``F.channel_shuffle``'s result or its refusal."""
+    shape = list(shape)
+    if len(shape) >= 2:
+        shape[1] = channels
+    x = np.arange(math.prod(shape), dtype=np.float64).reshape(shape)
+    expected, refusal = torch_outcome(F.channel_shuffle, torch.from_numpy(x), groups)
+    for func in (convkit.channel_shuffle, convkit.channel_shuffle_naive):
+        if refusal is not None:
+            with pytest.raises((TypeError, ValueError)) as excinfo:
+                func(x, groups)
+            assert_names(excinfo, ["input", "groups"])
+        else:
+            result = func(x, groups)
+            assert result.dtype == x.dtype
+            np.testing.assert_array_equal(result, expected.numpy())
+    if refusal is None and len(shape) >= 2 and groups > 0 and channels > 0:
+        perm = convkit.shuffle_permutation(channels, groups)
+        np.testing.assert_array_equal(x[:, perm], expected.numpy())
+
+
+@given(config=conv_configs(n=2, unit_dilation=True), row_length=st.integers(1, 4), with_bias=st.booleans())
+def test_spatially_separable_conv2d_is_conv2d_with_the_outer_product(config, row_length, with_bias):
+    x, dtype = config["input"], config["dtype"]
+    c = x.shape[-3]
+    rng = np.random.default_rng(c + 10 * row_length)
+    column = make_array(rng, (config["kernel"][0],), dtype)
+    row = make_array(rng, (row_length,), dtype)
+    bias = make_array(rng, (c,), dtype) if with_bias else None
+    hyper = dict(stride=config["stride"], padding=config["padding"])
+
+    def reference(x_t, col_t, row_t, b_t):
+        kernel = torch.outer(col_t, row_t).expand(c, 1, -1, -1)  # (C, 1, kH, kW), one per channel
+        return F.conv2d(x_t, kernel, b_t, groups=c, **hyper)
+
+    expected, refusal = torch_outcome(reference, *(to_torch(a) for a in (x, column, row, bias)))
+    assume(refusal is None)
+    magnitude = reference(*(torch_abs(a) for a in (x, column, row, bias)))
+    result = convkit.spatially_separable_conv2d(x, column, row, bias, **hyper)
+    # two passes: the column pass rounds, then the row pass sums kW rounded terms
+    assert_matches(result, expected, magnitude, 2 * (column.size + row.size), dtype)
+
+
+@given(config=conv_configs(n=2, groups=1, unit_stride=True, unit_dilation=True), with_bias=st.booleans())
+def test_flattened_conv2d_is_lateral_then_vertical_then_horizontal(config, with_bias):
+    """The three 1D stages in sequence, each a ``F.conv2d``, and the rank-1 full conv2d."""
+    x, dtype = config["input"], config["dtype"]
+    c_in, (kh, kw) = x.shape[-3], config["kernel"]
+    c_out = config["weight"].shape[0]
+    rng = np.random.default_rng(c_in * 100 + kh * 10 + kw)
+    lateral = make_array(rng, (c_out, c_in), dtype)
+    vertical = make_array(rng, (c_out, kh), dtype)
+    horizontal = make_array(rng, (c_out, kw), dtype)
+    bias = make_array(rng, (c_out,), dtype) if with_bias else None
+    padding = config["padding"]
+
+    def full(x_t, lat, ver, hor, b_t):
+        weight = torch.einsum("oc,oh,ow->ochw", lat, ver, hor)  # (C_out, C_in, kH, kW), rank 1 each
+        return F.conv2d(x_t, weight, b_t, padding=padding)
+
+    def sequence(x_t, lat, ver, hor, b_t):
+        if isinstance(padding, str):
+            rows = cols = padding
+        else:
+            ph, pw = (padding, padding) if isinstance(padding, int) else padding
+            rows, cols = (ph, 0), (0, pw)
+        out = F.conv2d(x_t, lat[:, :, None, None])
+        out = F.conv2d(out, ver[:, None, :, None], groups=c_out, padding=rows)
+        return F.conv2d(out, hor[:, None, None, :], b_t, groups=c_out, padding=cols)
+
+    arrays = (x, lateral, vertical, horizontal, bias)
+    expected = full(*(to_torch(a) for a in arrays))
+    np.testing.assert_allclose(sequence(*(to_torch(a) for a in arrays)).numpy(), expected.numpy(),
+                               rtol=1e-10, atol=1e-10)
+    magnitude = full(*(torch_abs(a) for a in arrays))
+    result = convkit.flattened_conv2d(x, lateral, vertical, horizontal, bias, padding=padding)
+    assert_matches(result, expected, magnitude, 2 * (c_in + kh + kw), dtype)
+    weight = convkit.flattened_filter(lateral, vertical, horizontal)
+    np.testing.assert_allclose(
+        weight, torch.einsum("oc,oh,ow->ochw", *(to_torch(a) for a in arrays[1:4])).numpy(),
+        rtol=4 * np.finfo(dtype).eps,
+    )
+
+
+@given(
+    kh=st.integers(1, 5),
+    kw=st.integers(1, 5),
+    rank=st.integers(1, 5),
+    seed=st.integers(0, 1000),
+)
+def test_kernel_factorisations_match_torch_svd(kh, kw, rank, seed):
+    """low_rank_kernel is the truncated ``torch.linalg.svd``; rank-1 kernels separate exactly."""
+    assume(rank <= min(kh, kw))
+    rng = np.random.default_rng(seed)
+    kernel = rng.integers(-4, 5, size=(kh, kw)).astype(np.float64)
+    u, s, vh = torch.linalg.svd(torch.from_numpy(kernel), full_matrices=False)
+    best = (u[:, :rank] * s[:rank]) @ vh[:rank]  # (kH, r) @ (r, kW)
+    np.testing.assert_allclose(convkit.low_rank_kernel(kernel, rank), best.numpy(), rtol=0, atol=1e-12 * 30)
+    rank_of_kernel = int(torch.linalg.matrix_rank(torch.from_numpy(kernel)))
+    assert convkit.is_separable(kernel) == (rank_of_kernel <= 1)
+    column = rng.integers(-4, 5, size=kh)
+    row = rng.integers(-4, 5, size=kw)
+    outer = np.outer(column, row)
+    assert convkit.is_separable(outer)
+    a, b = convkit.separate_kernel(outer)
+    np.testing.assert_allclose(np.outer(a, b), torch.outer(torch.from_numpy(column), torch.from_numpy(row)).numpy(),
+                               rtol=0, atol=1e-12)
+
+
+@given(stride=st.sampled_from([1, 2]), batched=st.booleans(), first_groups=st.sampled_from([None, 1]),
+       seed=st.integers(0, 100))
+def test_shufflenet_unit_matches_the_torch_composition(stride, batched, first_groups, seed):
+    """1x1 group conv, ReLU, shuffle, 3x3 depthwise, 1x1 group conv, then add or concat, ReLU."""
+    rng = np.random.default_rng(seed)
+    g, c_in, m = 2, 8, 4
+    g1 = g if first_groups is None else first_groups
+    c_exp = c_in if stride == 1 else 6
+    x = rng.standard_normal(((2,) if batched else ()) + (c_in, 5, 6))
+    pw1, b1 = rng.standard_normal((m, c_in // g1)), rng.standard_normal(m)
+    dw, b2 = rng.standard_normal((m, 1, 3, 3)), rng.standard_normal(m)
+    pw2, b3 = rng.standard_normal((c_exp, m // g)), rng.standard_normal(c_exp)
+    t = [torch.from_numpy(a) for a in (x, pw1, b1, dw, b2, pw2, b3)]
+    xt = t[0] if batched else t[0][None]
+    hidden = F.relu(F.conv2d(xt, t[1][:, :, None, None], t[2], groups=g1))
+    hidden = F.channel_shuffle(hidden, g1)  # as documented: the shuffle uses the first conv's groups
+    hidden = F.conv2d(hidden, t[3], t[4], stride=stride, padding=1, groups=m)
+    branch = F.conv2d(hidden, t[5][:, :, None, None], t[6], groups=g)
+    if stride == 1:
+        expected = F.relu(branch + xt)
+    else:
+        expected = F.relu(torch.cat([F.avg_pool2d(xt, 3, stride=2, padding=1), branch], dim=1))
+    expected = expected if batched else expected[0]
+    result = convkit.shufflenet_unit(x, pw1, dw, pw2, g, stride=stride, first_groups=first_groups,
+                                     pointwise1_bias=b1, depthwise_bias=b2, pointwise2_bias=b3)
+    assert result.shape == tuple(expected.shape)
+    np.testing.assert_allclose(result, expected.numpy(), rtol=1e-12, atol=1e-12)
 
 
 # ---------------------------------------------------------------------------
