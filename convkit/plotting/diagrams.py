@@ -39,7 +39,7 @@ def _new_figure(grid_widths: list[int], rows: int, cell_inches: float, title_lin
     gap = 1.5
     width = (sum(grid_widths) + gap * (len(grid_widths) - 1) + 1) * cell_inches
     height = (rows + 1.6 + 0.35 * title_lines) * cell_inches + 0.6
-    fig = Figure(figsize=(max(width, 3.6), max(height, 2.2)), facecolor=colors.FIGURE_FACE)
+    fig = Figure(figsize=(max(width, 4.2), max(height, 2.6)), facecolor=colors.FIGURE_FACE)
     axes = fig.subplots(1, len(grid_widths), gridspec_kw={"width_ratios": grid_widths})
     for ax in axes:
         ax.set_aspect("equal")
@@ -100,7 +100,7 @@ def _draw_output(ax, output_shape, step, values, show_values, fontsize) -> None:
 def _legend(fig, roles: list[str]) -> None:
     labels = {
         "input": "input",
-        "padding": "padding (zeros, hatched)",
+        "padding": "padding (hatched)",
         "inserted": "inserted zeros (dotted)",
         "kernel": "kernel (thick outline)",
         "output": "output (current: bold outline)",
@@ -109,7 +109,8 @@ def _legend(fig, roles: list[str]) -> None:
     for role in roles:
         style = colors.cell_style(role)
         handles.append(Patch(label=labels[role], **style))
-    fig.legend(handles=handles, loc="lower center", ncol=min(len(handles), 3), frameon=False, fontsize=7)
+    columns = 3 if fig.get_figwidth() >= 5.5 else 2
+    fig.legend(handles=handles, loc="lower center", ncol=min(len(handles), columns), frameon=False, fontsize=7)
 
 
 def _check_values(values, shape, name):
@@ -194,7 +195,7 @@ def conv_step_figure(input_size, kernel_size, stride=1, padding=0, dilation=1, s
     ax_out.set_title(f"output {output_shape[0]}×{output_shape[1]}\nstep {step + 1} of {output_shape[0] * output_shape[1]}",
                      fontsize=9)
     _legend(fig, ["input", "padding", "kernel", "output"] if (ph or pw) else ["input", "kernel", "output"])
-    fig.subplots_adjust(left=0.02, right=0.98, top=0.80, bottom=0.16, wspace=0.25)
+    fig.subplots_adjust(left=0.02, right=0.98, top=0.80, bottom=0.2, wspace=0.25)
     return fig
 
 
@@ -283,5 +284,5 @@ def conv_transpose_step_figure(input_size, kernel_size, stride=1, padding=0, out
     if (grid.roles == PADDING_CELL).any():
         roles.append("padding")
     _legend(fig, roles + ["kernel", "output"])
-    fig.subplots_adjust(left=0.02, right=0.98, top=0.80, bottom=0.16, wspace=0.25)
+    fig.subplots_adjust(left=0.02, right=0.98, top=0.80, bottom=0.2, wspace=0.25)
     return fig

@@ -38,8 +38,13 @@ def receptive_field_figure(layers) -> Figure:
     masks = receptive_field_units(parsed)
     width = len(masks[0])
     levels = len(masks)
-    fig = Figure(figsize=(max(4.0, 0.3 * width + 1.2), 0.75 * levels + 1.2), facecolor=colors.FIGURE_FACE)
-    ax = fig.add_axes((0.22, 0.04, 0.76, 0.8))
+    # Wide fields shrink the units rather than the page: at most 9 inches wide.
+    # Labels take 1.3 inches on the left.
+    fig_width = min(9.0, max(5.0, 0.3 * width + 1.6))
+    unit = (fig_width - 1.4) / (width + 0.6)
+    fig_height = unit * 2 * levels + 1.0
+    fig = Figure(figsize=(fig_width, fig_height), facecolor=colors.FIGURE_FACE)
+    ax = fig.add_axes((1.3 / fig_width, 0.02, (fig_width - 1.4) / fig_width, 1 - 0.7 / fig_height))
     ax.set_xlim(-0.3, width + 0.3)
     ax.set_ylim(-0.5, 2 * levels - 0.5)
     ax.set_aspect("equal")
@@ -59,7 +64,7 @@ def receptive_field_figure(layers) -> Figure:
             ax.add_patch(Rectangle((offsets[level] + unit + 0.1, y), 0.8, 0.8,
                                    gid=f"{role}-unit" if active else "unit", **style))
         label = "input" if level == 0 else f"layer {level}: k={parsed[level - 1][0]}, d={parsed[level - 1][2]}"
-        ax.text(-0.5, y + 0.4, label, ha="right", va="center", fontsize=7)
+        ax.text(-0.5, y + 0.4, label, ha="right", va="center", fontsize=7, clip_on=False)
         if level == 0:
             continue
         k, s, d = parsed[level - 1]
@@ -69,7 +74,7 @@ def receptive_field_figure(layers) -> Figure:
                 ax.plot([offsets[level] + unit + 0.5, offsets[level - 1] + source + 0.5], [y, y - 1.2],
                         color="#555555", linewidth=0.7, gid="tap")
     size = receptive_field_size(parsed)
-    fig.suptitle(f"receptive field: {size} input units for {len(parsed)} layer(s), "
+    fig.suptitle(f"receptive field: {size} input units\n{len(parsed)} layer(s), "
                  f"{sum(k for k, _, _ in parsed)} weights per channel", fontsize=9)
     return fig
 

@@ -103,7 +103,7 @@ def grouped_weight_figure(in_channels: int, out_channels: int, groups: int, weig
             raise ValueError(f"weight must have shape {(out_channels, per_in)}, got {values.shape}")
     fig = Figure(figsize=(max(3.0, 0.34 * in_channels + 1.4), max(2.4, 0.34 * out_channels + 1.4)),
                  facecolor=colors.FIGURE_FACE)
-    ax = fig.add_axes((0.14, 0.08, 0.82, 0.76))
+    ax = fig.add_axes((0.14, 0.13, 0.82, 0.71))
     ax.set_xlim(-0.1, in_channels + 0.1)
     ax.set_ylim(out_channels + 0.1, -0.1)
     ax.set_aspect("equal")
