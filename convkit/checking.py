@@ -492,6 +492,11 @@ def check(student_fn: Callable, exercise_id: str, *, verbose: bool = True) -> Ch
 # ---------------------------------------------------------------------------
 # The exercises. References come from convkit, imported when a check runs so
 # that this module imports on its own.
+#
+# The chapters commit the output of their check cells ("all 6 hidden cases
+# pass." and the CheckResult repr) and nbval compares it: adding or removing a
+# case changes that output, so re-run the chapter (tools/run_notebook.py)
+# after changing an exercise's cases.
 # ---------------------------------------------------------------------------
 
 

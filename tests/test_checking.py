@@ -84,6 +84,12 @@ def test_contributing_table_ids_are_registered():
     assert ids <= set(EXERCISES)
 
 
+def test_instructor_guide_lists_the_registered_exercises():
+    guide = (REPO / "instructor_guide.md").read_text()
+    mentioned = set(re.findall(r"`(ch\d\d-[a-z0-9-]+)`", guide))
+    assert mentioned == set(EXERCISES)
+
+
 # ---------------------------------------------------------------------------
 # Right answers pass
 # ---------------------------------------------------------------------------
