@@ -320,6 +320,35 @@ def _naive(args: _ConvArgs) -> np.ndarray:
     return _finish(out, args)
 
 
+def _naive_2d(args: _ConvArgs) -> np.ndarray:
+    """The 2D definition written out, one multiply-add at a time."""
+    x, w, b = args.input, args.weight, args.bias
+    n_batch, c_in, _, _ = x.shape
+    c_out, per_group_in, k_h, k_w = w.shape
+    per_group_out = c_out // args.groups
+    s_h, s_w = args.stride
+    d_h, d_w = args.dilation
+    h_out, w_out = args.out_size
+    pad = [(0, 0), (0, 0)] + list(zip(args.pad_before, args.pad_after))
+    xp = np.pad(x, pad)  # (N, C_in, H + padding, W + padding) with zeros around
+    out = np.empty((n_batch, c_out, h_out, w_out), dtype=w.dtype)
+    for n in range(n_batch):
+        for o in range(c_out):
+            g = o // per_group_out  # the group of this output channel
+            for i in range(h_out):
+                for j in range(w_out):
+                    total = w.dtype.type(0) if b is None else b[o]
+                    for c in range(per_group_in):
+                        for u in range(k_h):
+                            for v in range(k_w):
+                                total += (
+                                    w[o, c, u, v]
+                                    * xp[n, g * per_group_in + c, i * s_h + u * d_h, j * s_w + v * d_w]
+                                )
+                    out[n, o, i, j] = total
+    return out[0] if args.unbatched else out
+
+
 # ---------------------------------------------------------------------------
 # public functions
 # ---------------------------------------------------------------------------
@@ -634,11 +663,18 @@ def conv2d_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, grou
 
     Notes
     -----
-    Plain Python loops over the batch, the output channels and the output
-    positions, written to read like the definition; slow, meant for tests and
-    for reading. Same arguments, checks and results as :func:`conv2d`. Chapter
-    1 (cross-correlation), chapter 2 (channels) and chapter 3 (arithmetic)
-    explain it.
+    Seven nested Python loops (batch, output channel, output row and column,
+    input channel of the group, kernel row and column), one multiply-add at a
+    time, exactly as in the formula
+
+    .. math::
+
+        y[n, o, i, j] = b[o] + \\sum_{c, u, v} w[o, c, u, v] \\,
+            x_{pad}[n, g C_g + c, i s_H + u d_H, j s_W + v d_W];
+
+    slow, meant for tests and for reading. Same arguments, checks and results
+    as :func:`conv2d`. Chapter 1 (cross-correlation), chapter 2 (channels) and
+    chapter 3 (arithmetic) explain it.
 
     Examples
     --------
@@ -651,7 +687,7 @@ def conv2d_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, grou
             [42, 50]]])
     """
     args = _conv_args(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d")
-    return _naive(args)
+    return _naive_2d(args)
 
 
 def conv3d_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
