@@ -634,6 +634,15 @@ register_exercise(
                 "summed over the input channels into a single output channel.",
             ),
             Diagnosis(
+                lambda i, w, b: _unsummed_maps(i, w, np.zeros_like(b)).mean(axis=1) + b[:, None, None],
+                "you averaged the input channels' maps; a filter sums them.",
+            ),
+            Diagnosis(
+                lambda i, w, b: _unsummed_maps(i, w, np.zeros_like(b))[:, 0] + b[:, None, None],
+                "only the first input channel counts in your result: every input channel "
+                "has its own kernel in the filter, and all of them contribute.",
+            ),
+            Diagnosis(
                 lambda i, w, b: _per_channel_sum(i, w, b, flip=True),
                 "you flipped the kernels: deep-learning convolution is cross-correlation, "
                 "with no flip.",

@@ -284,6 +284,23 @@ def test_wrong_channel_sum_keeps_per_channel_maps():
     assert "summed over the input channels" in text
 
 
+def test_channels_averaged_instead_of_summed():
+    def conv2d_mean(input, weight, bias):
+        c_out, c_in, kh, kw = weight.shape
+        h_out, w_out = input.shape[1] - kh + 1, input.shape[2] - kw + 1
+        out = np.zeros((c_out, h_out, w_out))
+        for o in range(c_out):
+            for y in range(h_out):
+                for x in range(w_out):
+                    per_channel = (input[:, y : y + kh, x : x + kw] * weight[o]).sum(axis=(1, 2))
+                    out[o, y, x] = per_channel.mean() + bias[o]
+        return out
+
+    result = check(conv2d_mean, "ch02-conv2d-multichannel", verbose=False)
+    assert "averaged the input channels" in _failed(result)
+    assert result.n_passed == 1  # one input channel: the mean is the sum
+
+
 def test_bias_added_per_input_channel():
     def conv2d_bias_each_channel(input, weight, bias):
         c_out, c_in, kh, kw = weight.shape
