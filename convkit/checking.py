@@ -18,9 +18,9 @@ Examples
 >>> from convkit.checking import check
 >>> def conv_output_size(i, k, s=1, p=0, d=1):
 ...     return (i + 2 * p - d * (k - 1) - 1) // s + 1
->>> result = check(conv_output_size, "ch03-output-size")  # doctest: +SKIP
+>>> result = check(conv_output_size, "ch03-output-size")
 ch03-output-size: all 10 hidden cases pass.
->>> result.passed  # doctest: +SKIP
+>>> result.passed
 True
 """
 
@@ -31,7 +31,7 @@ import numbers
 import traceback
 import zlib
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping
 
 import numpy as np
 
