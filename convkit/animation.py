@@ -136,9 +136,12 @@ def save_gif(case: str | Mapping[str, Any], path: str | Path, dpi: float = 80,
 
     from convkit.plotting.render import figure_png
 
-    # A 32-colour palette keeps the file small; the drawings use few colours.
-    images = [Image.open(io.BytesIO(figure_png(fig, dpi=dpi))).convert("RGB").quantize(colors=32)
+    frames = [Image.open(io.BytesIO(figure_png(fig, dpi=dpi))).convert("RGB")
               for fig in case_frames(case, **figure_kwargs)]
+    # One 64-colour palette for all frames (the drawings use few colours) lets
+    # Pillow store each frame as its difference from the previous one.
+    palette = frames[-1].quantize(colors=64)
+    images = [frame.quantize(palette=palette, dither=Image.Dither.NONE) for frame in frames]
     path = Path(path)
     images[0].save(path, format="GIF", save_all=True, append_images=images[1:],
                    duration=duration_ms, loop=0, optimize=False)
