@@ -339,12 +339,11 @@ def _naive_2d(args: _ConvArgs) -> np.ndarray:
                 for j in range(w_out):
                     total = w.dtype.type(0) if b is None else b[o]
                     for c in range(per_group_in):
+                        channel = g * per_group_in + c  # input channel c of group g
                         for u in range(k_h):
                             for v in range(k_w):
-                                total += (
-                                    w[o, c, u, v]
-                                    * xp[n, g * per_group_in + c, i * s_h + u * d_h, j * s_w + v * d_w]
-                                )
+                                row, col = i * s_h + u * d_h, j * s_w + v * d_w
+                                total += w[o, c, u, v] * xp[n, channel, row, col]
                     out[n, o, i, j] = total
     return out[0] if args.unbatched else out
 
