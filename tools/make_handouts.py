@@ -379,13 +379,15 @@ def write_handout(path: Path, out_dir: Path) -> tuple[Path, HandoutStats]:
     return target, stats
 
 
-def execute(path: Path, timeout: int = 600) -> None:
-    """Run a handout top to bottom in a fresh kernel (raises on the first error)."""
+def execute(path: Path, timeout: int = 600) -> nbformat.NotebookNode:
+    """Run a handout top to bottom in a fresh kernel and return it with its
+    outputs (the file is not changed); raises on the first error."""
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
     NotebookClient(nb, timeout=timeout, kernel_name="python3",
                    resources={"metadata": {"path": str(path.parent)}}).execute()
+    return nb
 
 
 def main(argv: list[str] | None = None) -> int:
