@@ -352,3 +352,34 @@ def test_binder_installs_cpu_torch_and_the_repository_requirements():
     kept = [line for line in requirements.splitlines() if not re.search(pattern, line)]
     assert not any(line.startswith("torch") for line in kept)
     assert "-e ." in kept and any(line.startswith("numpy") for line in kept)
+
+
+# --- landing page -------------------------------------------------------------------------
+
+
+def test_landing_page_maps_every_chapter_with_a_picture_and_its_alt_text(site):
+    import sys
+
+    sys.path.insert(0, str(REPO / "tools"))
+    import make_chapter_map
+
+    page_path = site.html / "intro.html"
+    page = parse(page_path)
+    cards = [a for t, a in page.tags if t == "a" and "sd-stretched-link" in (a.get("class") or "")]
+    linked = {unquote(a["href"]).split("#")[0] for a in cards}
+    images = {Path(unquote(a["src"])).name: a.get("alt", "")
+              for t, a in page.tags if t == "img" and "sd-card-img-top" in (a.get("class") or "")}
+    for doc in chapter_docs():
+        assert f"{doc}.html" in linked, f"no chapter-map card links to {doc}"
+        name = f"{Path(doc).name}.png"
+        assert name in images, f"no chapter-map picture for {doc}"
+        assert images[name] == make_chapter_map.PICTURES[doc][1], f"{doc}: alt text differs"
+
+
+def test_chapter_map_pictures_are_up_to_date():
+    import subprocess
+    import sys
+
+    completed = subprocess.run([sys.executable, str(REPO / "tools" / "make_chapter_map.py"),
+                                "--check"], capture_output=True, text=True, cwd=REPO)
+    assert completed.returncode == 0, completed.stderr

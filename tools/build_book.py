@@ -60,6 +60,9 @@ OFFLINE_ASSETS = [
     ("requirejs", ["require.js"], "."),
     (HTML_MANAGER_DIST, ["embed-amd.js", "*.woff2", "*.woff", "*.ttf", "*.eot", "*.svg"],
      HTML_MANAGER_DIST),
+    # The controls and base modules inside embed-amd.js ask for the same
+    # icon fonts next to their own module ids (baseUrl/@jupyter-widgets/).
+    (HTML_MANAGER_DIST, ["*.woff2", "*.woff", "*.ttf", "*.eot", "*.svg"], "@jupyter-widgets"),
     (
         "mathjax/es5",
         ["tex-mml-chtml.js", "input/**/*", "output/**/*", "a11y/**/*", "ui/**/*", "sre/**/*",

@@ -1,0 +1,293 @@
+"""The whole built site in a real browser (headless Chromium), with no network.
+
+The book is built once per session with ``tools/build_book.py --offline``
+(shared with tests/test_book.py through tests/book_site.py), served on
+127.0.0.1 and opened page by page. Every request that leaves 127.0.0.1 is
+recorded and aborted (fixtures of tests/browser/conftest.py).
+
+Checked on every page: no console error, no request to the network, every
+image has alt text and has loaded, all math is typeset (no raw ``$...$``
+left). Checked on the site: the sidebar and the next/previous links walk the
+table of contents, search finds pages, at least one explorer per chapter
+changes its frame when its slider moves, and each chapter page stays under
+the page-weight budget below (the weights are printed).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "tests"))
+
+from book_site import built_site  # noqa: E402  (after the path is known)
+
+pytestmark = pytest.mark.browser
+
+# Page weight of one chapter page, uncompressed: every byte the browser
+# fetches to show it. The shared part (theme, widget manager about 4.4 MB,
+# MathJax about 1.2 MB, fonts) is cached after the first page; a chapter's
+# own content is its HTML (with the embedded widget state and explorer
+# frames) and its images.
+PAGE_WEIGHT_BUDGET = 12_000_000  # bytes, everything
+CHAPTER_CONTENT_BUDGET = 3_000_000  # bytes, the page's HTML and its _images/
+
+# Chapters' explorers render frames as <img> inside an HTML widget.
+FRAME_SELECTOR = ".widget-html-content img"
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory, node_modules):
+    built = built_site(tmp_path_factory.getbasetemp(), offline=True)
+    if built.returncode != 0:
+        pytest.fail("the strict offline build failed:\n" + "\n".join(built.warnings()[:40]))
+    return built
+
+
+def page_urls(site) -> list[str]:
+    """Site-relative URLs of every content page, plus the search and index pages."""
+    pages = [p.relative_to(site.html).as_posix() for p in site.pages()]
+    return pages + ["search.html", "genindex.html"]
+
+
+def chapter_urls(site) -> list[str]:
+    return [u for u in page_urls(site) if u.startswith("chapters/")]
+
+
+def visit(page, url: str) -> None:
+    """Open ``url`` and wait until the page, its scripts and MathJax have settled."""
+    page.goto(url, wait_until="load")
+    page.wait_for_load_state("networkidle")
+    page.evaluate(
+        """() => (window.MathJax && MathJax.startup && MathJax.startup.promise)
+                ? MathJax.startup.promise.then(() => true) : true"""
+    )
+
+
+def test_every_page_loads_without_console_errors_or_network(site, static_server, page_probe):
+    base = static_server(site.html)
+    problems = {}
+    for url in page_urls(site):
+        errors_before = len(page_probe.console_errors)
+        requests_before = len(page_probe.external_requests)
+        visit(page_probe.page, f"{base}/{url}")
+        page_probe.page.wait_for_timeout(300)  # late errors (widget rendering)
+        errors = page_probe.console_errors[errors_before:]
+        requests = page_probe.external_requests[requests_before:]
+        if errors or requests:
+            problems[url] = {"console errors": errors, "network requests": requests}
+    assert not problems, problems
+
+
+def test_every_image_has_alt_text_and_has_loaded(site, static_server, page_probe):
+    base = static_server(site.html)
+    page = page_probe.page
+    problems = []
+    for url in page_urls(site):
+        visit(page, f"{base}/{url}")
+        # Bring every image into view once, in case one loads lazily.
+        page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
+        page.wait_for_load_state("networkidle")
+        images = page.evaluate(
+            """() => Array.from(document.images).map(img => ({
+                   src: img.getAttribute('src') || '',
+                   alt: (img.getAttribute('alt') || '').trim(),
+                   loaded: img.complete && img.naturalWidth > 0,
+               }))"""
+        )
+        for image in images:
+            if not image["alt"]:
+                problems.append(f"{url}: no alt text on {image['src'][:80]}")
+            if not image["loaded"]:
+                problems.append(f"{url}: image did not load: {image['src'][:80]}")
+    assert not problems, "\n".join(problems)
+
+
+def test_all_math_is_typeset(site, static_server, page_probe):
+    base = static_server(site.html)
+    page = page_probe.page
+    problems = []
+    for url in page_urls(site):
+        visit(page, f"{base}/{url}")
+        result = page.evaluate(
+            r"""() => {
+                const math = Array.from(document.querySelectorAll('.math'));
+                const untypeset = math.filter(el => !el.querySelector('mjx-container'))
+                                      .map(el => el.textContent.slice(0, 60));
+                // Visible prose outside code: no TeX delimiters may be left.
+                const walker = document.createTreeWalker(document.querySelector('main') || document.body,
+                                                         NodeFilter.SHOW_TEXT);
+                const raw = [];
+                for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                    const parent = node.parentElement;
+                    if (parent.closest('pre, code, script, style, mjx-container, .widget-html-content')) continue;
+                    if (!parent.offsetParent && parent.tagName !== 'BODY') continue;  // hidden
+                    const match = node.textContent.match(/\$[^$\s][^$]*\$|\\\(|\\\[/);
+                    if (match) raw.push(match[0].slice(0, 60));
+                }
+                return {count: math.length, untypeset, raw};
+            }"""
+        )
+        if result["untypeset"]:
+            problems.append(f"{url}: {len(result['untypeset'])} math not typeset, e.g. "
+                            f"{result['untypeset'][:3]}")
+        if result["raw"]:
+            problems.append(f"{url}: raw TeX left in the text: {result['raw'][:3]}")
+    assert not problems, "\n".join(problems)
+
+
+def test_math_is_typeset_on_chapters(site, static_server, page_probe):
+    """The chapters do have math, and MathJax (served locally) typesets it."""
+    base = static_server(site.html)
+    page = page_probe.page
+    for url in chapter_urls(site):
+        visit(page, f"{base}/{url}")
+        assert page.locator("mjx-container").count() > 0, f"{url}: no typeset math"
+
+
+def test_sidebar_and_next_links_walk_the_table_of_contents(site, static_server, page_probe):
+    base = static_server(site.html)
+    page = page_probe.page
+    order = [p.relative_to(site.html).as_posix() for p in site.pages()]
+    visit(page, f"{base}/intro.html")
+    sidebar = page.locator("nav.bd-docs-nav a.reference.internal")
+    linked = {re.sub(r"#.*$", "", a) for a in sidebar.evaluate_all("els => els.map(e => e.href)")}
+    expected = {f"{base}/{p}" for p in order}
+    assert expected - {f"{base}/intro.html"} <= linked, expected - linked
+
+    # Follow the "next" link from the landing page to the last page.
+    visited = ["intro.html"]
+    while True:
+        next_link = page.locator("a.right-next")
+        if next_link.count() == 0:
+            break
+        next_link.first.click()
+        page.wait_for_load_state("load")
+        visited.append(page.url.removeprefix(f"{base}/").split("#")[0])
+        assert len(visited) <= len(order) + 1, f"next links loop: {visited}"
+    assert sorted(visited) == sorted(order), visited
+
+    # A sidebar click opens the chapter it names.
+    chapter = chapter_urls(site)[0]
+    visit(page, f"{base}/intro.html")
+    link = page.locator(f"nav.bd-docs-nav a[href$='{chapter}']").first
+    title = link.inner_text().strip()
+    link.click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith(chapter)
+    assert page.locator("h1").first.inner_text().strip().startswith(title.split("\n")[0])
+
+
+@pytest.mark.parametrize("query, expected_page", [
+    ("cross-correlation", "chapters/01_cross_correlation.html"),
+    ("im2col", "glossary.html"),
+    ("receptive field", "chapters/03_arithmetic.html"),
+])
+def test_search_finds_pages(site, static_server, page_probe, query, expected_page):
+    base = static_server(site.html)
+    page = page_probe.page
+    visit(page, f"{base}/search.html?q={query.replace(' ', '+')}")
+    results = page.locator("#search-results ul.search li a")
+    results.first.wait_for(timeout=20_000)
+    hrefs = results.evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    assert any(h.split("?")[0].split("#")[0].endswith(expected_page) for h in hrefs), hrefs
+    assert page_probe.console_errors == []
+
+
+def _move_first_slider(page, explorer) -> tuple[str, str]:
+    """Move the explorer's first slider one step; return (frame before, frame after)."""
+    frames = explorer.locator(FRAME_SELECTOR)
+    before = frames.first.get_attribute("src")
+    slider = explorer.locator(".widget-slider").first
+    readout = slider.locator(".widget-readout")
+    start = readout.inner_text().strip()
+    slider.locator(".noUi-handle").focus()
+    page.keyboard.press("ArrowRight")
+    if readout.inner_text().strip() == start:  # it was at its last value
+        page.keyboard.press("ArrowLeft")
+    page.wait_for_function("([el, old]) => el.textContent.trim() !== old",
+                           arg=[readout.element_handle(), start], timeout=10_000)
+    page.wait_for_function(
+        "([root, sel, old]) => { const img = root.querySelector(sel); return img && img.src !== old; }",
+        arg=[explorer.element_handle(), FRAME_SELECTOR, before], timeout=10_000)
+    return before, explorer.locator(FRAME_SELECTOR).first.get_attribute("src")
+
+
+def test_an_explorer_per_chapter_responds_to_its_slider(site, static_server, page_probe):
+    base = static_server(site.html)
+    page = page_probe.page
+    dead = []
+    for url in chapter_urls(site):
+        visit(page, f"{base}/{url}")
+        page.wait_for_selector(".widget-slider", timeout=30_000)
+        # The innermost widget box holding both a slider and a frame.
+        explorer = page.locator(".widget-vbox",
+                                has=page.locator(".widget-slider")).filter(
+                                    has=page.locator(FRAME_SELECTOR)).last
+        before, after = _move_first_slider(page, explorer)
+        if before == after:
+            dead.append(url)
+        assert explorer.locator(FRAME_SELECTOR).first.get_attribute("alt"), f"{url}: frame without alt"
+    assert not dead, f"explorers that ignore their slider: {dead}"
+    assert page_probe.console_errors == []
+    assert page_probe.external_requests == []
+
+
+def test_chapter_page_weight_is_under_budget(site, static_server, page_probe):
+    base = static_server(site.html)
+    page = page_probe.page
+    weights = {}
+    for url in chapter_urls(site):
+        visit(page, f"{base}/{url}")
+        weights[url] = page.evaluate(
+            """() => {
+                const nav = performance.getEntriesByType('navigation')[0];
+                const resources = performance.getEntriesByType('resource');
+                const images = resources.filter(r => r.name.includes('/_images/'));
+                const sum = list => list.reduce((total, r) => total + r.encodedBodySize, 0);
+                return {total: nav.encodedBodySize + sum(resources),
+                        content: nav.encodedBodySize + sum(images)};
+            }"""
+        )
+    print("\nPage weight of each chapter (uncompressed bytes fetched to show it):")
+    for url, weight in weights.items():
+        print(f"  {url:45s} total {weight['total'] / 1e6:6.2f} MB, "
+              f"own content {weight['content'] / 1e6:5.2f} MB")
+    over = {url: w for url, w in weights.items()
+            if w["total"] > PAGE_WEIGHT_BUDGET or w["content"] > CHAPTER_CONTENT_BUDGET}
+    assert not over, (f"over budget ({PAGE_WEIGHT_BUDGET / 1e6:.0f} MB in all, "
+                      f"{CHAPTER_CONTENT_BUDGET / 1e6:.0f} MB own content): {over}")
+
+
+def _rgba(css_colour: str) -> tuple[float, float, float, float]:
+    numbers = [float(n) for n in re.findall(r"[\d.]+", css_colour)]
+    return (*numbers[:3], numbers[3] if len(numbers) > 3 else 1.0)
+
+
+def test_figures_stay_readable_in_dark_mode(site, static_server, browser):
+    """In the dark theme, figures keep an opaque light background (the theme's)."""
+    base = static_server(site.html)
+    context = browser.new_context(color_scheme="dark", viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
+               or route.request.url.startswith("data:") else route.abort())
+    try:
+        for url in chapter_urls(site):
+            visit(page, f"{base}/{url}")
+            assert page.evaluate("() => document.documentElement.dataset.theme") == "dark"
+            backgrounds = page.evaluate(
+                """() => Array.from(document.querySelectorAll('main img'))
+                       .filter(img => !img.closest('.navbar, .bd-header, .dropdown-menu'))
+                       .map(img => getComputedStyle(img).backgroundColor)"""
+            )
+            assert backgrounds, f"{url}: no figure"
+            for background in set(backgrounds):
+                red, green, blue, alpha = _rgba(background)
+                luminance = (0.2126 * red + 0.7152 * green + 0.0722 * blue) / 255
+                assert alpha == 1 and luminance > 0.7, (url, background)
+    finally:
+        context.close()

@@ -1,0 +1,154 @@
+"""Draw the small pictures of the landing page's chapter map.
+
+Usage::
+
+    python tools/make_chapter_map.py            # every chapter in _toc.yml
+    python tools/make_chapter_map.py --check    # exit 1 if a picture is stale
+
+Each chapter listed in ``_toc.yml`` that has an entry in ``PICTURES`` gets
+``chapters/images/chapter_map/<chapter>.png``, drawn with convkit's plotting
+helpers in the course's colours and rendered with
+:func:`convkit.plotting.figure_png` (identical bytes on every run, so the
+committed pictures only change when a drawing does). ``intro.md`` shows them
+with the alt text below; a test checks that the two agree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+import yaml
+from matplotlib.figure import Figure
+
+REPO = Path(__file__).resolve().parent.parent
+OUT_DIR = REPO / "chapters" / "images" / "chapter_map"
+DPI = 60
+
+
+def _cross_correlation():
+    from convkit.plotting import conv_step_figure
+
+    x = np.arange(25).reshape(5, 5) % 4
+    w = np.array([[0, 1, 2], [2, 2, 0], [0, 1, 2]])
+    return conv_step_figure(5, 3, step=4, input=x, weight=w)
+
+
+def _channels():
+    from convkit.plotting import multichannel_figure
+
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 3, size=(3, 4, 4))
+    w = rng.integers(-1, 2, size=(3, 2, 2))
+    return multichannel_figure(x, w)
+
+
+def _arithmetic():
+    from convkit.plotting import conv_step_figure
+
+    return conv_step_figure(5, 3, stride=2, padding=1, step=1)
+
+
+def _conv3d():
+    from convkit.plotting.colors import EDGE, FIGURE_FACE, INPUT, KERNEL
+
+    fig = Figure(figsize=(3.2, 2.6), facecolor=FIGURE_FACE)
+    ax = fig.add_subplot(projection="3d")
+    volume = np.ones((5, 5, 5), dtype=bool)  # (D, H, W)
+    kernel = np.zeros_like(volume)
+    kernel[1:4, 1:4, 1:4] = True
+    volume &= ~kernel
+    ax.voxels(volume, facecolors=INPUT + "55", edgecolors=EDGE + "33", linewidth=0.3)
+    ax.voxels(kernel, facecolors=KERNEL, edgecolors=EDGE, linewidth=0.8)
+    ax.set_axis_off()
+    ax.set_box_aspect((1, 1, 1))
+    return fig
+
+
+def _pointwise():
+    from convkit.plotting import matrix_figure
+
+    weight = np.array([[1, 0, -1, 2], [0, 2, 1, -1], [1, 1, 0, 0]])  # (C_out, C_in)
+    return matrix_figure(weight, title="1x1 kernel = (C_out, C_in) matrix",
+                         row_label="output channel", col_label="input channel")
+
+
+# chapter -> (drawing function, alt text). The alt text says what the picture
+# shows, for a reader who cannot see it.
+PICTURES = {
+    "chapters/01_cross_correlation": (
+        _cross_correlation,
+        "A 3 by 3 kernel over a 5 by 5 input, and the output cell it produces.",
+    ),
+    "chapters/02_channels": (
+        _channels,
+        "A three-channel input, one kernel per channel, the three per-channel maps and their "
+        "sum, the single output channel.",
+    ),
+    "chapters/03_arithmetic": (
+        _arithmetic,
+        "A 3 by 3 kernel sliding with stride 2 over a 5 by 5 input padded by one cell of "
+        "zeros on each side, giving a 3 by 3 output.",
+    ),
+    "chapters/04_conv3d": (
+        _conv3d,
+        "A 3 by 3 by 3 kernel, in orange, inside a 5 by 5 by 5 volume, in blue: the kernel "
+        "slides in depth, height and width.",
+    ),
+    "chapters/05_pointwise": (
+        _pointwise,
+        "The weight of a 1 by 1 convolution drawn as a matrix with one row per output "
+        "channel and one column per input channel.",
+    ),
+}
+
+
+def toc_chapters() -> list[str]:
+    toc = yaml.safe_load((REPO / "_toc.yml").read_text(encoding="utf-8"))
+    chapters = []
+    for part in toc.get("parts", []):
+        chapters += [c["file"] for c in part.get("chapters", []) if c["file"].startswith("chapters/")]
+    return chapters
+
+
+def picture_path(chapter: str) -> Path:
+    return OUT_DIR / f"{Path(chapter).name}.png"
+
+
+def render(chapter: str) -> bytes:
+    from convkit.plotting import figure_png
+
+    draw, _alt = PICTURES[chapter]
+    return figure_png(draw(), dpi=DPI)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--check", action="store_true",
+                        help="do not write; exit 1 if a committed picture differs or is missing")
+    args = parser.parse_args(argv)
+    missing = [c for c in toc_chapters() if c not in PICTURES]
+    if missing:
+        print(f"no chapter-map picture defined for {missing}: add it to PICTURES", file=sys.stderr)
+    stale = []
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    for chapter in toc_chapters():
+        if chapter not in PICTURES:
+            continue
+        png = render(chapter)
+        path = picture_path(chapter)
+        if args.check:
+            if not path.is_file() or path.read_bytes() != png:
+                stale.append(path.relative_to(REPO).as_posix())
+        else:
+            path.write_bytes(png)
+            print(f"wrote {path.relative_to(REPO)} ({len(png) / 1000:.1f} kB)")
+    if stale:
+        print(f"stale chapter-map pictures: {stale}", file=sys.stderr)
+    return 1 if (stale or missing) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
