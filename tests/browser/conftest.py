@@ -55,12 +55,17 @@ CHROMIUM_ARGS = [
 LOCAL_HOSTS = {"127.0.0.1"}
 HTML_MANAGER_DIST = Path("@jupyter-widgets") / "html-manager" / "dist"
 
-# require.js resolves the widget manager's module ids against its baseUrl, and
-# the manager loads its fonts from there: point baseUrl at this script's
-# folder (wherever the site is hosted) before require.js is loaded.
-REQUIRE_CONFIG_JS = """\
-// Written by the course's build: where require.js finds the widget manager.
+# Run before require.js and the theme's deferred scripts:
+# - require.js resolves the widget manager's module ids against its baseUrl,
+#   and the manager loads its fonts relative to the module's address: point
+#   baseUrl at this script's folder, wherever the site is hosted;
+# - the theme's Font Awesome replaces <i class="fa ..."> by <svg>, after which
+#   the Play widget cannot find its icon to switch play/pause and throws;
+#   "nest" keeps the <i> and puts the <svg> inside it.
+WIDGETS_CONFIG_JS = """\
+// Written by the course's build: settings the embedded Jupyter widgets need.
 var require = { baseUrl: new URL(".", document.currentScript.src).href };
+window.FontAwesomeConfig = Object.assign({}, window.FontAwesomeConfig, { autoReplaceSvg: "nest" });
 """
 
 
@@ -110,15 +115,21 @@ def install_widget_assets(node_modules: Path, dest: Path) -> dict[str, dict]:
     manager = target / HTML_MANAGER_DIST
     manager.mkdir(parents=True, exist_ok=True)
     shutil.copy2(node_modules / "requirejs" / "require.js", target / "require.js")
-    (target / "require-config.js").write_text(REQUIRE_CONFIG_JS, encoding="utf-8")
+    (target / "widgets-config.js").write_text(WIDGETS_CONFIG_JS, encoding="utf-8")
     for item in (node_modules / HTML_MANAGER_DIST).iterdir():
         # embed-amd.js, its lazily loaded chunks and its fonts; not the
         # CommonJS bundle or the source maps.
         if item.suffix == ".map" or item.name in {"embed.js", "libembed-amd.js", "embed.js.LICENSE.txt"}:
             continue
         shutil.copy2(item, manager / item.name)
+        # The bundle requests its fonts from two folders (seen in Chromium:
+        # next to the module id "@jupyter-widgets/html-manager/dist/..." and
+        # next to "@jupyter-widgets/html-manager"). Browsers take the woff2
+        # file first, so only that one is copied to the second folder.
+        if item.suffix == ".woff2":
+            shutil.copy2(item, target / "@jupyter-widgets" / item.name)
     return {
-        "_widgets/require-config.js": {},
+        "_widgets/widgets-config.js": {},
         "_widgets/require.js": {},
         f"_widgets/{HTML_MANAGER_DIST.as_posix()}/embed-amd.js": {},
     }

@@ -50,6 +50,7 @@ NOTEBOOK_CELLS = [
     'Explorer(draw, EXPLORERS["one parameter"], title="one parameter", dpi=60)',
     'Explorer(draw, EXPLORERS["two parameters"], title="two parameters", dpi=60)',
     'Explorer(draw, EXPLORERS["three parameters"], title="three parameters", dpi=60)',
+    'Explorer(draw, {"step": [1, 2, 3]}, title="player", dpi=60, play=True, interval=150)',
 ]
 
 # Removes the second copy of scripts some extensions add twice (sphinx-thebe
@@ -205,6 +206,14 @@ def test_sliders_change_frames_without_kernel(explorer_site, static_server, page
             assert _shown_png(explorer) == _expected_png(frames, expected), (title, expected)
             alt = explorer.locator(".widget-html-content img").get_attribute("alt")
             assert alt == frames.draw(**expected)[1]
+
+    # The play button steps through the frames in the browser, no kernel involved.
+    player = page.locator(".widget-vbox", has=page.locator("strong", has_text="player")).first
+    assert _shown_png(player) == _expected_png(frames, {"step": 1})
+    player.locator(".widget-play button").first.click()
+    readout = player.locator(".widget-readout")
+    page.wait_for_function("el => el.textContent.trim() === '3'", arg=readout.element_handle(), timeout=5_000)
+    assert _shown_png(player) == _expected_png(frames, {"step": 3})
 
     assert page_probe.external_requests == []
     assert page_probe.console_errors == []
