@@ -32,7 +32,6 @@ reproduce numpy (1D) and scipy (2D) exactly, including that difference.
 from __future__ import annotations
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from ._validation import as_array, result_dtype
 
@@ -115,12 +114,20 @@ def _slices_2d(mode, image_shape, kernel_shape, correlate: bool) -> tuple[slice,
 
 
 def _full_correlate(x: np.ndarray, w: np.ndarray, dtype) -> np.ndarray:
-    """'full' cross-correlation in any number of dimensions (vectorised)."""
-    pads = [(k - 1, k - 1) for k in w.shape]
-    padded = np.pad(x.astype(dtype, copy=False), pads)
-    windows = sliding_window_view(padded, w.shape)  # (*full_shape, *kernel_shape)
-    axes = tuple(range(x.ndim, 2 * x.ndim))
-    return np.tensordot(windows, w.astype(dtype, copy=False), axes=(axes, tuple(range(w.ndim))))
+    """'full' cross-correlation in any number of dimensions (vectorised).
+
+    Shift and add: one multiply-accumulate of a shifted view of the padded
+    input per kernel tap. Memory stays at one output array whatever the
+    kernel size (an im2col matrix would hold ``prod(kernel)`` copies).
+    """
+    padded = np.pad(x.astype(dtype, copy=False), [(k - 1, k - 1) for k in w.shape])
+    full_shape = tuple(m + k - 1 for m, k in zip(x.shape, w.shape))
+    out = np.zeros(full_shape, dtype=dtype)
+    weights = w.astype(dtype, copy=False)
+    for tap in np.ndindex(w.shape):
+        window = tuple(slice(t, t + size) for t, size in zip(tap, full_shape))
+        out += weights[tap] * padded[window]
+    return out
 
 
 def _full_correlate_naive(x: np.ndarray, w: np.ndarray, dtype) -> np.ndarray:
