@@ -25,6 +25,7 @@ Ready-made explorers for the course live at the end of this module.
 
 from __future__ import annotations
 
+import html
 import itertools
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -164,6 +165,10 @@ class Explorer(widgets.VBox):
         self._dpi = dpi
 
         start = self._indices_of({**{n: values[n][0] for n in self.names}, **dict(initial or {})})
+        label_of = dict(labels or {})
+        unknown = set(label_of) - set(self.names)
+        if unknown:
+            raise ValueError(f"labels names unknown parameters: {sorted(unknown)}")
 
         # Every frame, in row-major order of the parameter indices.
         self._pngs: dict[tuple[int, ...], bytes] = {}
@@ -201,10 +206,6 @@ class Explorer(widgets.VBox):
         self.stack = build(())
         self._stacks_by_level = tuple(tuple(level) for level in stacks_by_level)
 
-        label_of = dict(labels or {})
-        unknown = set(label_of) - set(self.names)
-        if unknown:
-            raise ValueError(f"labels names unknown parameters: {sorted(unknown)}")
         self.sliders = tuple(
             widgets.SelectionSlider(
                 options=[(_format_value(v), i) for i, v in enumerate(values[name])],
@@ -233,7 +234,7 @@ class Explorer(widgets.VBox):
             # Both directions: playing moves the slider, dragging moves the player.
             self.links += (widgets.jslink((self.play, "value"), (self.sliders[0], "index")),)
             controls = [widgets.HBox([self.play, self.sliders[0]])]
-        header = [widgets.HTML(value=f"<strong>{_escape(title)}</strong>")] if title else []
+        header = [widgets.HTML(value=f"<strong>{html.escape(title)}</strong>")] if title else []
         super().__init__(children=[*header, *controls, self.stack])
 
     # ------------------------------------------------------------------ frames
@@ -326,12 +327,6 @@ class Explorer(widgets.VBox):
         counts = " x ".join(f"{name} ({n})" for name, n in zip(self.names, self.shape))
         title = f"{self.title!r}: " if self.title else ""
         return f"Explorer({title}{counts} = {self.frame_count} frames)"
-
-
-def _escape(text: str) -> str:
-    import html
-
-    return html.escape(text)
 
 
 # ---------------------------------------------------------------- ready-made

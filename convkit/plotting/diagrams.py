@@ -272,9 +272,9 @@ def conv_transpose_step_figure(input_size, kernel_size, stride=1, padding=0, out
     sh, sw = grid.stride
     qh, qw = grid.implied_padding
     ax_in.set_title(
-        f"input {h}×{w}, {_fmt(sh - 1, sw - 1)} zero(s) inserted, implied padding {_fmt(qh, qw)}\n"
-        f"kernel {kh}×{kw} (flipped), stride 1",
-        fontsize=9,
+        f"input {h}×{w}, {_fmt(sh - 1, sw - 1)} zero(s) inserted\n"
+        f"implied padding {_fmt(qh, qw)}, kernel {kh}×{kw} (flipped)",
+        fontsize=8.5,
     )
     ax_out.set_title(f"output {output_shape[0]}×{output_shape[1]}\nstep {step + 1} of {output_shape[0] * output_shape[1]}",
                      fontsize=9)
