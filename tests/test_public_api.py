@@ -402,3 +402,41 @@ def test_large_integers_are_exact_in_1d_and_2d_correlation(correlate):
     two = convkit.correlate2d if correlate else convkit.convolve2d
     np.testing.assert_array_equal(one(signal, kernel), expected1.numpy())
     np.testing.assert_array_equal(two(image, kernel2), expected2.numpy())
+
+
+# ---------------------------------------------------------------------------
+# nothing but TypeError or ValueError, whatever is passed
+# ---------------------------------------------------------------------------
+
+ODD_VALUES = [0, -1, 1.5, None, "x", (1, 2, 3), (), True, [2, 2], (0, 1), "same", "valid", np.ones(3)]
+
+
+def _odd_arrays(shape_seed):
+    """Arrays of random rank (0 to 5) and sizes (0 to 3), plus complex, ragged and scalar values."""
+    rng = np.random.default_rng(shape_seed)
+    shapes = [tuple(int(v) for v in rng.integers(0, 4, size=rank)) for rank in range(6) for _ in range(4)]
+    return [np.ones(s) for s in shapes] + [np.ones((2, 2), np.complex128), [[1.0, 2.0], [3.0]], 3.0]
+
+
+@pytest.mark.parametrize("name", ARRAY_CASES)
+def test_wrong_shapes_and_values_raise_only_type_or_value_errors(name):
+    """Every argument in turn gets wrong shapes, ranks and types: a clean refusal or a result.
+
+    Never an IndexError, a numpy broadcasting error, a ZeroDivisionError or
+    a warning turned error (numpy overflow, division by zero).
+    """
+    func = getattr(convkit, name)
+    signature = inspect.signature(func).parameters
+    for argument, value in list(CALLS[name].items()) + [
+        (p, None) for p in signature if p not in CALLS[name] and signature[p].default is not inspect.Parameter.empty
+    ]:
+        odd = _odd_arrays(len(argument)) if isinstance(value, np.ndarray) else ODD_VALUES + [2, 3, -2]
+        for candidate in odd:
+            kwargs = dict(CALLS[name], **{argument: candidate})
+            with np.errstate(all="raise"):
+                try:
+                    func(**kwargs)
+                except (TypeError, ValueError):
+                    pass
+                except Exception as exc:  # noqa: BLE001 - the point of the test
+                    pytest.fail(f"{name}({argument}={candidate!r:.40}) raised {type(exc).__name__}: {exc}")
