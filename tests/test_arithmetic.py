@@ -62,7 +62,8 @@ def test_padding_strings_match_torch(padding, size, kernel, dilation):
     kh, kw = (kernel, kernel) if isinstance(kernel, int) else kernel
     out = F.conv2d(torch.zeros(1, 1, *size), torch.zeros(1, 1, kh, kw),
                    padding=padding, dilation=dilation)
-    assert ar.conv_output_size(size, kernel, padding=padding, dilation=dilation) == tuple(out.shape[-2:])
+    got = ar.conv_output_size(size, kernel, padding=padding, dilation=dilation)
+    assert got == tuple(out.shape[-2:])
 
 
 @pytest.mark.parametrize("i, k, s, d", [(5, 3, 1, 1), (6, 4, 2, 1), (3, 3, 1, 2), (1, 5, 3, 1)])
@@ -305,7 +306,8 @@ def test_depthwise_separable_ratio_formula():
     assert sep.macs / std.macs == pytest.approx(1 / 128 + 1 / 9)
 
 
-@pytest.mark.parametrize("c_in, c_out, k, mid", [(1, 1, 3, None), (8, 16, 7, None), (8, 16, (3, 5), 4)])
+@pytest.mark.parametrize("c_in, c_out, k, mid",
+                         [(1, 1, 3, None), (8, 16, 7, None), (8, 16, (3, 5), 4)])
 def test_spatially_separable_cost_matches_torch(c_in, c_out, k, mid):
     kh, kw = (k, k) if isinstance(k, int) else k
     m = c_out if mid is None else mid
@@ -346,7 +348,8 @@ class _Bottleneck(nn.Module):
         return self.body(x) + self.shortcut(x)
 
 
-@pytest.mark.parametrize("c_in, m, c_out, stride, size", [(256, 64, None, 1, 7), (64, 16, 128, 2, 9),
+@pytest.mark.parametrize("c_in, m, c_out, stride, size", [(256, 64, None, 1, 7),
+                                                         (64, 16, 128, 2, 9),
                                                          (32, 8, 32, 2, 8)])
 def test_resnet_bottleneck_cost_matches_torch(c_in, m, c_out, stride, size):
     block = _Bottleneck(c_in, m, c_out or c_in, stride)
@@ -354,7 +357,8 @@ def test_resnet_bottleneck_cost_matches_torch(c_in, m, c_out, stride, size):
     assert ar.resnet_bottleneck_cost(c_in, m, c_out, stride, size) == cost
 
 
-@pytest.mark.parametrize("c_in, c_out, stride, size, k, mult", [(32, 64, 1, 10, 3, 1), (16, 24, 2, 9, 3, 2),
+@pytest.mark.parametrize("c_in, c_out, stride, size, k, mult", [(32, 64, 1, 10, 3, 1),
+                                                                 (16, 24, 2, 9, 3, 2),
                                                                  (8, 8, 2, (8, 7), 5, 1)])
 def test_mobilenet_block_cost_matches_torch(c_in, c_out, stride, size, k, mult):
     block = nn.Sequential(nn.Conv2d(c_in, c_in * mult, k, stride, k // 2, groups=c_in, bias=False),
@@ -398,7 +402,8 @@ def test_shufflenet_unit_matches_paper_formula():
     # Zhang et al. 2018: h w (2 c m / g + 9 m) for a stride-1 unit
     h = w = 28
     c, m, g = 240, 60, 3
-    assert ar.shufflenet_unit_cost(c, c, g, m, input_size=h).macs == h * w * (2 * c * m // g + 9 * m)
+    paper = h * w * (2 * c * m // g + 9 * m)
+    assert ar.shufflenet_unit_cost(c, c, g, m, input_size=h).macs == paper
     assert ar.resnet_bottleneck_cost(c, m, input_size=h).macs == h * w * (2 * c * m + 9 * m * m)
 
 

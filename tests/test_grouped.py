@@ -1,4 +1,4 @@
-"""convkit.grouped against torch: grouped convs, channel shuffle, pointwise grouped, ShuffleNet unit."""
+"""convkit.grouped against torch: grouped convs, channel shuffle, pointwise grouped, ShuffleNet."""
 
 import numpy as np
 import pytest
