@@ -291,6 +291,61 @@ def test_numpydoc_docstring(name):
 
 
 # ---------------------------------------------------------------------------
+# signatures of the PyTorch mirrors
+# ---------------------------------------------------------------------------
+
+
+def _torch_parameters(func):
+    """``[(name, default text or None), ...]`` of a ``torch.nn.functional`` function.
+
+    Python functions are inspected; C builtins (``F.conv2d``) document their
+    signature on the first line of the docstring, e.g.
+    ``conv2d(input, weight, bias=None, stride=1, ...) -> Tensor``.
+    """
+    try:
+        params = inspect.signature(func).parameters.values()
+        return [(p.name, None if p.default is p.empty else repr(p.default)) for p in params]
+    except (TypeError, ValueError):
+        line = next(line for line in func.__doc__.splitlines() if line.strip())
+        inside = re.match(r"\s*\w+\((.*)\)", line).group(1)
+        out = []
+        for part in inside.split(","):
+            name, _, default = part.strip().partition("=")
+            out.append((name.strip(), default.strip() or None))
+        return out
+
+
+def _convkit_parameters(func):
+    return [(p.name, None if p.default is p.empty else repr(p.default))
+            for p in inspect.signature(func).parameters.values()]
+
+
+TORCH_MIRRORS = [n for n in CALLABLES if hasattr(F, n)]
+KNOWN_SIGNATURES = {
+    "upsample_nearest": "bug: F.upsample_nearest(input, size=None, scale_factor=None) reads a second "
+                        "positional argument as the output size; convkit reads it as scale_factor",
+}
+
+
+def test_the_mirrors_are_found():
+    assert {"conv1d", "conv2d", "conv3d", "conv_transpose2d", "pad", "channel_shuffle"} <= set(TORCH_MIRRORS)
+
+
+@pytest.mark.parametrize("name", _marked(TORCH_MIRRORS, KNOWN_SIGNATURES))
+def test_same_name_as_torch_means_same_signature(name):
+    """A convkit function named like one of ``torch.nn.functional`` takes the same arguments.
+
+    Same names in the same order with the same defaults (an int default
+    ``1`` matches torch's ``1``; torch's type hints are ignored).
+    """
+    ours = _convkit_parameters(getattr(convkit, name))
+    theirs = _torch_parameters(getattr(F, name))
+    assert [n for n, _ in ours] == [n for n, _ in theirs], f"{name}: {ours} vs torch {theirs}"
+    for (n, mine), (_, torch_default) in zip(ours, theirs):
+        assert mine == torch_default, f"{name}: default of {n} is {mine}, torch's is {torch_default}"
+
+
+# ---------------------------------------------------------------------------
 # argument types
 # ---------------------------------------------------------------------------
 
