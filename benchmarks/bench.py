@@ -91,9 +91,11 @@ def cases():
         conv_case("3x3 stride 2 64->128 56x56 pad 1", 2, 1, 64, 128, 56, 3, stride=2, padding=1),
         conv_case("1x1 256->64 56x56", 2, 1, 256, 64, 56, 1),
         conv_case("depthwise 3x3 C=128 56x56 pad 1", 2, 1, 128, 128, 56, 3, padding=1, groups=128),
-        conv_case("grouped 3x3 256->256 g=8 28x28 pad 1", 2, 1, 256, 256, 28, 3, padding=1, groups=8),
+        conv_case("grouped 3x3 256->256 g=8 28x28 pad 1", 2, 1, 256, 256, 28, 3,
+                  padding=1, groups=8),
         transposed_case("transposed 3x3 s2 64->32 28x28 op 1", 1, 64, 32, 28, 3, 2, 1, 1),
-        conv_case("dilated 3x3 d=2 64->64 56x56 pad 2", 2, 1, 64, 64, 56, 3, padding=2, dilation=2),
+        conv_case("dilated 3x3 d=2 64->64 56x56 pad 2", 2, 1, 64, 64, 56, 3,
+                  padding=2, dilation=2),
         conv_case("image 512x512 RGB->16 3x3 pad 1", 2, 1, 3, 16, 512, 3, padding=1),
         conv_case("3D 3x3x3 16->16 32^3 pad 1, N=1", 3, 1, 16, 16, 32, 3, padding=1),
         conv_case("3D 3x3x3 16->16 32^3 pad 1, N=8", 3, 8, 16, 16, 32, 3, padding=1),
@@ -123,13 +125,16 @@ def interleaved_medians(funcs, samples, budget):
 
 
 def matmul_gflops(samples):
-    """GFLOP/s of numpy's float32 matrix multiply: a 1024 x 1024 by 1024 x 1024 product."""
+    """GFLOP/s of numpy's float32 matrix multiply (1024 x 1024 by 1024 x 1024).
+
+    Returns the rate by wall-clock time and by the calling thread's CPU time.
+    """
     rng = np.random.default_rng(0)
     a = rng.standard_normal((1024, 1024)).astype(np.float32)
     b = rng.standard_normal((1024, 1024)).astype(np.float32)
     out = np.empty((1024, 1024), dtype=np.float32)
-    (median,), _, _ = interleaved_medians([lambda: np.matmul(a, b, out=out)], samples, 3.0)
-    return 2 * 1024**3 / median / 1e9
+    (wall,), (cpu,), _ = interleaved_medians([lambda: np.matmul(a, b, out=out)], samples, 3.0)
+    return 2 * 1024**3 / wall / 1e9, 2 * 1024**3 / cpu / 1e9
 
 
 def peak_extra_bytes(func, out_shape):
@@ -155,11 +160,13 @@ def environment_lines():
         for pool in threadpool_info():
             if pool.get("internal_api") == "openblas":
                 lines.append(
-                    f"numpy BLAS: OpenBLAS {pool.get('version')}, kernel {pool.get('architecture')}, "
-                    f"threads {pool.get('num_threads')}"
+                    f"numpy BLAS: OpenBLAS {pool.get('version')}, "
+                    f"kernel {pool.get('architecture')}, threads {pool.get('num_threads')}"
                 )
     else:
-        lines.append("threadpoolctl not installed: BLAS threads limited by environment variables only")
+        lines.append(
+            "threadpoolctl not installed: BLAS threads limited by environment variables only"
+        )
     return lines
 
 
@@ -173,31 +180,41 @@ def main(argv=None):
     limits = threadpool_limits(1) if threadpool_limits is not None else None
     for line in environment_lines():
         print(line)
-    ceiling = matmul_gflops(max(samples, 15))
-    print(f"numpy float32 matmul (1024^3, one thread): {ceiling:.1f} GFLOP/s\n")
+    ceiling_wall, ceiling = matmul_gflops(max(samples, 15))
+    print(
+        f"numpy float32 matmul (1024^3, one thread): {ceiling_wall:.1f} GFLOP/s by wall clock, "
+        f"{ceiling:.1f} GFLOP/s by CPU time\n"
+    )
 
     header = ["case", "convkit ms", "torch ms", "ratio", "CPU-time ratio", "convkit GFLOP/s",
-              "torch GFLOP/s", "convkit % of matmul", "convkit extra MB", "runs"]
+              "torch GFLOP/s", "convkit % of matmul (CPU)", "convkit extra MB", "runs"]
     rows = []
     with torch.no_grad():
         for case in cases():
             if case["convkit"] is None:
-                print(f"note: skipped '{case['name']}': convkit.conv_transpose2d does not exist yet")
+                name = case["name"]
+                print(f"note: skipped '{name}': convkit.conv_transpose2d does not exist yet")
                 continue
             (ours, theirs), (cpu_ours, cpu_theirs), runs = interleaved_medians(
                 [case["convkit"], case["torch"]], samples, budget
             )
             extra = peak_extra_bytes(case["convkit"], case["out_shape"])
             g_ours, g_theirs = case["flops"] / ours / 1e9, case["flops"] / theirs / 1e9
+            # Both sides of this share by CPU time, which contention distorts least.
+            share = 100 * case["flops"] / cpu_ours / 1e9 / ceiling
             rows.append([
                 case["name"], f"{ours * 1e3:.2f}", f"{theirs * 1e3:.2f}", f"{ours / theirs:.2f}",
-                f"{cpu_ours / cpu_theirs:.2f}", f"{g_ours:.1f}", f"{g_theirs:.1f}", f"{100 * g_ours / ceiling:.0f}",
+                f"{cpu_ours / cpu_theirs:.2f}", f"{g_ours:.1f}", f"{g_theirs:.1f}", f"{share:.0f}",
                 f"{extra / 2**20:.1f}", str(runs),
             ])
             if not args.markdown:
                 print("  ".join(rows[-1]), flush=True)
     # A second measurement of the ceiling shows how much the machine's load moved.
-    print(f"numpy float32 matmul again at the end: {matmul_gflops(samples):.1f} GFLOP/s")
+    end_wall, end_cpu = matmul_gflops(max(samples, 15))
+    print(
+        f"numpy float32 matmul again at the end: {end_wall:.1f} GFLOP/s by wall clock, "
+        f"{end_cpu:.1f} GFLOP/s by CPU time"
+    )
     if limits is not None:
         limits.unregister()
 
@@ -209,9 +226,9 @@ def main(argv=None):
             print("| " + " | ".join(row) + " |")
     else:
         widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
-        print("  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(header, widths))))
-        for row in rows:
-            print("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))))
+        for row in [header] + rows:
+            cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:])]
+            print("  ".join(cells))
 
 
 if __name__ == "__main__":
