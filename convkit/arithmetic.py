@@ -504,7 +504,8 @@ def receptive_field(layers):
     Notes
     -----
     ``r_l = r_{l-1} + (k_l - 1) d_l prod(s_1 .. s_{l-1})``; see
-    :func:`receptive_field_table` for every layer and the jumps.
+    :func:`receptive_field_table` for every layer and the jumps. Chapters 3
+    and 7 (dilations 1, 2, 4, ... grow it exponentially).
 
     Examples
     --------
@@ -524,10 +525,21 @@ def receptive_field(layers):
 class Cost:
     """Learnable parameters and multiply-accumulates (MACs) of a layer or block.
 
-    Two costs add up (``Cost(1, 2) + Cost(3, 4) == Cost(4, 6)``), so a block's
-    cost is the sum of its layers'. The MAC count is the one papers call
-    "mult-adds" or (loosely) "FLOPs"; the floating-point operations are
-    about twice as many.
+    Two costs add up, so a block's cost is the sum of its layers'. The MAC
+    count is the one papers call "mult-adds" or (loosely) "FLOPs"; the
+    floating-point operations are about twice as many. Chapters 5 and 9-13.
+
+    Parameters
+    ----------
+    params : int
+        Number of learnable weights (and biases, when counted).
+    macs : int
+        Multiply-accumulate operations for one input image.
+
+    Examples
+    --------
+    >>> Cost(1, 2) + Cost(3, 4)
+    Cost(params=4, macs=6)
     """
 
     params: int
@@ -620,6 +632,10 @@ def conv_macs(in_channels, out_channels, kernel_size, output_size, groups=1):
     -------
     int
 
+    Notes
+    -----
+    Chapters 3, 5 and 9-13 compare these counts across layer types.
+
     Examples
     --------
     >>> conv_macs(16, 32, 3, output_size=1)
@@ -648,6 +664,10 @@ def conv_cost(in_channels, out_channels, kernel_size, output_size=1, groups=1, b
     -------
     Cost
 
+    Notes
+    -----
+    Chapters 5 and 9-13.
+
     Examples
     --------
     >>> conv_cost(256, 512, 3)
@@ -663,6 +683,22 @@ def grouped_conv_cost(in_channels, out_channels, kernel_size, groups, output_siz
     Chapter 11. Same as ``conv_cost(..., groups=groups)``; with
     ``groups == in_channels`` it is a depthwise convolution.
 
+    Parameters
+    ----------
+    in_channels, out_channels : int
+        Both divisible by ``groups``.
+    kernel_size : int or tuple of int
+    groups : int
+    output_size : int or tuple of int, default 1
+        Spatial size of the output; the default 1 gives the cost per output
+        position.
+    bias : bool, default False
+        Count one bias per output channel of every layer.
+
+    Returns
+    -------
+    Cost
+
     Examples
     --------
     >>> grouped_conv_cost(256, 256, 3, groups=8)
@@ -676,6 +712,19 @@ def pointwise_conv_cost(in_channels, out_channels, output_size=1, groups=1, bias
 
     ``C_in * C_out / groups`` weights and as many MACs per position.
     Chapter 5 (pointwise) and chapter 13 (pointwise grouped).
+
+    Parameters
+    ----------
+    in_channels, out_channels : int
+    output_size : int or tuple of int, default 1
+        Spatial size of the output; the default 1 gives the cost per output
+        position.
+    groups : int, default 1
+    bias : bool, default False
+
+    Returns
+    -------
+    Cost
 
     Examples
     --------
@@ -691,6 +740,22 @@ def depthwise_conv_cost(channels, kernel_size, output_size=1, depth_multiplier=1
 
     ``C * K`` kernels of size ``k x k``, ``K`` the depth multiplier: each
     output channel sees one input channel. Chapter 9.
+
+    Parameters
+    ----------
+    channels : int
+        Input channels ``C``.
+    kernel_size : int or tuple of int
+    output_size : int or tuple of int, default 1
+        Spatial size of the output; the default 1 gives the cost per output
+        position.
+    depth_multiplier : int, default 1
+        ``K``; the layer outputs ``C * K`` channels.
+    bias : bool, default False
+
+    Returns
+    -------
+    Cost
 
     Examples
     --------
@@ -708,6 +773,21 @@ def depthwise_separable_cost(in_channels, out_channels, kernel_size, output_size
 
     A depthwise ``k x k`` convolution ``C_in -> C_in * K`` followed by a
     pointwise ``C_in * K -> C_out``. Chapter 9.
+
+    Parameters
+    ----------
+    in_channels, out_channels : int
+    kernel_size : int or tuple of int
+        Of the depthwise step.
+    output_size : int or tuple of int, default 1
+        Spatial size of the output; the default 1 gives the cost per output
+        position.
+    depth_multiplier : int, default 1
+    bias : bool, default False
+
+    Returns
+    -------
+    Cost
 
     Notes
     -----
@@ -734,6 +814,22 @@ def spatially_separable_cost(in_channels, out_channels, kernel_size, output_size
     Chapter 8; with one channel in and out this is a single rank-1 kernel:
     ``kH + kW`` weights and MACs per pixel instead of ``kH kW``.
 
+    Parameters
+    ----------
+    in_channels, out_channels : int
+    kernel_size : int or tuple of 2 int
+        ``(kH, kW)`` of the kernel being factored.
+    output_size : int or tuple of int, default 1
+        Spatial size of the output; the default 1 gives the cost per output
+        position.
+    intermediate_channels : int, optional
+        ``C_mid``, output channels of the ``kH x 1`` layer (default ``C_out``).
+    bias : bool, default False
+
+    Returns
+    -------
+    Cost
+
     Notes
     -----
     Both layers are counted at ``output_size`` positions, i.e. with 'same'
@@ -759,6 +855,21 @@ def flattened_cost(in_channels, out_channels, kernel_size, output_size=1, bias=F
     ``kH x 1`` and a horizontal ``1 x kW`` filter: ``C_out (C_in + kH + kW)``
     weights instead of ``C_out C_in kH kW``. Chapter 10.
 
+    Parameters
+    ----------
+    in_channels, out_channels : int
+    kernel_size : int or tuple of 2 int
+        ``(kH, kW)`` of the filters being flattened.
+    output_size : int or tuple of int, default 1
+        Spatial size of the output; the default 1 gives the cost per output
+        position.
+    bias : bool, default False
+        Count one bias per output channel of every layer.
+
+    Returns
+    -------
+    Cost
+
     Notes
     -----
     MACs count all three stages at ``output_size`` positions ('same'
@@ -781,6 +892,23 @@ def inception_bottleneck_cost(in_channels, out_channels, kernel_size, bottleneck
     """:class:`Cost` of a 1x1 reduction to ``bottleneck_channels`` before a ``k x k`` conv.
 
     Chapter 5 (Inception's dimension reduction, Szegedy et al. 2015).
+
+    Parameters
+    ----------
+    in_channels, out_channels : int
+    kernel_size : int or tuple of int
+        Of the convolution after the reduction.
+    bottleneck_channels : int
+        Output channels of the 1x1 reduction.
+    output_size : int or tuple of int, default 1
+        Spatial size of the output; the default 1 gives the cost per output
+        position.
+    bias : bool, default False
+        Count one bias per output channel of every layer.
+
+    Returns
+    -------
+    Cost
 
     Examples
     --------
@@ -823,6 +951,10 @@ def resnet_bottleneck_cost(in_channels, bottleneck_channels, out_channels=None, 
         MACs are per position.
     bias : bool, default False
 
+    Returns
+    -------
+    Cost
+
     Notes
     -----
     Chapter 13. For ``C_in = C_out = c`` and stride 1 the MACs are
@@ -852,6 +984,20 @@ def mobilenet_block_cost(in_channels, out_channels, stride=1, input_size=1, kern
     The depthwise convolution carries the stride (padding ``k // 2``); the
     pointwise one runs at the output resolution. Chapter 9 and 13 (Howard et
     al. 2017).
+
+    Parameters
+    ----------
+    in_channels, out_channels : int
+    stride : int, default 1
+    input_size : int or tuple of int, default 1
+        Spatial size of the block's input.
+    kernel_size : int, default 3
+    depth_multiplier : int, default 1
+    bias : bool, default False
+
+    Returns
+    -------
+    Cost
 
     Examples
     --------
@@ -890,6 +1036,10 @@ def shufflenet_unit_cost(in_channels, out_channels, groups, bottleneck_channels=
         The paper does not group the first 1x1 conv of stage 2 (its input
         has only 24 channels): pass ``first_groups=1`` for that unit.
     bias : bool, default False
+
+    Returns
+    -------
+    Cost
 
     Notes
     -----
