@@ -176,7 +176,7 @@ def test_checker_command_exit_status(executed, tmp_path):
     good = subprocess.run([sys.executable, str(TOOLS / "check_notebooks.py"), str(path)],
                           capture_output=True, text=True)
     assert good.returncode == 0, good.stdout
-    bad = write_notebook(tmp_path / "never_run.ipynb", ["1 + 1"])
+    write_notebook(tmp_path / "never_run.ipynb", ["1 + 1"])
     result = subprocess.run([sys.executable, str(TOOLS / "check_notebooks.py"), str(tmp_path)],
                             capture_output=True, text=True)
     assert result.returncode == 1 and "never_run.ipynb" in result.stdout
