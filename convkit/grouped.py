@@ -74,6 +74,12 @@ def grouped_conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, gr
     -----
     Chapter 11. The same as :func:`convkit.conv.conv2d`; the name marks the
     chapter's operation, and :func:`grouped_conv2d_naive` spells it out.
+
+    Examples
+    --------
+    >>> x = np.arange(4.0).reshape(4, 1, 1)   # (C_in=4, H, W): channels 0, 1, 2, 3
+    >>> grouped_conv2d(x, np.ones((2, 2, 1, 1)), groups=2)[:, 0, 0]  # 0+1 and 2+3
+    array([1., 5.])
     """
     return conv2d(input, weight, bias, stride, padding, dilation, groups)
 
@@ -301,6 +307,15 @@ def shuffled_grouped_conv2d(input, weight, bias=None, stride=1, padding=0, dilat
     Notes
     -----
     Chapter 12.
+
+    Examples
+    --------
+    >>> x = np.zeros((4, 1, 1))
+    >>> x[0] = 1.0                            # a signal in group 0 only
+    >>> shuffled_grouped_conv2d(x, np.ones((4, 2, 1, 1)), groups=2)[:, 0, 0]
+    array([1., 0., 1., 0.])
+
+    Both groups of the next grouped convolution now receive the signal.
     """
     out = grouped_conv2d(input, weight, bias, stride, padding, dilation, groups)
     if out.ndim == 3:  # unbatched: give it the batch axis channel_shuffle expects
@@ -432,6 +447,15 @@ def shufflenet_unit(input, pointwise1_weight, depthwise_weight, pointwise2_weigh
     -----
     Chapter 13. Compare its cost with
     :func:`convkit.arithmetic.shufflenet_unit_cost`.
+
+    Examples
+    --------
+    >>> x = np.ones((1, 8, 4, 4))
+    >>> w1, wd = np.ones((4, 4, 1, 1)), np.ones((4, 1, 3, 3))   # m = 4, groups = 2
+    >>> shufflenet_unit(x, w1, wd, np.ones((8, 2)), groups=2).shape
+    (1, 8, 4, 4)
+    >>> shufflenet_unit(x, w1, wd, np.ones((8, 2)), groups=2, stride=2).shape
+    (1, 16, 2, 2)
     """
     x = as_array(input, "input")
     batched, unbatched = split_batch(x, 2)
