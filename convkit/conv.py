@@ -180,11 +180,9 @@ def _finish(out: np.ndarray, args: _ConvArgs) -> np.ndarray:
 
 
 def _pad_image(image: np.ndarray, args: _ConvArgs, buffer: np.ndarray | None) -> np.ndarray:
-    """Zero-pad one image ``(C, *spatial)``, reusing ``buffer`` across images."""
-    if not any(args.pad_before) and not any(args.pad_after):
+    """Zero-pad one image ``(C, *spatial)`` into ``buffer``; without padding, no copy."""
+    if buffer is None:  # no padding: the windows are read from the caller's array
         return image
-    if buffer is None:
-        raise AssertionError("a padding buffer is needed")
     inner = tuple(
         slice(b, b + s) for b, s in zip(args.pad_before, image.shape[1:])
     )
@@ -286,7 +284,6 @@ def _conv_im2col(args: _ConvArgs) -> np.ndarray:
 
 def _conv_nd(args: _ConvArgs) -> np.ndarray:
     """Pick the fastest exact method for the checked arguments."""
-    c_in = args.input.shape[1]
     kernel = args.weight.shape[2:]
     padded = any(args.pad_before) or any(args.pad_after)
     if all(k == 1 for k in kernel) and not padded:
