@@ -59,6 +59,17 @@ def _pair(value, name: str, minimum: int) -> tuple[int, int]:
 def conv_output_shape(input_size, kernel_size, stride=1, padding=0, dilation=1) -> tuple[int, int]:
     """``(H_out, W_out)`` of a 2D convolution, ``floor((i + 2p - d(k-1) - 1)/s) + 1`` per axis.
 
+    Parameters
+    ----------
+        input_size, kernel_size, stride, padding, dilation : int or pair of int
+            As in :func:`convkit.conv2d`: ``padding`` zeros on each side,
+            ``dilation=1`` a contiguous kernel; an int applies to both axes.
+
+    Returns
+    -------
+    tuple of int
+        ``(H_out, W_out)``.
+
     Raises
     ------
     ValueError
@@ -83,7 +94,20 @@ def conv_output_shape(input_size, kernel_size, stride=1, padding=0, dilation=1) 
 
 
 def padding_mask(input_size, padding) -> np.ndarray:
-    """Boolean ``(H + 2p_H, W + 2p_W)`` grid, True on padding cells."""
+    """Where the padding is in the padded input grid.
+
+    Parameters
+    ----------
+    input_size : int or pair of int
+        ``H`` and ``W`` of the input (an int: square).
+    padding : int or pair of int
+        Zeros added on each side.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        ``(H + 2 p_H, W + 2 p_W)``, True on padding cells.
+    """
     h, w = _pair(input_size, "input_size", 1)
     ph, pw = _pair(padding, "padding", 0)
     mask = np.ones((h + 2 * ph, w + 2 * pw), dtype=bool)
@@ -92,7 +116,20 @@ def padding_mask(input_size, padding) -> np.ndarray:
 
 
 def output_position(step, output_shape) -> tuple[int, int]:
-    """Row and column of the ``step``-th output cell, in row-major (reading) order."""
+    """Row and column of the ``step``-th output cell, in row-major (reading) order.
+
+    Parameters
+    ----------
+    step : int
+        0-based step, below ``H_out * W_out``.
+    output_shape : int or pair of int
+        ``(H_out, W_out)``.
+
+    Returns
+    -------
+    tuple of int
+        ``(row, col)``.
+    """
     rows, cols = _pair(output_shape, "output_shape", 1)
     step = _int(step, "step", 0)
     if step >= rows * cols:
@@ -131,6 +168,25 @@ def input_cells_read(input_size, output_index, kernel_size, stride=1, padding=0,
     """Input cells (unpadded coordinates) whose values output cell ``output_index`` uses.
 
     Taps that land on padding read zeros and are left out.
+
+    Parameters
+    ----------
+    input_size : int or pair of int
+        ``H`` and ``W`` of the input.
+    output_index : pair of int
+        ``(i, j)`` of the output cell.
+    kernel_size, stride, padding, dilation : int or pair of int
+        As in :func:`convkit.conv2d`.
+
+    Returns
+    -------
+    set of tuple of int
+        The ``(row, col)`` input cells read.
+
+    Raises
+    ------
+    ValueError
+        If ``output_index`` lies outside the output.
     """
     h, w = _pair(input_size, "input_size", 1)
     oh, ow = conv_output_shape(input_size, kernel_size, stride, padding, dilation)
@@ -146,6 +202,8 @@ def input_cells_read(input_size, output_index, kernel_size, stride=1, padding=0,
 @dataclass(frozen=True)
 class TransposedGrid:
     """A transposed convolution seen as a stride-1 convolution over a bigger grid.
+
+    Made by :func:`transposed_grid`.
 
     Attributes
     ----------
@@ -187,6 +245,16 @@ def transposed_grid(input_size, kernel_size, stride=1, padding=0, output_padding
     zeros around them (plus ``output_padding`` more at the bottom and right);
     a stride-1 convolution with the flipped kernel and dilation ``d`` over
     this grid gives PyTorch's ``conv_transpose2d`` output (chapter 6).
+
+    Parameters
+    ----------
+    input_size, kernel_size, stride, padding, output_padding, dilation : int or pair of int
+        As in :func:`convkit.conv_transpose2d`.
+
+    Returns
+    -------
+    TransposedGrid
+        The grid's cell roles, where the input sits, and the output shape.
 
     Raises
     ------
@@ -238,8 +306,19 @@ def overlap_counts_1d(input_size: int, kernel_size: int, stride: int, dilation: 
     """How many input pixels' kernel stamps cover each output pixel (transposed conv, no padding).
 
     Input pixel ``m`` stamps the kernel at output positions ``m s + t d`` for
-    ``t = 0 .. k-1``; the result counts the stamps per position, length
-    ``(i - 1) s + d (k - 1) + 1``.
+    ``t = 0 .. k-1``; the result counts the stamps per position.
+
+    Parameters
+    ----------
+    input_size, kernel_size, stride : int
+        ``i``, ``k``, ``s``.
+    dilation : int, default 1
+        ``d``.
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        ``(L_out,)`` with ``L_out = (i - 1) s + d (k - 1) + 1``.
     """
     i = _int(input_size, "input_size", 1)
     k = _int(kernel_size, "kernel_size", 1)
@@ -253,7 +332,22 @@ def overlap_counts_1d(input_size: int, kernel_size: int, stride: int, dilation: 
 
 
 def overlap_counts_2d(input_size, kernel_size, stride, dilation=1) -> np.ndarray:
-    """2D overlap counts: the outer product of the per-axis counts (a checkerboard when ``s`` does not divide ``k``)."""
+    """2D overlap counts of a transposed convolution (no padding).
+
+    The outer product of the per-axis counts: a checkerboard when the stride
+    does not divide the kernel size.
+
+    Parameters
+    ----------
+    input_size, kernel_size, stride : int or pair of int
+        As in :func:`overlap_counts_1d`, per axis.
+    dilation : int or pair of int, default 1
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        ``(H_out, W_out)``.
+    """
     i = _pair(input_size, "input_size", 1)
     k = _pair(kernel_size, "kernel_size", 1)
     s = _pair(stride, "stride", 1)
@@ -282,9 +376,19 @@ def _layers(layers) -> list[tuple[int, int, int]]:
 
 
 def receptive_field_size(layers) -> int:
-    """Receptive field of stacked 1D layers ``[(k, s[, d]), ...]``, input side first.
+    """Receptive field of stacked 1D layers, input side first.
 
     ``r_l = r_{l-1} + d_l (k_l - 1) * s_1 ... s_{l-1}``, ``r_0 = 1``.
+
+    Parameters
+    ----------
+    layers : sequence of tuple
+        ``(kernel_size, stride)`` or ``(kernel_size, stride, dilation)`` per layer.
+
+    Returns
+    -------
+    int
+        Number of input units one output unit of the last layer sees.
     """
     size, jump = 1, 1
     for k, s, d in _layers(layers):
@@ -298,6 +402,12 @@ def receptive_field_units(layers) -> list[np.ndarray]:
 
     The input is taken exactly as long as the receptive field, with no
     padding, so the last layer has one unit.
+
+    Parameters
+    ----------
+    layers : sequence of tuple
+        ``(kernel_size, stride)`` or ``(kernel_size, stride, dilation)`` per
+        layer, input side first.
 
     Returns
     -------
@@ -319,10 +429,22 @@ def receptive_field_units(layers) -> list[np.ndarray]:
 
 
 def channel_shuffle_permutation(channels: int, groups: int) -> np.ndarray:
-    """``perm`` with ``shuffled[:, c] = x[:, perm[c]]`` (ShuffleNet's channel shuffle).
+    """ShuffleNet's channel shuffle as a permutation (chapter 12).
 
     The ``g * n`` channels are viewed as ``(g, n)``, transposed to ``(n, g)``
-    and flattened (chapter 12).
+    and flattened.
+
+    Parameters
+    ----------
+    channels : int
+        ``C``, divisible by ``groups``.
+    groups : int
+        ``g``.
+
+    Returns
+    -------
+    numpy.ndarray of int
+        ``perm`` of shape ``(C,)`` with ``shuffled[:, c] = x[:, perm[c]]``.
     """
     c = _int(channels, "channels", 1)
     g = _int(groups, "groups", 1)
@@ -332,10 +454,22 @@ def channel_shuffle_permutation(channels: int, groups: int) -> np.ndarray:
 
 
 def group_connections(in_channels: int, out_channels: int, groups: int) -> np.ndarray:
-    """Boolean ``(C_out, C_in)`` mask: True where output channel ``o`` reads input channel ``c``.
+    """Which input channels each output channel reads in a grouped convolution (chapter 11).
 
-    Block diagonal: filter ``o`` of group ``o // (C_out/g)`` sees the input
-    channels of the same group only (chapter 11).
+    Block diagonal: filter ``o`` belongs to group ``o // (C_out/g)`` and sees
+    the input channels of that group only.
+
+    Parameters
+    ----------
+    in_channels, out_channels : int
+        ``C_in`` and ``C_out``, both divisible by ``groups``.
+    groups : int
+        ``g``.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        ``(C_out, C_in)``, True where output channel ``o`` reads input channel ``c``.
     """
     c_in = _int(in_channels, "in_channels", 1)
     c_out = _int(out_channels, "out_channels", 1)
