@@ -517,3 +517,12 @@ def test_shufflenet_unit_rules():
         ar.shufflenet_unit_cost(240, 240, 3, stride=2)
     with pytest.raises(ValueError, match="groups"):
         ar.shufflenet_unit_cost(240, 240, 7)
+
+
+def test_docstring_examples():
+    import doctest
+
+    import convkit.arithmetic
+
+    result = doctest.testmod(convkit.arithmetic, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0

@@ -184,3 +184,12 @@ def test_flatten_filter_bad():
         fl.flatten_filter(np.ones((1, 1, 2, 2)), max_iter=0)
     with pytest.raises(TypeError, match="weight"):
         fl.flatten_filter(None)
+
+
+def test_docstring_examples():
+    import doctest
+
+    import convkit.flattened
+
+    result = doctest.testmod(convkit.flattened, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0

@@ -308,3 +308,12 @@ def test_shufflenet_unit_bad():
         gr.shufflenet_unit(x, w1, wd, w2, groups=3)
     with pytest.raises(TypeError, match="first_groups"):
         gr.shufflenet_unit(x, w1, wd, w2, groups=2, first_groups="1")
+
+
+def test_docstring_examples():
+    import doctest
+
+    import convkit.grouped
+
+    result = doctest.testmod(convkit.grouped, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0

@@ -186,3 +186,12 @@ def test_separable_chain_mismatch():
 def test_non_numeric():
     with pytest.raises(TypeError, match="weight"):
         sp.pointwise_conv2d(np.zeros((1, 3, 4, 4)), [["a", "b", "c"]])
+
+
+def test_docstring_examples():
+    import doctest
+
+    import convkit.separable
+
+    result = doctest.testmod(convkit.separable, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0
