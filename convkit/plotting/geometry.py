@@ -61,9 +61,9 @@ def conv_output_shape(input_size, kernel_size, stride=1, padding=0, dilation=1) 
 
     Parameters
     ----------
-        input_size, kernel_size, stride, padding, dilation : int or pair of int
-            As in :func:`convkit.conv2d`: ``padding`` zeros on each side,
-            ``dilation=1`` a contiguous kernel; an int applies to both axes.
+    input_size, kernel_size, stride, padding, dilation : int or pair of int
+        As in :func:`convkit.conv2d`: ``padding`` zeros on each side,
+        ``dilation=1`` a contiguous kernel; an int applies to both axes.
 
     Returns
     -------
