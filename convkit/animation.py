@@ -84,7 +84,18 @@ def _figure_args(params: dict[str, Any]) -> tuple[bool, dict[str, Any]]:
 
 
 def case_steps(case: str | Mapping[str, Any]) -> int:
-    """Number of frames of a case: one per output cell."""
+    """Number of frames of a case: one per output cell.
+
+    Parameters
+    ----------
+    case : str or mapping
+        A name of :data:`CLASSIC_CASES` or a mapping with the same keys
+        (``transposed`` defaults to False).
+
+    Returns
+    -------
+    int
+    """
     from convkit.plotting.geometry import conv_output_shape, transposed_grid
 
     transposed, params = _figure_args(_case(case))
@@ -96,11 +107,21 @@ def case_steps(case: str | Mapping[str, Any]) -> int:
 
 
 def case_frames(case: str | Mapping[str, Any], **figure_kwargs: Any) -> Iterator[Figure]:
-    """Yield one figure per output cell of ``case`` (a name of :data:`CLASSIC_CASES` or a mapping).
+    """Yield one figure per output cell of ``case``, in reading order.
 
-    ``figure_kwargs`` go to :func:`convkit.plotting.conv_step_figure` or
-    :func:`convkit.plotting.conv_transpose_step_figure` (e.g. ``input=``,
-    ``weight=`` to print values).
+    Parameters
+    ----------
+    case : str or mapping
+        A name of :data:`CLASSIC_CASES` or a mapping with the same keys
+        (``transposed`` defaults to False).
+    **figure_kwargs
+        Passed to :func:`convkit.plotting.conv_step_figure` or
+        :func:`convkit.plotting.conv_transpose_step_figure` (e.g. ``input=``,
+        ``weight=`` to print values).
+
+    Yields
+    ------
+    matplotlib.figure.Figure
     """
     from convkit.plotting.diagrams import conv_step_figure, conv_transpose_step_figure
 
@@ -111,7 +132,20 @@ def case_frames(case: str | Mapping[str, Any], **figure_kwargs: Any) -> Iterator
 
 
 def case_alt_text(case: str | Mapping[str, Any], step: int | None = None) -> str:
-    """A sentence describing the case (and the step), for alt text."""
+    """A sentence describing the case (and the step), for alt text.
+
+    Parameters
+    ----------
+    case : str or mapping
+        A name of :data:`CLASSIC_CASES` or a mapping with the same keys
+        (``transposed`` defaults to False).
+    step : int, optional
+        0-based step; adds which output cell the frame shows.
+
+    Returns
+    -------
+    str
+    """
     transposed, params = _figure_args(_case(case))
     kind = "Transposed convolution" if transposed else "Convolution"
     extra = f", output padding {params['output_padding']}" if params.get("output_padding") else ""
@@ -127,10 +161,28 @@ def case_alt_text(case: str | Mapping[str, Any], step: int | None = None) -> str
 
 def save_gif(case: str | Mapping[str, Any], path: str | Path, dpi: float = 80,
              duration_ms: int = 600, **figure_kwargs: Any) -> Path:
-    """Write the animation of ``case`` as a looping GIF with Pillow; return the path.
+    """Write the animation of ``case`` as a looping GIF with Pillow.
 
-    The frames are rendered as PNG (no timestamps), so the GIF is the same
-    on every run with the same matplotlib.
+    The frames are rendered as PNG without timestamps and share one palette,
+    so the GIF is the same on every run with the same matplotlib.
+
+    Parameters
+    ----------
+    case : str or mapping
+        A name of :data:`CLASSIC_CASES` or a mapping with the same keys
+        (``transposed`` defaults to False).
+    path : str or pathlib.Path
+        Where to write the GIF.
+    dpi : float, default 80
+    duration_ms : int, default 600
+        Time per frame.
+    **figure_kwargs
+        Passed to the step figure.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
     """
     from PIL import Image
 
@@ -151,9 +203,24 @@ def save_gif(case: str | Mapping[str, Any], path: str | Path, dpi: float = 80,
 def step_player(case: str | Mapping[str, Any], dpi: float = 72, interval: int = 700, **figure_kwargs: Any):
     """An inline player for ``case``: play button and step slider over precomputed frames.
 
-    Returns a :class:`convkit.explorer.Explorer` (one parameter, ``step``,
-    starting at 1), which works on the static site with no kernel once the
-    notebook is run with ``tools/run_notebook.py``.
+    Works on the static site with no kernel once the notebook is run with
+    ``tools/run_notebook.py``.
+
+    Parameters
+    ----------
+    case : str or mapping
+        A name of :data:`CLASSIC_CASES` or a mapping with the same keys
+        (``transposed`` defaults to False).
+    dpi : float, default 72
+    interval : int, default 700
+        Milliseconds per frame when playing.
+    **figure_kwargs
+        Passed to the step figure (e.g. ``cell_inches=``).
+
+    Returns
+    -------
+    convkit.explorer.Explorer
+        One parameter, ``step``, from 1 to the number of output cells.
     """
     from convkit.explorer import Explorer
     from convkit.plotting.diagrams import conv_step_figure, conv_transpose_step_figure

@@ -352,10 +352,23 @@ def output_size_explorer(input_size=5, kernel_size=(1, 2, 3, 4), stride=(1, 2, 3
                          dilation=1, dpi=72) -> Explorer:
     """Output size of a convolution as kernel size, stride, padding or dilation change (chapter 3).
 
-    Each of ``kernel_size``, ``stride``, ``padding``, ``dilation`` is a
-    single value (fixed) or a list of values (a slider); 1 to 3 sliders.
     Each frame shows the last step of the convolution, so the whole output
-    is filled, and the title gives the output size.
+    is filled, and its alt text gives the output size (from
+    :func:`convkit.conv_output_size`).
+
+    Parameters
+    ----------
+    input_size : int, default 5
+        Side of the square input.
+    kernel_size, stride, padding, dilation : int or list of int
+        A single value is fixed; a list of values becomes a slider (1 to 3
+        sliders in all).
+    dpi : float, default 72
+        Frame resolution.
+
+    Returns
+    -------
+    Explorer
     """
     from convkit.arithmetic import conv_output_size
     from convkit.plotting.diagrams import conv_step_figure
@@ -390,7 +403,20 @@ def transposed_explorer(input_size=3, kernel_size=(2, 3, 4), stride=(1, 2, 3), p
     """A transposed convolution as stride and kernel size change (chapter 6).
 
     Frames show the zero-inserted, padded grid with the kernel at its last
-    step and the full output; the alt text and title give the output size.
+    step and the full output; the alt text gives the output size (from
+    :func:`convkit.conv_transpose_output_size`).
+
+    Parameters
+    ----------
+    input_size : int, default 3
+        Side of the square input.
+    kernel_size, stride, padding : int or list of int
+        A single value is fixed; a list of values becomes a slider.
+    dpi : float, default 72
+
+    Returns
+    -------
+    Explorer
     """
     from convkit.arithmetic import conv_transpose_output_size
     from convkit.plotting.diagrams import conv_transpose_step_figure
@@ -413,9 +439,22 @@ def transposed_explorer(input_size=3, kernel_size=(2, 3, 4), stride=(1, 2, 3), p
 def receptive_field_explorer(layers=(1, 2, 3, 4), rate=(1, 2, 3), kernel_size=3, dpi=72) -> Explorer:
     """Receptive field of stacked stride-1 layers with dilations ``1, r, r^2, ...`` (chapter 7).
 
-    ``layers`` (number of layers) and ``rate`` (dilation growth ``r``) are
-    sliders by default; ``rate = 1`` is an undilated stack (linear growth),
-    ``rate = 2`` the WaveNet/DeepLab doubling (exponential growth).
+    ``rate = 1`` is an undilated stack (linear growth), ``rate = 2`` the
+    WaveNet/DeepLab doubling (exponential growth).
+
+    Parameters
+    ----------
+    layers : int or list of int
+        Number of layers.
+    rate : int or list of int
+        Dilation growth ``r``.
+    kernel_size : int or list of int, default 3
+        A list of values becomes a slider (1 to 3 sliders in all).
+    dpi : float, default 72
+
+    Returns
+    -------
+    Explorer
     """
     from convkit.arithmetic import receptive_field
     from convkit.plotting.fields import receptive_field_figure
@@ -439,8 +478,23 @@ def groups_cost_explorer(in_channels=8, out_channels=(8, 16), groups=(1, 2, 4, 8
     """Parameters and multiply-adds of a grouped convolution as groups and channels change (chapter 11).
 
     Each frame draws the block-diagonal channel weight and states the weight
-    count and the multiply-adds for a ``output_size x output_size`` output,
-    computed with :mod:`convkit.arithmetic`.
+    count and the multiply-adds, computed with :func:`convkit.conv_params`
+    and :func:`convkit.conv_macs`.
+
+    Parameters
+    ----------
+    in_channels, out_channels, groups : int or list of int
+        A list of values becomes a slider (1 to 3 sliders in all);
+        combinations where ``groups`` does not divide both channel counts
+        show a note instead.
+    kernel_size : int, default 3
+    output_size : int, default 32
+        Side of the output the multiply-adds are counted for.
+    dpi : float, default 72
+
+    Returns
+    -------
+    Explorer
     """
     from convkit.arithmetic import conv_macs, conv_params
     from convkit.plotting.matrices import grouped_weight_figure

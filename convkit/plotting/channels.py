@@ -107,6 +107,13 @@ def groups_figure(in_channels: int, out_channels: int, groups: int) -> Figure:
     colour *and* hatch pattern, and every box is labelled with its group.
     ``groups = in_channels`` is a depthwise convolution.
 
+    Parameters
+    ----------
+    in_channels, out_channels : int
+        ``C_in`` and ``C_out``, both divisible by ``groups``.
+    groups : int
+        Number of groups ``g``.
+
     Returns
     -------
     matplotlib.figure.Figure

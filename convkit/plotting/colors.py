@@ -42,7 +42,19 @@ ROLE_STYLES = {
 
 
 def cell_style(role: str) -> dict:
-    """A fresh copy of the patch style for ``role`` (one of :data:`ROLE_STYLES`)."""
+    """A fresh copy of the patch style of a role.
+
+    Parameters
+    ----------
+    role : str
+        One of :data:`ROLE_STYLES` (``"input"``, ``"kernel"``, ``"output"``,
+        ``"padding"``, ``"inserted"``, ``"empty"``).
+
+    Returns
+    -------
+    dict
+        Keyword arguments for a matplotlib patch (colour and second cue).
+    """
     try:
         return dict(ROLE_STYLES[role])
     except KeyError:

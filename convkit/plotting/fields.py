@@ -82,9 +82,19 @@ def receptive_field_figure(layers) -> Figure:
 def overlap_figure(input_size, kernel_size, stride, dilation=1) -> Figure:
     """How many kernel stamps land on each output pixel of a transposed convolution.
 
-    An int ``input_size`` draws the 1D counts as labelled bars; a pair draws
-    the 2D counts as a ``cividis`` heatmap with the counts printed (the
-    checkerboard appears when the stride does not divide the kernel size).
+    Parameters
+    ----------
+    input_size : int or pair of int
+        An int draws the 1D counts as labelled bars; a pair draws the 2D
+        counts as a ``cividis`` heatmap with the counts printed (the
+        checkerboard appears when the stride does not divide the kernel size).
+    kernel_size, stride : int or pair of int
+    dilation : int or pair of int, default 1
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The title says whether the overlap is even in the interior.
     """
     if isinstance(input_size, (tuple, list)):
         counts = overlap_counts_2d(input_size, kernel_size, stride, dilation)

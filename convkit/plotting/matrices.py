@@ -20,8 +20,24 @@ def matrix_figure(matrix, title: str = "", row_label: str = "row", col_label: st
     """Heatmap of a 2D array, values printed when it is small.
 
     Sequential data use ``cividis``; data with both signs use ``RdBu``
-    centred on 0 (``diverging`` overrides the choice). Zeros are printed as
-    ``·`` so the sparsity pattern reads without colour.
+    centred on 0. Zeros are printed as ``·`` so the sparsity pattern reads
+    without colour.
+
+    Parameters
+    ----------
+    matrix : array_like
+        2D array.
+    title, row_label, col_label : str
+        Axis title and labels.
+    diverging : bool, optional
+        Force (or refuse) the diverging colour map; default: when the matrix
+        has both signs.
+    show_values : bool, optional
+        Default: when both sides are at most 24.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
     """
     m = np.asarray(matrix)
     if m.ndim != 2:
@@ -71,6 +87,12 @@ def conv_matrix_figure(input_size, weight, stride=1, padding=0, transpose=False)
         As in :func:`convkit.conv2d`.
     transpose : bool, default False
         Draw ``C^T``, the matrix of the transposed convolution (chapter 6).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Rows are output pixels (row-major), columns input pixels; computed by
+        :func:`convkit.conv_matrix`.
     """
     from convkit.transposed import conv_matrix
 
@@ -90,9 +112,21 @@ def grouped_weight_figure(in_channels: int, out_channels: int, groups: int, weig
     """The ``(C_out, C_in)`` channel weight of a grouped convolution: block diagonal.
 
     Cells outside the diagonal blocks (weights that do not exist) are grey
-    and hatched; each block is outlined and labelled with its group. With
-    ``weight`` (``(C_out, C_in/groups)`` values, e.g. a 1x1 grouped conv's
-    weight squeezed), the existing cells show the values.
+    and hatched; each block is outlined and labelled with its group.
+
+    Parameters
+    ----------
+    in_channels, out_channels : int
+        ``C_in`` and ``C_out``, both divisible by ``groups``.
+    groups : int
+        Number of groups.
+    weight : array_like, optional
+        ``(C_out, C_in/groups)`` values (e.g. a 1x1 grouped conv's weight
+        squeezed) printed in the existing cells.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
     """
     mask = group_connections(in_channels, out_channels, groups)  # (C_out, C_in)
     per_in, per_out = in_channels // groups, out_channels // groups
@@ -137,7 +171,18 @@ def channel_shuffle_figure(channels: int, groups: int) -> Figure:
     """The channel-shuffle permutation: which input channel lands where.
 
     Top row: channels before the shuffle, coloured, hatched and labelled by
-    group; bottom row: after it; a line from each channel to its new place.
+    group; bottom row: after it; an arrow from each channel to its new place.
+
+    Parameters
+    ----------
+    channels : int
+        ``C``, divisible by ``groups``.
+    groups : int
+        Number of groups ``g``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
     """
     perm = channel_shuffle_permutation(channels, groups)  # shuffled[k] = x[perm[k]]
     per_group = channels // groups

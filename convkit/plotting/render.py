@@ -97,6 +97,11 @@ def figure_html(fig: Figure, alt: str, dpi: float = 90) -> str:
         What the figure shows, for readers who cannot see it.
     dpi : float, default 90
         Resolution of the embedded PNG.
+
+    Returns
+    -------
+    str
+        ``<img src="data:image/png;base64,..." alt="..." width=... height=...>``.
     """
     return png_img_tag(figure_png(fig, dpi=dpi), alt)
 
