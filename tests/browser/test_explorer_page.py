@@ -152,11 +152,22 @@ def _shown_png(explorer) -> bytes:
     return base64.b64decode(match.group(1))
 
 
+def _assert_frame(page, explorer, expected: bytes, context) -> None:
+    """The explorer shows ``expected``, allowing the page up to 5 s to swap frames."""
+    for _ in range(100):
+        if _shown_png(explorer) == expected:
+            return
+        page.wait_for_timeout(50)
+    assert _shown_png(explorer) == expected, context
+
+
 def _values(params: dict, indices: list[int]) -> dict:
     return {name: values[i] for (name, values), i in zip(params.items(), indices)}
 
 
 def test_sliders_change_frames_without_kernel(explorer_site, static_server, page_probe):
+    from playwright.sync_api import expect
+
     html_dir, frames = explorer_site
     page = page_probe.page
     page.goto(f"{static_server(html_dir)}/explorers.html")
@@ -167,7 +178,7 @@ def test_sliders_change_frames_without_kernel(explorer_site, static_server, page
         sliders = explorer.locator(".widget-slider")
         assert sliders.count() == len(params), title
         indices = [0] * len(params)
-        assert _shown_png(explorer) == _expected_png(frames, _values(params, indices)), title
+        _assert_frame(page, explorer, _expected_png(frames, _values(params, indices)), title)
 
         for number, (name, options) in enumerate(params.items()):
             slider = sliders.nth(number)
@@ -183,7 +194,7 @@ def test_sliders_change_frames_without_kernel(explorer_site, static_server, page
                 "([el, text]) => el.textContent.trim() === text",
                 arg=[slider.locator(".widget-readout").element_handle(), str(options[1])],
             )
-            assert _shown_png(explorer) == _expected_png(frames, expected), (title, expected)
+            _assert_frame(page, explorer, _expected_png(frames, expected), (title, expected))
 
             # Mouse: drag the handle to the far left end of the track...
             track = slider.locator(".noUi-base").bounding_box()
@@ -194,25 +205,25 @@ def test_sliders_change_frames_without_kernel(explorer_site, static_server, page
             page.mouse.up()
             indices[number] = 0
             expected = _values(params, indices)
-            assert slider.locator(".widget-readout").inner_text().strip() == str(options[0])
-            assert _shown_png(explorer) == _expected_png(frames, expected), (title, expected)
+            expect(slider.locator(".widget-readout")).to_have_text(str(options[0]))
+            _assert_frame(page, explorer, _expected_png(frames, expected), (title, expected))
 
             # ...then click the track's right end.
             page.mouse.click(track["x"] + track["width"] - 1, track["y"] + track["height"] / 2)
             indices[number] = last
             expected = _values(params, indices)
-            assert slider.locator(".widget-readout").inner_text().strip() == str(options[last])
-            assert _shown_png(explorer) == _expected_png(frames, expected), (title, expected)
+            expect(slider.locator(".widget-readout")).to_have_text(str(options[last]))
+            _assert_frame(page, explorer, _expected_png(frames, expected), (title, expected))
             alt = explorer.locator(".widget-html-content img").get_attribute("alt")
             assert alt == frames.draw(**expected)[1]
 
     # The play button steps through the frames in the browser, no kernel involved.
     player = page.locator(".widget-vbox", has=page.locator("strong", has_text="player")).first
-    assert _shown_png(player) == _expected_png(frames, {"step": 1})
+    _assert_frame(page, player, _expected_png(frames, {"step": 1}), "player start")
     player.locator(".widget-play button").first.click()
     readout = player.locator(".widget-readout")
     page.wait_for_function("el => el.textContent.trim() === '3'", arg=readout.element_handle(), timeout=5_000)
-    assert _shown_png(player) == _expected_png(frames, {"step": 3})
+    _assert_frame(page, player, _expected_png(frames, {"step": 3}), "player end")
 
     assert page_probe.external_requests == []
     assert page_probe.console_errors == []
