@@ -152,13 +152,6 @@ KNOWN_NAMING = {
 KNOWN_NAMING = {k: v for k, v in KNOWN_NAMING.items() if v}
 _NO_SECTIONS = "review: docstring has no numpydoc Parameters/Returns sections"
 KNOWN_DOCS = {
-    "Cost": "review: class docstring has no Parameters or Attributes section",
-    **{name: _NO_SECTIONS for name in (
-        "depthwise_conv_cost", "depthwise_separable_cost", "flattened_cost", "grouped_conv_cost",
-        "inception_bottleneck_cost", "mobilenet_block_cost", "pointwise_conv_cost",
-        "spatially_separable_cost")},
-    "resnet_bottleneck_cost": "review: docstring has no numpydoc Returns section",
-    "shufflenet_unit_cost": "review: docstring has no numpydoc Returns section",
     "channel_shuffle_naive": _NO_SECTIONS,
     "conv_transpose2d_matrix": None,
     "convolve1d_naive": _NO_SECTIONS,
