@@ -1017,3 +1017,60 @@ def test_receptive_fields_match_torch_autograd(layers):
     measured = int(support.max() - support.min() + 1)
     assert measured == expected_size
     assert geometry.receptive_field_size(layers) == measured
+
+
+# ---------------------------------------------------------------------------
+# padding arithmetic and the rank-1 filter fit
+# ---------------------------------------------------------------------------
+
+
+@given(size=st.integers(1, 9), kernel=st.integers(1, 6), dilation=st.integers(1, 3), stride=st.integers(1, 3))
+def test_padding_helpers_reproduce_torch(size, kernel, dilation, stride):
+    """same_padding is torch's 'same' split; full_padding gives every overlap; the dilated extent."""
+    signal = torch.from_numpy(np.random.default_rng(size).standard_normal((1, 1, size)))
+    taps = torch.from_numpy(np.random.default_rng(kernel).standard_normal((1, 1, kernel)))
+    before, after = convkit.same_padding(kernel, dilation)
+    np.testing.assert_array_equal(
+        F.conv1d(F.pad(signal, (before, after)), taps, dilation=dilation).numpy(),
+        F.conv1d(signal, taps, padding="same", dilation=dilation).numpy(),
+    )
+    full = convkit.full_padding(kernel, dilation)
+    extent = convkit.effective_kernel_size(kernel, dilation)
+    assert F.conv1d(signal, taps, padding=full, dilation=dilation).shape[-1] == size + extent - 1
+    assert F.conv1d(torch.zeros((1, 1, extent)), torch.zeros((1, 1, kernel)), dilation=dilation).shape[-1] == 1
+    # TensorFlow's 'SAME': ceil(size / stride) outputs, the odd padding after.
+    before, after = convkit.tf_same_padding(size, kernel, stride, dilation)
+    assert after - before in (0, 1)
+    out = F.conv1d(F.pad(signal, (before, after)), taps, stride=stride, dilation=dilation)
+    assert out.shape[-1] == -(-size // stride)
+
+
+@given(
+    c_out=st.integers(1, 3), c_in=st.integers(1, 3), kh=st.integers(1, 3), kw=st.integers(1, 3),
+    seed=st.integers(0, 1000), rank_one=st.booleans(),
+)
+def test_flatten_filter_fits_at_least_as_well_as_the_torch_hosvd(c_out, c_in, kh, kw, seed, rank_one):
+    """Rank-1 filters come back exactly; any other is fitted no worse than the truncated HOSVD."""
+    gen = torch.Generator().manual_seed(seed)
+    if rank_one:
+        weight = torch.einsum("oc,oh,ow->ochw", torch.randn(c_out, c_in, generator=gen, dtype=torch.float64),
+                              torch.randn(c_out, kh, generator=gen, dtype=torch.float64),
+                              torch.randn(c_out, kw, generator=gen, dtype=torch.float64))
+    else:
+        weight = torch.randn(c_out, c_in, kh, kw, generator=gen, dtype=torch.float64)
+    lateral, vertical, horizontal = convkit.flatten_filter(weight.numpy())
+    fit = torch.einsum("oc,oh,ow->ochw", *(torch.from_numpy(f) for f in (lateral, vertical, horizontal)))
+    error = torch.linalg.norm(weight - fit)
+    if rank_one:
+        assert error <= 1e-9 * (1 + torch.linalg.norm(weight))
+        return
+    # HOSVD per filter: leading left singular vector of each unfolding, best scale.
+    hosvd = torch.zeros_like(weight)
+    for o in range(c_out):
+        w = weight[o]  # (C_in, kH, kW)
+        a = torch.linalg.svd(w.reshape(c_in, -1))[0][:, 0]
+        b = torch.linalg.svd(w.permute(1, 0, 2).reshape(kh, -1))[0][:, 0]
+        c = torch.linalg.svd(w.permute(2, 0, 1).reshape(kw, -1))[0][:, 0]
+        scale = torch.einsum("chw,c,h,w->", w, a, b, c)
+        hosvd[o] = scale * torch.einsum("c,h,w->chw", a, b, c)
+    assert error <= torch.linalg.norm(weight - hosvd) * (1 + 1e-9) + 1e-12
