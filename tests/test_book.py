@@ -286,6 +286,21 @@ def test_references_page_lists_every_entry(site):
     assert listed == len(bib_entries())
 
 
+def test_exercises_and_figures_are_numbered_by_their_chapter(site):
+    for doc in chapter_docs():
+        number = int(Path(doc).name.split("_", 1)[0])
+        text = (site.html / f"{doc}.html").read_text(encoding="utf-8")
+        exercise_numbers = set(re.findall(r"Exercise (\d+(?:\.\d+)*)", text))
+        assert exercise_numbers, f"{doc}: no numbered exercise"
+        wrong = {n for n in exercise_numbers if n.split(".")[0] != str(number)}
+        assert not wrong, f"{doc} is chapter {number}, its exercises are numbered {wrong}"
+        wrong_figures = {n for n in re.findall(r"Fig\. (\d+(?:\.\d+)*)", text)
+                         if n.split(".")[0] != str(number)}
+        assert not wrong_figures, f"{doc}: figures numbered {wrong_figures}"
+        # No second, Sphinx-made number in front of the written one.
+        assert 'class="section-number"' not in text, f"{doc}: Sphinx section numbers shown"
+
+
 # --- solutions -----------------------------------------------------------------------
 
 
