@@ -398,3 +398,55 @@ def test_chapter_map_pictures_are_up_to_date():
     completed = subprocess.run([sys.executable, str(REPO / "tools" / "make_chapter_map.py"),
                                 "--check"], capture_output=True, text=True, cwd=REPO)
     assert completed.returncode == 0, completed.stderr
+
+
+# --- tools/build_book.py, without building ---------------------------------------------------
+
+
+def _build_book_module():
+    import sys
+
+    sys.path.insert(0, str(REPO / "tools"))
+    import build_book
+
+    return build_book
+
+
+def test_derived_config_offline_serves_local_scripts(tmp_path):
+    build_book = _build_book_module()
+    derived = build_book.derived_config(CONFIG, offline=True, hide_solutions=False,
+                                        staging=tmp_path)
+    sphinx_config = derived["sphinx"]["config"]
+    scripts = sphinx_config["nb_ipywidgets_js"]
+    assert all("://" not in path for path in scripts)
+    assert [Path(p).name for p in scripts][-2:] == ["require.js", "embed-amd.js"]
+    assert all(attrs == {} for attrs in scripts.values()), "no integrity or cdn-only attributes"
+    assert "://" not in sphinx_config["mathjax_path"]
+    assert str(tmp_path) in sphinx_config["html_extra_path"]
+    assert sphinx_config["course_hide_solutions"] is False
+    for path in derived["sphinx"]["local_extensions"].values():
+        assert Path(path).is_absolute() and Path(path).is_dir()
+    # The configuration read from _config.yml is left as it was.
+    assert "nb_ipywidgets_js" not in CONFIG["sphinx"]["config"]
+
+
+def test_derived_config_student_edition_hides_solutions():
+    build_book = _build_book_module()
+    derived = build_book.derived_config(CONFIG, offline=False, hide_solutions=True, staging=None)
+    assert derived["sphinx"]["config"]["course_hide_solutions"] is True
+    assert "nb_ipywidgets_js" not in derived["sphinx"]["config"]
+
+
+def test_offline_assets_are_staged_outside_static(tmp_path):
+    build_book = _build_book_module()
+    node_modules = REPO / "node_modules"
+    build_book.ensure_node_modules(node_modules)  # npm ci when a package is missing
+    staging = build_book.stage_offline_assets(node_modules, tmp_path / "extra")
+    offline = staging / "_static" / build_book.OFFLINE_DIR
+    derived = build_book.derived_config(CONFIG, offline=True, hide_solutions=False,
+                                        staging=staging)
+    sphinx_config = derived["sphinx"]["config"]
+    for script in [*sphinx_config["nb_ipywidgets_js"], sphinx_config["mathjax_path"]]:
+        assert (staging / "_static" / script).is_file(), script
+    assert (offline / "@jupyter-widgets" / "1551f4f60c37af51121f.woff2").is_file()
+    assert not (REPO / "_static" / build_book.OFFLINE_DIR).exists()
