@@ -85,7 +85,20 @@ def per_channel_maps(input, weight, stride=1, padding=0, dilation=1):
 
 
 def per_channel_maps_naive(input, weight, stride=1, padding=0, dilation=1):
-    """Loop reference for :func:`per_channel_maps`: one single-channel conv2d per kernel."""
+    """Loop reference for :func:`per_channel_maps`: one single-channel conv2d per kernel.
+
+    Parameters
+    ----------
+    input : array_like, shape (C_in, H, W) or (N, C_in, H, W)
+    weight : array_like, shape (C_out, C_in, kH, kW)
+    stride, padding, dilation
+        As in :func:`convkit.conv.conv2d`.
+
+    Returns
+    -------
+    numpy.ndarray, shape (C_out, C_in, H_out, W_out) or (N, C_out, C_in, H_out, W_out)
+        Equal to ``per_channel_maps(input, weight, stride, padding, dilation)``.
+    """
     batched, w, unbatched = _args(input, weight)
     c_out, c_in = w.shape[:2]
     rows = []

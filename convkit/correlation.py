@@ -378,7 +378,19 @@ def convolve2d(image, kernel, mode="valid"):
 
 
 def correlate1d_naive(signal, kernel, mode="valid"):
-    """Loop reference for :func:`correlate1d`: the definition, one output at a time."""
+    """Loop reference for :func:`correlate1d`: the definition, one output at a time.
+
+    Parameters
+    ----------
+    signal : array_like, shape (M,)
+    kernel : array_like, shape (K,)
+    mode : {'valid', 'same', 'full'}, default 'valid'
+
+    Returns
+    -------
+    numpy.ndarray
+        Equal to ``correlate1d(signal, kernel, mode)``.
+    """
     return _run_1d(signal, kernel, mode, True, _full_correlate_naive)
 
 
@@ -387,6 +399,17 @@ def convolve1d_naive(signal, kernel, mode="valid"):
 
     Written with the flip explicit, ``y[n] = sum_m x[n - m] w[m]``, rather
     than through the correlation.
+
+    Parameters
+    ----------
+    signal : array_like, shape (M,)
+    kernel : array_like, shape (K,)
+    mode : {'valid', 'same', 'full'}, default 'valid'
+
+    Returns
+    -------
+    numpy.ndarray
+        Equal to ``convolve1d(signal, kernel, mode)``.
     """
     x = _check(signal, "signal", 1)
     w = _check(kernel, "kernel", 1)
@@ -404,7 +427,19 @@ def convolve1d_naive(signal, kernel, mode="valid"):
 
 
 def correlate2d_naive(image, kernel, mode="valid"):
-    """Loop reference for :func:`correlate2d`."""
+    """Loop reference for :func:`correlate2d`: the definition, one output at a time.
+
+    Parameters
+    ----------
+    image : array_like, shape (H, W)
+    kernel : array_like, shape (kH, kW)
+    mode : {'valid', 'same', 'full'}, default 'valid'
+
+    Returns
+    -------
+    numpy.ndarray
+        Equal to ``correlate2d(image, kernel, mode)``.
+    """
     return _run_2d(image, kernel, mode, True, _full_correlate_naive)
 
 
@@ -413,6 +448,17 @@ def convolve2d_naive(image, kernel, mode="valid"):
 
     ``y[i, j] = sum_{u, v} x[i - u, j - v] w[u, v]`` on the 'full' grid,
     then the mode's slice.
+
+    Parameters
+    ----------
+    image : array_like, shape (H, W)
+    kernel : array_like, shape (kH, kW)
+    mode : {'valid', 'same', 'full'}, default 'valid'
+
+    Returns
+    -------
+    numpy.ndarray
+        Equal to ``convolve2d(image, kernel, mode)``.
     """
     x = _check(image, "image", 2)
     w = _check(kernel, "kernel", 2)

@@ -90,6 +90,19 @@ def grouped_conv2d_naive(input, weight, bias=None, stride=1, padding=0, dilation
     This is how AlexNet ran it on two GPUs: each group is an ordinary
     convolution (``groups=1``) on its slice of the channels with its slice of
     the filters.
+
+    Parameters
+    ----------
+    input : array_like, shape (N, C_in, H, W) or (C_in, H, W)
+    weight : array_like, shape (C_out, C_in / groups, kH, kW)
+    bias : array_like, shape (C_out,), optional
+    stride, padding, dilation, groups
+        As in :func:`grouped_conv2d`.
+
+    Returns
+    -------
+    numpy.ndarray, shape (N, C_out, H_out, W_out) or (C_out, H_out, W_out)
+        Equal to ``grouped_conv2d(...)`` with the same arguments.
     """
     x = as_array(input, "input")
     w = as_array(weight, "weight")
@@ -275,6 +288,16 @@ def channel_shuffle_naive(input, groups):
 
     Channel ``j`` of group ``i`` (input channel ``i n + j``) goes to output
     channel ``j g + i``.
+
+    Parameters
+    ----------
+    input : array_like, shape (N, C, *)
+    groups : int
+
+    Returns
+    -------
+    numpy.ndarray
+        Equal to ``channel_shuffle(input, groups)``.
     """
     x, g = _shuffle_args(input, groups)
     n = x.shape[1] // g
@@ -388,6 +411,19 @@ def pointwise_grouped_conv2d(input, weight, bias=None, groups=1):
 # --------------------------------------------------------------------------- #
 # ShuffleNet unit
 # --------------------------------------------------------------------------- #
+def _pointwise_weight(weight, name: str) -> np.ndarray:
+    """A 1x1 weight as a matrix ``(C_out, C_in / groups)``, checked under ``name``."""
+    w = as_array(weight, name)
+    if w.ndim == 4 and w.shape[2:] == (1, 1):
+        return w[:, :, 0, 0]  # (C_out, C_in / groups)
+    if w.ndim != 2 or 0 in w.shape:
+        raise ValueError(
+            f"{name} must have shape (C_out, C_in/groups) or (C_out, C_in/groups, 1, 1), "
+            f"got {w.shape}"
+        )
+    return w
+
+
 def _avg_pool_3x3_stride2(x: np.ndarray) -> np.ndarray:
     """``torch.nn.AvgPool2d(3, stride=2, padding=1)``: the zeros of the padding count."""
     channels = x.shape[1]
@@ -463,26 +499,47 @@ def shufflenet_unit(input, pointwise1_weight, depthwise_weight, pointwise2_weigh
     g1 = g if first_groups is None else _check_positive_int(first_groups, "first_groups")
     if not isinstance(stride, numbers.Integral) or isinstance(stride, bool) or stride not in (1, 2):
         raise ValueError(f"stride must be 1 or 2 for a ShuffleNet unit, got {stride!r}")
+    # Every array is checked under its own name: the inner convolutions would
+    # call them all "weight" and "bias".
+    w1 = _pointwise_weight(pointwise1_weight, "pointwise1_weight")  # (m, C_in / g1)
     dw = as_array(depthwise_weight, "depthwise_weight")
-    if dw.ndim != 4 or dw.shape[1:] != (1, 3, 3):
-        raise ValueError(f"depthwise_weight must have shape (m, 1, 3, 3), got {dw.shape}")
-
-    hidden = pointwise_conv2d(batched, pointwise1_weight, pointwise1_bias, g1)  # (N, m, H, W)
-    if hidden.shape[1] != dw.shape[0]:
-        raise ValueError(
-            f"depthwise_weight has {dw.shape[0]} kernels but pointwise1_weight gives "
-            f"{hidden.shape[1]} channels"
-        )
-    hidden = channel_shuffle(np.maximum(hidden, 0), g1)
-    hidden = depthwise_conv2d(hidden, dw, depthwise_bias, stride=stride, padding=1)
-    branch = pointwise_conv2d(hidden, pointwise2_weight, pointwise2_bias, g)  # (N, C_exp, H', W')
+    w2 = _pointwise_weight(pointwise2_weight, "pointwise2_weight")  # (C_exp, m / g)
+    b1, bd, b2 = (None if b is None else as_array(b, name) for b, name in (
+        (pointwise1_bias, "pointwise1_bias"), (depthwise_bias, "depthwise_bias"),
+        (pointwise2_bias, "pointwise2_bias")))
     c_in = batched.shape[1]
+    m = w1.shape[0]
+    if c_in % g1 or m % g1 or w1.shape[1] * g1 != c_in:
+        raise ValueError(
+            f"pointwise1_weight must have shape (m, C_in / first_groups) = (m, {c_in} / {g1}) "
+            f"with m divisible by {g1}, got {w1.shape} (groups must divide the channels)"
+        )
+    if dw.ndim != 4 or dw.shape != (m, 1, 3, 3):
+        raise ValueError(
+            f"depthwise_weight must have shape ({m}, 1, 3, 3), one 3x3 kernel per channel of "
+            f"pointwise1_weight's output, got {dw.shape}"
+        )
+    expand = w2.shape[0]
+    if m % g or expand % g or w2.shape[1] * g != m:
+        raise ValueError(
+            f"pointwise2_weight must have shape (C_exp, m / groups) = (C_exp, {m} / {g}) with "
+            f"C_exp divisible by {g}, got {w2.shape} (groups must divide the channels)"
+        )
+    if stride == 1 and expand != c_in:
+        raise ValueError(
+            f"pointwise2_weight must give as many channels as the input ({c_in}) for the "
+            f"stride-1 shortcut, got {expand}"
+        )
+    for bias, name, size in ((b1, "pointwise1_bias", m), (bd, "depthwise_bias", m),
+                             (b2, "pointwise2_bias", expand)):
+        if bias is not None and bias.shape != (size,):
+            raise ValueError(f"{name} must have shape ({size},), got {bias.shape}")
+
+    hidden = pointwise_conv2d(batched, w1, b1, g1)  # (N, m, H, W)
+    hidden = channel_shuffle(np.maximum(hidden, 0), g1)
+    hidden = depthwise_conv2d(hidden, dw, bd, stride=stride, padding=1)  # (N, m, H', W')
+    branch = pointwise_conv2d(hidden, w2, b2, g)  # (N, C_exp, H', W')
     if stride == 1:
-        if branch.shape[1] != c_in:
-            raise ValueError(
-                f"pointwise2_weight must give as many channels as the input ({c_in}) for the "
-                f"stride-1 shortcut, got {branch.shape[1]}"
-            )
         out = np.maximum(branch + batched, 0)
     else:
         shortcut = _avg_pool_3x3_stride2(batched)  # (N, C_in, H', W')

@@ -192,7 +192,21 @@ def _source_index(i: int, before: int, size: int, mode: str) -> int | None:
 
 
 def pad_naive(input, pad, mode="constant", value=None):
-    """Loop reference for :func:`pad`: each output entry looks up its source entry."""
+    """Loop reference for :func:`pad`: each output entry looks up its source entry.
+
+    Parameters
+    ----------
+    input : array_like
+    pad : tuple of int
+        Last dimension first, as in :func:`pad`.
+    mode : {'constant', 'reflect', 'replicate', 'circular'}, default 'constant'
+    value : float, optional
+
+    Returns
+    -------
+    numpy.ndarray
+        Equal to ``pad(input, pad, mode, value)``.
+    """
     x, pairs, mode, value = _parse(input, pad, mode, value)
     x, pairs = _crop(x, pairs)
     out_shape = tuple(s + b + a for s, (b, a) in zip(x.shape, pairs))

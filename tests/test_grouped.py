@@ -317,3 +317,17 @@ def test_docstring_examples():
 
     result = doctest.testmod(convkit.grouped, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+@pytest.mark.parametrize("argument", ["pointwise1_weight", "depthwise_weight", "pointwise2_weight",
+                                      "pointwise1_bias", "depthwise_bias", "pointwise2_bias"])
+def test_shufflenet_unit_errors_name_the_argument(argument):
+    good = dict(input=np.zeros((1, 8, 5, 5)), pointwise1_weight=np.zeros((4, 4)),
+                depthwise_weight=np.zeros((4, 1, 3, 3)), pointwise2_weight=np.zeros((8, 2)),
+                groups=2, pointwise1_bias=np.zeros(4), depthwise_bias=np.zeros(4),
+                pointwise2_bias=np.zeros(8))
+    with pytest.raises(TypeError, match=argument):
+        gr.shufflenet_unit(**(good | {argument: good[argument].astype(bool)}))
+    wrong_shape = np.zeros(good[argument].shape[:-1] + (good[argument].shape[-1] + 1,))
+    with pytest.raises(ValueError, match=argument):
+        gr.shufflenet_unit(**(good | {argument: wrong_shape}))

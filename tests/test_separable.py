@@ -195,3 +195,17 @@ def test_docstring_examples():
 
     result = doctest.testmod(convkit.separable, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+@pytest.mark.parametrize("argument", ["depthwise_weight", "pointwise_weight", "depthwise_bias",
+                                      "pointwise_bias"])
+def test_separable_errors_name_the_outer_argument(argument):
+    good = dict(input=np.zeros((1, 3, 5, 5)), depthwise_weight=np.zeros((6, 1, 3, 3)),
+                pointwise_weight=np.zeros((4, 6)), depthwise_bias=np.zeros(6),
+                pointwise_bias=np.zeros(4))
+    with pytest.raises(TypeError, match=argument):
+        sp.depthwise_separable_conv2d(**(good | {argument: good[argument].astype(bool)}))
+    wrong_shape = {"depthwise_weight": (7, 1, 3, 3), "pointwise_weight": (4, 5),
+                   "depthwise_bias": (5,), "pointwise_bias": (6,)}[argument]
+    with pytest.raises(ValueError, match=argument):
+        sp.depthwise_separable_conv2d(**(good | {argument: np.zeros(wrong_shape)}))
