@@ -1,4 +1,4 @@
-"""Build the book once per test session and share the site between test files.
+"""The book for the tests: its table of contents, and one strict build per session.
 
 ``tests/test_book.py`` and ``tests/browser/test_site.py`` both need the
 strictly built site; building it takes tens of seconds, so the first caller
@@ -16,8 +16,23 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 REPO = Path(__file__).resolve().parent.parent
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def toc_documents() -> list[str]:
+    """Every document of ``_toc.yml``, root first, in reading order."""
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                yield entry["file"]
+            yield from walk(entry.get("sections"))
+            yield from walk(entry.get("chapters"))
+
+    toc = yaml.safe_load((REPO / "_toc.yml").read_text(encoding="utf-8"))
+    return [toc["root"], *walk(toc.get("parts")), *walk(toc.get("chapters"))]
 
 
 @dataclass

@@ -20,7 +20,7 @@ import nbformat
 import pytest
 import yaml
 
-from book_site import REPO, built_site
+from book_site import REPO, built_site, toc_documents
 
 pytestmark = pytest.mark.slow
 
@@ -75,20 +75,8 @@ def parse(page: Path) -> Tags:
     return parser
 
 
-def toc_docs() -> list[str]:
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                yield entry["file"]
-            yield from walk(entry.get("sections"))
-            yield from walk(entry.get("chapters"))
-
-    toc = yaml.safe_load((REPO / "_toc.yml").read_text(encoding="utf-8"))
-    return [toc["root"], *walk(toc.get("parts")), *walk(toc.get("chapters"))]
-
-
 def chapter_docs() -> list[str]:
-    return [d for d in toc_docs() if d.startswith("chapters/")]
+    return [d for d in toc_documents() if d.startswith("chapters/")]
 
 
 # --- the build ----------------------------------------------------------------
@@ -100,12 +88,12 @@ def test_strict_offline_build_passes_without_warnings(site):
 
 
 def test_every_toc_document_is_a_page(site):
-    missing = [d for d in toc_docs() if not (site.html / f"{d}.html").is_file()]
+    missing = [d for d in toc_documents() if not (site.html / f"{d}.html").is_file()]
     assert not missing, f"no HTML page for {missing}"
 
 
 def test_only_toc_documents_are_pages(site):
-    expected = {f"{d}.html" for d in toc_docs()}
+    expected = {f"{d}.html" for d in toc_documents()}
     built = {p.relative_to(site.html).as_posix() for p in site.pages()}
     assert built == expected, f"unexpected pages: {sorted(built - expected)}"
 

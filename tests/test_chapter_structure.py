@@ -17,6 +17,8 @@ import nbformat
 import pytest
 import yaml
 
+from book_site import toc_documents
+
 REPO = Path(__file__).resolve().parent.parent
 
 # The chapter files CONTRIBUTING.md allows, in order (no other notebook may
@@ -28,23 +30,8 @@ CHAPTER_NAMES = [
 ]
 
 
-def _toc_files(entries) -> list[str]:
-    files = []
-    for entry in entries or []:
-        if "file" in entry:
-            files.append(entry["file"])
-        files += _toc_files(entry.get("sections"))
-        files += _toc_files(entry.get("chapters"))
-    return files
-
-
-def toc_files() -> list[str]:
-    toc = yaml.safe_load((REPO / "_toc.yml").read_text(encoding="utf-8"))
-    return [toc["root"]] + _toc_files(toc.get("parts")) + _toc_files(toc.get("chapters"))
-
-
 def toc_chapters() -> list[str]:
-    return [f for f in toc_files() if f.startswith("chapters/")]
+    return [f for f in toc_documents() if f.startswith("chapters/")]
 
 
 def repository_url() -> str:
@@ -104,7 +91,7 @@ def directive_name(cell) -> str | None:
 
 
 def test_toc_lists_existing_files_only():
-    missing = [f for f in toc_files()
+    missing = [f for f in toc_documents()
                if not any((REPO / f"{f}{ext}").is_file() for ext in ("", ".md", ".ipynb"))]
     assert not missing, f"_toc.yml lists files that do not exist: {missing}"
 
