@@ -223,28 +223,27 @@ def _hyper(config, transposed):
 # ---------------------------------------------------------------------------
 
 
+def _check_against_reference(config, fast, slow, reference, transposed):
+    """``fast`` (and, on small outputs, each of ``slow``) against ``reference`` in float64."""
+    x, w, b = config["input"], config["weight"], config["bias"]
+    hyper = _hyper(config, transposed)
+    expected = reference(to_torch(x), to_torch(w), to_torch(b), **hyper)
+    magnitude = reference(torch_abs(x), torch_abs(w), torch_abs(b), **hyper)
+    funcs = [fast] + (slow if expected.numel() <= NAIVE_MAX_OUTPUTS else [])
+    for func in funcs:
+        assert_matches(func(x, w, b, **hyper), expected, magnitude, config["terms"], config["dtype"])
+
+
 @given(conv_configs())
 def test_conv_matches_torch(config):
     fast, naive, reference = CONV[config["n"]]
-    x, w, b = config["input"], config["weight"], config["bias"]
-    hyper = _hyper(config, transposed=False)
-    expected = reference(to_torch(x), to_torch(w), to_torch(b), **hyper)
-    magnitude = reference(torch_abs(x), torch_abs(w), torch_abs(b), **hyper)
-    funcs = [fast] + ([naive] if expected.numel() <= NAIVE_MAX_OUTPUTS else [])
-    for func in funcs:
-        assert_matches(func(x, w, b, **hyper), expected, magnitude, config["terms"], config["dtype"])
+    _check_against_reference(config, fast, [naive], reference, transposed=False)
 
 
 @given(conv_configs(transposed=True))
 def test_conv_transpose_matches_torch(config):
     fast, others, reference = TRANSPOSED[config["n"]]
-    x, w, b = config["input"], config["weight"], config["bias"]
-    hyper = _hyper(config, transposed=True)
-    expected = reference(to_torch(x), to_torch(w), to_torch(b), **hyper)
-    magnitude = reference(torch_abs(x), torch_abs(w), torch_abs(b), **hyper)
-    funcs = [fast] + (others if expected.numel() <= NAIVE_MAX_OUTPUTS else [])
-    for func in funcs:
-        assert_matches(func(x, w, b, **hyper), expected, magnitude, config["terms"], config["dtype"])
+    _check_against_reference(config, fast, others, reference, transposed=True)
 
 
 @given(conv_configs(), st.sampled_from(["list", "tensor"]))
