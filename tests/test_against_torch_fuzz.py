@@ -1073,3 +1073,19 @@ def test_flatten_filter_fits_at_least_as_well_as_the_torch_hosvd(c_out, c_in, kh
         scale = torch.einsum("chw,c,h,w->", w, a, b, c)
         hosvd[o] = scale * torch.einsum("c,h,w->chw", a, b, c)
     assert error <= torch.linalg.norm(weight - hosvd) * (1 + 1e-9) + 1e-12
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(pad=(1.5, 1)), dict(pad="ab"), dict(pad=(True, 1)), dict(pad=np.array([1, 1])),
+        dict(pad=(1,)), dict(pad=(1,) * 10), dict(pad=[1, 1]), dict(pad=(1, 1), mode=3),
+        dict(pad=(1, 1), mode="zeros"), dict(pad=(1, 1), mode="REFLECT"), dict(pad=(1, 1), value="a"),
+        dict(pad=(3, 0, 0, 0), mode="reflect"), dict(pad=(4, 0, 0, 0), mode="circular"),
+        dict(pad=(1, 1), mode="reflect", value=1.0),
+    ],
+    ids=repr,
+)
+def test_pad_broken_argument_is_refused_like_torch(kwargs):
+    x = np.arange(18.0).reshape(1, 2, 3, 3)
+    check_against_torch_or_refusal(convkit.pad, F.pad, list(kwargs) + ["input"], x, **kwargs)
