@@ -20,11 +20,14 @@ The vectorised routines share one N-dimensional core (``_conv_nd``):
   it is copied into a reused matrix ``(groups, C_in/groups * taps,
   positions)`` and multiplied by the weight reshaped to ``(groups,
   C_out/groups, C_in/groups * taps)``, one matrix multiply per group, writing
-  straight into the ``(N, C_out, ...)`` result. The work is cut into tiles
-  (bands of output rows, chunks of groups) small enough to stay in cache, so
-  a depthwise convolution (one input channel per group) becomes many small
+  into the ``(N, C_out, ...)`` result. The work is cut into tiles (bands of
+  output rows, chunks of groups) small enough to stay in cache, so a
+  depthwise convolution (one input channel per group) becomes many small
   products over cached tiles rather than one pass per kernel tap over the
-  whole image.
+  whole image;
+* with stride 1 the bands are computed over whole padded rows, so that each
+  row of the im2col matrix is one long contiguous copy; the few extra
+  positions are dropped when a band is copied into the result.
 
 Chapter 1 (cross-correlation), chapter 2 (channels), chapter 3 (arithmetic)
 and chapter 4 (3D) explain these operations.
@@ -282,12 +285,91 @@ def _conv_im2col(args: _ConvArgs) -> np.ndarray:
     return out
 
 
+def _conv_im2col_rows(args: _ConvArgs) -> np.ndarray:
+    """Stride-1 im2col over whole padded rows: long contiguous copies, then a crop.
+
+    With stride 1, if each output row is computed over the full padded width
+    (and, in 3D, height), the window of kernel tap ``t`` over a band of rows
+    is one contiguous range of the flattened padded image, shifted by a fixed
+    offset. Each row of the im2col matrix is then a single long copy instead
+    of one short copy per output row, which matters most when the matrix
+    multiply is cheap (depthwise, few channels). The extra positions (beyond
+    the output's width) are computed and dropped when the band is copied into
+    the result.
+    """
+    x, w, g = args.input, args.weight, args.groups
+    n_batch, c_in = x.shape[:2]
+    c_out = w.shape[0]
+    per_group_in, per_group_out = c_in // g, c_out // g
+    kernel = tuple(w.shape[2:])
+    taps = math.prod(kernel)
+    out_size = args.out_size
+    rows = out_size[0]
+    itemsize = w.dtype.itemsize
+    padded = tuple(s + a + b for s, a, b in zip(x.shape[2:], args.pad_before, args.pad_after))
+    flat_strides = [math.prod(padded[k + 1:]) for k in range(len(padded))]
+    row_length = flat_strides[0]  # positions of one padded row (plane in 3D)
+    # Moving one tap along kernel axis k moves the window by d_k steps of axis k.
+    tap_strides = tuple(d * f * itemsize for d, f in zip(args.dilation, flat_strides))
+    last_tap = sum((k - 1) * d * f for k, d, f in zip(kernel, args.dilation, flat_strides))
+    # The extra positions of the last band read past the image: a zero tail covers them.
+    length = max(math.prod(padded), last_tap + rows * row_length)
+    buffer = np.zeros((c_in, length), dtype=w.dtype)
+    image = buffer[:, : math.prod(padded)].reshape((c_in,) + padded)  # (C_in, *padded)
+    inner = (slice(None),) + tuple(
+        slice(b, b + s) for b, s in zip(args.pad_before, x.shape[2:])
+    )
+
+    group_row_bytes = per_group_in * taps * row_length * itemsize
+    band = max(1, min(rows, _TILE_BYTES // group_row_bytes, _TILE_COLUMNS // row_length))
+    chunk = max(1, min(g, _TILE_BYTES // (group_row_bytes * band)))
+    w_flat = w.reshape(g, per_group_out, per_group_in * taps)  # (G, C_out/G, C_in/G * taps)
+    cols_buffer = np.empty(chunk * per_group_in * taps * band * row_length, dtype=w.dtype)
+    band_buffer = np.empty(chunk * per_group_out * band * row_length, dtype=w.dtype)
+    crop = tuple(slice(0, o) for o in out_size[1:])
+    out = np.empty((n_batch, c_out) + out_size, dtype=w.dtype)
+    for i in range(n_batch):
+        image[inner] = x[i]  # the padding around it stays zero
+        for g0 in range(0, g, chunk):
+            ng = min(chunk, g - g0)
+            for r0 in range(0, rows, band):
+                nr = min(band, rows - r0)
+                span = nr * row_length  # positions of this band, extra ones included
+                windows = as_strided(
+                    buffer[g0 * per_group_in:(g0 + ng) * per_group_in, r0 * row_length:],
+                    shape=(ng * per_group_in,) + kernel + (span,),
+                    strides=(buffer.strides[0],) + tap_strides + (itemsize,),
+                    writeable=False,
+                )  # (ng * C_in/G, *kernel, span): overlapping read-only windows
+                cols = cols_buffer[: ng * per_group_in * taps * span]
+                cols.reshape(windows.shape)[...] = windows
+                result = band_buffer[: ng * per_group_out * span]
+                if ng == 1:  # a plain 2D product skips numpy's batched-matmul overhead
+                    np.matmul(
+                        w_flat[g0],
+                        cols.reshape(per_group_in * taps, span),  # (C_in/G * taps, span)
+                        out=result.reshape(per_group_out, span),  # (C_out/G, span)
+                    )
+                else:
+                    np.matmul(
+                        w_flat[g0:g0 + ng],
+                        cols.reshape(ng, per_group_in * taps, span),  # (ng, C_in/G * taps, span)
+                        out=result.reshape(ng, per_group_out, span),  # (ng, C_out/G, span)
+                    )
+                band_grid = result.reshape((ng * per_group_out, nr) + padded[1:])
+                out[(i, slice(g0 * per_group_out, (g0 + ng) * per_group_out),
+                     slice(r0, r0 + nr)) + crop] = band_grid[(slice(None), slice(None)) + crop]
+    return out
+
+
 def _conv_nd(args: _ConvArgs) -> np.ndarray:
     """Pick the fastest exact method for the checked arguments."""
     kernel = args.weight.shape[2:]
     padded = any(args.pad_before) or any(args.pad_after)
     if all(k == 1 for k in kernel) and not padded:
         out = _conv_pointwise(args)
+    elif all(s == 1 for s in args.stride):
+        out = _conv_im2col_rows(args)
     else:
         out = _conv_im2col(args)
     return _finish(out, args)

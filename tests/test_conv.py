@@ -154,14 +154,20 @@ def test_row_bands_match_one_band(monkeypatch, dtype):
     # Force one output row per band: the banded im2col must give the same result.
     rng = np.random.default_rng(2)
     x, w, b = make_operands(rng, 2, 2, 3, 5, (9, 8), (3, 3), 1, True, dtype)
-    whole = convkit.conv2d(x, w, b, padding=1, stride=(2, 1))
+    whole = convkit.conv2d(x, w, b, padding=1, stride=(2, 1))  # strided path
+    whole_s1 = convkit.conv2d(x, w, b, padding=(1, 2), dilation=2)  # stride-1 path
     x3, w3, b3 = make_operands(rng, 3, 2, 2, 3, (6, 5, 4), (3, 2, 3), 1, True, dtype)
     whole3 = convkit.conv3d(x3, w3, b3, padding=1)
+    xg, wg, bg = make_operands(rng, 2, 2, 6, 4, (7, 6), (3, 3), 2, True, dtype)
+    whole_g = convkit.conv2d(xg, wg, bg, padding=1, groups=2)
     monkeypatch.setattr(conv_module, "_TILE_BYTES", 1)
     # Not bit-identical: the matrix multiply blocks a narrower matrix differently.
     assert_close(convkit.conv2d(x, w, b, padding=1, stride=(2, 1)), whole, dtype, 27)
+    assert_close(convkit.conv2d(x, w, b, padding=(1, 2), dilation=2), whole_s1, dtype, 27)
     assert_close(convkit.conv3d(x3, w3, b3, padding=1), whole3, dtype, 18)
+    assert_close(convkit.conv2d(xg, wg, bg, padding=1, groups=2), whole_g, dtype, 27)
     assert_close(whole, torch_reference(x, w, b, padding=1, stride=(2, 1)), dtype, 27)
+    assert_close(whole_s1, torch_reference(x, w, b, padding=(1, 2), dilation=2), dtype, 27)
 
 
 def test_large_image_uses_several_bands_and_stays_exact():
@@ -321,3 +327,17 @@ def test_unpadded_views_with_any_strides(view, groups, c_out, kernel, kwargs):
     w = rng.standard_normal((c_out, 3 // groups) + kernel)
     expected = torch_reference(np.ascontiguousarray(x), w, None, groups=groups, **kwargs)
     assert_close(convkit.conv2d(x, w, groups=groups, **kwargs), expected, np.float64, 9)
+
+
+@pytest.mark.parametrize("tile_bytes", [1, 3_000, 5_400, 8_000, 25_000, 60_000])
+@pytest.mark.parametrize("stride", [1, 2])
+@pytest.mark.parametrize("groups, c_out", [(6, 6), (6, 12), (3, 6)])
+def test_tiles_of_several_groups(monkeypatch, tile_bytes, stride, groups, c_out):
+    # Small tiles hold a few groups and a few rows each, so tiles start at
+    # every group and row offset; each must use its own groups' weights.
+    monkeypatch.setattr(conv_module, "_TILE_BYTES", tile_bytes)
+    rng = np.random.default_rng(8)
+    x, w, b = make_operands(rng, 2, 2, 6, c_out, (9, 10), (3, 3), groups, True, np.float64)
+    kwargs = dict(stride=stride, padding=1, groups=groups)
+    expected = torch_reference(x, w, b, **kwargs)
+    assert_close(convkit.conv2d(x, w, b, **kwargs), expected, np.float64, 9 * 6 // groups)
