@@ -77,7 +77,8 @@ def _parse(input, pad_arg, mode, value):
                 )
         return x, pairs, mode, value
 
-    if value is not None:
+    if value is not None and not (isinstance(value, numbers.Real) and value == 0):
+        # PyTorch lets value=0 (its old default) through with any mode
         raise ValueError(f"value is only used with mode='constant', not mode={mode!r}")
     n_padded = len(pad_arg) // 2
     if n_padded not in (1, 2, 3) or x.ndim not in (n_padded + 1, n_padded + 2):
@@ -90,9 +91,9 @@ def _parse(input, pad_arg, mode, value):
         raise ValueError(f"input must have non-zero channel and spatial sizes for "
                          f"mode={mode!r}, got shape {x.shape}")
     for axis, (before, after) in enumerate(pairs):
-        size = x.shape[axis] + min(before, 0) + min(after, 0)  # after cropping
-        if size < 1:
-            raise ValueError(f"pad ({before}, {after}) crops all {x.shape[axis]} entries "
+        size = x.shape[axis]
+        if size + before + after < 1:
+            raise ValueError(f"pad ({before}, {after}) leaves nothing of the {size} entries "
                              f"of input dimension {axis}")
         widest = max(before, after)
         if mode == "reflect" and widest >= size:
@@ -100,12 +101,24 @@ def _parse(input, pad_arg, mode, value):
                 f"pad ({before}, {after}) for mode='reflect' must be smaller than the "
                 f"input size {size} along dimension {axis}"
             )
-        if mode == "circular" and widest > size:
-            raise ValueError(
-                f"pad ({before}, {after}) for mode='circular' must not exceed the input "
-                f"size {size} along dimension {axis} (it would wrap around more than once)"
-            )
-    return x, pairs, mode, value
+        if mode == "circular":
+            if widest > size:
+                raise ValueError(
+                    f"pad ({before}, {after}) for mode='circular' must not exceed the input "
+                    f"size {size} along dimension {axis} (it would wrap around more than once)"
+                )
+            # circular crops first, then wraps what is left
+            kept = size + min(before, 0) + min(after, 0)
+            if kept < 1:
+                raise ValueError(f"pad ({before}, {after}) crops all {size} entries of input "
+                                 f"dimension {axis}")
+            if widest > kept:
+                raise ValueError(
+                    f"pad ({before}, {after}) for mode='circular' must not exceed the "
+                    f"{kept} entries left after cropping dimension {axis} (it would wrap "
+                    f"around more than once)"
+                )
+    return x, pairs, mode, None if mode != "constant" else value
 
 
 def _crop(x: np.ndarray, pairs):
@@ -113,6 +126,14 @@ def _crop(x: np.ndarray, pairs):
     index = tuple(slice(-min(b, 0), x.shape[axis] + min(a, 0))
                   for axis, (b, a) in enumerate(pairs))
     return x[index], [(max(b, 0), max(a, 0)) for b, a in pairs]
+
+
+def _pad_then_crop(x: np.ndarray, pairs, numpy_mode: str) -> np.ndarray:
+    """Pad with the positive amounts, then apply the negative ones (crops)."""
+    padded = np.pad(x, [(max(b, 0), max(a, 0)) for b, a in pairs], mode=numpy_mode)
+    index = tuple(slice(-min(b, 0), padded.shape[axis] + min(a, 0))
+                  for axis, (b, a) in enumerate(pairs))
+    return np.ascontiguousarray(padded[index])
 
 
 def pad(input, pad, mode="constant", value=None):
@@ -133,6 +154,7 @@ def pad(input, pad, mode="constant", value=None):
     mode : {'constant', 'reflect', 'replicate', 'circular'}, default 'constant'
     value : float, optional
         Fill value of ``'constant'`` (0 if None); cast to the input's dtype.
+        The other modes accept only None or 0, as PyTorch does.
 
     Returns
     -------
@@ -153,12 +175,15 @@ def pad(input, pad, mode="constant", value=None):
 
     Notes
     -----
-    Chapter 3 (*Convolution arithmetic*, padding modes). As in PyTorch,
-    negative pads are applied first (cropping) and the positive ones pad
-    what is left. One deliberate difference: a crop that leaves nothing of
-    a dimension is refused in the non-constant modes (there is nothing left
-    to reflect, replicate or wrap), where PyTorch returns an arbitrary
-    result.
+    Chapter 3 (*Convolution arithmetic*, padding modes). Negative pads crop,
+    in PyTorch's order: 'constant' and 'circular' crop first and pad what is
+    left, 'reflect' and 'replicate' pad first and then crop (the two orders
+    differ only when a crop reaches into the other side's padding).
+    Deliberate differences where PyTorch is unreliable: the non-constant
+    modes refuse pads that leave a dimension empty (PyTorch refuses, returns
+    an empty array or, for 'circular', uninitialised values), and 'circular'
+    refuses a pad wider than what its crop leaves (PyTorch wraps, refuses
+    or returns uninitialised values depending on the memory layout).
 
     Examples
     --------
@@ -169,9 +194,11 @@ def pad(input, pad, mode="constant", value=None):
     array([[9, 1, 2, 3, 4]])
     """
     x, pairs, mode, value = _parse(input, pad, mode, value)
+    if mode in ("reflect", "replicate"):
+        return _pad_then_crop(x, pairs, _NUMPY_MODE[mode])
     x, pairs = _crop(x, pairs)
     if mode == "constant":
-        # np.pad would cast 2.5 to 2 for an integer array as torch does
+        # a fill value is cast to the input's dtype (2.5 becomes 2), as torch does
         return np.pad(x, pairs, mode="constant", constant_values=np.array(value).astype(x.dtype))
     return np.pad(x, pairs, mode=_NUMPY_MODE[mode])
 
@@ -208,7 +235,8 @@ def pad_naive(input, pad, mode="constant", value=None):
         Equal to ``pad(input, pad, mode, value)``.
     """
     x, pairs, mode, value = _parse(input, pad, mode, value)
-    x, pairs = _crop(x, pairs)
+    if mode in ("constant", "circular"):
+        x, pairs = _crop(x, pairs)  # otherwise positions are measured on the whole input
     out_shape = tuple(s + b + a for s, (b, a) in zip(x.shape, pairs))
     out = np.empty(out_shape, dtype=x.dtype)
     for index in np.ndindex(out_shape):

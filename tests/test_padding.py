@@ -52,9 +52,17 @@ def test_pad_agrees_with_torch_on_values_and_on_refusals(shape, data, mode):
     pairs = [p[i:i + 2] for i in range(0, len(p), 2)]  # last axis first
     emptied = any(size + min(b, 0) + min(a, 0) < 1
                   for size, (b, a) in zip(shape[::-1], pairs))
-    if mode != "constant" and emptied:
-        # documented difference: PyTorch returns arbitrary values here
-        with pytest.raises(ValueError):
+    out_sizes = [size + b + a for size, (b, a) in zip(shape[::-1], pairs)]
+    if mode != "constant" and (min(out_sizes) < 1 or (mode == "circular" and emptied)):
+        # documented refusal: PyTorch errors, returns an empty array or (circular)
+        # uninitialised values here
+        with pytest.raises(ValueError, match="pad"):
+            pad(x, p, mode)
+        return
+    kept = [size + min(b, 0) + min(a, 0) for size, (b, a) in zip(shape[::-1], pairs)]
+    if mode == "circular" and any(max(b, a) > k for (b, a), k in zip(pairs, kept)):
+        # documented refusal: torch wraps, refuses or reads uninitialised memory here
+        with pytest.raises(ValueError, match="pad"):
             pad(x, p, mode)
         return
     try:
@@ -76,6 +84,40 @@ def test_constant_value_like_torch(value):
     xi = np.arange(6).reshape(2, 3)  # an integer fill value is cast like torch casts it
     np.testing.assert_array_equal(pad(xi, (1, 1), value=value),
                                   _torch_pad(xi, (1, 1), "constant", value))
+
+
+@pytest.mark.parametrize("mode", ["reflect", "replicate", "circular"])
+def test_value_zero_is_accepted_with_other_modes_like_torch(mode):
+    x = np.arange(6.0).reshape(1, 2, 3)
+    np.testing.assert_array_equal(pad(x, (1, 1), mode=mode, value=0),
+                                  _torch_pad(x, (1, 1), mode, 0))
+
+
+@pytest.mark.parametrize("mode, p, size", [
+    ("replicate", (1, -1), 1),   # pads first, then crops: the crop may reach the padding
+    ("replicate", (3, -2), 2),
+    ("reflect", (-1, 2), 3),
+    ("reflect", (-2, 2), 3),
+    ("reflect", (1, -3), 3),
+    ("circular", (-1, 2), 3),    # crops first, then wraps what is left
+    ("circular", (2, -1), 3),
+    ("constant", (2, -1), 1),
+])
+def test_crop_and_pad_order_like_torch(mode, p, size):
+    x = np.arange(float(size)).reshape(1, 1, size)
+    expected = _torch_pad(x, p, mode)
+    np.testing.assert_array_equal(pad(x, p, mode), expected)
+    np.testing.assert_array_equal(pad_naive(x, p, mode), expected)
+
+
+def test_circular_refuses_to_wrap_a_cropped_row_more_than_once():
+    x = np.arange(4.0).reshape(2, 2) - 7  # (C, W); cropping one column leaves one
+    with pytest.raises(ValueError, match="circular"):
+        pad(x, (-1, 2), "circular")
+    # torch's answer here depends on the memory layout: a wrap for two rows,
+    # a refusal for one
+    with pytest.raises(RuntimeError):
+        _torch_pad(x[:1], (-1, 2), "circular")
 
 
 def test_constant_pads_any_rank():
@@ -221,6 +263,10 @@ def test_non_constant_mode_rank():
 def test_crop_everything():
     with pytest.raises(ValueError, match="pad"):
         pad(np.ones((1, 3)), (-2, -2))
+    with pytest.raises(ValueError, match="pad"):
+        pad(np.ones((1, 1, 2)), (1, -3), mode="replicate")
+    with pytest.raises(ValueError, match="pad"):
+        pad(np.ones((1, 1, 2)), (1, -2), mode="circular")
 
 
 def test_non_numeric_input():
