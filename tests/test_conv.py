@@ -96,7 +96,8 @@ CASES = [
     ("1d size 1", 1, 1, 2, 3, (1,), (1,), 1, 0, 1, 1),
     ("3d", 3, 2, 3, 4, (5, 6, 7), (3, 3, 3), 1, 0, 1, 1),
     ("3d even same", 3, 2, 2, 3, (5, 6, 4), (2, 3, 4), 1, "same", 1, 1),
-    ("3d stride pad dilation", 3, 2, 4, 2, (7, 8, 6), (3, 2, 2), (2, 1, 3), (1, 0, 2), (1, 2, 1), 2),
+    ("3d stride pad dilation", 3, 2, 4, 2, (7, 8, 6), (3, 2, 2), (2, 1, 3), (1, 0, 2), (1, 2, 1),
+     2),
     ("3d unbatched", 3, None, 2, 3, (4, 4, 4), (3, 3, 3), 1, 1, 1, 1),
     ("3d depthwise", 3, 2, 3, 3, (5, 5, 5), (3, 3, 3), 1, 1, 1, 3),
     ("3d pointwise", 3, 2, 3, 5, (3, 4, 5), (1, 1, 1), 1, 0, 1, 1),
@@ -174,7 +175,8 @@ def test_large_image_uses_several_bands_and_stays_exact():
     rng = np.random.default_rng(3)
     x = rng.standard_normal((3, 200, 180)).astype(np.float32)  # (C_in, H, W)
     w = rng.standard_normal((4, 3, 3, 3)).astype(np.float32)
-    assert_close(convkit.conv2d(x, w, padding=1), torch_reference(x, w, None, padding=1), np.float32, 27)
+    expected = torch_reference(x, w, None, padding=1)
+    assert_close(convkit.conv2d(x, w, padding=1), expected, np.float32, 27)
 
 
 def test_accepts_torch_tensors_lists_and_non_contiguous_arrays():
@@ -280,12 +282,14 @@ def configurations(draw):
     bias = draw(st.booleans())
     dtype = draw(st.sampled_from([np.float64, np.float32, np.int64]))
     seed = draw(st.integers(0, 2**32 - 1))
-    return n, batch, c_in, c_out, size, kernel, tuple(stride), padding, tuple(dilation), groups, bias, dtype, seed
+    return (n, batch, c_in, c_out, size, kernel, tuple(stride), padding, tuple(dilation),
+            groups, bias, dtype, seed)
 
 
 @given(configurations())
 def test_property_against_torch_and_naive(config):
-    n, batch, c_in, c_out, size, kernel, stride, padding, dilation, groups, bias, dtype, seed = config
+    (n, batch, c_in, c_out, size, kernel, stride, padding, dilation, groups, bias, dtype,
+     seed) = config
     rng = np.random.default_rng(seed)
     x, w, b = make_operands(rng, n, batch, c_in, c_out, size, kernel, groups, bias, dtype)
     kwargs = dict(stride=stride, padding=padding, dilation=dilation, groups=groups)
@@ -307,15 +311,17 @@ def test_property_same_padding_keeps_the_size(n, size, kernel, dilation):
     out = CONVKIT[n](x, w, padding="same", dilation=tuple(dilation[:n]))
     assert out.shape == x.shape
     # Each output counts the kernel taps that land on real (unpadded) inputs.
-    np.testing.assert_array_equal(out, torch_reference(x, w, None, padding="same", dilation=tuple(dilation[:n])))
+    expected = torch_reference(x, w, None, padding="same", dilation=tuple(dilation[:n]))
+    np.testing.assert_array_equal(out, expected)
 
 
 @pytest.mark.parametrize("view", ["reversed", "transposed", "sliced", "fortran"])
 @pytest.mark.parametrize("groups, c_out, kernel", [(1, 4, (3, 2)), (3, 6, (2, 3)), (1, 4, (1, 1))])
 @pytest.mark.parametrize("kwargs", [{}, {"stride": 2}, {"dilation": 2, "stride": (1, 2)}])
 def test_unpadded_views_with_any_strides(view, groups, c_out, kernel, kwargs):
-    # Without padding the windows are read straight from the caller's array,
-    # whatever its memory layout (negative, transposed or skipping strides).
+    # With stride > 1 and no padding the windows are read straight from the
+    # caller's array, whatever its memory layout (negative, transposed or
+    # skipping strides); with stride 1 it is copied first. Both must be right.
     rng = np.random.default_rng(7)
     base = rng.standard_normal((2, 6, 11, 12))
     x = {

@@ -28,7 +28,10 @@ def to_torch(value):
 
 
 def check_refused(n, exception, match, input, weight, bias=None, torch_too=True, **kwargs):
-    """convkit (vectorised and naive) raises ``exception`` naming the argument; PyTorch refuses too."""
+    """convkit (vectorised and naive) raises ``exception`` naming the argument.
+
+    With ``torch_too``, PyTorch must refuse the same call.
+    """
     fast, naive, reference = FUNCS[n]
     for func in (fast, naive):
         with pytest.raises(exception, match=match):
@@ -96,7 +99,9 @@ def test_input_channels_differ_from_weight():
 
 
 def test_input_channels_differ_from_weight_times_groups():
-    check_refused(2, ValueError, "weight.shape\\[1\\] \\* groups", x2(1, 4, 5, 5), w2(4, 1, 3, 3), groups=2)
+    check_refused(
+        2, ValueError, "weight.shape\\[1\\] \\* groups", x2(1, 4, 5, 5), w2(4, 1, 3, 3), groups=2
+    )
 
 
 @pytest.mark.parametrize("bias", [np.ones(4), np.ones(2), np.ones((3, 1)), np.ones(())])
@@ -192,7 +197,7 @@ def test_empty_input_dimension(shape):
 
 @given(
     n=st.integers(1, 3),
-    x_rank_extra=st.sampled_from([0, 1, 1, 1, 2]),
+    x_rank_extra=st.sampled_from([-1, 0, 1, 1, 1, 2]),
     c_in=st.integers(1, 4),
     w_in=st.integers(1, 4),
     c_out=st.integers(1, 4),
@@ -208,12 +213,16 @@ def test_property_refuses_exactly_when_torch_refuses(
     n, x_rank_extra, c_in, w_in, c_out, size, k, stride, padding, dilation, groups, bias_len
 ):
     fast, naive, reference = FUNCS[n]
-    x = np.ones((1,) * (x_rank_extra - 1) + (c_in,) + (size,) * n) if x_rank_extra else np.ones((c_in,) + (size,) * n)
+    # x_rank_extra -1: no channel axis (too few dimensions); 0: unbatched;
+    # 1: batched; 2: one dimension too many.
+    channel = (c_in,) if x_rank_extra >= 0 else ()
+    x = np.ones((1,) * max(x_rank_extra, 0) + channel + (size,) * n)
     w = np.ones((c_out, w_in) + (k,) * n)
     b = None if bias_len is None else np.ones(bias_len)
     kwargs = dict(stride=stride, padding=padding, dilation=dilation, groups=groups)
     try:
-        expected = reference(torch.from_numpy(x), torch.from_numpy(w), None if b is None else torch.from_numpy(b), **kwargs)
+        b_t = None if b is None else torch.from_numpy(b)
+        expected = reference(torch.from_numpy(x), torch.from_numpy(w), b_t, **kwargs)
     except (RuntimeError, ValueError, TypeError):
         expected = None
     for func in (fast, naive):
