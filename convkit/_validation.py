@@ -18,6 +18,9 @@ __all__ = [
     "to_tuple",
     "check_groups",
     "split_batch",
+    "conv_operands",
+    "check_bias",
+    "cast_to_result",
 ]
 
 _ALLOWED_KINDS = "iuf"  # signed int, unsigned int, float
@@ -121,3 +124,70 @@ def split_batch(input: np.ndarray, n_spatial: int, name: str = "input") -> tuple
         f"{name} must be {n_spatial + 1}D (unbatched) or {n_spatial + 2}D (batched) "
         f"for a {n_spatial}D convolution, got shape {input.shape}"
     )
+
+
+def conv_operands(
+    input: Any, weight: Any, bias: Any, n: int, fname: str, weight_channels: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, bool]:
+    """Convert and check the arrays of an ``n``-D convolution or transposed convolution.
+
+    The checks every convolution makes before it looks at channels, in this
+    order: each array is numeric, ``weight`` has ``n + 2`` dimensions and no
+    empty axis, ``input`` has ``n + 1`` or ``n + 2`` dimensions and non-zero
+    channel and spatial sizes.
+
+    Parameters
+    ----------
+    input, weight, bias : array_like
+        What the caller passed; ``bias`` may be None.
+    n : int
+        Number of spatial dimensions.
+    fname : str
+        Name of the public function, used in the weight-rank message.
+    weight_channels : str
+        The weight's two channel axes as the message spells them:
+        ``"C_out, C_in/groups"`` for a convolution, ``"C_in, C_out/groups"``
+        for a transposed one.
+
+    Returns
+    -------
+    tuple
+        ``(x, weight, bias, unbatched)``: ``x`` of shape ``(N, C, *spatial)``
+        (a batch axis added if the input had none), the weight and bias as
+        ndarrays (bias None if not given), and whether the input was unbatched.
+    """
+    input = as_array(input, "input")
+    weight = as_array(weight, "weight")
+    if bias is not None:
+        bias = as_array(bias, "bias")
+    if weight.ndim != n + 2:
+        raise ValueError(
+            f"weight of {fname} must be {n + 2}D ({weight_channels}"
+            f"{', k' * n}), got shape {weight.shape}"
+        )
+    if 0 in weight.shape:
+        raise ValueError(f"weight must not be empty, got shape {weight.shape}")
+    x, unbatched = split_batch(input, n, "input")
+    if 0 in x.shape[1:]:
+        raise ValueError(
+            f"input must have non-zero channel and spatial sizes, got shape {input.shape}"
+        )
+    return x, weight, bias, unbatched
+
+
+def check_bias(bias: np.ndarray | None, out_channels: int) -> None:
+    """Check that ``bias`` (if given) holds one value per output channel."""
+    if bias is not None and bias.shape != (out_channels,):
+        raise ValueError(
+            f"bias must have shape ({out_channels},), one value per output channel, "
+            f"got shape {bias.shape}"
+        )
+
+
+def cast_to_result(*arrays: np.ndarray | None) -> tuple[np.ndarray | None, ...]:
+    """The operands converted (without copying when possible) to :func:`result_dtype`.
+
+    ``None`` entries (a missing bias) stay ``None``.
+    """
+    dtype = result_dtype(*arrays)
+    return tuple(None if a is None else a.astype(dtype, copy=False) for a in arrays)

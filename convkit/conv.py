@@ -42,7 +42,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from ._validation import as_array, check_groups, result_dtype, split_batch, to_tuple
+from ._validation import cast_to_result, check_bias, check_groups, conv_operands, to_tuple
 
 __all__ = [
     "conv1d",
@@ -88,23 +88,9 @@ def _conv_args(
     fname: str,
 ) -> _ConvArgs:
     """Check the arguments of an ``n``-D convolution the way PyTorch does."""
-    input = as_array(input, "input")
-    weight = as_array(weight, "weight")
-    if bias is not None:
-        bias = as_array(bias, "bias")
-
-    if weight.ndim != n + 2:
-        raise ValueError(
-            f"weight of {fname} must be {n + 2}D (C_out, C_in/groups"
-            f"{', k' * n}), got shape {weight.shape}"
-        )
-    if 0 in weight.shape:
-        raise ValueError(f"weight must not be empty, got shape {weight.shape}")
-    x, unbatched = split_batch(input, n, "input")
-    if 0 in x.shape[1:]:
-        raise ValueError(
-            f"input must have non-zero channel and spatial sizes, got shape {input.shape}"
-        )
+    x, weight, bias, unbatched = conv_operands(
+        input, weight, bias, n, fname, "C_out, C_in/groups"
+    )
 
     c_in = x.shape[1]
     c_out = weight.shape[0]
@@ -115,11 +101,7 @@ def _conv_args(
             f"groups={groups} expects {weight.shape[1] * groups} input channels "
             f"(weight.shape[1] * groups)"
         )
-    if bias is not None and bias.shape != (c_out,):
-        raise ValueError(
-            f"bias must have shape ({c_out},), one value per output channel, "
-            f"got shape {bias.shape}"
-        )
+    check_bias(bias, c_out)
 
     stride = to_tuple(stride, n, "stride", minimum=1)
     dilation = to_tuple(dilation, n, "dilation", minimum=1)
@@ -154,11 +136,7 @@ def _conv_args(
         )
     out_size = tuple((p - e) // s + 1 for p, e, s in zip(padded, extent, stride))
 
-    dtype = result_dtype(x, weight, bias)
-    x = x.astype(dtype, copy=False)
-    weight = weight.astype(dtype, copy=False)
-    if bias is not None:
-        bias = bias.astype(dtype, copy=False)
+    x, weight, bias = cast_to_result(x, weight, bias)
     return _ConvArgs(
         x, weight, bias, stride, pad_before, pad_after, dilation, groups, out_size, unbatched
     )

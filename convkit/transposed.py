@@ -39,7 +39,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ._validation import as_array, check_groups, result_dtype, split_batch, to_tuple
+from ._validation import as_array, cast_to_result, check_bias, check_groups, conv_operands, to_tuple
 
 __all__ = [
     "conv_transpose1d",
@@ -85,23 +85,9 @@ def _transpose_args(
     fname: str,
 ) -> _TransposeArgs:
     """Check the arguments of an ``n``-D transposed convolution as PyTorch does."""
-    input = as_array(input, "input")
-    weight = as_array(weight, "weight")
-    if bias is not None:
-        bias = as_array(bias, "bias")
-
-    if weight.ndim != n + 2:
-        raise ValueError(
-            f"weight of {fname} must be {n + 2}D (C_in, C_out/groups"
-            f"{', k' * n}), got shape {weight.shape}"
-        )
-    if 0 in weight.shape:
-        raise ValueError(f"weight must not be empty, got shape {weight.shape}")
-    x, unbatched = split_batch(input, n, "input")
-    if 0 in x.shape[1:]:
-        raise ValueError(
-            f"input must have non-zero channel and spatial sizes, got shape {input.shape}"
-        )
+    x, weight, bias, unbatched = conv_operands(
+        input, weight, bias, n, fname, "C_in, C_out/groups"
+    )
 
     c_in = x.shape[1]
     # Axis 1 of a transposed weight already holds C_out / groups, so only
@@ -113,11 +99,7 @@ def _transpose_args(
             f"{weight.shape[0]} (weight.shape[0] is C_in for a transposed convolution)"
         )
     c_out = weight.shape[1] * groups
-    if bias is not None and bias.shape != (c_out,):
-        raise ValueError(
-            f"bias must have shape ({c_out},), one value per output channel, "
-            f"got shape {bias.shape}"
-        )
+    check_bias(bias, c_out)
 
     stride = to_tuple(stride, n, "stride", minimum=1)
     padding = to_tuple(padding, n, "padding", minimum=0)
@@ -140,11 +122,7 @@ def _transpose_args(
             f"it must be positive"
         )
 
-    dtype = result_dtype(x, weight, bias)
-    x = x.astype(dtype, copy=False)
-    weight = weight.astype(dtype, copy=False)
-    if bias is not None:
-        bias = bias.astype(dtype, copy=False)
+    x, weight, bias = cast_to_result(x, weight, bias)
     return _TransposeArgs(
         x, weight, bias, stride, padding, output_padding, groups, dilation, out_size, unbatched
     )
