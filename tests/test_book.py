@@ -339,6 +339,63 @@ def html_escape(text: str) -> str:
     return html.escape(text, quote=False)
 
 
+def solution_code_lines(doc: str) -> set[str]:
+    """Lines of the chapter's ``solution``-tagged code cells that appear nowhere else in it.
+
+    Lines also found in the chapter's other cells (an import, a call the
+    exercise shows, a shape comment at the end of a shown line) or in
+    convkit's source (whose docstrings the API page publishes) are public
+    anyway; short lines (``return out``) would match by chance.
+    """
+    nb = nbformat.read(REPO / f"{doc}.ipynb", as_version=4)
+    solution, public = set(), set()
+    for cell in nb.cells:
+        lines = {line.strip() for line in cell.source.splitlines()}
+        if cell.cell_type == "code" and "solution" in cell.metadata.get("tags", []):
+            solution |= lines
+        else:
+            public |= lines | {line[line.index("#"):] for line in lines if "#" in line}
+    library = "\n".join(p.read_text(encoding="utf-8") for p in (REPO / "convkit").rglob("*.py"))
+    return {line for line in solution - public if len(line) >= 16 and line not in library}
+
+
+def encodings_of(line: str) -> set[str]:
+    """How a line of code can be written in a site file: as is, in HTML, in JSON."""
+    import json
+
+    return {line, html_escape(line), json.dumps(line)[1:-1]}
+
+
+def test_student_edition_hands_out_no_solution_code(student_site):
+    """No file of the student site holds solution code: not the pages, not the
+    search index, no copied notebook (``_sources/``), and no button leads to
+    the repository's notebooks (download, Binder, Colab, Thebe, repository)."""
+    assert student_site.returncode == 0, "\n".join(student_site.warnings()[:40])
+    wanted = {doc: solution_code_lines(doc) for doc in chapter_docs()}
+    assert all(wanted.values()), f"a chapter without solution code: {wanted}"
+    files = [p for p in student_site.html.rglob("*") if p.is_file()]
+    texts = {p: p.read_bytes().decode("utf-8", errors="replace") for p in files
+             if p.suffix in {".html", ".js", ".ipynb", ".txt", ".json", ".md", ".py", ".inv"}
+             or "_sources" in p.parts}
+    assert any(p.suffix == ".html" for p in texts) and any(p.name == "searchindex.js" for p in texts)
+    leaks = []
+    for doc, lines in wanted.items():
+        for line in sorted(lines):
+            for path, text in texts.items():
+                if any(form in text for form in encodings_of(line)):
+                    leaks.append(f"{path.relative_to(student_site.html)}: {doc}: {line}")
+    assert not leaks, "solution code in the student site:\n" + "\n".join(leaks[:20])
+    assert not [p for p in files if p.suffix == ".ipynb"], "a notebook is handed out"
+    for doc in chapter_docs():
+        page = parse(student_site.html / f"{doc}.html")
+        labels = {a.get("aria-label", "") or a.get("title", "") for t, a in page.tags}
+        hrefs = [a.get("href", "") for t, a in page.tags if t == "a"]
+        bad = [h for h in hrefs if "_sources/" in h or "binder" in h or "colab" in h.lower()
+               or h.rstrip("/") == CONFIG["repository"]["url"].rstrip("/")]
+        assert not bad, f"{doc}: links to notebooks with solutions: {bad}"
+        assert not any("launch-thebe" in l or "download-notebook" in l for l in labels), doc
+
+
 # --- Binder ----------------------------------------------------------------------------
 
 

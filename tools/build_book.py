@@ -32,6 +32,14 @@ components.
 markdown and its code cells) is left out of the site. It sets
 ``course_hide_solutions`` (``_ext/hide_solutions.py``), not sphinx-exercise's
 ``hide_solutions``, which leaves the content of gated solutions on the page.
+The same option turns off what would hand out the full notebooks: the
+download button and the copied sources (``_sources/``), the Binder, Colab
+and Thebe launch buttons and the repository button. Students get their
+notebooks from ``python tools/make_handouts.py``.
+
+Both editions, online and offline, load ``_ext/font_awesome_nest.py``: the
+theme's Font Awesome would otherwise swap the Play widget's icon tag for an
+SVG, and the Play button would throw when clicked.
 """
 
 from __future__ import annotations
@@ -156,6 +164,29 @@ def stage_offline_assets(node_modules: Path, staging: Path) -> Path:
     return staging
 
 
+def offline_sphinx_settings(staging: Path) -> dict:
+    """Sphinx settings that load the staged offline copies (see :func:`stage_offline_assets`).
+
+    Returns ``html_extra_path`` (``staging``), ``nb_ipywidgets_js`` (require.js
+    and the widget manager) and ``mathjax_path``, relative to the site's
+    ``_static/``. The book's offline build and the browser tests' small test
+    book (tests/browser/conftest.py) both use them.
+    """
+    return {
+        "html_extra_path": [str(staging)],
+        # Relative script paths are served from the site's _static/ folder.
+        # No integrity hash (npm's require.js differs from the CDN's) and no
+        # data-jupyter-widgets-cdn-only attribute (it switches cdn-only on
+        # whatever its value).
+        "nb_ipywidgets_js": {
+            f"{OFFLINE_DIR}/require-config.js": {},
+            f"{OFFLINE_DIR}/require.js": {},
+            f"{OFFLINE_DIR}/{HTML_MANAGER_DIST}/embed-amd.js": {},
+        },
+        "mathjax_path": f"{OFFLINE_DIR}/mathjax/tex-mml-chtml.js",
+    }
+
+
 def derived_config(base: dict, *, offline: bool, hide_solutions: bool,
                    staging: Path | None) -> dict:
     """Return a copy of the ``_config.yml`` mapping with the build options applied."""
@@ -172,18 +203,10 @@ def derived_config(base: dict, *, offline: bool, hide_solutions: bool,
     if offline:
         if staging is None:
             raise ValueError("staging must be given for an offline build")
+        settings = offline_sphinx_settings(staging)
         extra = list(sphinx_config.get("html_extra_path", []))
-        sphinx_config["html_extra_path"] = extra + [str(staging)]
-        # Relative script paths are served from the site's _static/ folder.
-        # No integrity hash (npm's require.js differs from the CDN's) and no
-        # data-jupyter-widgets-cdn-only attribute (it switches cdn-only on
-        # whatever its value).
-        sphinx_config["nb_ipywidgets_js"] = {
-            f"{OFFLINE_DIR}/require-config.js": {},
-            f"{OFFLINE_DIR}/require.js": {},
-            f"{OFFLINE_DIR}/{HTML_MANAGER_DIST}/embed-amd.js": {},
-        }
-        sphinx_config["mathjax_path"] = f"{OFFLINE_DIR}/mathjax/tex-mml-chtml.js"
+        sphinx_config["html_extra_path"] = extra + settings.pop("html_extra_path")
+        sphinx_config.update(settings)
     return config
 
 

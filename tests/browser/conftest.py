@@ -7,11 +7,12 @@ Fixtures (all usable from any test under ``tests/browser/``):
     install`` without a lock file) once when the pinned packages of
     ``package.json`` are missing.
 ``widget_assets``
-    A function ``install(dest)`` that copies require.js and the widget
-    manager (``@jupyter-widgets/html-manager``) from ``node_modules`` into
-    ``dest/_widgets/`` and returns the ``nb_ipywidgets_js`` setting for
-    myst-nb that loads them from there instead of public CDNs (list ``dest``
-    in ``html_static_path``).
+    A function ``install(dest)`` that stages require.js, the widget manager
+    (``@jupyter-widgets/html-manager``, with its icon fonts) and MathJax from
+    ``node_modules`` into ``dest`` with the book's own
+    ``tools/build_book.stage_offline_assets`` and returns the Sphinx settings
+    that load them (``html_extra_path``, ``nb_ipywidgets_js``,
+    ``mathjax_path``), as the book's ``--offline`` build does.
 ``static_server``
     A function ``serve(directory)`` that serves a folder over HTTP on
     127.0.0.1 (a free port) and returns the base URL; stopped after the test.
@@ -35,6 +36,7 @@ import http.server
 import os
 import shutil
 import subprocess
+import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,18 +57,9 @@ CHROMIUM_ARGS = [
 LOCAL_HOSTS = {"127.0.0.1"}
 HTML_MANAGER_DIST = Path("@jupyter-widgets") / "html-manager" / "dist"
 
-# Run before require.js and the theme's deferred scripts:
-# - require.js resolves the widget manager's module ids against its baseUrl,
-#   and the manager loads its fonts relative to the module's address: point
-#   baseUrl at this script's folder, wherever the site is hosted;
-# - the theme's Font Awesome replaces <i class="fa ..."> by <svg>, after which
-#   the Play widget cannot find its icon to switch play/pause and throws;
-#   "nest" keeps the <i> and puts the <svg> inside it.
-WIDGETS_CONFIG_JS = """\
-// Written by the course's build: settings the embedded Jupyter widgets need.
-var require = { baseUrl: new URL(".", document.currentScript.src).href };
-window.FontAwesomeConfig = Object.assign({}, window.FontAwesomeConfig, { autoReplaceSvg: "nest" });
-"""
+# One copy of the offline staging: the book's build tool.
+sys.path.insert(0, str(REPO / "tools"))
+import build_book  # noqa: E402  (after the path is known)
 
 
 def in_ci() -> bool:
@@ -101,43 +94,24 @@ def node_modules() -> Path:
     return modules
 
 
-def install_widget_assets(node_modules: Path, dest: Path) -> dict[str, dict]:
-    """Copy require.js and the widget manager into ``dest/_widgets``; return ``nb_ipywidgets_js``.
+def install_widget_assets(node_modules: Path, dest: Path) -> dict:
+    """Stage the offline scripts in ``dest``; return the Sphinx settings that load them.
 
-    List ``dest`` in Sphinx's ``html_static_path``: Sphinx copies it to the
-    site's ``_static/`` (so the files land in ``_static/_widgets/``) and
-    writes the relative URLs returned here as ``_static/_widgets/...``
-    relative to each page, wherever the site is hosted. ``dest`` must not be
-    the book's own ``_static`` folder: Jupyter Book adds every ``.js`` file
-    found there to every page, and only pages with widgets need these.
+    The same code as the book's ``--offline`` build
+    (``tools/build_book.stage_offline_assets`` and ``offline_sphinx_settings``):
+    require.js, the widget manager with its icon fonts (in both folders it
+    requests them from) and MathJax land in ``dest/_static/offline/``, which
+    Sphinx merges into the site through ``html_extra_path``. ``dest`` is not
+    a ``_static`` folder of the book: Jupyter Book adds every ``.js`` file
+    found there to every page.
     """
-    target = Path(dest) / "_widgets"
-    manager = target / HTML_MANAGER_DIST
-    manager.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(node_modules / "requirejs" / "require.js", target / "require.js")
-    (target / "widgets-config.js").write_text(WIDGETS_CONFIG_JS, encoding="utf-8")
-    for item in (node_modules / HTML_MANAGER_DIST).iterdir():
-        # embed-amd.js, its lazily loaded chunks and its fonts; not the
-        # CommonJS bundle or the source maps.
-        if item.suffix == ".map" or item.name in {"embed.js", "libembed-amd.js", "embed.js.LICENSE.txt"}:
-            continue
-        shutil.copy2(item, manager / item.name)
-        # The bundle requests its fonts from two folders (seen in Chromium:
-        # next to the module id "@jupyter-widgets/html-manager/dist/..." and
-        # next to "@jupyter-widgets/html-manager"). Browsers take the woff2
-        # file first, so only that one is copied to the second folder.
-        if item.suffix == ".woff2":
-            shutil.copy2(item, target / "@jupyter-widgets" / item.name)
-    return {
-        "_widgets/widgets-config.js": {},
-        "_widgets/require.js": {},
-        f"_widgets/{HTML_MANAGER_DIST.as_posix()}/embed-amd.js": {},
-    }
+    staging = build_book.stage_offline_assets(Path(node_modules), Path(dest))
+    return build_book.offline_sphinx_settings(staging)
 
 
 @pytest.fixture(scope="session")
 def widget_assets(node_modules):
-    """``install(dest) -> nb_ipywidgets_js``: see :func:`install_widget_assets`."""
+    """``install(dest) -> Sphinx settings``: see :func:`install_widget_assets`."""
     return functools.partial(install_widget_assets, node_modules)
 
 

@@ -52,33 +52,14 @@ NOTEBOOK_CELLS = [
     'Explorer(draw, {"step": [1, 2, 3]}, title="player", dpi=60, play=True, interval=150)',
 ]
 
-# Removes the second copy of scripts some extensions add twice (sphinx-thebe
-# declares THEBE_JS_URL twice, an error in the console).
-DEDUPE_EXTENSION = '''\
-"""Drop scripts that appear twice on a page (same file or same inline body)."""
+# The course's own extensions the widgets need, loaded from _ext/ as the book
+# loads them: one copy of each script per page (sphinx-thebe declares
+# THEBE_JS_URL twice otherwise), and Font Awesome nesting its SVG icons in
+# the <i> tags the Play widget switches (it throws on click otherwise).
+BOOK_EXTENSIONS = ["dedupe_scripts", "font_awesome_nest"]
 
 
-def _dedupe(app, pagename, templatename, context, doctree):
-    seen = set()
-    unique = []
-    for script in context.get("script_files", []):
-        # Sphinx stores an inline script's filename as None or as "".
-        filename = getattr(script, "filename", script) or ""
-        attributes = getattr(script, "attributes", None) or {}
-        key = (str(filename), tuple(sorted((k, str(v)) for k, v in attributes.items())))
-        if key not in seen:
-            seen.add(key)
-            unique.append(script)
-    context["script_files"] = unique
-
-
-def setup(app):
-    app.connect("html-page-context", _dedupe)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
-'''
-
-
-def _write_book(root: Path, nb_ipywidgets_js: dict) -> None:
+def _write_book(root: Path, offline_settings: dict) -> None:
     import nbformat
 
     (root / "explorer_frames.py").write_text(FRAMES_MODULE, encoding="utf-8")
@@ -88,18 +69,15 @@ def _write_book(root: Path, nb_ipywidgets_js: dict) -> None:
     ]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, root / "explorers.ipynb")
-    (root / "_ext").mkdir()
-    (root / "_ext" / "dedupe_scripts.py").write_text(DEDUPE_EXTENSION, encoding="utf-8")
     (root / "_toc.yml").write_text("format: jb-book\nroot: explorers\n", encoding="utf-8")
     config = {
         "title": "Explorer page test",
         "only_build_toc_files": True,
         "execute": {"execute_notebooks": "off"},
         "sphinx": {
-            "local_extensions": {"dedupe_scripts": "_ext"},
+            "local_extensions": {name: str(REPO / "_ext") for name in BOOK_EXTENSIONS},
             "config": {
-                "html_static_path": ["widget_static"],
-                "nb_ipywidgets_js": nb_ipywidgets_js,
+                **offline_settings,
                 "html_context": {"default_mode": "auto"},
             },
         },
@@ -112,8 +90,8 @@ def _write_book(root: Path, nb_ipywidgets_js: dict) -> None:
 def explorer_site(tmp_path_factory, widget_assets):
     """Build the book once; return (html folder, drawing module)."""
     root = tmp_path_factory.mktemp("explorer_book")
-    nb_ipywidgets_js = widget_assets(root / "widget_static")
-    _write_book(root, nb_ipywidgets_js)
+    offline_settings = widget_assets(tmp_path_factory.mktemp("explorer_book_offline"))
+    _write_book(root, offline_settings)
     run = subprocess.run(
         [sys.executable, str(REPO / "tools" / "run_notebook.py"), str(root / "explorers.ipynb")],
         capture_output=True, text=True, timeout=300,
