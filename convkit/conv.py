@@ -42,6 +42,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from ._docstrings import fill_doc
 from ._validation import cast_to_result, check_bias, check_groups, conv_operands, to_tuple
 
 __all__ = [
@@ -409,26 +410,33 @@ def _naive_2d(args: _ConvArgs) -> np.ndarray:
 # public functions
 # ---------------------------------------------------------------------------
 
-def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
-    """1D convolution (a cross-correlation) of signals, as ``torch.nn.functional.conv1d``.
+# Shapes in the docstrings, per number of spatial dimensions.
+_SHAPES = {
+    1: dict(spatial="L", kernel="kL", out="L_out"),
+    2: dict(spatial="H, W", kernel="kH, kW", out="H_out, W_out"),
+    3: dict(spatial="D, H, W", kernel="kD, kH, kW", out="D_out, H_out, W_out"),
+}
 
+# Parameters, Returns and Raises of conv1d/2d/3d and of their loop references.
+_ARGUMENTS = """
     Parameters
     ----------
     input : array_like
-        ``(N, C_in, L)`` batched, or ``(C_in, L)`` unbatched. Anything ``np.asarray``
-        accepts (numpy arrays, nested lists, CPU torch tensors).
+        ``(N, C_in, {spatial})`` batched, or ``(C_in, {spatial})`` unbatched.
+        Anything ``np.asarray`` accepts (numpy arrays, nested lists, CPU torch
+        tensors).
     weight : array_like
-        ``(C_out, C_in/groups, kL)``.
+        ``(C_out, C_in/groups, {kernel})``.
     bias : array_like, optional
         ``(C_out,)``, added to every position of its output channel.
-    stride : int or tuple of 1 ints, default 1
+    stride : int or tuple of {n} ints, default 1
         Step of the kernel between neighbouring outputs.
-    padding : int, tuple of 1 ints, 'valid' or 'same', default 0
+    padding : int, tuple of {n} ints, 'valid' or 'same', default 0
         Zeros added on both sides of each spatial axis. ``'valid'`` means none;
         ``'same'`` (stride 1 only) pads ``dilation * (k - 1)`` in total, half
         before and the odd one after as PyTorch does, so the output keeps the
         input's size.
-    dilation : int or tuple of 1 ints, default 1
+    dilation : int or tuple of {n} ints, default 1
         Spacing between the kernel's taps.
     groups : int, default 1
         Number of independent channel groups; ``C_in`` and ``C_out`` must both
@@ -437,10 +445,10 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     Returns
     -------
     numpy.ndarray
-        ``(N, C_out, L_out)``, without the batch axis for unbatched input. The dtype is
-        numpy's promotion of input, weight and bias: float32 stays float32,
-        float64 stays float64, integers give exact integer results (wrapping
-        like numpy if they overflow their type).
+        ``(N, C_out, {out})``, without the batch axis for unbatched input. The
+        dtype is numpy's promotion of input, weight and bias: float32 stays
+        float32, float64 stays float64, integers give exact integer results
+        (wrapping like numpy if they overflow their type).
 
     Raises
     ------
@@ -453,14 +461,45 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
         channel or rank mismatch, wrong bias shape, kernel larger than the
         padded input, 'same' with stride > 1, unknown padding string); the
         message names the argument.
+"""
 
-    Notes
-    -----
+# The first sentences of the Notes of conv1d/2d/3d.
+_FAST_NOTES = """
     A kernel of size one without padding is a matrix multiply over the
     channels; anything else is a channel-major im2col, built from one strided
     view of the padded image, with one matrix multiply per group, tile by tile.
-    :func:`conv1d_naive` is the loop reference. Chapter 1 (cross-correlation)
-    and chapter 3 (arithmetic) explain it.
+    :func:`{name}_naive` is the loop reference.
+"""
+
+# The Notes of conv1d_naive and conv3d_naive (conv2d_naive writes its loops out).
+_NAIVE_NOTES = """
+    Plain Python loops over the batch, the output channels and the output
+    positions, written to read like the definition; slow, meant for tests and
+    for reading. Same arguments, checks and results as :func:`{name}`.
+"""
+
+
+def _conv_doc(n: int, notes: str | None = None) -> dict[str, str]:
+    """The shared sections of the ``n``-D functions' docstrings, for :func:`fill_doc`.
+
+    ``notes`` is ``_FAST_NOTES``, ``_NAIVE_NOTES`` or None (no shared Notes).
+    """
+    sections = dict(arguments=_ARGUMENTS.format(n=n, **_SHAPES[n]))
+    if notes is not None:
+        sections["notes"] = notes.format(name=f"conv{n}d")
+    return sections
+
+
+@fill_doc(**_conv_doc(1, _FAST_NOTES))
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """1D convolution (a cross-correlation) of signals, as ``torch.nn.functional.conv1d``.
+
+    {arguments}
+
+    Notes
+    -----
+    {notes}
+    Chapter 1 (cross-correlation) and chapter 3 (arithmetic) explain it.
 
     Examples
     --------
@@ -473,58 +512,17 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return _conv_nd(args)
 
 
+@fill_doc(**_conv_doc(2, _FAST_NOTES))
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """2D convolution (a cross-correlation) of images, as ``torch.nn.functional.conv2d``.
 
-    Parameters
-    ----------
-    input : array_like
-        ``(N, C_in, H, W)`` batched, or ``(C_in, H, W)`` unbatched. Anything ``np.asarray``
-        accepts (numpy arrays, nested lists, CPU torch tensors).
-    weight : array_like
-        ``(C_out, C_in/groups, kH, kW)``.
-    bias : array_like, optional
-        ``(C_out,)``, added to every position of its output channel.
-    stride : int or tuple of 2 ints, default 1
-        Step of the kernel between neighbouring outputs.
-    padding : int, tuple of 2 ints, 'valid' or 'same', default 0
-        Zeros added on both sides of each spatial axis. ``'valid'`` means none;
-        ``'same'`` (stride 1 only) pads ``dilation * (k - 1)`` in total, half
-        before and the odd one after as PyTorch does, so the output keeps the
-        input's size.
-    dilation : int or tuple of 2 ints, default 1
-        Spacing between the kernel's taps.
-    groups : int, default 1
-        Number of independent channel groups; ``C_in`` and ``C_out`` must both
-        be divisible by it.
-
-    Returns
-    -------
-    numpy.ndarray
-        ``(N, C_out, H_out, W_out)``, without the batch axis for unbatched input. The dtype is
-        numpy's promotion of input, weight and bias: float32 stays float32,
-        float64 stays float64, integers give exact integer results (wrapping
-        like numpy if they overflow their type).
-
-    Raises
-    ------
-    TypeError
-        If an array is not numeric, or stride, padding, dilation or groups has
-        the wrong type.
-    ValueError
-        If a shape or value breaks one of PyTorch's rules (non-positive stride
-        or dilation, negative padding, channels not divisible by groups,
-        channel or rank mismatch, wrong bias shape, kernel larger than the
-        padded input, 'same' with stride > 1, unknown padding string); the
-        message names the argument.
+    {arguments}
 
     Notes
     -----
-    A kernel of size one without padding is a matrix multiply over the
-    channels; anything else is a channel-major im2col, built from one strided
-    view of the padded image, with one matrix multiply per group, tile by tile.
-    :func:`conv2d_naive` is the loop reference. Chapter 1 (cross-correlation),
-    chapter 2 (channels) and chapter 3 (arithmetic) explain it.
+    {notes}
+    Chapter 1 (cross-correlation), chapter 2 (channels) and chapter 3
+    (arithmetic) explain it.
 
     Examples
     --------
@@ -540,59 +538,16 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return _conv_nd(args)
 
 
+@fill_doc(**_conv_doc(3, _FAST_NOTES))
 def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """3D convolution (a cross-correlation) of volumes, as ``torch.nn.functional.conv3d``.
 
-    Parameters
-    ----------
-    input : array_like
-        ``(N, C_in, D, H, W)`` batched, or ``(C_in, D, H, W)`` unbatched. Anything ``np.asarray``
-        accepts (numpy arrays, nested lists, CPU torch tensors).
-    weight : array_like
-        ``(C_out, C_in/groups, kD, kH, kW)``.
-    bias : array_like, optional
-        ``(C_out,)``, added to every position of its output channel.
-    stride : int or tuple of 3 ints, default 1
-        Step of the kernel between neighbouring outputs.
-    padding : int, tuple of 3 ints, 'valid' or 'same', default 0
-        Zeros added on both sides of each spatial axis. ``'valid'`` means none;
-        ``'same'`` (stride 1 only) pads ``dilation * (k - 1)`` in total, half
-        before and the odd one after as PyTorch does, so the output keeps the
-        input's size.
-    dilation : int or tuple of 3 ints, default 1
-        Spacing between the kernel's taps.
-    groups : int, default 1
-        Number of independent channel groups; ``C_in`` and ``C_out`` must both
-        be divisible by it.
-
-    Returns
-    -------
-    numpy.ndarray
-        ``(N, C_out, D_out, H_out, W_out)``, without the batch axis for
-        unbatched input. The dtype is numpy's promotion of input, weight and
-        bias: float32 stays float32, float64 stays float64, integers give
-        exact integer results (wrapping like numpy if they overflow their
-        type).
-
-    Raises
-    ------
-    TypeError
-        If an array is not numeric, or stride, padding, dilation or groups has
-        the wrong type.
-    ValueError
-        If a shape or value breaks one of PyTorch's rules (non-positive stride
-        or dilation, negative padding, channels not divisible by groups,
-        channel or rank mismatch, wrong bias shape, kernel larger than the
-        padded input, 'same' with stride > 1, unknown padding string); the
-        message names the argument.
+    {arguments}
 
     Notes
     -----
-    A kernel of size one without padding is a matrix multiply over the
-    channels; anything else is a channel-major im2col, built from one strided
-    view of the padded image, with one matrix multiply per group, tile by tile.
-    :func:`conv3d_naive` is the loop reference. Chapter 4 (3D convolution)
-    explains it.
+    {notes}
+    Chapter 4 (3D convolution) explains it.
 
     Examples
     --------
@@ -607,58 +562,17 @@ def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return _conv_nd(args)
 
 
+@fill_doc(**_conv_doc(1, _NAIVE_NOTES))
 def conv1d_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """Loop reference for :func:`conv1d`: every output is the dot product of the kernel
     with the window of the padded input under it.
 
-    Parameters
-    ----------
-    input : array_like
-        ``(N, C_in, L)`` batched, or ``(C_in, L)`` unbatched. Anything ``np.asarray``
-        accepts (numpy arrays, nested lists, CPU torch tensors).
-    weight : array_like
-        ``(C_out, C_in/groups, kL)``.
-    bias : array_like, optional
-        ``(C_out,)``, added to every position of its output channel.
-    stride : int or tuple of 1 ints, default 1
-        Step of the kernel between neighbouring outputs.
-    padding : int, tuple of 1 ints, 'valid' or 'same', default 0
-        Zeros added on both sides of each spatial axis. ``'valid'`` means none;
-        ``'same'`` (stride 1 only) pads ``dilation * (k - 1)`` in total, half
-        before and the odd one after as PyTorch does, so the output keeps the
-        input's size.
-    dilation : int or tuple of 1 ints, default 1
-        Spacing between the kernel's taps.
-    groups : int, default 1
-        Number of independent channel groups; ``C_in`` and ``C_out`` must both
-        be divisible by it.
-
-    Returns
-    -------
-    numpy.ndarray
-        ``(N, C_out, L_out)``, without the batch axis for unbatched input. The dtype is
-        numpy's promotion of input, weight and bias: float32 stays float32,
-        float64 stays float64, integers give exact integer results (wrapping
-        like numpy if they overflow their type).
-
-    Raises
-    ------
-    TypeError
-        If an array is not numeric, or stride, padding, dilation or groups has
-        the wrong type.
-    ValueError
-        If a shape or value breaks one of PyTorch's rules (non-positive stride
-        or dilation, negative padding, channels not divisible by groups,
-        channel or rank mismatch, wrong bias shape, kernel larger than the
-        padded input, 'same' with stride > 1, unknown padding string); the
-        message names the argument.
+    {arguments}
 
     Notes
     -----
-    Plain Python loops over the batch, the output channels and the output
-    positions, written to read like the definition; slow, meant for tests and
-    for reading. Same arguments, checks and results as :func:`conv1d`. Chapter
-    1 (cross-correlation) and chapter 3 (arithmetic) explain it.
+    {notes}
+    Chapter 1 (cross-correlation) and chapter 3 (arithmetic) explain it.
 
     Examples
     --------
@@ -671,51 +585,12 @@ def conv1d_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, grou
     return _naive(args)
 
 
+@fill_doc(**_conv_doc(2))
 def conv2d_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """Loop reference for :func:`conv2d`: every output is the dot product of the kernel
     with the window of the padded input under it.
 
-    Parameters
-    ----------
-    input : array_like
-        ``(N, C_in, H, W)`` batched, or ``(C_in, H, W)`` unbatched. Anything ``np.asarray``
-        accepts (numpy arrays, nested lists, CPU torch tensors).
-    weight : array_like
-        ``(C_out, C_in/groups, kH, kW)``.
-    bias : array_like, optional
-        ``(C_out,)``, added to every position of its output channel.
-    stride : int or tuple of 2 ints, default 1
-        Step of the kernel between neighbouring outputs.
-    padding : int, tuple of 2 ints, 'valid' or 'same', default 0
-        Zeros added on both sides of each spatial axis. ``'valid'`` means none;
-        ``'same'`` (stride 1 only) pads ``dilation * (k - 1)`` in total, half
-        before and the odd one after as PyTorch does, so the output keeps the
-        input's size.
-    dilation : int or tuple of 2 ints, default 1
-        Spacing between the kernel's taps.
-    groups : int, default 1
-        Number of independent channel groups; ``C_in`` and ``C_out`` must both
-        be divisible by it.
-
-    Returns
-    -------
-    numpy.ndarray
-        ``(N, C_out, H_out, W_out)``, without the batch axis for unbatched input. The dtype is
-        numpy's promotion of input, weight and bias: float32 stays float32,
-        float64 stays float64, integers give exact integer results (wrapping
-        like numpy if they overflow their type).
-
-    Raises
-    ------
-    TypeError
-        If an array is not numeric, or stride, padding, dilation or groups has
-        the wrong type.
-    ValueError
-        If a shape or value breaks one of PyTorch's rules (non-positive stride
-        or dilation, negative padding, channels not divisible by groups,
-        channel or rank mismatch, wrong bias shape, kernel larger than the
-        padded input, 'same' with stride > 1, unknown padding string); the
-        message names the argument.
+    {arguments}
 
     Notes
     -----
@@ -746,59 +621,17 @@ def conv2d_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, grou
     return _naive_2d(args)
 
 
+@fill_doc(**_conv_doc(3, _NAIVE_NOTES))
 def conv3d_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """Loop reference for :func:`conv3d`: every output is the dot product of the kernel
     with the window of the padded input under it.
 
-    Parameters
-    ----------
-    input : array_like
-        ``(N, C_in, D, H, W)`` batched, or ``(C_in, D, H, W)`` unbatched. Anything ``np.asarray``
-        accepts (numpy arrays, nested lists, CPU torch tensors).
-    weight : array_like
-        ``(C_out, C_in/groups, kD, kH, kW)``.
-    bias : array_like, optional
-        ``(C_out,)``, added to every position of its output channel.
-    stride : int or tuple of 3 ints, default 1
-        Step of the kernel between neighbouring outputs.
-    padding : int, tuple of 3 ints, 'valid' or 'same', default 0
-        Zeros added on both sides of each spatial axis. ``'valid'`` means none;
-        ``'same'`` (stride 1 only) pads ``dilation * (k - 1)`` in total, half
-        before and the odd one after as PyTorch does, so the output keeps the
-        input's size.
-    dilation : int or tuple of 3 ints, default 1
-        Spacing between the kernel's taps.
-    groups : int, default 1
-        Number of independent channel groups; ``C_in`` and ``C_out`` must both
-        be divisible by it.
-
-    Returns
-    -------
-    numpy.ndarray
-        ``(N, C_out, D_out, H_out, W_out)``, without the batch axis for
-        unbatched input. The dtype is numpy's promotion of input, weight and
-        bias: float32 stays float32, float64 stays float64, integers give
-        exact integer results (wrapping like numpy if they overflow their
-        type).
-
-    Raises
-    ------
-    TypeError
-        If an array is not numeric, or stride, padding, dilation or groups has
-        the wrong type.
-    ValueError
-        If a shape or value breaks one of PyTorch's rules (non-positive stride
-        or dilation, negative padding, channels not divisible by groups,
-        channel or rank mismatch, wrong bias shape, kernel larger than the
-        padded input, 'same' with stride > 1, unknown padding string); the
-        message names the argument.
+    {arguments}
 
     Notes
     -----
-    Plain Python loops over the batch, the output channels and the output
-    positions, written to read like the definition; slow, meant for tests and
-    for reading. Same arguments, checks and results as :func:`conv3d`. Chapter
-    4 (3D convolution) explains it.
+    {notes}
+    Chapter 4 (3D convolution) explains it.
 
     Examples
     --------
