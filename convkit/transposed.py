@@ -39,6 +39,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from ._docstrings import fill_doc
 from ._validation import as_array, cast_to_result, check_bias, check_groups, conv_operands, to_tuple
 
 __all__ = [
@@ -486,22 +487,8 @@ def zero_insert(input, stride):
     return out
 
 
-def _flipped_swapped(weight: np.ndarray, groups: int) -> np.ndarray:
-    """Transposed weight ``(C_in, C_out/G, kH, kW)`` -> conv weight ``(C_out, C_in/G, kH, kW)``, flipped."""
-    c_in, per_group_out, kh, kw = weight.shape
-    w = weight.reshape(groups, c_in // groups, per_group_out, kh, kw)  # (G, C_in/G, C_out/G, kH, kW)
-    w = w.transpose(0, 2, 1, 3, 4)  # (G, C_out/G, C_in/G, kH, kW)
-    w = w.reshape(groups * per_group_out, c_in // groups, kh, kw)  # (C_out, C_in/G, kH, kW)
-    return w[:, :, ::-1, ::-1]
-
-
-def conv_transpose2d_zero_insertion(
-    input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1
-):
-    """2D transposed convolution as zero insertion plus an ordinary convolution.
-
-    Same parameters, returns and errors as :func:`conv_transpose2d`.
-
+# Parameters, Returns and Raises of the three views of chapter 6.
+_VIEW_ARGUMENTS = """
     Parameters
     ----------
     input : array_like
@@ -523,6 +510,27 @@ def conv_transpose2d_zero_insertion(
     ------
     TypeError, ValueError
         As :func:`conv_transpose2d`.
+"""
+
+
+def _flipped_swapped(weight: np.ndarray, groups: int) -> np.ndarray:
+    """Transposed weight ``(C_in, C_out/G, kH, kW)`` -> conv weight ``(C_out, C_in/G, kH, kW)``, flipped."""
+    c_in, per_group_out, kh, kw = weight.shape
+    w = weight.reshape(groups, c_in // groups, per_group_out, kh, kw)  # (G, C_in/G, C_out/G, kH, kW)
+    w = w.transpose(0, 2, 1, 3, 4)  # (G, C_out/G, C_in/G, kH, kW)
+    w = w.reshape(groups * per_group_out, c_in // groups, kh, kw)  # (C_out, C_in/G, kH, kW)
+    return w[:, :, ::-1, ::-1]
+
+
+@fill_doc(arguments=_VIEW_ARGUMENTS)
+def conv_transpose2d_zero_insertion(
+    input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1
+):
+    """2D transposed convolution as zero insertion plus an ordinary convolution.
+
+    Same parameters, returns and errors as :func:`conv_transpose2d`.
+
+    {arguments}
 
     Notes
     -----
@@ -575,32 +583,13 @@ def conv_transpose2d_zero_insertion(
     return out[0] if args.unbatched else out
 
 
+@fill_doc(arguments=_VIEW_ARGUMENTS)
 def conv_transpose2d_scatter(
     input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1
 ):
     """2D transposed convolution as a sum of kernel stamps, one per input pixel.
 
-    Parameters
-    ----------
-    input : array_like
-        ``(N, C_in, H, W)`` or ``(C_in, H, W)``.
-    weight : array_like
-        ``(C_in, C_out/groups, kH, kW)``.
-    bias : array_like, optional
-        ``(C_out,)``.
-    stride, padding, output_padding, groups, dilation
-        As in :func:`conv_transpose2d`.
-
-    Returns
-    -------
-    numpy.ndarray
-        ``(N, C_out, H_out, W_out)`` (no batch axis for unbatched input),
-        equal to ``conv_transpose2d`` up to rounding.
-
-    Raises
-    ------
-    TypeError, ValueError
-        As :func:`conv_transpose2d`.
+    {arguments}
 
     Notes
     -----
@@ -780,32 +769,13 @@ def conv_matrix(input_shape, weight, stride=1, padding=0, dilation=1, groups=1):
     return matrix.reshape(rows, math.prod(input_shape))  # (C_out * H_out * W_out, C_in * H * W)
 
 
+@fill_doc(arguments=_VIEW_ARGUMENTS)
 def conv_transpose2d_matrix(
     input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1
 ):
     """2D transposed convolution as multiplication by ``C.T``.
 
-    Parameters
-    ----------
-    input : array_like
-        ``(N, C_in, H, W)`` or ``(C_in, H, W)``.
-    weight : array_like
-        ``(C_in, C_out/groups, kH, kW)``.
-    bias : array_like, optional
-        ``(C_out,)``.
-    stride, padding, output_padding, groups, dilation
-        As in :func:`conv_transpose2d`.
-
-    Returns
-    -------
-    numpy.ndarray
-        ``(N, C_out, H_out, W_out)`` (no batch axis for unbatched input),
-        equal to ``conv_transpose2d`` up to rounding.
-
-    Raises
-    ------
-    TypeError, ValueError
-        As :func:`conv_transpose2d`.
+    {arguments}
 
     Notes
     -----
