@@ -479,18 +479,58 @@ _NAIVE_NOTES = """
 """
 
 
-def _conv_doc(n: int, notes: str | None = None) -> dict[str, str]:
-    """The shared sections of the ``n``-D functions' docstrings, for :func:`fill_doc`.
+# Examples of conv1d/2d/3d, the same for their loop references.
+_EXAMPLES = {
+    1: """
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from convkit import {name}
+    >>> {name}(np.array([[1, 2, 3, 4]]), np.array([[[1, 0, -1]]]))
+    array([[-2, -2]])
+""",
+    2: """
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from convkit import {name}
+    >>> x = np.arange(16).reshape(1, 4, 4)           # (C_in, H, W)
+    >>> w = np.ones((1, 1, 2, 2), dtype=int)          # (C_out, C_in, kH, kW)
+    >>> {name}(x, w, stride=2)
+    array([[[10, 18],
+            [42, 50]]])
+""",
+    3: """
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from convkit import {name}
+    >>> x = np.ones((1, 1, 4, 4, 4), dtype=np.float32)  # (N, C_in, D, H, W)
+    >>> w = np.ones((2, 1, 3, 3, 3), dtype=np.float32)  # (C_out, C_in, kD, kH, kW)
+    >>> {name}(x, w, padding='same').shape
+    (1, 2, 4, 4, 4)
+""",
+}
 
-    ``notes`` is ``_FAST_NOTES``, ``_NAIVE_NOTES`` or None (no shared Notes).
+
+def _conv_doc(name: str, notes: str | None = None) -> dict[str, str]:
+    """The shared sections of the docstring of ``name``, for :func:`fill_doc`.
+
+    ``name`` is one of the six public functions (``conv2d``, ``conv2d_naive``
+    ...); ``notes`` is ``_FAST_NOTES``, ``_NAIVE_NOTES`` or None (no shared
+    Notes).
     """
-    sections = dict(arguments=_ARGUMENTS.format(n=n, **_SHAPES[n]))
+    n = int(name[4])  # conv<n>d...
+    sections = dict(
+        arguments=_ARGUMENTS.format(n=n, **_SHAPES[n]),
+        examples=_EXAMPLES[n].format(name=name),
+    )
     if notes is not None:
         sections["notes"] = notes.format(name=f"conv{n}d")
     return sections
 
 
-@fill_doc(**_conv_doc(1, _FAST_NOTES))
+@fill_doc(**_conv_doc("conv1d", _FAST_NOTES))
 def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """1D convolution (a cross-correlation) of signals, as ``torch.nn.functional.conv1d``.
 
@@ -501,18 +541,13 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     {notes}
     Chapter 1 (cross-correlation) and chapter 3 (arithmetic) explain it.
 
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from convkit import conv1d
-    >>> conv1d(np.array([[1, 2, 3, 4]]), np.array([[[1, 0, -1]]]))
-    array([[-2, -2]])
+    {examples}
     """
     args = _conv_args(input, weight, bias, stride, padding, dilation, groups, 1, "conv1d")
     return _conv_nd(args)
 
 
-@fill_doc(**_conv_doc(2, _FAST_NOTES))
+@fill_doc(**_conv_doc("conv2d", _FAST_NOTES))
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """2D convolution (a cross-correlation) of images, as ``torch.nn.functional.conv2d``.
 
@@ -524,21 +559,13 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     Chapter 1 (cross-correlation), chapter 2 (channels) and chapter 3
     (arithmetic) explain it.
 
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from convkit import conv2d
-    >>> x = np.arange(16).reshape(1, 4, 4)           # (C_in, H, W)
-    >>> w = np.ones((1, 1, 2, 2), dtype=int)          # (C_out, C_in, kH, kW)
-    >>> conv2d(x, w, stride=2)
-    array([[[10, 18],
-            [42, 50]]])
+    {examples}
     """
     args = _conv_args(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d")
     return _conv_nd(args)
 
 
-@fill_doc(**_conv_doc(3, _FAST_NOTES))
+@fill_doc(**_conv_doc("conv3d", _FAST_NOTES))
 def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """3D convolution (a cross-correlation) of volumes, as ``torch.nn.functional.conv3d``.
 
@@ -549,20 +576,13 @@ def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     {notes}
     Chapter 4 (3D convolution) explains it.
 
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from convkit import conv3d
-    >>> x = np.ones((1, 1, 4, 4, 4), dtype=np.float32)  # (N, C_in, D, H, W)
-    >>> w = np.ones((2, 1, 3, 3, 3), dtype=np.float32)  # (C_out, C_in, kD, kH, kW)
-    >>> conv3d(x, w, padding='same').shape
-    (1, 2, 4, 4, 4)
+    {examples}
     """
     args = _conv_args(input, weight, bias, stride, padding, dilation, groups, 3, "conv3d")
     return _conv_nd(args)
 
 
-@fill_doc(**_conv_doc(1, _NAIVE_NOTES))
+@fill_doc(**_conv_doc("conv1d_naive", _NAIVE_NOTES))
 def conv1d_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """Loop reference for :func:`conv1d`: every output is the dot product of the kernel
     with the window of the padded input under it.
@@ -574,18 +594,13 @@ def conv1d_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, grou
     {notes}
     Chapter 1 (cross-correlation) and chapter 3 (arithmetic) explain it.
 
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from convkit import conv1d_naive
-    >>> conv1d_naive(np.array([[1, 2, 3, 4]]), np.array([[[1, 0, -1]]]))
-    array([[-2, -2]])
+    {examples}
     """
     args = _conv_args(input, weight, bias, stride, padding, dilation, groups, 1, "conv1d")
     return _naive(args)
 
 
-@fill_doc(**_conv_doc(2))
+@fill_doc(**_conv_doc("conv2d_naive"))
 def conv2d_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """Loop reference for :func:`conv2d`: every output is the dot product of the kernel
     with the window of the padded input under it.
@@ -607,21 +622,13 @@ def conv2d_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, grou
     as :func:`conv2d`. Chapter 1 (cross-correlation), chapter 2 (channels) and
     chapter 3 (arithmetic) explain it.
 
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from convkit import conv2d_naive
-    >>> x = np.arange(16).reshape(1, 4, 4)           # (C_in, H, W)
-    >>> w = np.ones((1, 1, 2, 2), dtype=int)          # (C_out, C_in, kH, kW)
-    >>> conv2d_naive(x, w, stride=2)
-    array([[[10, 18],
-            [42, 50]]])
+    {examples}
     """
     args = _conv_args(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d")
     return _naive_2d(args)
 
 
-@fill_doc(**_conv_doc(3, _NAIVE_NOTES))
+@fill_doc(**_conv_doc("conv3d_naive", _NAIVE_NOTES))
 def conv3d_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """Loop reference for :func:`conv3d`: every output is the dot product of the kernel
     with the window of the padded input under it.
@@ -633,14 +640,7 @@ def conv3d_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, grou
     {notes}
     Chapter 4 (3D convolution) explains it.
 
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from convkit import conv3d_naive
-    >>> x = np.ones((1, 1, 4, 4, 4), dtype=np.float32)  # (N, C_in, D, H, W)
-    >>> w = np.ones((2, 1, 3, 3, 3), dtype=np.float32)  # (C_out, C_in, kD, kH, kW)
-    >>> conv3d_naive(x, w, padding='same').shape
-    (1, 2, 4, 4, 4)
+    {examples}
     """
     args = _conv_args(input, weight, bias, stride, padding, dilation, groups, 3, "conv3d")
     return _naive(args)
