@@ -22,6 +22,8 @@ import numbers
 from dataclasses import dataclass
 from typing import Any, Sequence
 
+from ._docstrings import fill_doc
+
 __all__ = [
     "Cost",
     "conv_macs",
@@ -574,6 +576,30 @@ def _check_bias(bias) -> bool:
     return bias
 
 
+# Lines shared by the docstrings of the cost functions (see _cost_doc).
+_COST_SECTIONS = {
+    "output_size": """
+    output_size : int or tuple of int, default 1
+        Spatial size of the output; the default 1 gives the cost per output
+        position.
+""",
+    "bias": """
+    bias : bool, default False
+        Count one bias per output channel of every layer.
+""",
+    "returns": """
+    Returns
+    -------
+    Cost
+""",
+}
+
+
+def _cost_doc(*names: str) -> dict[str, str]:
+    """The shared docstring lines ``names`` of a cost function, for :func:`fill_doc`."""
+    return {name: _COST_SECTIONS[name] for name in names}
+
+
 def conv_params(in_channels, out_channels, kernel_size, groups=1, bias=True):
     """Learnable parameters of a convolution layer.
 
@@ -677,6 +703,7 @@ def conv_cost(in_channels, out_channels, kernel_size, output_size=1, groups=1, b
                 conv_macs(in_channels, out_channels, kernel_size, output_size, groups))
 
 
+@fill_doc(**_cost_doc("output_size", "bias", "returns"))
 def grouped_conv_cost(in_channels, out_channels, kernel_size, groups, output_size=1, bias=False):
     """:class:`Cost` of a grouped convolution: a standard one divided by ``groups``.
 
@@ -689,15 +716,10 @@ def grouped_conv_cost(in_channels, out_channels, kernel_size, groups, output_siz
         Both divisible by ``groups``.
     kernel_size : int or tuple of int
     groups : int
-    output_size : int or tuple of int, default 1
-        Spatial size of the output; the default 1 gives the cost per output
-        position.
-    bias : bool, default False
-        Count one bias per output channel of every layer.
+    {output_size}
+    {bias}
 
-    Returns
-    -------
-    Cost
+    {returns}
 
     Examples
     --------
@@ -707,6 +729,7 @@ def grouped_conv_cost(in_channels, out_channels, kernel_size, groups, output_siz
     return conv_cost(in_channels, out_channels, kernel_size, output_size, groups, bias)
 
 
+@fill_doc(**_cost_doc("output_size", "returns"))
 def pointwise_conv_cost(in_channels, out_channels, output_size=1, groups=1, bias=False):
     """:class:`Cost` of a (possibly grouped) 1x1 convolution.
 
@@ -716,15 +739,11 @@ def pointwise_conv_cost(in_channels, out_channels, output_size=1, groups=1, bias
     Parameters
     ----------
     in_channels, out_channels : int
-    output_size : int or tuple of int, default 1
-        Spatial size of the output; the default 1 gives the cost per output
-        position.
+    {output_size}
     groups : int, default 1
     bias : bool, default False
 
-    Returns
-    -------
-    Cost
+    {returns}
 
     Examples
     --------
@@ -735,6 +754,7 @@ def pointwise_conv_cost(in_channels, out_channels, output_size=1, groups=1, bias
     return conv_cost(in_channels, out_channels, (1,) * n, output_size, groups, bias)
 
 
+@fill_doc(**_cost_doc("output_size", "returns"))
 def depthwise_conv_cost(channels, kernel_size, output_size=1, depth_multiplier=1, bias=False):
     """:class:`Cost` of a depthwise convolution (``groups = channels``).
 
@@ -746,16 +766,12 @@ def depthwise_conv_cost(channels, kernel_size, output_size=1, depth_multiplier=1
     channels : int
         Input channels ``C``.
     kernel_size : int or tuple of int
-    output_size : int or tuple of int, default 1
-        Spatial size of the output; the default 1 gives the cost per output
-        position.
+    {output_size}
     depth_multiplier : int, default 1
         ``K``; the layer outputs ``C * K`` channels.
     bias : bool, default False
 
-    Returns
-    -------
-    Cost
+    {returns}
 
     Examples
     --------
@@ -767,6 +783,7 @@ def depthwise_conv_cost(channels, kernel_size, output_size=1, depth_multiplier=1
     return conv_cost(c, c * m, kernel_size, output_size, groups=c, bias=bias)
 
 
+@fill_doc(**_cost_doc("output_size", "returns"))
 def depthwise_separable_cost(in_channels, out_channels, kernel_size, output_size=1,
                              depth_multiplier=1, bias=False):
     """:class:`Cost` of a depthwise separable convolution.
@@ -779,15 +796,11 @@ def depthwise_separable_cost(in_channels, out_channels, kernel_size, output_size
     in_channels, out_channels : int
     kernel_size : int or tuple of int
         Of the depthwise step.
-    output_size : int or tuple of int, default 1
-        Spatial size of the output; the default 1 gives the cost per output
-        position.
+    {output_size}
     depth_multiplier : int, default 1
     bias : bool, default False
 
-    Returns
-    -------
-    Cost
+    {returns}
 
     Notes
     -----
@@ -805,6 +818,7 @@ def depthwise_separable_cost(in_channels, out_channels, kernel_size, output_size
             + pointwise_conv_cost(c_in * m, out_channels, output_size, bias=bias))
 
 
+@fill_doc(**_cost_doc("output_size", "returns"))
 def spatially_separable_cost(in_channels, out_channels, kernel_size, output_size=1,
                              intermediate_channels=None, bias=False):
     """:class:`Cost` of a ``kH x kW`` convolution factored into ``kH x 1`` then ``1 x kW``.
@@ -819,16 +833,12 @@ def spatially_separable_cost(in_channels, out_channels, kernel_size, output_size
     in_channels, out_channels : int
     kernel_size : int or tuple of 2 int
         ``(kH, kW)`` of the kernel being factored.
-    output_size : int or tuple of int, default 1
-        Spatial size of the output; the default 1 gives the cost per output
-        position.
+    {output_size}
     intermediate_channels : int, optional
         ``C_mid``, output channels of the ``kH x 1`` layer (default ``C_out``).
     bias : bool, default False
 
-    Returns
-    -------
-    Cost
+    {returns}
 
     Notes
     -----
@@ -848,6 +858,7 @@ def spatially_separable_cost(in_channels, out_channels, kernel_size, output_size
             + conv_cost(mid, out_channels, (1, k[1]), output_size, bias=bias))
 
 
+@fill_doc(**_cost_doc("output_size", "bias", "returns"))
 def flattened_cost(in_channels, out_channels, kernel_size, output_size=1, bias=False):
     """:class:`Cost` of a flattened convolution (Jin et al. 2014).
 
@@ -860,15 +871,10 @@ def flattened_cost(in_channels, out_channels, kernel_size, output_size=1, bias=F
     in_channels, out_channels : int
     kernel_size : int or tuple of 2 int
         ``(kH, kW)`` of the filters being flattened.
-    output_size : int or tuple of int, default 1
-        Spatial size of the output; the default 1 gives the cost per output
-        position.
-    bias : bool, default False
-        Count one bias per output channel of every layer.
+    {output_size}
+    {bias}
 
-    Returns
-    -------
-    Cost
+    {returns}
 
     Notes
     -----
@@ -887,6 +893,7 @@ def flattened_cost(in_channels, out_channels, kernel_size, output_size=1, bias=F
             + conv_cost(c_out, c_out, (1, k[1]), output_size, groups=c_out, bias=bias))
 
 
+@fill_doc(**_cost_doc("output_size", "bias", "returns"))
 def inception_bottleneck_cost(in_channels, out_channels, kernel_size, bottleneck_channels,
                               output_size=1, bias=False):
     """:class:`Cost` of a 1x1 reduction to ``bottleneck_channels`` before a ``k x k`` conv.
@@ -900,15 +907,10 @@ def inception_bottleneck_cost(in_channels, out_channels, kernel_size, bottleneck
         Of the convolution after the reduction.
     bottleneck_channels : int
         Output channels of the 1x1 reduction.
-    output_size : int or tuple of int, default 1
-        Spatial size of the output; the default 1 gives the cost per output
-        position.
-    bias : bool, default False
-        Count one bias per output channel of every layer.
+    {output_size}
+    {bias}
 
-    Returns
-    -------
-    Cost
+    {returns}
 
     Examples
     --------
