@@ -16,7 +16,7 @@ import inspect
 import textwrap
 from typing import Callable, TypeVar
 
-__all__ = ["fill_doc"]
+__all__ = ["fill_doc", "CONV2D_ARRAYS", "CONV2D_RETURNS"]
 
 _F = TypeVar("_F", bound=Callable)
 
@@ -53,3 +53,18 @@ def fill_doc(**sections: str) -> Callable[[_F], _F]:
         return func
 
     return decorate
+
+
+# Sections that several chapter modules share, for the functions that take and
+# return what ``conv2d`` does (grouped, padded, separable, flattened variants).
+CONV2D_ARRAYS = """
+    input : array_like, shape (N, C_in, H, W) or (C_in, H, W)
+    weight : array_like, shape (C_out, C_in / groups, kH, kW)
+    bias : array_like, shape (C_out,), optional
+"""
+
+CONV2D_RETURNS = """
+    Returns
+    -------
+    numpy.ndarray, shape (N, C_out, H_out, W_out) or (C_out, H_out, W_out)
+"""

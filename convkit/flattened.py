@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._docstrings import CONV2D_RETURNS, fill_doc
 from ._validation import as_array, to_tuple
 from .conv import conv2d
 from .separable import pointwise_conv2d
@@ -92,6 +93,7 @@ def flattened_filter(lateral, vertical, horizontal):
             * hor[:, np.newaxis, np.newaxis, :])  # (C_out, C_in, kH, kW)
 
 
+@fill_doc(returns=CONV2D_RETURNS)
 def flattened_conv2d(input, lateral, vertical, horizontal, bias=None, padding=0):
     """Flattened convolution: lateral 1x1, then vertical ``kH x 1``, then horizontal ``1 x kW``.
 
@@ -112,9 +114,7 @@ def flattened_conv2d(input, lateral, vertical, horizontal, bias=None, padding=0)
         horizontal stage the columns: zeros stay zeros through the 1x1 and
         column stages, so the result equals the full convolution exactly.
 
-    Returns
-    -------
-    numpy.ndarray, shape (N, C_out, H_out, W_out) or (C_out, H_out, W_out)
+    {returns}
         Same as ``conv2d(input, flattened_filter(...), bias, padding=padding)``.
 
     Raises
