@@ -347,78 +347,116 @@ _EXAMPLES = {
 }
 
 
-def _document(func, n: int, summary: str, notes: str):
-    name = func.__name__.removesuffix("_naive")
-    func.__doc__ = (
-        summary
-        + "\n"
-        + _PARAMS.format(n=n, **_DIMS[n])
-        + notes.format(name=name)
-        + _EXAMPLES[n].format(name=func.__name__)
+def _transpose_doc(name: str) -> dict[str, str]:
+    """The shared sections of the docstring of ``name``, for :func:`fill_doc`.
+
+    ``name`` is one of the six PyTorch mirrors (``conv_transpose2d``,
+    ``conv_transpose2d_naive`` ...).
+    """
+    n = int(name[len("conv_transpose")])  # conv_transpose<n>d...
+    notes = _NAIVE_NOTES if name.endswith("_naive") else _FAST_NOTES
+    return dict(
+        arguments=_PARAMS.format(n=n, **_DIMS[n]),
+        notes=notes.format(name=name.removesuffix("_naive")),
+        examples=_EXAMPLES[n].format(name=name),
     )
-    return func
 
 
+@fill_doc(**_transpose_doc("conv_transpose1d"))
 def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """1D transposed convolution, as ``torch.nn.functional.conv_transpose1d``.
+
+    {arguments}
+
+    {notes}
+
+    {examples}
+    """
     args = _transpose_args(
         input, weight, bias, stride, padding, output_padding, groups, dilation, 1, "conv_transpose1d"
     )
     return _conv_transpose_nd(args)
 
 
+@fill_doc(**_transpose_doc("conv_transpose2d"))
 def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """2D transposed convolution, as ``torch.nn.functional.conv_transpose2d``.
+
+    {arguments}
+
+    {notes}
+
+    {examples}
+    """
     args = _transpose_args(
         input, weight, bias, stride, padding, output_padding, groups, dilation, 2, "conv_transpose2d"
     )
     return _conv_transpose_nd(args)
 
 
+@fill_doc(**_transpose_doc("conv_transpose3d"))
 def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """3D transposed convolution, as ``torch.nn.functional.conv_transpose3d``.
+
+    {arguments}
+
+    {notes}
+
+    {examples}
+    """
     args = _transpose_args(
         input, weight, bias, stride, padding, output_padding, groups, dilation, 3, "conv_transpose3d"
     )
     return _conv_transpose_nd(args)
 
 
+@fill_doc(**_transpose_doc("conv_transpose1d_naive"))
 def conv_transpose1d_naive(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """1D transposed convolution with plain loops (the scatter definition).
+
+    {arguments}
+
+    {notes}
+
+    {examples}
+    """
     args = _transpose_args(
         input, weight, bias, stride, padding, output_padding, groups, dilation, 1, "conv_transpose1d"
     )
     return _conv_transpose_naive(args)
 
 
+@fill_doc(**_transpose_doc("conv_transpose2d_naive"))
 def conv_transpose2d_naive(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """2D transposed convolution with plain loops (the scatter definition).
+
+    {arguments}
+
+    {notes}
+
+    {examples}
+    """
     args = _transpose_args(
         input, weight, bias, stride, padding, output_padding, groups, dilation, 2, "conv_transpose2d"
     )
     return _conv_transpose_naive(args)
 
 
+@fill_doc(**_transpose_doc("conv_transpose3d_naive"))
 def conv_transpose3d_naive(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """3D transposed convolution with plain loops (the scatter definition).
+
+    {arguments}
+
+    {notes}
+
+    {examples}
+    """
     args = _transpose_args(
         input, weight, bias, stride, padding, output_padding, groups, dilation, 3, "conv_transpose3d"
     )
     return _conv_transpose_naive(args)
 
-
-for _n, _fast, _naive in (
-    (1, conv_transpose1d, conv_transpose1d_naive),
-    (2, conv_transpose2d, conv_transpose2d_naive),
-    (3, conv_transpose3d, conv_transpose3d_naive),
-):
-    _document(
-        _fast,
-        _n,
-        f"{_n}D transposed convolution, as ``torch.nn.functional.{_fast.__name__}``.",
-        _FAST_NOTES,
-    )
-    _document(
-        _naive,
-        _n,
-        f"{_n}D transposed convolution with plain loops (the scatter definition).",
-        _NAIVE_NOTES,
-    )
-del _n, _fast, _naive
 
 
 # ---------------------------------------------------------------------------
