@@ -25,6 +25,8 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
+from convkit.arithmetic import conv_output_size, conv_transpose_output_size
+
 __all__ = ["CLASSIC_CASES", "case_steps", "case_frames", "case_alt_text", "save_gif", "step_player"]
 
 _DIRECT = {
@@ -40,19 +42,16 @@ _DIRECT = {
 }
 
 
-def _conv_out(i: int, k: int, s: int, p: int, d: int) -> int:
-    return (i + 2 * p - d * (k - 1) - 1) // s + 1
-
-
 def _build_cases() -> dict[str, dict[str, Any]]:
     cases: dict[str, dict[str, Any]] = {}
     for name, (i, k, s, p, d) in _DIRECT.items():
         cases[name] = {"transposed": False, "input_size": i, "kernel_size": k, "stride": s,
                        "padding": p, "dilation": d}
     for name, (i, k, s, p, d) in _DIRECT.items():
-        o = _conv_out(i, k, s, p, d)
-        # output_padding recovers the input size the floor dropped (the odd case).
-        dropped = (i + 2 * p - d * (k - 1) - 1) % s
+        o = conv_output_size(i, k, s, p, d)
+        # output_padding recovers the input size the floor dropped (the odd case):
+        # what the transposed convolution falls short of i without it.
+        dropped = i - conv_transpose_output_size(o, k, s, p, 0, d)
         cases[f"{name}_transposed"] = {"transposed": True, "input_size": o, "kernel_size": k, "stride": s,
                                        "padding": p, "dilation": d, "output_padding": dropped}
     return cases
@@ -119,9 +118,23 @@ def case_frames(case: str | Mapping[str, Any], **figure_kwargs: Any) -> Iterator
         :func:`convkit.plotting.conv_transpose_step_figure` (e.g. ``input=``,
         ``weight=`` to print values).
 
+    Returns
+    -------
+    collections.abc.Iterator of matplotlib.figure.Figure
+        A generator of :func:`case_steps` figures, made one at a time as it
+        is iterated (nothing is drawn before the first ``next``).
+
     Yields
     ------
     matplotlib.figure.Figure
+        The step figure of the next output cell in reading order: frame
+        ``t`` outlines output cell ``divmod(t, W_out)``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        On the first ``next``, if ``case`` is not a known name or a mapping,
+        or the step figure refuses its parameters.
     """
     from convkit.plotting.diagrams import conv_step_figure, conv_transpose_step_figure
 

@@ -1,12 +1,19 @@
-"""The geometry behind the drawings, checked against convkit's arithmetic and convolutions."""
+"""The geometry behind the drawings, checked against PyTorch and brute-force counts.
+
+geometry.py takes its sizes, overlaps, receptive fields and channel patterns
+from convkit's arithmetic, so comparing it with that arithmetic would compare
+code with itself. The oracles here are torch.nn.functional (output shapes,
+one-hot probes, autograd supports) and loops written in the test.
+"""
 
 import itertools
 
 import numpy as np
 import pytest
+import torch
+import torch.nn.functional as F
 
 import convkit
-from convkit.arithmetic import conv_output_size, conv_transpose_output_size, receptive_field
 from convkit.plotting import geometry as geo
 
 CONFIGS = [
@@ -17,12 +24,22 @@ CONFIGS = [
 ]
 
 
+def pair(value):
+    return tuple(value) if isinstance(value, tuple) else (value, value)
+
+
 @pytest.mark.parametrize("i, k, s, p, d", CONFIGS)
-def test_output_shape_matches_arithmetic(i, k, s, p, d):
-    expected = conv_output_size(i if isinstance(i, tuple) else (i, i), k if isinstance(k, tuple) else (k, k),
-                                s if isinstance(s, tuple) else (s, s), p if isinstance(p, tuple) else (p, p),
-                                d if isinstance(d, tuple) else (d, d))
+def test_output_shape_matches_torch(i, k, s, p, d):
+    x = torch.zeros((1, 1) + pair(i), dtype=torch.float64)
+    w = torch.zeros((1, 1) + pair(k), dtype=torch.float64)
+    expected = F.conv2d(x, w, stride=s, padding=p, dilation=d).shape[2:]
     assert geo.conv_output_shape(i, k, s, p, d) == tuple(expected)
+
+
+def test_output_shape_is_two_values_even_for_ints():
+    # The library returns an int for int arguments; the drawings always need rows and columns.
+    assert geo.conv_output_shape(6, 3, 2, 1) == (3, 3)
+    assert geo.conv_output_shape((6,), 3) == (4, 4)  # a 1-tuple broadcasts, as in PyTorch
 
 
 def test_padding_mask_counts_border_cells():
@@ -30,24 +47,30 @@ def test_padding_mask_counts_border_cells():
     assert mask.shape == (5, 8)
     assert mask.sum() == 5 * 8 - 3 * 4
     assert not mask[1:4, 2:6].any()
+    assert mask[0].all() and mask[:, :2].all() and mask[:, -2:].all() and mask[-1].all()
 
 
 @pytest.mark.parametrize("i, k, s, p, d", CONFIGS)
-def test_input_cells_read_match_conv2d(i, k, s, p, d):
+def test_input_cells_read_match_torch_one_hot_probes(i, k, s, p, d):
     """An output cell reads input cell (r, c) iff a one-hot input there changes it (all-ones kernel)."""
-    h, w = (i, i) if isinstance(i, int) else i
-    kh, kw = (k, k) if isinstance(k, int) else k
-    weight = np.ones((1, 1, kh, kw), dtype=np.int64)
+    h, w = pair(i)
+    weight = torch.ones((1, 1) + pair(k), dtype=torch.float64)
     oh, ow = geo.conv_output_shape(i, k, s, p, d)
     reads = {(a, b): set() for a in range(oh) for b in range(ow)}
     for r, c in itertools.product(range(h), range(w)):
-        x = np.zeros((1, 1, h, w), dtype=np.int64)
+        x = torch.zeros((1, 1, h, w), dtype=torch.float64)
         x[0, 0, r, c] = 1
-        y = convkit.conv2d(x, weight, stride=s, padding=p, dilation=d)[0, 0]
+        y = F.conv2d(x, weight, stride=s, padding=p, dilation=d)[0, 0].numpy()
+        assert y.shape == (oh, ow)
         for a, b in zip(*np.nonzero(y)):
             reads[(int(a), int(b))].add((r, c))
     for (a, b), cells in reads.items():
         assert geo.input_cells_read(i, (a, b), k, s, p, d) == cells, (a, b)
+
+
+def test_input_cells_read_refuses_cells_outside_the_output():
+    with pytest.raises(ValueError, match="output_index"):
+        geo.input_cells_read(5, (3, 0), 3)
 
 
 def test_kernel_taps_order_matches_weight_layout():
@@ -56,95 +79,172 @@ def test_kernel_taps_order_matches_weight_layout():
     assert taps.tolist() == [[2, 2], [2, 4], [2, 6], [3, 2], [3, 4], [3, 6]]
 
 
+def test_output_position_is_reading_order():
+    assert [geo.output_position(t, (2, 3)) for t in range(6)] == [
+        (0, 0), (0, 1), (0, 2), (1, 0), (1, 1), (1, 2)]
+
+
 @pytest.mark.parametrize("i, k, s, p, op, d", [
     (2, 3, 1, 0, 0, 1), (2, 3, 2, 0, 0, 1), (3, 3, 2, 1, 0, 1), (3, 3, 2, 1, 1, 1),
     (3, 3, 1, 0, 0, 2), (6, 4, 1, 2, 0, 1), (3, 4, 3, 1, 2, 1),
+    ((2, 3), (3, 2), (2, 1), (1, 0), (1, 0), (1, 2)),
 ])
-def test_transposed_grid_is_equivalent_to_conv_transpose2d(i, k, s, p, op, d):
+def test_transposed_grid_is_equivalent_to_torch_conv_transpose2d(i, k, s, p, op, d):
     grid = geo.transposed_grid(i, k, s, p, op, d)
-    expected_size = conv_transpose_output_size(i, k, s, p, op, d)
-    assert grid.output_shape == (expected_size, expected_size)
+    (h, w), (kh, kw), (sh, sw), (dh, dw) = pair(i), pair(k), pair(s), pair(d)
+    rng = np.random.default_rng(0)
+    x = rng.integers(-3, 4, (h, w))
+    kernel = rng.integers(-3, 4, (kh, kw))
+    reference = F.conv_transpose2d(torch.tensor(x[None, None], dtype=torch.float64),
+                                   torch.tensor(kernel[None, None], dtype=torch.float64),
+                                   stride=s, padding=p, output_padding=op, dilation=d)[0, 0].numpy()
+    assert grid.output_shape == reference.shape
     # Inserted-zero pattern: input cells exactly where convkit.zero_insert puts them.
     r0, c0 = grid.input_origin
-    inner = grid.roles[r0:r0 + (i - 1) * s + 1, c0:c0 + (i - 1) * s + 1]
-    spread = convkit.zero_insert(np.ones((1, 1, i, i)), s)[0, 0]
+    inner = grid.roles[r0:r0 + (h - 1) * sh + 1, c0:c0 + (w - 1) * sw + 1]
+    spread = convkit.zero_insert(np.ones((1, 1, h, w)), (sh, sw))[0, 0]
     np.testing.assert_array_equal(inner == geo.INPUT_CELL, spread == 1)
-    assert (grid.roles == geo.INPUT_CELL).sum() == i * i
+    assert (grid.roles == geo.INPUT_CELL).sum() == h * w
+    assert grid.input_cell(h - 1, w - 1) == (r0 + (h - 1) * sh, c0 + (w - 1) * sw)
     # A stride-1 conv of the flipped kernel over the grid equals conv_transpose2d.
-    rng = np.random.default_rng(0)
-    x = rng.integers(-3, 4, (i, i))
-    kernel = rng.integers(-3, 4, (k, k))
-    values = np.zeros(grid.roles.shape, dtype=np.int64)
-    values[r0:r0 + (i - 1) * s + 1:s, c0:c0 + (i - 1) * s + 1:s] = x
-    direct = convkit.conv2d(values[None, None], kernel[::-1, ::-1][None, None].copy(), dilation=d)[0, 0]
-    reference = convkit.conv_transpose2d(x[None, None], kernel[None, None], stride=s, padding=p,
-                                         output_padding=op, dilation=d)[0, 0]
+    values = np.zeros(grid.roles.shape)
+    values[r0:r0 + (h - 1) * sh + 1:sh, c0:c0 + (w - 1) * sw + 1:sw] = x
+    direct = F.conv2d(torch.tensor(values[None, None]),
+                      torch.tensor(kernel[::-1, ::-1].copy()[None, None], dtype=torch.float64),
+                      dilation=(dh, dw))[0, 0].numpy()
     np.testing.assert_array_equal(direct, reference)
 
 
-def test_transposed_grid_rejects_padding_beyond_kernel_span():
+def test_transposed_grid_refusals():
     with pytest.raises(ValueError, match="padding"):
         geo.transposed_grid(3, 3, 1, 3)
+    with pytest.raises(ValueError, match="padding"):
+        geo.transposed_grid(3, 2, 1, 2)  # torch would crop; this picture does not draw cropping
     with pytest.raises(ValueError, match="output_padding"):
         geo.transposed_grid(3, 3, 2, 0, output_padding=2)
 
 
-@pytest.mark.parametrize("i, k, s, d", [(4, 3, 2, 1), (5, 4, 2, 1), (3, 3, 3, 1), (4, 3, 1, 2), (6, 5, 3, 1)])
-def test_overlap_counts_match_convkit_and_transposed_conv(i, k, s, d):
+def brute_force_overlaps(i, k, s, d):
+    """Stamp every tap of every input pixel, one at a time."""
+    counts = np.zeros((i - 1) * s + d * (k - 1) + 1, dtype=np.int64)
+    for m in range(i):
+        for t in range(k):
+            counts[m * s + t * d] += 1
+    return counts
+
+
+@pytest.mark.parametrize("i, k, s, d", [(4, 3, 2, 1), (5, 4, 2, 1), (3, 3, 3, 1), (4, 3, 1, 2), (6, 5, 3, 1),
+                                        (1, 1, 1, 1), (2, 1, 3, 1)])
+def test_overlap_counts_match_brute_force_and_torch(i, k, s, d):
     counts = geo.overlap_counts_1d(i, k, s, d)
-    np.testing.assert_array_equal(counts, convkit.overlap_counts(i, k, s, d))
-    ones = convkit.conv_transpose1d(np.ones((1, 1, i), dtype=np.int64), np.ones((1, 1, k), dtype=np.int64),
-                                    stride=s, dilation=d)[0, 0]
-    np.testing.assert_array_equal(counts, ones)
-    np.testing.assert_array_equal(geo.overlap_counts_2d((i, i), k, s, d), convkit.overlap_counts((i, i), k, s, d))
+    assert counts.dtype == np.int64
+    np.testing.assert_array_equal(counts, brute_force_overlaps(i, k, s, d))
+    ones = F.conv_transpose1d(torch.ones((1, 1, i)), torch.ones((1, 1, k)), stride=s, dilation=d)[0, 0]
+    np.testing.assert_array_equal(counts, ones.numpy())
+    counts_2d = geo.overlap_counts_2d((i, i + 1), k, s, d)
+    ones_2d = F.conv_transpose2d(torch.ones((1, 1, i, i + 1)), torch.ones((1, 1, k, k)), stride=s, dilation=d)[0, 0]
+    np.testing.assert_array_equal(counts_2d, ones_2d.numpy())
+
+
+def test_overlap_counts_keep_their_dimension():
+    with pytest.raises(TypeError, match="input_size"):
+        geo.overlap_counts_1d((4, 4), 3, 2)
+    with pytest.raises(ValueError, match="kernel_size"):
+        geo.overlap_counts_2d(4, (3, 3, 3), 2)
+    assert geo.overlap_counts_2d(2, 3, 2).shape == (5, 5)
 
 
 @pytest.mark.parametrize("layers", [
     [(3, 1)], [(3, 1, 1), (3, 1, 2), (3, 1, 4)], [(2, 1, 1), (2, 1, 2), (2, 1, 4), (2, 1, 8)],
-    [(3, 2), (3, 2), (3, 1)], [(5, 1, 3), (3, 2, 1)],
+    [(3, 2), (3, 2), (3, 1)], [(5, 1, 3), (3, 2, 1)], [(2, 3), (1, 1), (3, 2, 2)],
 ])
-def test_receptive_field_matches_arithmetic_and_conv(layers):
-    size = geo.receptive_field_size(layers)
-    assert size == receptive_field(layers)
+def test_receptive_field_units_are_the_autograd_supports(layers):
+    """masks[l] marks the units of level l whose gradient w.r.t. the top output unit is non-zero."""
     masks = geo.receptive_field_units(layers)
-    assert len(masks[0]) == size and masks[0].all()  # every input unit is seen
-    assert len(masks[-1]) == 1
-    # Input units that influence the output unit, by a chain of all-ones convolutions.
-    for unit in range(size):
-        x = np.zeros((1, 1, size), dtype=np.int64)
-        x[0, 0, unit] = 1
-        for k, s, *rest in layers:
-            x = convkit.conv1d(x, np.ones((1, 1, k), dtype=np.int64), stride=s, dilation=rest[0] if rest else 1)
-        assert x[0, 0, 0] > 0
+    assert len(masks) == len(layers) + 1
+    assert geo.receptive_field_size(layers) == len(masks[0])
+    levels = [torch.ones((1, 1, len(masks[0])), dtype=torch.float64, requires_grad=True)]
+    for k, s, *rest in layers:
+        out = F.conv1d(levels[-1], torch.ones((1, 1, k), dtype=torch.float64), stride=s,
+                       dilation=rest[0] if rest else 1)
+        out.retain_grad()
+        levels.append(out)
+    assert levels[-1].shape[-1] == 1
+    levels[-1][0, 0, 0].backward()
+    for level, mask in zip(levels[:-1], masks[:-1]):
+        np.testing.assert_array_equal(level.grad[0, 0].numpy() != 0, mask)
+    assert masks[0][0] and masks[0][-1]  # the input is exactly as long as the field (inside it a stride
+    # larger than the kernel leaves units unseen, as in the last case)
+    assert masks[-1].tolist() == [True]
 
 
-def test_channel_shuffle_permutation_is_reshape_transpose():
-    perm = geo.channel_shuffle_permutation(6, 2)
-    assert perm.tolist() == [0, 3, 1, 4, 2, 5]
+def test_receptive_field_of_no_layers_is_one_unit():
+    # The library's rule: an empty stack is the identity.
+    assert geo.receptive_field_size([]) == 1
+    assert [m.tolist() for m in geo.receptive_field_units([])] == [[True]]
+
+
+@pytest.mark.parametrize("groups, per_group", [(1, 4), (2, 3), (3, 2), (4, 1), (2, 2), (4, 3)])
+def test_channel_shuffle_permutation_matches_torch(groups, per_group):
+    channels = groups * per_group
+    labels = torch.arange(channels, dtype=torch.float64).reshape(1, channels, 1, 1)  # (1, C, 1, 1)
+    expected = F.channel_shuffle(labels, groups)[0, :, 0, 0].long().numpy()
+    np.testing.assert_array_equal(geo.channel_shuffle_permutation(channels, groups), expected)
+
+
+def test_channel_shuffle_permutation_small_cases():
+    assert geo.channel_shuffle_permutation(6, 2).tolist() == [0, 3, 1, 4, 2, 5]
     # g != C/g: the (C/g, g) reshape gives the inverse, a different permutation.
-    perm = geo.channel_shuffle_permutation(6, 3)
-    assert perm.tolist() == [0, 2, 4, 1, 3, 5]
-    assert perm.tolist() != np.arange(6).reshape(2, 3).T.reshape(6).tolist()
+    assert geo.channel_shuffle_permutation(6, 3).tolist() == [0, 2, 4, 1, 3, 5]
 
 
-def test_group_connections_is_block_diagonal_like_grouped_conv():
-    mask = geo.group_connections(4, 6, 2)
+@pytest.mark.parametrize("c_in, c_out, groups", [(4, 6, 2), (6, 3, 3), (4, 4, 4), (3, 5, 1), (8, 4, 2)])
+def test_group_connections_match_torch_grouped_conv(c_in, c_out, groups):
+    mask = geo.group_connections(c_in, c_out, groups)
+    assert mask.shape == (c_out, c_in) and mask.dtype == bool
+    weight = torch.ones((c_out, c_in // groups, 1, 1), dtype=torch.float64)
     # A grouped conv with all-ones weights: output channel o responds to input channel c iff connected.
-    for c in range(4):
-        x = np.zeros((1, 4, 1, 1))
+    for c in range(c_in):
+        x = torch.zeros((1, c_in, 1, 1), dtype=torch.float64)
         x[0, c] = 1
-        y = convkit.conv2d(x, np.ones((6, 2, 1, 1)), groups=2)[0, :, 0, 0]
-        np.testing.assert_array_equal(y > 0, mask[:, c])
+        y = F.conv2d(x, weight, groups=groups)[0, :, 0, 0].numpy()
+        np.testing.assert_array_equal(y != 0, mask[:, c])
+    assert mask.sum() == c_out * c_in // groups
 
 
-@pytest.mark.parametrize("call, error", [
-    (lambda: geo.conv_output_shape(3, 5), ValueError),
-    (lambda: geo.conv_output_shape(3.0, 2), TypeError),
-    (lambda: geo.padding_mask(3, -1), ValueError),
-    (lambda: geo.output_position(9, (3, 3)), ValueError),
-    (lambda: geo.channel_shuffle_permutation(6, 4), ValueError),
-    (lambda: geo.receptive_field_size([]), ValueError),
+@pytest.mark.parametrize("call, error, match", [
+    (lambda: geo.conv_output_shape(3, 5), ValueError, "kernel_size"),
+    (lambda: geo.conv_output_shape(3.0, 2), TypeError, "input_size"),
+    (lambda: geo.conv_output_shape(5, 3, padding="same"), TypeError, "padding"),
+    (lambda: geo.conv_output_shape(5, 3, stride=0), ValueError, "stride"),
+    (lambda: geo.conv_output_shape((5, 5, 5), 3), ValueError, "input_size"),
+    (lambda: geo.padding_mask(3, -1), ValueError, "padding"),
+    (lambda: geo.output_position(9, (3, 3)), ValueError, "step"),
+    (lambda: geo.output_position(True, (3, 3)), TypeError, "step"),
+    (lambda: geo.kernel_taps((0, -1), 3), ValueError, "output_index"),
+    (lambda: geo.channel_shuffle_permutation(6, 4), ValueError, "groups"),
+    (lambda: geo.group_connections(5, 6, 2), ValueError, "in_channels"),
+    (lambda: geo.group_connections(4, 6, 0), ValueError, "groups"),
+    (lambda: geo.group_connections(4, 6.0, 2), TypeError, "out_channels"),
+    (lambda: geo.receptive_field_size([(3,)]), TypeError, r"layers\[0\]"),
+    (lambda: geo.receptive_field_units([(3, 1), (3, 0)]), ValueError, r"layers\[1\] stride"),
+    (lambda: geo.receptive_field_units("33"), TypeError, "layers"),
 ])
-def test_bad_arguments_raise(call, error):
-    with pytest.raises(error):
+def test_bad_arguments_raise_naming_the_argument(call, error, match):
+    with pytest.raises(error, match=match):
         call()
+
+
+@pytest.mark.parametrize("geometry_call, library_call", [
+    (lambda: geo.receptive_field_units([(3, 1), [2]]), lambda: convkit.receptive_field([(3, 1), [2]])),
+    (lambda: geo.receptive_field_units([(3, 1, 0)]), lambda: convkit.receptive_field([(3, 1, 0)])),
+    (lambda: geo.conv_output_shape(2, 4), lambda: convkit.conv_output_size(2, 4)),
+    (lambda: geo.overlap_counts_1d(3, 0, 1), lambda: convkit.overlap_counts(3, 0, 1)),
+    (lambda: geo.transposed_grid(2, 3, 1, 0, 1), lambda: convkit.conv_transpose_output_size(2, 3, 1, 0, 1)),
+])
+def test_geometry_refuses_like_the_library(geometry_call, library_call):
+    """The reviewer found the copies disagreeing on error types; the same bad input gets the same error."""
+    with pytest.raises((TypeError, ValueError)) as library_error:
+        library_call()
+    with pytest.raises(library_error.type):
+        geometry_call()

@@ -6,12 +6,12 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from convkit.arithmetic import receptive_field
 from convkit.plotting import colors
 from convkit.plotting.geometry import (
     _layers,
     overlap_counts_1d,
     overlap_counts_2d,
-    receptive_field_size,
     receptive_field_units,
 )
 
@@ -73,7 +73,7 @@ def receptive_field_figure(layers) -> Figure:
                 source = unit * s + tap * d
                 ax.plot([offsets[level] + unit + 0.5, offsets[level - 1] + source + 0.5], [y, y - 1.2],
                         color="#555555", linewidth=0.7, gid="tap")
-    size = receptive_field_size(parsed)
+    size = receptive_field(parsed)
     fig.suptitle(f"receptive field: {size} input units\n{len(parsed)} layer(s), "
                  f"{sum(k for k, _, _ in parsed)} weights per channel", fontsize=9)
     return fig

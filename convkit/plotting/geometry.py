@@ -2,21 +2,35 @@
 
 Which cells of a padded grid are padding, which cells the kernel covers at a
 given step, which input cells an output cell reads, what grid a transposed
-convolution is equivalent to, how often transposed-convolution stamps overlap,
-and which units a stack of layers sees. Sizes follow PyTorch: ``padding`` is
-the number of zeros on *each* side, ``dilation=1`` is a contiguous kernel.
+convolution is equivalent to, and which units of a stack of layers feed one
+output unit. Sizes follow PyTorch: ``padding`` is the number of zeros on
+*each* side, ``dilation=1`` is a contiguous kernel.
 
-These are written independently of :mod:`convkit.arithmetic` and
-:mod:`convkit.transposed` so that the tests can check one against the other.
-Chapters 3 (arithmetic), 6 (transposed) and 7 (dilated) draw with them.
+The arithmetic itself (output sizes, overlap counts, receptive fields, the
+shuffle permutation, the grouped block pattern) is not repeated here: these
+helpers call :mod:`convkit.arithmetic`, :mod:`convkit.transposed` and
+:mod:`convkit.grouped`, so a figure shows the numbers the library computes,
+and arguments are checked by the library's rules (``convkit._validation``).
+The tests hold both to PyTorch and to brute-force counts. Chapters 3
+(arithmetic), 6 (transposed), 7 (dilated), 11 and 12 (grouped, shuffled)
+draw with them.
 """
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
+
+from convkit._validation import check_groups, to_tuple
+from convkit.arithmetic import (
+    conv_output_size,
+    conv_transpose_output_size,
+    receptive_field,
+    receptive_field_table,
+)
+from convkit.grouped import block_diagonal_weight, shuffle_permutation
+from convkit.transposed import overlap_counts
 
 __all__ = [
     "conv_output_shape",
@@ -37,60 +51,58 @@ __all__ = [
 # Codes of the cells of a transposed convolution's equivalent input grid.
 INPUT_CELL, INSERTED_CELL, PADDING_CELL = 0, 1, 2
 
+#: The receptive field of a stack of layers: :func:`convkit.receptive_field`
+#: itself (1 for an empty stack), under the name the figures use.
+receptive_field_size = receptive_field
+
+#: ShuffleNet's channel-shuffle permutation: :func:`convkit.shuffle_permutation`
+#: itself, under the name the figures use (chapter 12).
+channel_shuffle_permutation = shuffle_permutation
+
 
 def _int(value, name: str, minimum: int) -> int:
-    if not isinstance(value, numbers.Integral) or isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
-    return int(value)
+    """A single int checked by the library's rule (a tuple is refused, not broadcast)."""
+    if isinstance(value, (tuple, list)):
+        raise TypeError(f"{name} must be an int, got {value!r}")
+    return to_tuple(value, 1, name, minimum)[0]
 
 
 def _pair(value, name: str, minimum: int) -> tuple[int, int]:
-    """An int or a pair of ints as ``(rows, cols)``."""
-    if isinstance(value, (tuple, list)):
-        if len(value) != 2:
-            raise ValueError(f"{name} must be an int or a pair of ints, got {value!r}")
-        return _int(value[0], name, minimum), _int(value[1], name, minimum)
-    number = _int(value, name, minimum)
-    return number, number
+    """An int or a pair of ints as ``(rows, cols)``, checked by the library's rule."""
+    return to_tuple(value, 2, name, minimum)
 
 
 def conv_output_shape(input_size, kernel_size, stride=1, padding=0, dilation=1) -> tuple[int, int]:
-    """``(H_out, W_out)`` of a 2D convolution, ``floor((i + 2p - d(k-1) - 1)/s) + 1`` per axis.
+    """``(H_out, W_out)`` of a 2D convolution, from :func:`convkit.conv_output_size`.
 
     Parameters
     ----------
     input_size, kernel_size, stride, padding, dilation : int or pair of int
         As in :func:`convkit.conv2d`: ``padding`` zeros on each side,
         ``dilation=1`` a contiguous kernel; an int applies to both axes.
+        Padding strings are not accepted: the drawings need the zeros per side.
 
     Returns
     -------
     tuple of int
-        ``(H_out, W_out)``.
+        ``(H_out, W_out)``, always two values (also when every argument is an int).
 
     Raises
     ------
+    TypeError
+        If an argument is not an int or a pair of ints.
     ValueError
-        If the (dilated) kernel is larger than the padded input.
+        If a size, stride or dilation is not positive, a padding is negative,
+        a tuple does not hold two values, or the (dilated) kernel is larger
+        than the padded input.
     """
-    size = _pair(input_size, "input_size", 1)
-    k = _pair(kernel_size, "kernel_size", 1)
-    s = _pair(stride, "stride", 1)
-    p = _pair(padding, "padding", 0)
-    d = _pair(dilation, "dilation", 1)
-    out = []
-    for axis in range(2):
-        span = d[axis] * (k[axis] - 1) + 1
-        padded = size[axis] + 2 * p[axis]
-        if span > padded:
-            raise ValueError(
-                f"kernel_size: the dilated kernel spans {span} cells, more than the "
-                f"padded input's {padded}"
-            )
-        out.append((padded - span) // s[axis] + 1)
-    return out[0], out[1]
+    return conv_output_size(
+        _pair(input_size, "input_size", 1),
+        _pair(kernel_size, "kernel_size", 1),
+        _pair(stride, "stride", 1),
+        _pair(padding, "padding", 0),
+        _pair(dilation, "dilation", 1),
+    )
 
 
 def padding_mask(input_size, padding) -> np.ndarray:
@@ -107,6 +119,13 @@ def padding_mask(input_size, padding) -> np.ndarray:
     -------
     numpy.ndarray of bool
         ``(H + 2 p_H, W + 2 p_W)``, True on padding cells.
+
+    Raises
+    ------
+    TypeError
+        If an argument is not an int or a pair of ints.
+    ValueError
+        If a size is not positive or a padding is negative.
     """
     h, w = _pair(input_size, "input_size", 1)
     ph, pw = _pair(padding, "padding", 0)
@@ -129,6 +148,13 @@ def output_position(step, output_shape) -> tuple[int, int]:
     -------
     tuple of int
         ``(row, col)``.
+
+    Raises
+    ------
+    TypeError
+        If ``step`` is not an int or ``output_shape`` not an int or a pair of ints.
+    ValueError
+        If ``step`` is negative or not below ``H_out * W_out``.
     """
     rows, cols = _pair(output_shape, "output_shape", 1)
     step = _int(step, "step", 0)
@@ -153,6 +179,13 @@ def kernel_taps(output_index, kernel_size, stride=1, dilation=1) -> np.ndarray:
         ``(kH * kW, 2)`` rows ``(row, col)`` in the padded grid, in the order
         of the kernel's own cells (row-major), so row ``a * kW + b`` is where
         ``weight[..., a, b]`` lands.
+
+    Raises
+    ------
+    TypeError
+        If an argument is not an int or a pair of ints.
+    ValueError
+        If an index is negative or a size, stride or dilation not positive.
     """
     i, j = _pair(output_index, "output_index", 0)
     kh, kw = _pair(kernel_size, "kernel_size", 1)
@@ -185,8 +218,11 @@ def input_cells_read(input_size, output_index, kernel_size, stride=1, padding=0,
 
     Raises
     ------
+    TypeError
+        If an argument is not an int or a pair of ints.
     ValueError
-        If ``output_index`` lies outside the output.
+        If ``output_index`` lies outside the output, or for the arguments
+        :func:`conv_output_shape` refuses.
     """
     h, w = _pair(input_size, "input_size", 1)
     oh, ow = conv_output_shape(input_size, kernel_size, stride, padding, dilation)
@@ -258,10 +294,13 @@ def transposed_grid(input_size, kernel_size, stride=1, padding=0, output_padding
 
     Raises
     ------
+    TypeError
+        If an argument is not an int or a pair of ints.
     ValueError
-        If ``padding > d (k - 1)`` (the equivalent grid would need cropping,
-        which this picture does not draw) or ``output_padding`` is not
-        smaller than ``max(stride, dilation)`` (PyTorch's rule).
+        For the arguments :func:`convkit.conv_transpose_output_size` refuses
+        (``output_padding`` not smaller than ``max(stride, dilation)``,
+        PyTorch's rule, among them), or if ``padding > d (k - 1)``: the
+        equivalent grid would need cropping, which this picture does not draw.
     """
     h, w = _pair(input_size, "input_size", 1)
     k = _pair(kernel_size, "kernel_size", 1)
@@ -269,12 +308,9 @@ def transposed_grid(input_size, kernel_size, stride=1, padding=0, output_padding
     p = _pair(padding, "padding", 0)
     op = _pair(output_padding, "output_padding", 0)
     d = _pair(dilation, "dilation", 1)
+    output_shape = conv_transpose_output_size((h, w), k, s, p, op, d)
     implied = []
     for axis in range(2):
-        if op[axis] >= max(s[axis], d[axis]):
-            raise ValueError(
-                f"output_padding must be smaller than max(stride, dilation), got {op[axis]}"
-            )
         q = d[axis] * (k[axis] - 1) - p[axis]
         if q < 0:
             raise ValueError(
@@ -290,13 +326,12 @@ def transposed_grid(input_size, kernel_size, stride=1, padding=0, output_padding
     roles = np.full(grid_shape, PADDING_CELL, dtype=np.int8)
     roles[implied[0]:implied[0] + inserted[0], implied[1]:implied[1] + inserted[1]] = INSERTED_CELL
     roles[implied[0]:implied[0] + inserted[0]:s[0], implied[1]:implied[1] + inserted[1]:s[1]] = INPUT_CELL
-    output_shape = tuple(grid_shape[a] - d[a] * (k[a] - 1) for a in range(2))
     return TransposedGrid(
         roles=roles,
         input_origin=(implied[0], implied[1]),
         stride=s,
         implied_padding=(implied[0], implied[1]),
-        output_shape=(int(output_shape[0]), int(output_shape[1])),
+        output_shape=output_shape,
         kernel_size=k,
         dilation=d,
     )
@@ -305,8 +340,8 @@ def transposed_grid(input_size, kernel_size, stride=1, padding=0, output_padding
 def overlap_counts_1d(input_size: int, kernel_size: int, stride: int, dilation: int = 1) -> np.ndarray:
     """How many input pixels' kernel stamps cover each output pixel (transposed conv, no padding).
 
-    Input pixel ``m`` stamps the kernel at output positions ``m s + t d`` for
-    ``t = 0 .. k-1``; the result counts the stamps per position.
+    :func:`convkit.overlap_counts` for one axis: input pixel ``m`` stamps the
+    kernel at output positions ``m s + t d`` for ``t = 0 .. k-1``.
 
     Parameters
     ----------
@@ -319,89 +354,69 @@ def overlap_counts_1d(input_size: int, kernel_size: int, stride: int, dilation: 
     -------
     numpy.ndarray of int64
         ``(L_out,)`` with ``L_out = (i - 1) s + d (k - 1) + 1``.
+
+    Raises
+    ------
+    TypeError
+        If an argument is not an int (a tuple is refused: see
+        :func:`overlap_counts_2d`).
+    ValueError
+        If an argument is not positive.
     """
-    i = _int(input_size, "input_size", 1)
-    k = _int(kernel_size, "kernel_size", 1)
-    s = _int(stride, "stride", 1)
-    d = _int(dilation, "dilation", 1)
-    counts = np.zeros((i - 1) * s + d * (k - 1) + 1, dtype=np.int64)
-    for m in range(i):
-        for t in range(k):
-            counts[m * s + t * d] += 1
-    return counts
+    return overlap_counts(
+        _int(input_size, "input_size", 1),
+        _int(kernel_size, "kernel_size", 1),
+        _int(stride, "stride", 1),
+        _int(dilation, "dilation", 1),
+    )
 
 
 def overlap_counts_2d(input_size, kernel_size, stride, dilation=1) -> np.ndarray:
     """2D overlap counts of a transposed convolution (no padding).
 
-    The outer product of the per-axis counts: a checkerboard when the stride
-    does not divide the kernel size.
+    :func:`convkit.overlap_counts` on two axes: the outer product of the
+    per-axis counts, a checkerboard when the stride does not divide the
+    kernel size.
 
     Parameters
     ----------
     input_size, kernel_size, stride : int or pair of int
-        As in :func:`overlap_counts_1d`, per axis.
+        As in :func:`overlap_counts_1d`, per axis (an int: both axes).
     dilation : int or pair of int, default 1
 
     Returns
     -------
     numpy.ndarray of int64
         ``(H_out, W_out)``.
+
+    Raises
+    ------
+    TypeError
+        If an argument is not an int or a pair of ints.
+    ValueError
+        If an argument is not positive or a tuple does not hold two values.
     """
-    i = _pair(input_size, "input_size", 1)
-    k = _pair(kernel_size, "kernel_size", 1)
-    s = _pair(stride, "stride", 1)
-    d = _pair(dilation, "dilation", 1)
-    rows = overlap_counts_1d(i[0], k[0], s[0], d[0])
-    cols = overlap_counts_1d(i[1], k[1], s[1], d[1])
-    return np.outer(rows, cols)  # (H_out, W_out)
+    return overlap_counts(
+        _pair(input_size, "input_size", 1),
+        _pair(kernel_size, "kernel_size", 1),
+        _pair(stride, "stride", 1),
+        _pair(dilation, "dilation", 1),
+    )  # (H_out, W_out)
 
 
 def _layers(layers) -> list[tuple[int, int, int]]:
-    if isinstance(layers, (str, bytes)) or not hasattr(layers, "__iter__"):
-        raise TypeError("layers must be a sequence of (kernel_size, stride[, dilation]) tuples")
-    parsed = []
-    for index, layer in enumerate(layers):
-        if not isinstance(layer, (tuple, list)) or len(layer) not in (2, 3):
-            raise ValueError(
-                f"layers[{index}] must be (kernel_size, stride) or (kernel_size, stride, dilation), got {layer!r}"
-            )
-        k = _int(layer[0], f"layers[{index}] kernel_size", 1)
-        s = _int(layer[1], f"layers[{index}] stride", 1)
-        d = _int(layer[2], f"layers[{index}] dilation", 1) if len(layer) == 3 else 1
-        parsed.append((k, s, d))
-    if not parsed:
-        raise ValueError("layers must hold at least one layer")
-    return parsed
-
-
-def receptive_field_size(layers) -> int:
-    """Receptive field of stacked 1D layers, input side first.
-
-    ``r_l = r_{l-1} + d_l (k_l - 1) * s_1 ... s_{l-1}``, ``r_0 = 1``.
-
-    Parameters
-    ----------
-    layers : sequence of tuple
-        ``(kernel_size, stride)`` or ``(kernel_size, stride, dilation)`` per layer.
-
-    Returns
-    -------
-    int
-        Number of input units one output unit of the last layer sees.
-    """
-    size, jump = 1, 1
-    for k, s, d in _layers(layers):
-        size += d * (k - 1) * jump
-        jump *= s
-    return size
+    """``(kernel_size, stride, dilation)`` per layer, checked by :func:`convkit.receptive_field_table`."""
+    receptive_field_table(layers)  # raises the library's TypeError/ValueError naming layers[i]
+    return [(int(layer[0]), int(layer[1]), int(layer[2]) if len(layer) == 3 else 1) for layer in layers]
 
 
 def receptive_field_units(layers) -> list[np.ndarray]:
     """Which units of every level feed the first unit of the last layer.
 
-    The input is taken exactly as long as the receptive field, with no
-    padding, so the last layer has one unit.
+    The input is taken exactly as long as the receptive field
+    (:func:`convkit.receptive_field`), with no padding, so the last layer has
+    one unit; each level's length is :func:`convkit.conv_output_size` of the
+    level below.
 
     Parameters
     ----------
@@ -413,14 +428,23 @@ def receptive_field_units(layers) -> list[np.ndarray]:
     -------
     list of numpy.ndarray of bool
         ``masks[0]`` is the input (length = receptive field), ``masks[l]``
-        layer ``l``'s output; ``masks[-1]`` has one True unit.
+        layer ``l``'s output; ``masks[-1]`` has one True unit. An empty stack
+        gives ``[array([True])]``: the output is the input unit itself.
+
+    Raises
+    ------
+    TypeError
+        If ``layers`` is not a sequence of 2- or 3-tuples of ints.
+    ValueError
+        If a kernel size, stride or dilation is not positive.
     """
     parsed = _layers(layers)
-    lengths = [receptive_field_size(parsed)]
+    lengths = [receptive_field(parsed)]
     for k, s, d in parsed:
-        lengths.append((lengths[-1] - d * (k - 1) - 1) // s + 1)
+        lengths.append(conv_output_size(lengths[-1], k, s, 0, d))
     masks = [np.zeros(n, dtype=bool) for n in lengths]
     masks[-1][0] = True
+    # Walk down from the output: a unit is active if a tap of an active unit above lands on it.
     for level in range(len(parsed), 0, -1):
         k, s, d = parsed[level - 1]
         for unit in np.flatnonzero(masks[level]):
@@ -428,36 +452,12 @@ def receptive_field_units(layers) -> list[np.ndarray]:
     return masks
 
 
-def channel_shuffle_permutation(channels: int, groups: int) -> np.ndarray:
-    """ShuffleNet's channel shuffle as a permutation (chapter 12).
-
-    The ``g * n`` channels are viewed as ``(g, n)``, transposed to ``(n, g)``
-    and flattened.
-
-    Parameters
-    ----------
-    channels : int
-        ``C``, divisible by ``groups``.
-    groups : int
-        ``g``.
-
-    Returns
-    -------
-    numpy.ndarray of int
-        ``perm`` of shape ``(C,)`` with ``shuffled[:, c] = x[:, perm[c]]``.
-    """
-    c = _int(channels, "channels", 1)
-    g = _int(groups, "groups", 1)
-    if c % g:
-        raise ValueError(f"channels must be divisible by groups, got {c} and {g}")
-    return np.arange(c).reshape(g, c // g).T.reshape(c)  # (g, n) -> (n, g) -> (C,)
-
-
 def group_connections(in_channels: int, out_channels: int, groups: int) -> np.ndarray:
     """Which input channels each output channel reads in a grouped convolution (chapter 11).
 
-    Block diagonal: filter ``o`` belongs to group ``o // (C_out/g)`` and sees
-    the input channels of that group only.
+    The non-zero pattern of :func:`convkit.block_diagonal_weight`: filter
+    ``o`` belongs to group ``o // (C_out/g)`` and sees the input channels of
+    that group only.
 
     Parameters
     ----------
@@ -470,14 +470,17 @@ def group_connections(in_channels: int, out_channels: int, groups: int) -> np.nd
     -------
     numpy.ndarray of bool
         ``(C_out, C_in)``, True where output channel ``o`` reads input channel ``c``.
+
+    Raises
+    ------
+    TypeError
+        If an argument is not an int.
+    ValueError
+        If an argument is not positive or ``groups`` does not divide both
+        channel counts.
     """
     c_in = _int(in_channels, "in_channels", 1)
     c_out = _int(out_channels, "out_channels", 1)
-    g = _int(groups, "groups", 1)
-    if c_in % g:
-        raise ValueError(f"in_channels must be divisible by groups, got {c_in} and {g}")
-    if c_out % g:
-        raise ValueError(f"out_channels must be divisible by groups, got {c_out} and {g}")
-    out_group = np.arange(c_out) // (c_out // g)  # (C_out,)
-    in_group = np.arange(c_in) // (c_in // g)  # (C_in,)
-    return out_group[:, None] == in_group[None, :]  # (C_out, C_in)
+    g = check_groups(groups, c_in, c_out)
+    ones = np.ones((c_out, c_in // g), dtype=np.int8)  # (C_out, C_in/g): one weight per connection
+    return block_diagonal_weight(ones, g) != 0  # (C_out, C_in)

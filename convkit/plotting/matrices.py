@@ -6,9 +6,10 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
+from convkit.grouped import shuffle_permutation
 from convkit.plotting import colors
 from convkit.plotting._grid import format_value
-from convkit.plotting.geometry import channel_shuffle_permutation, group_connections
+from convkit.plotting.geometry import group_connections
 
 __all__ = ["matrix_figure", "conv_matrix_figure", "grouped_weight_figure", "channel_shuffle_figure"]
 
@@ -184,7 +185,7 @@ def channel_shuffle_figure(channels: int, groups: int) -> Figure:
     -------
     matplotlib.figure.Figure
     """
-    perm = channel_shuffle_permutation(channels, groups)  # shuffled[k] = x[perm[k]]
+    perm = shuffle_permutation(channels, groups)  # shuffled[k] = x[perm[k]]
     per_group = channels // groups
     fig = Figure(figsize=(max(4.0, 0.55 * channels + 1.0), 2.6), facecolor=colors.FIGURE_FACE)
     ax = fig.add_axes((0.02, 0.05, 0.96, 0.68))
