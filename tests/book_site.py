@@ -44,9 +44,16 @@ class BuiltSite:
     log: str
 
     def warnings(self) -> list[str]:
-        """Lines of the build output that report a warning or an error."""
-        return [line for line in self.log.splitlines()
-                if re.search(r"\bWARNING\b|\bERROR\b|Extension error", line)]
+        """Lines of the build output that report a warning or an error.
+
+        A build that failed without such a line (an exception while reading
+        a page) gives the last 30 lines of its output instead.
+        """
+        lines = [line for line in self.log.splitlines()
+                 if re.search(r"\bWARNING\b|\bERROR\b|Extension error", line)]
+        if not lines and self.returncode != 0:
+            lines = self.log.splitlines()[-30:]
+        return lines
 
     def pages(self) -> list[Path]:
         """Every HTML page of the site except generated ones (index.html only redirects)."""

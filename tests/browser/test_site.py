@@ -291,3 +291,141 @@ def test_figures_stay_readable_in_dark_mode(site, static_server, browser):
                 assert alpha == 1 and luminance > 0.7, (url, background)
     finally:
         context.close()
+
+
+# --- the Play widget (convkit.animation.step_player) -------------------------------------
+
+WIDGET_STATE = re.compile(
+    r'(<script type="application/vnd.jupyter.widget-state\+json">)(.*?)(</script>)', re.S)
+WIDGET_VIEW = '<script type="application/vnd.jupyter.widget-view+json">{}</script>'
+
+
+# The explorer a player drives: the first frame after it on the page (a stack
+# swaps the <img> element itself, so it is looked up again every time).
+FRAME_AFTER = """([play, attribute]) => {
+    const img = Array.from(document.querySelectorAll('.widget-html-content img'))
+        .find(i => play.compareDocumentPosition(i) & Node.DOCUMENT_POSITION_FOLLOWING);
+    return img ? img.getAttribute(attribute) : null;
+}"""
+
+
+def _page_widget_state(text: str) -> dict:
+    import json
+
+    match = WIDGET_STATE.search(text)
+    return json.loads(match.group(2))["state"] if match else {}
+
+
+def _first_explorer_slider(text: str, state: dict) -> tuple[str, int]:
+    """The model id of the page's first explorer's slider and its number of values."""
+    import json
+
+    for view in re.findall(r'<script type="application/vnd.jupyter.widget-view\+json">(.*?)</script>',
+                           text):
+        pending = [json.loads(view)["model_id"]]
+        while pending:
+            model_id = pending.pop(0)
+            model = state[model_id]
+            if model["model_name"] == "SelectionSliderModel":
+                return model_id, len(model["state"]["_options_labels"])
+            pending += [c.removeprefix("IPY_MODEL_") for c in model["state"].get("children", [])]
+    raise AssertionError("no explorer with a slider on the page")
+
+
+def _with_play_widget(text: str) -> str:
+    """``text`` (a built chapter page) with a Play widget linked to its first explorer's slider.
+
+    The widget's state is made by ipywidgets itself, as step_player's is in a
+    notebook; the page keeps the site's own scripts (theme, Font Awesome,
+    widget manager), which is what the test is about.
+    """
+    import json
+
+    import ipywidgets as widgets
+
+    state = _page_widget_state(text)
+    slider_id, n_values = _first_explorer_slider(text, state)
+    play = widgets.Play(min=0, max=n_values - 1, interval=150, description="play")
+    stand_in = widgets.IntSlider()  # replaced by the page's slider in the link below
+    link = widgets.jslink((play, "value"), (stand_in, "value"))
+    added = widgets.Widget.get_manager_state(
+        drop_defaults=False, widgets=[play, play.layout, play.style, link])["state"]
+    added = json.loads(json.dumps(added).replace(
+        f'["IPY_MODEL_{stand_in.model_id}", "value"]', f'["IPY_MODEL_{slider_id}", "index"]'))
+    state.update(added)
+    text = WIDGET_STATE.sub(lambda m: m.group(1) + json.dumps(
+        {"state": state, "version_major": 2, "version_minor": 0}) + m.group(3), text, count=1)
+    # The player goes at the top of the article, before everything else.
+    view = WIDGET_VIEW.format(json.dumps({"model_id": play.model_id, "version_major": 2,
+                                          "version_minor": 0}))
+    marker = '<article class="bd-article">'
+    assert marker in text, "the theme's article tag moved"
+    return text.replace(marker, marker + view, 1)
+
+
+def test_play_widget_steps_the_frames_on_chapter_pages(site, static_server, page_probe,
+                                                       tmp_path):
+    """Clicking a Play widget on a real chapter page steps its explorer, without errors.
+
+    The theme's Font Awesome used to replace the widget's <i> icon with an
+    <svg>, and the click then threw ``Cannot set properties of undefined
+    (setting 'className')`` (fixed by _ext/font_awesome_nest.py). Chapters
+    that have a Play widget (convkit.animation.step_player) are clicked as
+    they are; chapter 3 gets one linked to its first explorer when it has
+    none, so the site's scripts are always tried with a player.
+    """
+    # A view of the site with the extra page: the same files, linked.
+    served = tmp_path / "site"
+    for item in site.html.iterdir():
+        if item.name != "chapters":
+            (served / item.name).parent.mkdir(parents=True, exist_ok=True)
+            (served / item.name).symlink_to(item)
+    (served / "chapters").mkdir()
+    for item in (site.html / "chapters").iterdir():
+        (served / "chapters" / item.name).symlink_to(item)
+    pages = []
+    for url in chapter_urls(site):
+        text = (site.html / url).read_text(encoding="utf-8")
+        if any(m["model_name"] == "PlayModel" for m in _page_widget_state(text).values()):
+            pages.append(url)
+    if "chapters/03_arithmetic.html" not in pages:
+        text = (site.html / "chapters" / "03_arithmetic.html").read_text(encoding="utf-8")
+        (served / "chapters" / "03_arithmetic_play.html").write_text(_with_play_widget(text),
+                                                                     encoding="utf-8")
+        pages.append("chapters/03_arithmetic_play.html")
+
+    base = static_server(served)
+    page = page_probe.page
+    for url in pages:
+        visit(page, f"{base}/{url}")
+        page.wait_for_selector(".widget-play button", timeout=30_000)
+        for number in range(page.locator(".widget-play").count()):
+            player = page.locator(".widget-play").nth(number).element_handle()
+            before = page.evaluate(FRAME_AFTER, [player, "src"])
+            assert before, f"{url}: no frame after the player"
+            player.query_selector("button").click()
+            page.wait_for_function(f"([play, old]) => ({FRAME_AFTER})([play, 'src']) !== old",
+                                   arg=[player, before], timeout=10_000)
+            assert page.evaluate(FRAME_AFTER, [player, "alt"]), f"{url}: frame without alt text"
+        assert page_probe.console_errors == [], url
+    assert page_probe.external_requests == []
+
+
+def test_font_awesome_keeps_the_icon_tags(site, static_server, page_probe):
+    """On every page the theme's icons are <svg> nested in their <i>/<span>, never swapped."""
+    base = static_server(site.html)
+    page = page_probe.page
+    problems = {}
+    for url in page_urls(site):
+        visit(page, f"{base}/{url}")
+        result = page.evaluate(
+            """() => {
+                const svgs = Array.from(document.querySelectorAll('svg.svg-inline--fa'));
+                return {svgs: svgs.length,
+                        swapped: svgs.filter(s => !(['I', 'SPAN'].includes(s.parentElement.tagName)
+                                                   && s.parentElement.children.length === 1))
+                                     .map(s => s.parentElement.tagName + '.' + s.parentElement.className)};
+            }""")
+        if result["svgs"] == 0 or result["swapped"]:
+            problems[url] = result
+    assert not problems, problems
