@@ -17,12 +17,24 @@ when showing a figure: :func:`show` or :func:`figure_html`.
 ``channel_shuffle_figure``      the shuffle permutation (ch. 12)
 ``receptive_field_figure``      stacked (dilated) layers (ch. 3, 7)
 ``overlap_figure``              transposed-conv overlap counts, 1D/2D (ch. 6)
+``sliding_step_figure``         1D window: correlation and convolution (ch. 1)
+``output_step_figure``          one 2D output with its sum of products (ch. 2)
+``edges_figure``                image, its correlation and convolution (ch. 1)
+``equivariance_figure``         conv(shift(x)) against shift(conv(x)) (ch. 2)
+``layer_shapes_figure``         input, filters and output of a layer (ch. 2)
+``pointwise_figure``            1x1 convolution at one pixel (ch. 5)
+``bottleneck_figure``           direct conv against 1x1 bottleneck cost (ch. 5)
+``add_note``                    a line of text under a figure
 ==============================  =============================================
 """
 
 from convkit.plotting.channels import groups_figure, multichannel_figure
 from convkit.plotting.diagrams import conv_step_figure, conv_transpose_step_figure
 from convkit.plotting.fields import overlap_figure, receptive_field_figure
+from convkit.plotting.images import edges_figure, equivariance_figure
+from convkit.plotting.layers import bottleneck_figure, layer_shapes_figure, pointwise_figure
+from convkit.plotting.notes import add_note
+from convkit.plotting.sliding import output_step_figure, sliding_step_figure
 from convkit.plotting.matrices import (
     channel_shuffle_figure,
     conv_matrix_figure,
@@ -32,6 +44,14 @@ from convkit.plotting.matrices import (
 from convkit.plotting.render import figure_html, figure_png, show
 
 __all__ = [
+    "add_note",
+    "bottleneck_figure",
+    "edges_figure",
+    "equivariance_figure",
+    "layer_shapes_figure",
+    "output_step_figure",
+    "pointwise_figure",
+    "sliding_step_figure",
     "channel_shuffle_figure",
     "conv_matrix_figure",
     "conv_step_figure",

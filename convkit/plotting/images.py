@@ -1,0 +1,130 @@
+"""Whole images through a kernel: filter responses side by side (chapters 1, 2).
+
+:func:`edges_figure` shows an image with its cross-correlation and its
+convolution by one kernel (computed here by :func:`convkit.correlate2d` and
+:func:`convkit.convolve2d`); :func:`equivariance_figure` shows the four
+panels of the translation-equivariance check, with the region where the
+check is exact outlined.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from convkit.correlation import convolve2d, correlate2d
+from convkit.plotting import colors
+
+__all__ = ["edges_figure", "equivariance_figure"]
+
+
+def _image(array, name):
+    array = np.asarray(array)
+    if array.ndim != 2:
+        raise ValueError(f"{name} must be 2D (H, W), got shape {array.shape}")
+    return array
+
+
+def edges_figure(image, kernel) -> Figure:
+    """An image, its cross-correlation with ``kernel`` and its convolution with it.
+
+    Parameters
+    ----------
+    image : array_like
+        ``(H, W)`` grey image.
+    kernel : array_like
+        ``(kH, kW)`` kernel.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Three panels: the image (grey), ``correlate2d(image, kernel)`` and
+        ``convolve2d(image, kernel)`` (both ``(H - kH + 1, W - kW + 1)``, in
+        the diverging map on one symmetric scale, with a colour bar).
+
+    Raises
+    ------
+    ValueError
+        If ``image`` or ``kernel`` is not 2D.
+    """
+    image, kernel = _image(image, "image"), _image(kernel, "kernel")
+    responses = [(correlate2d(image, kernel), "cross-correlation  x ⋆ w"),
+                 (convolve2d(image, kernel), "convolution  x ∗ w")]
+    limit = max(float(np.abs(r).max()) for r, _ in responses) or 1.0
+    fig = Figure(figsize=(7.8, 2.7), dpi=72, layout="constrained", facecolor=colors.FIGURE_FACE)
+    axes = fig.subplots(1, 3)
+    axes[0].imshow(image, cmap="gray", interpolation="nearest")
+    axes[0].set_title("input image")
+    for ax, (response, title) in zip(axes[1:], responses):
+        shown = ax.imshow(response, cmap=colors.DIVERGING_CMAP, vmin=-limit, vmax=limit,
+                          interpolation="nearest")
+        ax.set_title(title)
+    fig.colorbar(shown, ax=list(axes[1:]), shrink=0.8, label="response (red < 0 < blue)")
+    for ax in axes:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    return fig
+
+
+def equivariance_figure(shifted_input, out_of_shifted, shifted_out, dy: int, dx: int,
+                        kernel_size: int) -> Figure:
+    """Translation equivariance: conv(shift(x)) against shift(conv(x)), and their difference.
+
+    Parameters
+    ----------
+    shifted_input : array_like
+        ``(H, W)`` input moved down by ``dy`` and right by ``dx``.
+    out_of_shifted : array_like
+        ``(H_out, W_out)`` valid convolution of ``shifted_input``.
+    shifted_out : array_like
+        ``(H_out, W_out)`` valid convolution of the input, then shifted.
+    dy, dx : int
+        The shift, in pixels (non-negative).
+    kernel_size : int
+        Side of the square kernel used.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Four panels: shifted input, the two outputs and their difference
+        (one symmetric diverging scale for the last three). A dashed
+        rectangle on the difference outlines the outputs whose window lies
+        inside the shifted content (rows from ``dy + kernel_size - 1``,
+        columns from ``dx + kernel_size - 1``), where the difference is 0.
+
+    Raises
+    ------
+    ValueError
+        If an array is not 2D, the two outputs differ in shape, or the shift
+        or kernel size is out of range.
+    """
+    shifted_input = _image(shifted_input, "shifted_input")
+    out_of_shifted = _image(out_of_shifted, "out_of_shifted")
+    shifted_out = _image(shifted_out, "shifted_out")
+    if out_of_shifted.shape != shifted_out.shape:
+        raise ValueError(f"out_of_shifted and shifted_out must have one shape, got "
+                         f"{out_of_shifted.shape} and {shifted_out.shape}")
+    if kernel_size < 1:
+        raise ValueError(f"kernel_size must be positive, got {kernel_size}")
+    top, left = dy + kernel_size - 1, dx + kernel_size - 1   # first exact output row and column
+    rows, cols = shifted_out.shape
+    if dy < 0 or dx < 0 or top >= rows or left >= cols:
+        raise ValueError(f"dy and dx must be >= 0 and leave outputs inside, got dy={dy}, dx={dx}")
+    difference = out_of_shifted - shifted_out
+    limit = float(np.abs(shifted_out).max()) or 1.0
+    fig = Figure(figsize=(9.6, 2.8), dpi=72, layout="constrained", facecolor=colors.FIGURE_FACE)
+    axes = fig.subplots(1, 4)
+    panels = [(shifted_input, "gray", None, "shifted input"),
+              (out_of_shifted, colors.DIVERGING_CMAP, limit, "conv(shifted input)"),
+              (shifted_out, colors.DIVERGING_CMAP, limit, "shift(conv(input))"),
+              (difference, colors.DIVERGING_CMAP, limit, "difference")]
+    for ax, (image, cmap, lim, title) in zip(axes, panels):
+        ax.imshow(image, cmap=cmap, vmin=-lim if lim else None, vmax=lim, interpolation="nearest")
+        ax.set_title(title, fontsize=11)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    # Pixel centres are integers, so the region's outer edges are at -0.5 offsets.
+    axes[3].add_patch(Rectangle((left - 0.5, top - 0.5), cols - left, rows - top, fill=False,
+                                edgecolor="black", linestyle="--", linewidth=1.2, gid="exact-region"))
+    return fig
