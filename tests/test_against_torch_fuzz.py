@@ -442,7 +442,7 @@ def test_upsample_nearest_matches_interpolate(batch, c, h, w, scale, dtype):
     images = torch.from_numpy(x if batch else x[np.newaxis])  # interpolate needs (N, C, H, W)
     factor = tuple(float(s) for s in scale) if isinstance(scale, tuple) else float(scale)
     expected = F.interpolate(images, scale_factor=factor, mode="nearest").numpy()
-    result = convkit.upsample_nearest(x, scale)
+    result = convkit.upsample_nearest(x, scale_factor=scale)
     assert result.dtype == dtype
     np.testing.assert_array_equal(result, expected if batch else expected[0])
 

@@ -290,10 +290,7 @@ def _convkit_parameters(func):
 
 
 TORCH_MIRRORS = [n for n in CALLABLES if hasattr(F, n)]
-KNOWN_SIGNATURES = {
-    "upsample_nearest": "bug: F.upsample_nearest(input, size=None, scale_factor=None) reads a second "
-                        "positional argument as the output size; convkit reads it as scale_factor",
-}
+KNOWN_SIGNATURES = {}
 
 
 def test_the_mirrors_are_found():
