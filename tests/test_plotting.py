@@ -2,9 +2,10 @@
 
 import numpy as np
 import pytest
+import torch
+import torch.nn.functional as F
 from matplotlib.figure import Figure
 
-import convkit
 from convkit.plotting import (
     channel_shuffle_figure, conv_matrix_figure, conv_step_figure, conv_transpose_step_figure,
     figure_html, figure_png, grouped_weight_figure, groups_figure, multichannel_figure,
@@ -31,14 +32,13 @@ def test_step_figure_cells_and_values():
     assert len(patches(fig, "kernel")) == 9
     assert len(patches(fig, "output-current")) == 1
     assert len(patches(fig, "output")) == 4 and len(patches(fig, "output-pending")) == 4
-    # The current output (row 1, col 1) is printed and equals convkit's conv2d.
-    y = convkit.conv2d(x[None, None], k[None, None], stride=2, padding=1)[0, 0]
+    # The outputs computed so far (steps 0..4 in reading order) are printed and equal torch's conv2d.
+    y = F.conv2d(torch.tensor(x[None, None]), torch.tensor(k[None, None]), stride=2, padding=1)[0, 0]
     current = patches(fig, "output-current")[0]
     out_ax = current.axes
     printed = {(round(t.get_position()[1] - 0.5), round(t.get_position()[0] - 0.5)): t.get_text()
                for t in out_ax.texts}
-    assert printed[(1, 1)] == str(y[1, 1])
-    assert printed[(0, 2)] == str(y[0, 2])
+    assert printed == {divmod(step, 3): str(int(y[divmod(step, 3)])) for step in range(5)}
 
 
 def test_step_figure_dilated_kernel_has_gaps():
@@ -64,7 +64,7 @@ def test_transposed_figure_values_match_conv_transpose2d():
     out_ax = patches(fig, "output-current")[0].axes
     printed = {(round(t.get_position()[1] - 0.5), round(t.get_position()[0] - 0.5)): int(t.get_text())
                for t in out_ax.texts}
-    expected = convkit.conv_transpose2d(x[None, None], k[None, None], stride=2)[0, 0]
+    expected = F.conv_transpose2d(torch.tensor(x[None, None]), torch.tensor(k[None, None]), stride=2)[0, 0]
     assert printed == {(r, c): int(expected[r, c]) for r in range(o) for c in range(o)}
 
 
@@ -78,15 +78,22 @@ def test_multichannel_figure_sum_is_conv2d():
     assert len(patches(fig, "channel-map")) == 3 * 9
     sums = patches(fig, "output-sum")
     assert len(sums) == 9
-    expected = convkit.conv2d(x[None], w[None], bias=np.array([1]))[0, 0]
+    expected = F.conv2d(torch.tensor(x[None]), torch.tensor(w[None]), bias=torch.tensor([1]))[0, 0]
     ax = sums[0].axes
-    x0 = min(p.get_x() for p in sums)
-    y0 = min(p.get_y() for p in sums)
-    printed = {(round(t.get_position()[1] - 0.5 - y0), round(t.get_position()[0] - 0.5 - x0)): t.get_text()
-               for t in ax.texts}
-    for r in range(3):
-        for c in range(3):
-            assert printed[(r, c)] == str(expected[r, c])
+
+    def printed_at(cells):
+        x0 = min(p.get_x() for p in cells)
+        y0 = min(p.get_y() for p in cells)
+        return {(round(t.get_position()[1] - 0.5 - y0), round(t.get_position()[0] - 0.5 - x0)): t.get_text()
+                for t in ax.texts if x0 < t.get_position()[0] < x0 + 3 and y0 < t.get_position()[1] < y0 + 3}
+
+    assert printed_at(sums) == {(r, c): str(int(expected[r, c])) for r in range(3) for c in range(3)}
+    # Each channel's map is torch's single-channel correlation of that channel with its kernel.
+    maps = patches(fig, "channel-map")
+    for channel in range(3):
+        cells = maps[9 * channel:9 * channel + 9]
+        expected_map = F.conv2d(torch.tensor(x[None, channel:channel + 1]), torch.tensor(w[None, channel:channel + 1]))[0, 0]
+        assert printed_at(cells) == {(r, c): str(int(expected_map[r, c])) for r in range(3) for c in range(3)}
 
 
 def test_groups_figure_connections():

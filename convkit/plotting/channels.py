@@ -12,6 +12,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
+from convkit.channels import per_channel_maps
 from convkit.plotting import colors
 from convkit.plotting._grid import draw_grid, grid_axes
 from convkit.plotting.geometry import group_connections
@@ -19,17 +20,6 @@ from convkit.plotting.geometry import group_connections
 __all__ = ["multichannel_figure", "groups_figure"]
 
 MAX_VALUE_SIDE = 7
-
-
-def _correlate_valid(image: np.ndarray, kernel: np.ndarray) -> np.ndarray:
-    """Valid cross-correlation of one channel, written out (small grids only)."""
-    kh, kw = kernel.shape
-    oh, ow = image.shape[0] - kh + 1, image.shape[1] - kw + 1
-    out = np.zeros((oh, ow), dtype=np.result_type(image, kernel))
-    for r in range(oh):
-        for c in range(ow):
-            out[r, c] = np.sum(image[r:r + kh, c:c + kw] * kernel)
-    return out
 
 
 def multichannel_figure(input, weight, bias=0, show_values=None) -> Figure:
@@ -61,7 +51,7 @@ def multichannel_figure(input, weight, bias=0, show_values=None) -> Figure:
     if w.shape[1] > x.shape[1] or w.shape[2] > x.shape[2]:
         raise ValueError("weight: the kernel must fit in the input")
     c_in, h, wd = x.shape
-    maps = np.stack([_correlate_valid(x[c], w[c]) for c in range(c_in)])  # (C_in, H_out, W_out)
+    maps = per_channel_maps(x, w[None])[0]  # one filter (1, C_in, kH, kW) -> maps (C_in, H_out, W_out)
     total = maps.sum(axis=0) + bias  # (H_out, W_out)
     oh, ow = total.shape
     if show_values is None:

@@ -15,6 +15,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
+from convkit.conv import conv2d
 from convkit.plotting import colors
 from convkit.plotting.geometry import (
     INPUT_CELL,
@@ -27,6 +28,7 @@ from convkit.plotting.geometry import (
     padding_mask,
     transposed_grid,
 )
+from convkit.transposed import conv_transpose2d
 
 __all__ = ["conv_step_figure", "conv_transpose_step_figure", "MAX_VALUE_GRID"]
 
@@ -165,13 +167,9 @@ def conv_step_figure(input_size, kernel_size, stride=1, padding=0, dilation=1, s
         show_values = max(grid_rows, grid_cols) <= MAX_VALUE_GRID and (input is not None or weight is not None)
     output_values = None
     if input is not None and weight is not None:
-        padded = np.zeros(mask.shape, dtype=np.result_type(input, weight))
-        padded[ph:ph + h, pw:pw + w] = input
-        output_values = np.zeros(output_shape, dtype=padded.dtype)
-        for r in range(output_shape[0]):
-            for c in range(output_shape[1]):
-                taps = kernel_taps((r, c), kernel_size, stride, dilation)
-                output_values[r, c] = np.sum(padded[taps[:, 0], taps[:, 1]] * weight.reshape(-1))
+        # The printed outputs are convkit's own conv2d, not a second copy of it.
+        output_values = conv2d(input[None, None], weight[None, None], stride=stride, padding=padding,
+                               dilation=dilation)[0, 0]  # (1, 1, H_out, W_out) -> (H_out, W_out)
 
     fig, (ax_in, ax_out) = _new_figure([grid_cols, output_shape[1]], max(grid_rows, output_shape[0]), cell_inches)
     fontsize = 9 if max(grid_rows, grid_cols) <= 7 else 7
@@ -250,12 +248,11 @@ def conv_transpose_step_figure(input_size, kernel_size, stride=1, padding=0, out
         r0, c0 = grid.input_origin
         grid_values[r0:r0 + (h - 1) * grid.stride[0] + 1:grid.stride[0],
                     c0:c0 + (w - 1) * grid.stride[1] + 1:grid.stride[1]] = input
-        if flipped is not None:
-            output_values = np.zeros(output_shape, dtype=np.result_type(input, weight))
-            for r in range(output_shape[0]):
-                for c in range(output_shape[1]):
-                    taps = kernel_taps((r, c), kernel_size, 1, dilation)
-                    output_values[r, c] = np.sum(grid_values[taps[:, 0], taps[:, 1]] * flipped.reshape(-1))
+        if weight is not None:
+            # The printed outputs are convkit's conv_transpose2d; the grid drawn is its stride-1 view.
+            output_values = conv_transpose2d(input[None, None], weight[None, None], stride=stride,
+                                             padding=padding, output_padding=output_padding,
+                                             dilation=dilation)[0, 0]  # (1, 1, H_out, W_out) -> (H_out, W_out)
 
     fig, (ax_in, ax_out) = _new_figure([grid_cols, output_shape[1]], max(grid_rows, output_shape[0]), cell_inches)
     fontsize = 9 if max(grid_rows, grid_cols) <= 8 else 7
