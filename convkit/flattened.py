@@ -20,10 +20,12 @@ thin kernels, a cross shape), not a flattened one.
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 from ._docstrings import CONV2D_RETURNS, fill_doc
-from ._validation import as_array, to_tuple
+from ._validation import _is_int, as_array, to_tuple
 from .conv import conv2d
 from .separable import pointwise_conv2d
 
@@ -173,9 +175,11 @@ def flatten_filter(weight, max_iter=500, tol=1e-12):
     Raises
     ------
     TypeError
-        If ``weight`` is not numeric or ``max_iter`` not an int.
+        If ``weight`` is not numeric, ``max_iter`` not an int or ``tol`` not
+        a real number.
     ValueError
-        If ``weight`` is not 4D or is empty, or ``max_iter`` is not positive.
+        If ``weight`` is not 4D or is empty, ``max_iter`` is not positive or
+        ``tol`` is negative or NaN.
 
     Notes
     -----
@@ -195,10 +199,15 @@ def flatten_filter(weight, max_iter=500, tol=1e-12):
     w = as_array(weight, "weight")
     if w.ndim != 4 or 0 in w.shape:
         raise ValueError(f"weight must be 4D (C_out, C_in, kH, kW) and non-empty, got {w.shape}")
-    if not isinstance(max_iter, int) or isinstance(max_iter, bool):
+    if not _is_int(max_iter):  # numpy integers are ints too, bools are not
         raise TypeError(f"max_iter must be an int, got {max_iter!r}")
     if max_iter < 1:
         raise ValueError(f"max_iter must be positive, got {max_iter}")
+    max_iter = int(max_iter)
+    if not isinstance(tol, numbers.Real) or isinstance(tol, (bool, np.bool_)):
+        raise TypeError(f"tol must be a real number, got {tol!r}")
+    if not tol >= 0:  # also refuses NaN
+        raise ValueError(f"tol must be non-negative, got {tol!r}")
     w = w.astype(np.float64)
     c_out, c_in, kh, kw = w.shape
 

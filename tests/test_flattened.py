@@ -186,6 +186,31 @@ def test_flatten_filter_bad():
         fl.flatten_filter(None)
 
 
+@pytest.mark.parametrize("tol", ["abc", None, True, [1e-9], 1j])
+def test_flatten_filter_tol_of_the_wrong_type_names_tol(tol):
+    with pytest.raises(TypeError, match=r"\btol\b"):
+        fl.flatten_filter(np.ones((1, 1, 2, 2)), tol=tol)
+
+
+@pytest.mark.parametrize("tol", [-1e-9, float("nan")])
+def test_flatten_filter_negative_or_nan_tol_names_tol(tol):
+    with pytest.raises(ValueError, match=r"\btol\b"):
+        fl.flatten_filter(np.ones((1, 1, 2, 2)), tol=tol)
+
+
+def test_flatten_filter_accepts_numpy_scalars_like_python_numbers():
+    w = np.random.default_rng(5).standard_normal((2, 3, 3, 2))
+    expected = fl.flatten_filter(w, max_iter=5, tol=0.0)
+    for got in (fl.flatten_filter(w, max_iter=np.int64(5), tol=np.float32(0.0)),
+                fl.flatten_filter(w, max_iter=np.uint8(5), tol=0)):
+        for ours, theirs in zip(got, expected):
+            np.testing.assert_array_equal(ours, theirs)
+    with pytest.raises(TypeError, match="max_iter"):
+        fl.flatten_filter(w, max_iter=np.bool_(True))
+    with pytest.raises(ValueError, match="max_iter"):
+        fl.flatten_filter(w, max_iter=np.int64(0))
+
+
 def test_docstring_examples():
     import doctest
 
