@@ -370,7 +370,7 @@ def output_size_explorer(input_size=5, kernel_size=(1, 2, 3, 4), stride=(1, 2, 3
     -------
     Explorer
     """
-    from convkit.arithmetic import conv_output_size
+    from convkit.arithmetic import conv_output_size, effective_kernel_size
     from convkit.plotting.diagrams import conv_step_figure
 
     sliders, fixed = _sliders_and_fixed(kernel_size=kernel_size, stride=stride, padding=padding,
@@ -380,7 +380,7 @@ def output_size_explorer(input_size=5, kernel_size=(1, 2, 3, 4), stride=(1, 2, 3
 
     def draw(**values):
         p = {**fixed, **values}
-        span = p["dilation"] * (p["kernel_size"] - 1) + 1
+        span = effective_kernel_size(p["kernel_size"], p["dilation"])
         if span > input_size + 2 * p["padding"]:
             fig = Figure(figsize=(4.5, 2.0), facecolor="white")
             fig.text(0.5, 0.5, f"kernel spans {span} cells: larger than the padded input "
