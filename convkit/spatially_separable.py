@@ -209,7 +209,8 @@ def spatially_separable_conv2d(input, column, row, bias=None, stride=1, padding=
     row : array_like, shape (kW,)
         Applied second, along the columns (a ``1 x kW`` kernel).
     bias : float or array_like of shape (C,), optional
-        Added at the end (one value per channel).
+        Added at the end (one value per channel). A Python number does not
+        change the result's dtype (float32 stays float32), as in numpy.
     stride : int or tuple of 2 ints, default 1
     padding : int, tuple of 2 ints, 'valid' or 'same', default 0
         Zeros around the input, as in :func:`convkit.conv.conv2d`; the column
@@ -259,9 +260,18 @@ def spatially_separable_conv2d(input, column, row, bias=None, stride=1, padding=
         rows_padding, cols_padding = (ph, 0), (0, pw)
     sh, sw = to_tuple(stride, 2, "stride", minimum=1)
     if bias is not None:
+        given = bias
         bias = as_array(bias, "bias")
         if bias.ndim == 0:
-            bias = np.full(channels, bias)
+            # A Python number takes the operands' dtype as in numpy's promotion
+            # (float32 stays float32); a numpy or torch scalar keeps its own.
+            weak = isinstance(given, (int, float)) and not isinstance(given, np.generic)
+            value = given if weak else bias
+            dtype = np.result_type(x, col, rw, value)
+            try:  # a Python int out of range of an integer dtype is refused, not wrapped
+                bias = np.full(channels, value, dtype=dtype)  # (C,)
+            except OverflowError:
+                raise ValueError(f"bias {given!r} does not fit the result dtype {dtype}") from None
         if bias.shape != (channels,):
             raise ValueError(f"bias must be a number or have shape ({channels},), "
                              f"got shape {bias.shape}")

@@ -163,6 +163,40 @@ def test_conv_factor_shapes():
         ss.spatially_separable_conv2d(np.zeros((2, 5, 5)), np.ones(3), np.ones(3), bias=np.ones(3))
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("bias", [1.5, 2])
+def test_python_number_bias_keeps_the_float_dtype(dtype, bias):
+    # A Python float or int bias is added in the input's dtype, like F.conv2d's (C,) bias would be.
+    rng = np.random.default_rng(6)
+    x = rng.standard_normal((2, 3, 6, 5)).astype(dtype)
+    column, row = rng.standard_normal(3).astype(dtype), rng.standard_normal(2).astype(dtype)
+    got = ss.spatially_separable_conv2d(x, column, row, bias=bias, padding=1)
+    assert got.dtype == dtype
+    weight = np.broadcast_to(np.outer(column, row), (3, 1, 3, 2))  # (C, 1, kH, kW)
+    expected = F.conv2d(_t(x), _t(weight), torch.full((3,), bias, dtype=_t(x).dtype), padding=1, groups=3)
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(got, expected.numpy(), rtol=tol, atol=tol)
+
+
+def test_scalar_bias_promotes_like_numpy():
+    ones = np.ones((1, 4, 4), np.float32)
+    k = np.ones(3, np.float32)
+    # numpy and 0-d array scalars are typed: float64 promotes, as in float32_array + np.float64(1)
+    assert ss.spatially_separable_conv2d(ones, k, k, bias=np.float64(1.0)).dtype == np.float64
+    assert ss.spatially_separable_conv2d(ones, k, k, bias=np.float32(1.0)).dtype == np.float32
+    ints = np.ones((1, 4, 4), np.int64)
+    assert ss.spatially_separable_conv2d(ints, k.astype(np.int64), k.astype(np.int64), bias=3)[0, 0, 0] == 12
+    assert ss.spatially_separable_conv2d(ints, k.astype(np.int64), k.astype(np.int64), bias=0.5).dtype == np.float64
+
+
+def test_python_int_bias_out_of_range_is_refused_not_wrapped():
+    small = np.ones((1, 4, 4), np.uint8)
+    k = np.ones(3, np.uint8)
+    with pytest.raises(ValueError, match="bias"):
+        ss.spatially_separable_conv2d(small, k, k, bias=300)
+    assert ss.spatially_separable_conv2d(small, k, k, bias=np.array(300))[0, 0, 0] == 309  # int64 array
+
+
 def test_conv_stride_padding_rules():
     x = np.zeros((5, 5))
     with pytest.raises(ValueError, match="stride"):
