@@ -468,7 +468,8 @@ def shufflenet_unit(input, pointwise1_weight, depthwise_weight, pointwise2_weigh
     Raises
     ------
     TypeError, ValueError
-        For a stride other than 1 or 2, groups that do not divide the
+        For a stride that is not an int (``TypeError``) or is other than 1
+        or 2, groups that do not divide the
         channels, and weight shapes that do not chain, naming the argument.
 
     Notes
@@ -489,7 +490,9 @@ def shufflenet_unit(input, pointwise1_weight, depthwise_weight, pointwise2_weigh
     batched, unbatched = split_batch(x, 2)
     g = _check_positive_int(groups, "groups")
     g1 = g if first_groups is None else _check_positive_int(first_groups, "first_groups")
-    if not isinstance(stride, numbers.Integral) or isinstance(stride, bool) or stride not in (1, 2):
+    if not isinstance(stride, numbers.Integral) or isinstance(stride, (bool, np.bool_)):
+        raise TypeError(f"stride must be an int, got {stride!r}")
+    if stride not in (1, 2):
         raise ValueError(f"stride must be 1 or 2 for a ShuffleNet unit, got {stride!r}")
     # Every array is checked under its own name: the inner convolutions would
     # call them all "weight" and "bias".

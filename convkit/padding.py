@@ -271,7 +271,8 @@ def padded_conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, gro
     Raises
     ------
     TypeError, ValueError
-        As :func:`convkit.conv.conv2d`, plus an unknown ``padding_mode`` and
+        As :func:`convkit.conv.conv2d`, plus a ``padding_mode`` that is not
+        a string (``TypeError``) or not one of the four (``ValueError``) and
         the limits of :func:`pad` (a reflect padding must be smaller than
         the input).
 
@@ -287,7 +288,9 @@ def padded_conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, gro
     >>> padded_conv2d(x, w, padding=(0, 1), padding_mode="circular")[0, 0]
     array([3., 3., 3.])
     """
-    if not isinstance(padding_mode, str) or padding_mode not in _PADDING_MODES:
+    if not isinstance(padding_mode, str):
+        raise TypeError(f"padding_mode must be a string, got {padding_mode!r}")
+    if padding_mode not in _PADDING_MODES:
         raise ValueError(
             f"padding_mode must be one of {', '.join(repr(m) for m in _PADDING_MODES)}, "
             f"got {padding_mode!r}"

@@ -39,7 +39,9 @@ def _depthwise_args(input, weight):
         )
     batched, _ = split_batch(x, 2)
     channels = batched.shape[1]
-    if channels == 0 or w.shape[0] % channels:
+    if channels == 0:
+        raise ValueError(f"input must have at least one channel, got shape {x.shape}")
+    if w.shape[0] % channels:
         raise ValueError(
             f"weight has {w.shape[0]} kernels, which is not a multiple of the "
             f"{channels} input channels (depth multiplier K = C_out / C_in)"

@@ -519,6 +519,12 @@ def test_shufflenet_unit_rules():
         ar.shufflenet_unit_cost(240, 240, 7)
 
 
+@pytest.mark.parametrize("stride", [1.0, 2.0, "1", None, True])
+def test_shufflenet_unit_cost_stride_of_the_wrong_type_is_a_type_error(stride):
+    with pytest.raises(TypeError, match=r"\bstride\b"):
+        ar.shufflenet_unit_cost(240, 240, 3, stride=stride)
+
+
 def test_docstring_examples():
     import doctest
 

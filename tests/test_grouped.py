@@ -310,6 +310,21 @@ def test_shufflenet_unit_bad():
         gr.shufflenet_unit(x, w1, wd, w2, groups=2, first_groups="1")
 
 
+@pytest.mark.parametrize("stride", [1.0, 2.0, "1", None, True])
+def test_shufflenet_unit_stride_of_the_wrong_type_is_a_type_error(stride):
+    x = np.zeros((1, 8, 6, 6))
+    w1, wd, w2 = np.zeros((4, 4, 1, 1)), np.zeros((4, 1, 3, 3)), np.zeros((8, 2, 1, 1))
+    with pytest.raises(TypeError, match=r"\bstride\b"):
+        gr.shufflenet_unit(x, w1, wd, w2, groups=2, stride=stride)
+
+
+def test_shufflenet_unit_accepts_a_numpy_integer_stride():
+    x = np.random.default_rng(7).standard_normal((1, 8, 6, 6))
+    w1, wd, w2 = np.ones((4, 4, 1, 1)), np.ones((4, 1, 3, 3)), np.ones((8, 2, 1, 1))
+    np.testing.assert_array_equal(gr.shufflenet_unit(x, w1, wd, w2, groups=2, stride=np.int64(1)),
+                                  gr.shufflenet_unit(x, w1, wd, w2, groups=2, stride=1))
+
+
 def test_docstring_examples():
     import doctest
 

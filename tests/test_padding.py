@@ -281,6 +281,12 @@ def test_padded_conv2d_unknown_padding_mode():
         padded_conv2d(np.ones((1, 4, 4)), np.ones((1, 1, 3, 3)), padding_mode="constant")
 
 
+@pytest.mark.parametrize("padding_mode", [3, None, b"zeros", ("reflect",)])
+def test_padded_conv2d_padding_mode_not_a_string_is_a_type_error(padding_mode):
+    with pytest.raises(TypeError, match=r"\bpadding_mode\b"):
+        padded_conv2d(np.ones((1, 4, 4)), np.ones((1, 1, 3, 3)), padding_mode=padding_mode)
+
+
 def test_padded_conv2d_same_with_stride():
     with pytest.raises(ValueError, match="stride"):
         padded_conv2d(np.ones((1, 4, 4)), np.ones((1, 1, 3, 3)), stride=2, padding="same",
