@@ -127,6 +127,9 @@ def test_receptive_field_and_overlap_figures():
     fig = receptive_field_figure([(3, 1, 1), (3, 1, 2), (3, 1, 4)])
     assert len(patches(fig, "input-unit")) == 15
     assert "15 input units" in fig._suptitle.get_text()
+    fig = receptive_field_figure([])  # no layers: the output unit is the input unit (convkit.receptive_field)
+    assert len(patches(fig, "input-unit")) == 1
+    assert fig._suptitle.get_text().startswith("receptive field: 1 input unit\n")
     fig = overlap_figure(4, 3, 2)
     assert [t.get_text() for t in fig.axes[0].texts] == ["1", "1", "2", "1", "2", "1", "2", "1", "1"]
     assert "uneven" in fig.axes[0].get_title()

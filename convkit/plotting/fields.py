@@ -74,7 +74,7 @@ def receptive_field_figure(layers) -> Figure:
                 ax.plot([offsets[level] + unit + 0.5, offsets[level - 1] + source + 0.5], [y, y - 1.2],
                         color="#555555", linewidth=0.7, gid="tap")
     size = receptive_field(parsed)
-    fig.suptitle(f"receptive field: {size} input units\n{len(parsed)} layer(s), "
+    fig.suptitle(f"receptive field: {size} input unit{'' if size == 1 else 's'}\n{len(parsed)} layer(s), "
                  f"{sum(k for k, _, _ in parsed)} weights per channel", fontsize=9)
     return fig
 
