@@ -43,3 +43,28 @@ from .transposed import (
     overlap_counts, zero_insert,
 )
 from .upsampling import resize_conv2d, upsample_nearest
+
+# Every public name imported above, sorted (`from convkit import *` and the API tests
+# read it); a new import line adds its names here too.
+__all__ = [
+    "CheckResult", "Cost", "SOBEL_COLUMN", "SOBEL_ROW", "SOBEL_X", "SOBEL_Y",
+    "block_diagonal_weight", "channel_shuffle", "channel_shuffle_naive", "check", "conv1d",
+    "conv1d_naive", "conv2d", "conv2d_naive", "conv3d", "conv3d_naive", "conv_cost",
+    "conv_macs", "conv_matrix", "conv_output_size", "conv_params", "conv_transpose1d",
+    "conv_transpose1d_naive", "conv_transpose2d", "conv_transpose2d_matrix",
+    "conv_transpose2d_naive", "conv_transpose2d_scatter", "conv_transpose2d_zero_insertion",
+    "conv_transpose3d", "conv_transpose3d_naive", "conv_transpose_output_size", "convolve1d",
+    "convolve1d_naive", "convolve2d", "convolve2d_naive", "correlate1d", "correlate1d_naive",
+    "correlate2d", "correlate2d_naive", "depthwise_conv2d", "depthwise_conv2d_naive",
+    "depthwise_conv_cost", "depthwise_separable_conv2d", "depthwise_separable_cost",
+    "effective_kernel_size", "flatten_filter", "flattened_conv2d", "flattened_cost",
+    "flattened_filter", "flip", "full_padding", "grouped_conv2d", "grouped_conv2d_naive",
+    "grouped_conv_cost", "inception_bottleneck_cost", "is_separable", "low_rank_kernel",
+    "mobilenet_block_cost", "overlap_counts", "pad", "pad_naive", "padded_conv2d",
+    "per_channel_maps", "per_channel_maps_naive", "pointwise_conv2d", "pointwise_conv_cost",
+    "pointwise_grouped_conv2d", "receptive_field", "receptive_field_table", "resize_conv2d",
+    "resnet_bottleneck_cost", "same_padding", "separate_kernel", "shuffle_permutation",
+    "shuffled_grouped_conv2d", "shufflenet_unit", "shufflenet_unit_cost",
+    "spatially_separable_conv2d", "spatially_separable_cost", "tf_same_padding",
+    "upsample_nearest", "zero_insert",
+]
