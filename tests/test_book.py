@@ -217,8 +217,12 @@ def test_api_page_documents_every_public_name(site):
         for name in getattr(module, "__all__", []):
             # Documented once, in the module that defines it (a package's
             # re-exports appear under their own module).
-            home = getattr(getattr(module, name), "__module__", module.__name__)
-            if f"{home}.{name}" not in ids:
+            # An alias (``receptive_field_size = receptive_field``) is
+            # documented under the name it was defined with.
+            obj = getattr(module, name)
+            home = getattr(obj, "__module__", module.__name__)
+            defined_as = getattr(obj, "__qualname__", name) if home != module.__name__ else name
+            if f"{home}.{defined_as}" not in ids:
                 missing.append(f"{module.__name__}.{name}")
     assert not missing, f"not on the API page: {missing}"
     import convkit
