@@ -161,6 +161,25 @@ def test_each_script_appears_once_per_page(site):
         assert not repeated, f"{page_path.name}: inline scripts repeated: {repeated}"
 
 
+def test_font_awesome_nests_its_icons_in_both_editions(site, student_site):
+    """Every page, offline or not, sets Font Awesome to nest its SVGs before the theme loads it.
+
+    The browser tests check the effect (tests/browser/test_site.py: the Play
+    widget steps its frames); this checks that the published, CDN-served
+    edition (built here as the student edition) carries the setting too.
+    """
+    assert student_site.returncode == 0, "\n".join(student_site.warnings()[:40])
+    for built in (site, student_site):
+        for page_path in built.pages():
+            page = parse(page_path)
+            nesting = [b for b in page.inline_scripts
+                       if "FontAwesomeConfig" in b and 'autoReplaceSvg: "nest"' in b]
+            assert len(nesting) == 1, f"{page_path}: no Font Awesome nest setting"
+            text = page_path.read_text(encoding="utf-8")
+            head = text[:text.index("</head>")]
+            assert "FontAwesomeConfig" in head, f"{page_path}: the setting is not in the head"
+
+
 def test_widget_pages_load_the_local_widget_manager(site):
     for doc in chapter_docs():
         page_path = site.html / f"{doc}.html"
