@@ -9,7 +9,7 @@ drawing the same figure in this process; the player's button plays it to
 its last frame. The book loads the widget manager from the same offline
 staging as the course book (tools/build_book.py, through the
 ``widget_assets`` fixture) and the same extensions from _ext/
-(dedupe_scripts, font_awesome_nest). Five explorers of 21 frames in all at
+(dedupe_scripts, font_awesome_nest). Four explorers of 21 frames in all at
 dpi 60 keep it small: built and executed in about 8 s.
 """
 
