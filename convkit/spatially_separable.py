@@ -57,8 +57,10 @@ def _tolerance(singular_values: np.ndarray, shape, dtype, rtol) -> float:
         # numpy.linalg.matrix_rank's default: largest singular value * max(M, N) * eps
         eps = np.finfo(dtype if dtype.kind == "f" else np.float64).eps
         rtol = max(shape) * eps
-    elif not isinstance(rtol, numbers.Real) or isinstance(rtol, bool) or rtol < 0:
-        raise ValueError(f"rtol must be a non-negative number, got {rtol!r}")
+    elif not isinstance(rtol, numbers.Real) or isinstance(rtol, (bool, np.bool_)):
+        raise TypeError(f"rtol must be a real number or None, got {rtol!r}")
+    elif not rtol >= 0:  # also refuses NaN, which would compare False with everything
+        raise ValueError(f"rtol must be non-negative, got {rtol!r}")
     return float(singular_values[0]) * float(rtol)
 
 
@@ -81,9 +83,9 @@ def is_separable(kernel, rtol=None):
     Raises
     ------
     TypeError
-        If ``kernel`` is not numeric.
+        If ``kernel`` is not numeric or ``rtol`` is not a real number.
     ValueError
-        If ``kernel`` is not 2D or is empty, or ``rtol`` is negative.
+        If ``kernel`` is not 2D or is empty, or ``rtol`` is negative or NaN.
 
     Notes
     -----
@@ -124,10 +126,10 @@ def separate_kernel(kernel, rtol=None):
     Raises
     ------
     TypeError
-        If ``kernel`` is not numeric.
+        If ``kernel`` is not numeric or ``rtol`` is not a real number.
     ValueError
-        If ``kernel`` is not 2D, is empty or is not rank 1 (see
-        :func:`low_rank_kernel` for an approximation).
+        If ``rtol`` is negative or NaN, or ``kernel`` is not 2D, is empty
+        or is not rank 1 (see :func:`low_rank_kernel` for an approximation).
 
     Notes
     -----

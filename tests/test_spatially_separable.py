@@ -146,6 +146,25 @@ def test_rtol_checked():
         ss.is_separable(np.eye(2), rtol=-1)
 
 
+@pytest.mark.parametrize("fn", [ss.is_separable, ss.separate_kernel])
+@pytest.mark.parametrize("rtol", ["abc", True, [1e-9], 1j])
+def test_rtol_of_the_wrong_type_is_a_type_error(fn, rtol):
+    with pytest.raises(TypeError, match=r"\brtol\b"):
+        fn(np.ones((3, 3)), rtol=rtol)
+
+
+@pytest.mark.parametrize("fn", [ss.is_separable, ss.separate_kernel])
+def test_nan_rtol_is_refused(fn):
+    # NaN compares False with everything: it used to answer "not separable" for a rank-1 kernel
+    with pytest.raises(ValueError, match=r"\brtol\b"):
+        fn(np.ones((3, 3)), rtol=float("nan"))
+
+
+def test_numpy_scalar_rtol_is_a_number():
+    assert ss.is_separable(np.ones((3, 3)), rtol=np.float32(1e-6))
+    assert not ss.is_separable(np.eye(3), rtol=np.float64(0.5))
+
+
 def test_non_numeric_kernel():
     with pytest.raises(TypeError, match="kernel"):
         ss.is_separable([["a", "b"]])
