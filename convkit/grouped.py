@@ -503,6 +503,8 @@ def shufflenet_unit(input, pointwise1_weight, depthwise_weight, pointwise2_weigh
         (pointwise1_bias, "pointwise1_bias"), (depthwise_bias, "depthwise_bias"),
         (pointwise2_bias, "pointwise2_bias")))
     c_in = batched.shape[1]
+    if c_in == 0:
+        raise ValueError(f"input must have at least one channel, got shape {x.shape}")
     m = w1.shape[0]
     if c_in % g1 or m % g1 or w1.shape[1] * g1 != c_in:
         raise ValueError(

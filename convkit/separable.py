@@ -216,7 +216,9 @@ def depthwise_separable_conv2d(input, depthwise_weight, pointwise_weight, depthw
     db = None if depthwise_bias is None else as_array(depthwise_bias, "depthwise_bias")
     pb = None if pointwise_bias is None else as_array(pointwise_bias, "pointwise_bias")
     channels = split_batch(x, 2)[0].shape[1]
-    if dw.ndim != 4 or dw.shape[1] != 1 or channels == 0 or dw.shape[0] % channels:
+    if channels == 0:
+        raise ValueError(f"input must have at least one channel, got shape {x.shape}")
+    if dw.ndim != 4 or dw.shape[1] != 1 or dw.shape[0] % channels:
         raise ValueError(
             f"depthwise_weight must have shape (C_in * K, 1, kH, kW) with C_in = {channels} "
             f"input channels, got {dw.shape}"

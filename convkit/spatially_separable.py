@@ -255,6 +255,8 @@ def spatially_separable_conv2d(input, column, row, bias=None, stride=1, padding=
     if single:
         x = x[np.newaxis]  # (1, H, W)
     channels = x.shape[-3]
+    if channels == 0:
+        raise ValueError(f"input must have at least one channel, got shape {x.shape}")
     if isinstance(padding, str):
         rows_padding = cols_padding = padding
     else:

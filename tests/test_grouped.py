@@ -318,6 +318,15 @@ def test_shufflenet_unit_stride_of_the_wrong_type_is_a_type_error(stride):
         gr.shufflenet_unit(x, w1, wd, w2, groups=2, stride=stride)
 
 
+@pytest.mark.parametrize("shape", [(1, 0, 6, 6), (0, 6, 6)])
+def test_shufflenet_unit_input_without_channels_blames_input(shape):
+    w1, wd, w2 = np.zeros((4, 4, 1, 1)), np.zeros((4, 1, 3, 3)), np.zeros((8, 2, 1, 1))
+    with pytest.raises(ValueError) as excinfo:
+        gr.shufflenet_unit(np.zeros(shape), w1, wd, w2, groups=2)
+    message = str(excinfo.value)
+    assert message.startswith("input ") and "weight" not in message, message
+
+
 def test_shufflenet_unit_accepts_a_numpy_integer_stride():
     x = np.random.default_rng(7).standard_normal((1, 8, 6, 6))
     w1, wd, w2 = np.ones((4, 4, 1, 1)), np.ones((4, 1, 3, 3)), np.ones((8, 2, 1, 1))

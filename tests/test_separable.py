@@ -164,6 +164,14 @@ def test_depthwise_input_without_channels_blames_input_not_weight(fn, shape):
     assert message.startswith("input ") and "weight" not in message, message
 
 
+@pytest.mark.parametrize("shape", [(1, 0, 5, 5), (0, 5, 5)])
+def test_depthwise_separable_input_without_channels_blames_input(shape):
+    with pytest.raises(ValueError) as excinfo:
+        sp.depthwise_separable_conv2d(np.ones(shape), np.ones((3, 1, 3, 3)), np.ones((2, 3)))
+    message = str(excinfo.value)
+    assert message.startswith("input ") and "weight" not in message, message
+
+
 def test_depthwise_stride_and_padding_rules():
     x, w = np.zeros((1, 2, 5, 5)), np.zeros((2, 1, 3, 3))
     with pytest.raises(ValueError, match="stride"):

@@ -216,6 +216,16 @@ def test_python_int_bias_out_of_range_is_refused_not_wrapped():
     assert ss.spatially_separable_conv2d(small, k, k, bias=np.array(300))[0, 0, 0] == 309  # int64 array
 
 
+@pytest.mark.parametrize("shape", [(1, 0, 5, 5), (0, 5, 5)])
+@pytest.mark.parametrize("bias", [None, np.ones(3), 1.0])
+def test_input_without_channels_blames_input(shape, bias):
+    # with a (3,) bias it used to blame bias, without one the internal weight
+    with pytest.raises(ValueError) as excinfo:
+        ss.spatially_separable_conv2d(np.ones(shape), np.ones(3), np.ones(3), bias=bias)
+    message = str(excinfo.value)
+    assert message.startswith("input ") and "weight" not in message and "bias" not in message, message
+
+
 def test_conv_stride_padding_rules():
     x = np.zeros((5, 5))
     with pytest.raises(ValueError, match="stride"):
