@@ -22,7 +22,7 @@ __all__ = ["upsample_nearest", "resize_conv2d"]
 
 
 def _output_sizes(in_sizes, size, scale_factor):
-    """Check ``size`` / ``scale_factor`` as ``F.interpolate`` does; return the output sizes and scales.
+    """Check ``size`` and ``scale_factor`` as ``F.interpolate`` does.
 
     Returns ``((H_out, W_out), (sH, sW))`` where the scales are None when
     ``size`` was given (PyTorch then indexes with ``in / out``).

@@ -10,7 +10,7 @@ import convkit
 
 
 def imported_public_names():
-    """Names bound by the ``from .module import ...`` lines of convkit/__init__.py, read from the source."""
+    """Names bound by the ``from .module import ...`` lines of convkit/__init__.py (its source)."""
     tree = ast.parse(Path(convkit.__file__).read_text(encoding="utf-8"))
     names = []
     for node in tree.body:

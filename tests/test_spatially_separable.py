@@ -192,7 +192,8 @@ def test_python_number_bias_keeps_the_float_dtype(dtype, bias):
     got = ss.spatially_separable_conv2d(x, column, row, bias=bias, padding=1)
     assert got.dtype == dtype
     weight = np.broadcast_to(np.outer(column, row), (3, 1, 3, 2))  # (C, 1, kH, kW)
-    expected = F.conv2d(_t(x), _t(weight), torch.full((3,), bias, dtype=_t(x).dtype), padding=1, groups=3)
+    bias_t = torch.full((3,), bias, dtype=_t(x).dtype)
+    expected = F.conv2d(_t(x), _t(weight), bias_t, padding=1, groups=3)
     tol = 1e-5 if dtype == np.float32 else 1e-12
     np.testing.assert_allclose(got, expected.numpy(), rtol=tol, atol=tol)
 
@@ -204,8 +205,9 @@ def test_scalar_bias_promotes_like_numpy():
     assert ss.spatially_separable_conv2d(ones, k, k, bias=np.float64(1.0)).dtype == np.float64
     assert ss.spatially_separable_conv2d(ones, k, k, bias=np.float32(1.0)).dtype == np.float32
     ints = np.ones((1, 4, 4), np.int64)
-    assert ss.spatially_separable_conv2d(ints, k.astype(np.int64), k.astype(np.int64), bias=3)[0, 0, 0] == 12
-    assert ss.spatially_separable_conv2d(ints, k.astype(np.int64), k.astype(np.int64), bias=0.5).dtype == np.float64
+    k_int = k.astype(np.int64)
+    assert ss.spatially_separable_conv2d(ints, k_int, k_int, bias=3)[0, 0, 0] == 12
+    assert ss.spatially_separable_conv2d(ints, k_int, k_int, bias=0.5).dtype == np.float64
 
 
 def test_python_int_bias_out_of_range_is_refused_not_wrapped():
@@ -213,7 +215,8 @@ def test_python_int_bias_out_of_range_is_refused_not_wrapped():
     k = np.ones(3, np.uint8)
     with pytest.raises(ValueError, match="bias"):
         ss.spatially_separable_conv2d(small, k, k, bias=300)
-    assert ss.spatially_separable_conv2d(small, k, k, bias=np.array(300))[0, 0, 0] == 309  # int64 array
+    # a 0-d int64 array is typed: the result is int64 and exact
+    assert ss.spatially_separable_conv2d(small, k, k, bias=np.array(300))[0, 0, 0] == 309
 
 
 @pytest.mark.parametrize("shape", [(1, 0, 5, 5), (0, 5, 5)])
@@ -223,7 +226,8 @@ def test_input_without_channels_blames_input(shape, bias):
     with pytest.raises(ValueError) as excinfo:
         ss.spatially_separable_conv2d(np.ones(shape), np.ones(3), np.ones(3), bias=bias)
     message = str(excinfo.value)
-    assert message.startswith("input ") and "weight" not in message and "bias" not in message, message
+    assert message.startswith("input "), message
+    assert "weight" not in message and "bias" not in message, message
 
 
 def test_conv_stride_padding_rules():

@@ -128,7 +128,8 @@ class TestSizeOrScaleFactor:
     def torch_upsample(x, **kwargs):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # F.upsample_nearest is deprecated
-            return F.upsample_nearest(torch.from_numpy(np.asarray(x, dtype=np.float64)), **kwargs).numpy()
+            images = torch.from_numpy(np.asarray(x, dtype=np.float64))  # (N, C, H, W)
+            return F.upsample_nearest(images, **kwargs).numpy()
 
     def test_second_positional_argument_is_the_output_size(self):
         # The reviewer's reproducer: torch gives (1, 1, 2, 2), the old code gave (1, 1, 6, 6).
@@ -140,7 +141,8 @@ class TestSizeOrScaleFactor:
         import inspect
 
         params = inspect.signature(convkit.upsample_nearest).parameters
-        assert [(p.name, p.default) for p in params.values()][1:] == [("size", None), ("scale_factor", None)]
+        after_input = [(p.name, p.default) for p in params.values()][1:]
+        assert after_input == [("size", None), ("scale_factor", None)]
 
     @pytest.mark.parametrize("size", [1, 2, 5, (3, 7), (8, 10), [4, 1], (1, 12)])
     def test_size_against_torch(self, size):
@@ -171,7 +173,8 @@ class TestSizeOrScaleFactor:
         # in 3, out 5: source rows floor(i * 3 / 5) = 0, 0, 1, 1, 2
         x = np.array([[[10], [20], [30]]])  # (C, H, W) = (1, 3, 1)
         np.testing.assert_array_equal(
-            convkit.upsample_nearest(x, size=(5, 2))[0], [[10, 10], [10, 10], [20, 20], [20, 20], [30, 30]]
+            convkit.upsample_nearest(x, size=(5, 2))[0],
+            [[10, 10], [10, 10], [20, 20], [20, 20], [30, 30]],
         )
 
     @given(
@@ -183,7 +186,8 @@ class TestSizeOrScaleFactor:
     def test_property_size_against_torch(self, h, w, h_out, w_out):
         x = np.random.default_rng(h * 10 + w).standard_normal((1, 2, h, w))
         np.testing.assert_array_equal(
-            convkit.upsample_nearest(x, size=(h_out, w_out)), self.torch_upsample(x, size=(h_out, w_out))
+            convkit.upsample_nearest(x, size=(h_out, w_out)),
+            self.torch_upsample(x, size=(h_out, w_out)),
         )
 
     @given(
