@@ -208,12 +208,14 @@ def test_bottleneck_bars_match_the_cost_formulas(k, b):
         (direct,) = patches(ax, "direct")
         (reduction,) = patches(ax, "reduction")
         (expansion,) = patches(ax, "expansion")
-        assert direct.get_width() == pytest.approx(direct_params * per_output / scale)
-        assert expansion.get_x() == pytest.approx(reduce_params * per_output / scale)
-        assert expansion.get_x() + expansion.get_width() == pytest.approx(
-            (reduce_params + expand_params) * per_output / scale)
         floor = MIN_BAR_FRACTION * ax.get_xlim()[1]
+        assert direct.get_width() == pytest.approx(max(direct_params * per_output / scale, floor))
+        assert reduction.get_x() == 0
         assert reduction.get_width() == pytest.approx(max(reduce_params * per_output / scale, floor))
+        assert expansion.get_x() == pytest.approx(reduction.get_width())      # stacked after the 1x1 part
+        assert expansion.get_width() == pytest.approx(max(expand_params * per_output / scale, floor))
+        total = f"{(reduce_params + expand_params) * per_output / scale:,.2f}"
+        assert any(t.startswith(f" {total}  (") for t in texts(ax))
         assert f"1x1 part: {reduce_params * per_output / scale:,.3f}" in texts(ax)
     text = bottleneck_description(C_in, C_out, k, b, output_size=size)
     assert f"direct {direct_params:,} weights" in text
@@ -226,9 +228,14 @@ def test_bottleneck_thin_reduction_stays_visible_and_shared_limits():
     fig = bottleneck_figure(256, 512, 3, 8, output_size=128, limits=limits)
     for ax, limit, scale in [(fig.axes[0], limits[0], 1e6), (fig.axes[1], limits[1], 1e9)]:
         assert ax.get_xlim()[1] == pytest.approx(1.55 * limit / scale)
+        floor = MIN_BAR_FRACTION * ax.get_xlim()[1]
+        per_output = 1 if scale == 1e6 else 128 * 128
+        # Both parts of the block would be thinner than the floor: both are drawn at it, side by side.
+        assert 256 * 8 * per_output / scale < floor and 9 * 8 * 512 * per_output / scale < floor
         (reduction,) = patches(ax, "reduction")
-        assert 256 * 8 / 1e6 < MIN_BAR_FRACTION * ax.get_xlim()[1]      # the true bar would be too thin
-        assert reduction.get_width() == pytest.approx(MIN_BAR_FRACTION * ax.get_xlim()[1])
+        (expansion,) = patches(ax, "expansion")
+        assert reduction.get_width() == pytest.approx(floor) and expansion.get_width() == pytest.approx(floor)
+        assert expansion.get_x() == pytest.approx(floor)
 
 
 # --- images (chapters 1, 2) ----------------------------------------------------------------------

@@ -265,9 +265,10 @@ def bottleneck_figure(in_channels: int, out_channels: int, kernel_size: int, bot
         a bar for the direct convolution (gid ``"direct"``, hatched ``//``)
         and a stacked bar for the block: the 1x1 reduction (gid
         ``"reduction"``, hatched ``..``) and the ``k x k`` after it (gid
-        ``"expansion"``). A bar narrower than :data:`MIN_BAR_FRACTION` of
-        the axis is drawn that wide (on top of its neighbour, whose end
-        stays exact) and every part's value is written beside the bars. The
+        ``"expansion"``). A part narrower than :data:`MIN_BAR_FRACTION` of
+        the axis is drawn that wide so that it stays visible (the drawn
+        total then exceeds the true one by at most twice that fraction);
+        the true totals and the 1x1 part are written beside the bars. The
         numbers are :func:`convkit.conv_cost` and
         :func:`convkit.pointwise_conv_cost`.
     """
@@ -282,15 +283,16 @@ def bottleneck_figure(in_channels: int, out_channels: int, kernel_size: int, bot
         limit = (limits[n] / scale) if limits is not None else max(d, r + e)
         xmax = 1.55 * limit
         floor = MIN_BAR_FRACTION * xmax
-        ax.barh([1], [max(d, floor)], color=colors.KERNEL, edgecolor=colors.EDGE, hatch="//", gid="direct")
-        ax.barh([0], [e], left=[r], color=colors.OUTPUT, edgecolor=colors.EDGE, gid="expansion")
-        ax.barh([0], [max(r, floor)], color=colors.INPUT, edgecolor=colors.EDGE, hatch="..", gid="reduction",
-                zorder=3)
+        # Parts narrower than the floor are drawn at the floor, so that each stays visible.
+        drawn_d, drawn_r, drawn_e = (max(v, floor) for v in (d, r, e))
+        ax.barh([1], [drawn_d], color=colors.KERNEL, edgecolor=colors.EDGE, hatch="//", gid="direct")
+        ax.barh([0], [drawn_r], color=colors.INPUT, edgecolor=colors.EDGE, hatch="..", gid="reduction")
+        ax.barh([0], [drawn_e], left=[drawn_r], color=colors.OUTPUT, edgecolor=colors.EDGE, gid="expansion")
         ax.set_xlim(0, xmax)
-        ax.text(max(d, floor), 1, f" {d:,.2f}", va="center", fontsize=9)
+        ax.text(drawn_d, 1, f" {d:,.2f}", va="center", fontsize=9)
         total = r + e
         ratio = f"{d / total:.1f}x fewer" if d > total else f"{total / d:.2f}x more"
-        ax.text(max(total, floor), 0, f" {total:,.2f}  ({ratio})", va="center", fontsize=9)
+        ax.text(drawn_r + drawn_e, 0, f" {total:,.2f}  ({ratio})", va="center", fontsize=9)
         ax.text(0, -0.55, f"1x1 part: {r:,.3f}", va="center", fontsize=8)
         ax.set_ylim(-0.85, 1.5)
         ax.set_yticks([0, 1], [f"1x1 to {b}\n+ {k}x{k}", f"direct\n{k}x{k}"])
