@@ -122,6 +122,11 @@ def layer_shapes_description(in_channels: int, height: int, width: int, out_chan
                              kernel_size: int) -> str:
     """Alt text for :func:`layer_shapes_figure` with the same arguments.
 
+    Parameters
+    ----------
+    in_channels, height, width, out_channels, kernel_size : int
+        As in :func:`layer_shapes_figure`.
+
     Returns
     -------
     str
@@ -216,6 +221,12 @@ def pointwise_figure(input, weight, pixel) -> Figure:
 def pointwise_description(input, weight, pixel) -> str:
     """Alt text for :func:`pointwise_figure` with the same arguments.
 
+    Parameters
+    ----------
+    input, weight, pixel
+        As in :func:`pointwise_figure`: ``(C_in, H, W)``, ``(C_out, C_in)``
+        and ``(row, column)``.
+
     Returns
     -------
     str
@@ -308,6 +319,11 @@ def bottleneck_figure(in_channels: int, out_channels: int, kernel_size: int, bot
 def bottleneck_description(in_channels: int, out_channels: int, kernel_size: int, bottleneck_channels: int,
                            output_size: int = 1) -> str:
     """Alt text for :func:`bottleneck_figure` with the same arguments.
+
+    Parameters
+    ----------
+    in_channels, out_channels, kernel_size, bottleneck_channels, output_size
+        As in :func:`bottleneck_figure`.
 
     Returns
     -------
