@@ -144,7 +144,8 @@ def _pointwise(input, weight, pixel):
     if input.ndim != 3:
         raise ValueError(f"input must be 3D (C_in, H, W), got shape {input.shape}")
     if weight.ndim != 2 or weight.shape[1] != input.shape[0]:
-        raise ValueError(f"weight must be (C_out, C_in) with C_in = {input.shape[0]}, got shape {weight.shape}")
+        raise ValueError(f"weight must be (C_out, C_in) with C_in = {input.shape[0]}, "
+                         f"got shape {weight.shape}")
     try:
         i, j = (int(p) for p in pixel)
     except (TypeError, ValueError):
@@ -236,11 +237,11 @@ def pointwise_description(input, weight, pixel) -> str:
     input, weight, i, j, output = _pointwise(input, weight, pixel)
     C_in, H, W = input.shape
     C_out = weight.shape[0]
-    return (f"Left: a stack of {C_in} input channels of {H} by {W} pixels with the pixel at row {i}, column {j} "
-            f"cross-hatched on every channel; its channel values are {input[:, i, j].tolist()}. Middle: the "
-            f"{C_out} by {C_in} weight matrix {weight.tolist()}. Right: a stack of {C_out} output channels with "
-            f"the same pixel cross-hatched; its values are the matrix times the input column, "
-            f"{output[:, i, j].tolist()}.")
+    return (f"Left: a stack of {C_in} input channels of {H} by {W} pixels with the pixel at row {i}, "
+            f"column {j} cross-hatched on every channel; its channel values are {input[:, i, j].tolist()}. "
+            f"Middle: the {C_out} by {C_in} weight matrix {weight.tolist()}. Right: a stack of {C_out} "
+            f"output channels with the same pixel cross-hatched; its values are the matrix times the input "
+            f"column, {output[:, i, j].tolist()}.")
 
 
 def _bottleneck(in_channels, out_channels, kernel_size, bottleneck_channels, output_size):
