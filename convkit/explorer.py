@@ -1,7 +1,7 @@
 """Slider explorers that keep working on the static website.
 
 An explorer draws every frame it can show in advance (one PNG per combination
-of its 1, 2 or 3 slider values), puts the frames in nested
+of its 1 to 4 slider values), puts the frames in nested
 ``ipywidgets.Stack`` containers and links each slider to the stacks in the
 browser (``jsdlink``). Moving a slider then only changes which frame is
 visible: no Python runs, so the page works without a kernel once the notebook
@@ -44,7 +44,7 @@ __all__ = [
     "groups_cost_explorer",
 ]
 
-MAX_PARAMETERS = 3
+MAX_PARAMETERS = 4
 
 
 def _format_value(value: Any) -> str:
@@ -63,7 +63,7 @@ class Explorer(widgets.VBox):
         ``(Figure, alt_text)`` for one combination of parameter values. Keep
         the figure size fixed across values so that frames do not jump.
     params : mapping of str to sequence
-        One to three parameters, in slider order, each with its discrete
+        One to four parameters, in slider order, each with its discrete
         values (e.g. ``{"kernel_size": [1, 2, 3], "stride": [1, 2]}``). The
         explorer draws ``len(values_1) * len(values_2) * ...`` frames.
     title : str, optional
@@ -361,7 +361,7 @@ def output_size_explorer(input_size=5, kernel_size=(1, 2, 3, 4), stride=(1, 2, 3
     input_size : int, default 5
         Side of the square input.
     kernel_size, stride, padding, dilation : int or list of int
-        A single value is fixed; a list of values becomes a slider (1 to 3
+        A single value is fixed; a list of values becomes a slider (1 to 4
         sliders in all).
     dpi : float, default 72
         Frame resolution.
@@ -449,7 +449,7 @@ def receptive_field_explorer(layers=(1, 2, 3, 4), rate=(1, 2, 3), kernel_size=3,
     rate : int or list of int
         Dilation growth ``r``.
     kernel_size : int or list of int, default 3
-        A list of values becomes a slider (1 to 3 sliders in all).
+        A list of values becomes a slider (1 to 4 sliders in all).
     dpi : float, default 72
 
     Returns
@@ -484,7 +484,7 @@ def groups_cost_explorer(in_channels=8, out_channels=(8, 16), groups=(1, 2, 4, 8
     Parameters
     ----------
     in_channels, out_channels, groups : int or list of int
-        A list of values becomes a slider (1 to 3 sliders in all);
+        A list of values becomes a slider (1 to 4 sliders in all);
         combinations where ``groups`` does not divide both channel counts
         show a note instead.
     kernel_size : int, default 3

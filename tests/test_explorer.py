@@ -36,6 +36,7 @@ def follow_links(explorer, slider_index, new_index):
     {"a": [1, 2, 3]},
     {"a": [1, 2, 3], "b": ["x", "y"]},
     {"a": [1, 2], "b": [10, 20, 30], "c": [0.5, 1.5]},
+    {"a": [1, 2], "b": [10, 20, 30], "c": [0.5, 1.5], "d": ["p", "q"]},
 ])
 def test_frame_counts_links_and_nesting(params):
     explorer = Explorer(draw, params, title="t", dpi=40)
@@ -73,6 +74,24 @@ def test_moving_sliders_shows_the_precomputed_frame():
     assert node is explorer.frame_widget(a=2, b=10, c=1.5)
     expected_png = figure_png(draw(a=2, b=10, c=1.5), dpi=40)
     assert explorer.frame(a=2, b=10, c=1.5) == expected_png
+
+
+def test_four_sliders_each_move_their_own_level():
+    params = {"a": [1, 2], "b": [10, 20, 30], "c": [0.5, 1.5], "d": ["p", "q"]}
+    explorer = Explorer(draw, params, initial={"b": 20, "d": "q"}, dpi=30)
+    assert explorer.shown_values() == {"a": 1, "b": 20, "c": 0.5, "d": "q"}
+    assert [len(explorer.stacks(level)) for level in range(4)] == [1, 2, 6, 12]
+    follow_links(explorer, 3, 0)
+    assert explorer.shown_values() == {"a": 1, "b": 20, "c": 0.5, "d": "p"}
+    follow_links(explorer, 0, 1)
+    follow_links(explorer, 2, 1)
+    assert explorer.shown_values() == {"a": 2, "b": 20, "c": 1.5, "d": "p"}
+    follow_links(explorer, 1, 2)
+    follow_links(explorer, 3, 1)
+    assert explorer.shown_values() == {"a": 2, "b": 30, "c": 1.5, "d": "q"}
+    assert explorer.index_of(a=2, b=30, c=1.5, d="q") == (1, 2, 1, 1)
+    assert explorer.frame(a=2, b=30, c=1.5, d="q") == figure_png(draw(a=2, b=30, c=1.5, d="q"), dpi=30)
+    assert repr(explorer) == "Explorer(a (2) x b (3) x c (2) x d (2) = 24 frames)"
 
 
 def test_every_frame_drawn_once_with_its_values():
@@ -113,8 +132,8 @@ def test_play_button_links_to_the_slider():
 
 
 @pytest.mark.parametrize("kwargs, error, match", [
-    ({"params": {}}, ValueError, "1 to 3"),
-    ({"params": {"a": [1], "b": [1], "c": [1], "d": [1]}}, ValueError, "1 to 3"),
+    ({"params": {}}, ValueError, "1 to 4"),
+    ({"params": {"a": [1], "b": [1], "c": [1], "d": [1], "e": [1]}}, ValueError, "1 to 4"),
     ({"params": {"a": []}}, ValueError, "at least one"),
     ({"params": {"a": "abc"}}, TypeError, "sequence"),
     ({"params": {"a": [1, 1]}}, ValueError, "distinct"),
