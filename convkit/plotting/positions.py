@@ -1,0 +1,259 @@
+"""Where the kernel lands along one axis, and the classic cases at their last step (chapter 3).
+
+:func:`kernel_starts` and :func:`cells_never_read` are the geometry;
+:func:`positions_figure` draws it: the padded input on top, one row per
+kernel position, the output underneath, the output-size formula with the
+numbers filled in, and a cross on every cell no position reads. Every size
+it prints comes from :func:`convkit.conv_output_size`. :func:`positions_alt_text`
+describes a frame in words. :func:`classic_case_end_figure` shows a case of
+:data:`convkit.animation.CLASSIC_CASES` at its last step, where the whole
+output is filled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from convkit.arithmetic import conv_output_size
+from convkit.plotting import colors
+
+__all__ = [
+    "kernel_starts",
+    "cells_never_read",
+    "positions_figure",
+    "positions_alt_text",
+    "classic_case_end_figure",
+]
+
+
+def _check_int(value, name: str, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    return value
+
+
+def _check_axis(input_size, kernel_size, stride, padding, dilation) -> tuple[int, int, int, int, int]:
+    i = _check_int(input_size, "input_size", 1)
+    k = _check_int(kernel_size, "kernel_size", 1)
+    s = _check_int(stride, "stride", 1)
+    p = _check_int(padding, "padding", 0)
+    d = _check_int(dilation, "dilation", 1)
+    return i, k, s, p, d
+
+
+def kernel_starts(input_size: int, kernel_size: int, stride: int = 1, padding: int = 0,
+                  dilation: int = 1) -> list[int]:
+    """Cell under the kernel's first tap at each position, along one axis.
+
+    Cells are numbered ``0, 1, ...`` along the padded input, so cell
+    ``padding`` is the first real input cell.
+
+    Parameters
+    ----------
+    input_size : int
+        Cells of the input (without padding), ``>= 1``.
+    kernel_size : int
+        Taps of the kernel, ``>= 1``.
+    stride : int, default 1
+    padding : int, default 0
+        Zeros on each side.
+    dilation : int, default 1
+        Spacing of the taps (1: contiguous).
+
+    Returns
+    -------
+    list of int
+        ``[0, stride, 2 * stride, ...]``, one entry per output cell
+        (:func:`convkit.conv_output_size` of them).
+
+    Raises
+    ------
+    TypeError
+        If an argument is not an int (the message names it).
+    ValueError
+        If an argument is out of range, or the kernel is larger than the
+        padded input.
+    """
+    i, k, s, p, d = _check_axis(input_size, kernel_size, stride, padding, dilation)
+    o = conv_output_size(i, k, s, p, d)
+    return [j * s for j in range(o)]
+
+
+def cells_never_read(input_size: int, kernel_size: int, stride: int = 1, padding: int = 0,
+                     dilation: int = 1) -> list[int]:
+    """Cells of the padded axis that no kernel position reads.
+
+    Parameters
+    ----------
+    input_size, kernel_size, stride, padding, dilation : int
+        As in :func:`kernel_starts`.
+
+    Returns
+    -------
+    list of int
+        Sorted cell numbers along the padded input (``0`` to
+        ``input_size + 2 * padding - 1``); subtract ``padding`` for the
+        position in the input itself. Cells below ``padding`` or from
+        ``padding + input_size`` on are padding.
+    """
+    i, k, s, p, d = _check_axis(input_size, kernel_size, stride, padding, dilation)
+    read = {start + d * tap for start in kernel_starts(i, k, s, p, d) for tap in range(k)}
+    return [cell for cell in range(i + 2 * p) if cell not in read]
+
+
+def positions_alt_text(input_size: int, kernel_size: int, stride: int = 1, padding: int = 0,
+                       dilation: int = 1) -> str:
+    """A sentence describing :func:`positions_figure` for the same arguments.
+
+    Parameters
+    ----------
+    input_size, kernel_size, stride, padding, dilation : int
+        As in :func:`kernel_starts`.
+
+    Returns
+    -------
+    str
+        Names the settings, the output size, the first cell of every kernel
+        position and the input cells (0-based, without padding) never read.
+    """
+    i, k, s, p, d = _check_axis(input_size, kernel_size, stride, padding, dilation)
+    starts = kernel_starts(i, k, s, p, d)
+    unread = cells_never_read(i, k, s, p, d)
+    unread_input = [cell - p for cell in unread if p <= cell < p + i]
+    dilated = f", dilation {d}" if d != 1 else ""
+    text = (f"One axis of a convolution: {i} input cells, padding {p} on each side, kernel {k}, "
+            f"stride {s}{dilated}. The kernel takes {len(starts)} positions, starting at padded cells "
+            f"{', '.join(map(str, starts))}, so the output has {len(starts)} cells. ")
+    if unread_input:
+        text += f"Input cells never read: {', '.join(map(str, unread_input))}."
+    else:
+        text += "Every input cell is read."
+    return text
+
+
+def positions_figure(input_size: int, kernel_size: int, stride: int = 1, padding: int = 0,
+                     dilation: int = 1, *, max_rows: int | None = None,
+                     other_sizes: Iterable[int] | None = range(4, 10), width: float = 4.9) -> Figure:
+    """One axis of a convolution: padded input, every kernel position as a row, output.
+
+    A cross marks each cell that no kernel position reads. The title
+    writes the output-size formula out with the numbers; an optional line
+    underneath gives the output size for other input sizes with the same
+    kernel, stride, padding and dilation. All sizes come from
+    :func:`convkit.conv_output_size`.
+
+    Parameters
+    ----------
+    input_size, kernel_size, stride, padding, dilation : int
+        As in :func:`kernel_starts`.
+    max_rows : int, optional
+        Rows reserved for kernel positions; the figure's height depends only
+        on this, so explorer frames with the same ``max_rows`` do not jump.
+        Positions beyond it are not drawn (a note says how many). Default:
+        the number of positions.
+    other_sizes : iterable of int or None, default range(4, 10)
+        Input sizes for the "other input sizes" line (sizes where the kernel
+        does not fit are left out); None leaves the line out.
+    width : float, default 4.9
+        Figure width in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`kernel_starts`, and for a ``max_rows`` that is not an int
+        ``>= 1``.
+    """
+    i, k, s, p, d = _check_axis(input_size, kernel_size, stride, padding, dilation)
+    starts = kernel_starts(i, k, s, p, d)
+    o = len(starts)
+    rows = o if max_rows is None else _check_int(max_rows, "max_rows", 1)
+    unread = set(cells_never_read(i, k, s, p, d))
+    length = i + 2 * p                                      # cells of the padded input
+
+    height = 1.1 + 0.17 * (rows + 2.5)
+    fig = Figure(figsize=(width, height), facecolor=colors.FIGURE_FACE)
+    ax = fig.add_axes((0.15, 0.7 / height, 0.83, 1 - 1.1 / height))
+
+    for x in range(length):
+        role = "padding" if (x < p or x >= p + i) else "input"
+        ax.add_patch(Rectangle((x, -1), 1, 1, **colors.cell_style(role)))
+        if x in unread:
+            ax.text(x + 0.5, -0.5, "×", ha="center", va="center", fontsize=12, color=colors.EDGE)
+    ax.text(-0.3, -0.5, "input", ha="right", va="center", fontsize=9)
+    for j, start in enumerate(starts[:rows]):
+        top = -(j + 1.25) - 0.8
+        for tap in range(k):
+            ax.add_patch(Rectangle((start + d * tap, top), 1, 0.8, **colors.cell_style("kernel")))
+        ax.text(-0.3, top + 0.4, f"output {j}", ha="right", va="center", fontsize=9)
+    if o > rows:
+        ax.text(length / 2, -(rows + 1.25), f"… {o - rows} more position(s) not drawn",
+                ha="center", va="center", fontsize=8)
+    out_top = -(rows + 1.6) - 1
+    for x in range(o):
+        ax.add_patch(Rectangle((x, out_top), 1, 1, **colors.cell_style("output")))
+    ax.text(-0.3, out_top + 0.5, "output", ha="right", va="center", fontsize=9)
+    ax.set_xlim(-0.2, max(10, length) + 0.2)
+    ax.set_ylim(out_top - 0.2, 0.2)
+    ax.axis("off")
+
+    span = d * (k - 1) + 1
+    kernel_term = f"{span}" if d == 1 else f"{d}·{k - 1} − 1"
+    fig.suptitle(f"i={i}, k={k}, s={s}, p={p}" + (f", d={d}" if d != 1 else "")
+                 + f":  o = ⌊({i} + {2 * p} − {kernel_term}) / {s}⌋ + 1 = ⌊{length - span}/{s}⌋ + 1 = {o}",
+                 fontsize=9, x=0.02, ha="left")
+    if other_sizes is not None:
+        others = "   ".join(f"{n}→{conv_output_size(n, k, s, p, d)}" for n in other_sizes
+                            if n + 2 * p >= span)
+        fig.text(0.5, 0.36 / height, f"same k, s, p, other input sizes i→o:  {others}",
+                 ha="center", fontsize=9)
+    fig.text(0.5, 0.1 / height, "× = cell never read by any kernel position", ha="center", fontsize=8.5)
+    return fig
+
+
+def classic_case_end_figure(case: str, cell_inches: float = 0.38) -> tuple[Figure, str]:
+    """A direct case of :data:`convkit.animation.CLASSIC_CASES` at its last step.
+
+    At the last step the whole output is filled and the kernel sits at the
+    last position the formula allows.
+
+    Parameters
+    ----------
+    case : str
+        Name of a direct (not ``*_transposed``) classic case.
+    cell_inches : float, default 0.38
+        Size of one cell, passed to :func:`convkit.plotting.conv_step_figure`.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    alt : str
+        Alt text from :func:`convkit.animation.case_alt_text` for the last step.
+
+    Raises
+    ------
+    TypeError
+        If ``case`` is not a str.
+    ValueError
+        If ``case`` is not a direct classic case.
+    """
+    from convkit.animation import CLASSIC_CASES, case_alt_text, case_steps
+    from convkit.plotting.diagrams import conv_step_figure
+
+    if not isinstance(case, str):
+        raise TypeError(f"case must be a str, got {type(case).__name__}")
+    direct = [name for name, params in CLASSIC_CASES.items() if not params["transposed"]]
+    if case not in direct:
+        raise ValueError(f"case must be one of the direct classic cases {direct}, got {case!r}")
+    params = {key: value for key, value in CLASSIC_CASES[case].items() if key != "transposed"}
+    last = case_steps(case) - 1
+    fig = conv_step_figure(**params, step=last, cell_inches=cell_inches)
+    return fig, case_alt_text(case, last)
