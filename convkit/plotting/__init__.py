@@ -27,6 +27,9 @@ when showing a figure: :func:`show` or :func:`figure_html`.
 ``positions_figure``            every kernel position along one axis (ch. 3)
 ``classic_case_end_figure``     a classic case at its last step (ch. 3)
 ``add_note``                    a line of text under a figure
+``sliding_directions_figure``   2D of C channels against 3D, as boxes (ch. 4)
+``volume_slices_figure``        a volume's surface and some slices (ch. 4)
+``depth_slice_figure``          input slices under a 3D kernel, output (ch. 4)
 ==============================  =============================================
 """
 
@@ -45,6 +48,7 @@ from convkit.plotting.matrices import (
     matrix_figure,
 )
 from convkit.plotting.render import figure_html, figure_png, show
+from convkit.plotting.volumes import depth_slice_figure, sliding_directions_figure, volume_slices_figure
 
 __all__ = [
     "add_note",
@@ -71,4 +75,7 @@ __all__ = [
     "overlap_figure",
     "receptive_field_figure",
     "show",
+    "depth_slice_figure",
+    "sliding_directions_figure",
+    "volume_slices_figure",
 ]
