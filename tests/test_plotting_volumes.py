@@ -19,6 +19,8 @@ from convkit.plotting.volumes import (
     cabinet_project,
     depth_slice_description,
     draw_box,
+    response_projection_description,
+    response_projection_figure,
     sliding_directions_description,
     volume_slices_description,
 )
@@ -282,6 +284,37 @@ def test_depth_slice_bad_input(volume, kernel, z, error, name):
         depth_slice_description(volume, kernel, z)
 
 
+# --- maximum projections of a response ----------------------------------------------------------
+
+def test_response_projection_images_and_marker(scene_and_kernel):
+    scene, kernel = scene_and_kernel
+    expected = torch_same(scene, kernel)
+    z, y, x = np.unravel_index(np.argmax(expected), expected.shape)
+    fig = response_projection_figure(scene, kernel)
+    input_ax, response_ax = fig.axes[:2]
+    np.testing.assert_array_equal(input_ax.images[0].get_array(), scene.max(0))
+    np.testing.assert_allclose(response_ax.images[0].get_array(), expected.max(0), atol=1e-12)
+    (cross,) = response_ax.lines
+    assert (cross.get_xdata()[0], cross.get_ydata()[0]) == (x, y)
+    assert "strongest response" in texts(fig)
+    assert len(fig.axes) == 3   # and the colour bar
+    alt = response_projection_description(scene, kernel)
+    assert f"{expected.max():.1f} at (z, y, x) = ({z}, {y}, {x})" in alt
+    assert "3x3x3 kernel" in alt
+
+
+@pytest.mark.parametrize("volume, kernel, error, name", [
+    (np.zeros((5, 5, 5)), np.zeros((3, 4, 3)), ValueError, "kernel"),
+    (np.zeros((5, 5, 5, 1)), np.zeros((3, 3, 3)), ValueError, "volume"),
+    (np.zeros((5, 5, 5)), [["a"]], TypeError, "kernel"),
+])
+def test_response_projection_bad_input(volume, kernel, error, name):
+    with pytest.raises(error, match=name):
+        response_projection_figure(volume, kernel)
+    with pytest.raises(error, match=name):
+        response_projection_description(volume, kernel)
+
+
 # --- no global state --------------------------------------------------------------------------
 
 def test_helpers_change_no_global_matplotlib_state(scene_and_kernel):
@@ -293,5 +326,6 @@ def test_helpers_change_no_global_matplotlib_state(scene_and_kernel):
     sliding_directions_figure()
     volume_slices_figure((scene > 0).astype(float), [1, 2])
     depth_slice_figure(scene, kernel, 3)
+    response_projection_figure(scene, kernel)
     assert plt.get_fignums() == figures_before
     assert dict(matplotlib.rcParams) == before

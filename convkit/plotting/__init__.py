@@ -30,6 +30,7 @@ when showing a figure: :func:`show` or :func:`figure_html`.
 ``sliding_directions_figure``   2D of C channels against 3D, as boxes (ch. 4)
 ``volume_slices_figure``        a volume's surface and some slices (ch. 4)
 ``depth_slice_figure``          input slices under a 3D kernel, output (ch. 4)
+``response_projection_figure``  a volume and a 3D response along depth (ch. 4)
 ==============================  =============================================
 """
 
@@ -48,7 +49,12 @@ from convkit.plotting.matrices import (
     matrix_figure,
 )
 from convkit.plotting.render import figure_html, figure_png, show
-from convkit.plotting.volumes import depth_slice_figure, sliding_directions_figure, volume_slices_figure
+from convkit.plotting.volumes import (
+    depth_slice_figure,
+    response_projection_figure,
+    sliding_directions_figure,
+    volume_slices_figure,
+)
 
 __all__ = [
     "add_note",
@@ -76,6 +82,7 @@ __all__ = [
     "receptive_field_figure",
     "show",
     "depth_slice_figure",
+    "response_projection_figure",
     "sliding_directions_figure",
     "volume_slices_figure",
 ]

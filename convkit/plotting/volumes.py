@@ -9,7 +9,9 @@ depth and the output depths given by :func:`convkit.conv_output_size`.
 its slices. :func:`depth_slice_figure` shows the input slices a 3D kernel
 reads and the output slice it writes, the output coming from
 :func:`convkit.conv3d`. The ``*_description`` functions give alt text with
-the same numbers. :func:`cabinet_project`, :func:`box_faces` and
+the same numbers. :func:`response_projection_figure` shows a volume and a
+kernel's response to it as maximum projections along depth.
+:func:`cabinet_project`, :func:`box_faces` and
 :func:`draw_box` are the geometry the sketches are made of.
 """
 
@@ -34,6 +36,8 @@ __all__ = [
     "volume_slices_description",
     "depth_slice_figure",
     "depth_slice_description",
+    "response_projection_figure",
+    "response_projection_description",
     "SLANT_ANGLE",
     "SLANT_SCALE",
     "FLAT_DEPTH",
@@ -430,20 +434,11 @@ def volume_slices_description(volume, slices):
 
 
 def _depth_slice(volume, kernel, z):
-    scene = _volume(volume)
-    weight = _volume(kernel, "kernel")
-    if any(k % 2 == 0 for k in weight.shape):
-        raise ValueError(f"kernel must have odd sizes, so that output slice z sits on input "
-                         f"slice z, got shape {weight.shape}")
-    if any(k > n for k, n in zip(weight.shape, scene.shape)):
-        raise ValueError(f"kernel must not be larger than volume, got shapes {weight.shape} "
-                         f"and {scene.shape}")
+    scene, weight, response, _ = _same_response(volume, kernel)
     if isinstance(z, (bool, np.bool_)) or not isinstance(z, (int, np.integer)):
         raise TypeError(f"z must be an int, got {type(z).__name__}")
     if not 0 <= z < scene.shape[0]:
         raise ValueError(f"z must be in range(0, {scene.shape[0]}), got {z}")
-    padding = tuple(k // 2 for k in weight.shape)   # 'same' output for odd sizes
-    response = conv3d(scene[None, None], weight[None, None], padding=padding)[0, 0]  # (D, H, W)
     return scene, weight, int(z), response
 
 
@@ -538,3 +533,81 @@ def depth_slice_description(volume, kernel, z):
     low, high = response[z].min(), response[z].max()
     return (f"{text} and output slice {z} of the 3D convolution, whose values range from "
             f"{low:.1f} to {high:.1f} (negative red, positive blue).")
+
+
+def _same_response(volume, kernel):
+    scene = _volume(volume)
+    weight = _volume(kernel, "kernel")
+    if any(k % 2 == 0 for k in weight.shape):
+        raise ValueError(f"kernel must have odd sizes, so that the output lines up with the "
+                         f"input, got shape {weight.shape}")
+    if any(k > n for k, n in zip(weight.shape, scene.shape)):
+        raise ValueError(f"kernel must not be larger than volume, got shapes {weight.shape} "
+                         f"and {scene.shape}")
+    padding = tuple(k // 2 for k in weight.shape)   # 'same' output for odd sizes
+    response = conv3d(scene[None, None], weight[None, None], padding=padding)[0, 0]  # (D, H, W)
+    strongest = tuple(int(i) for i in np.unravel_index(np.argmax(response), response.shape))
+    return scene, weight, response, strongest
+
+
+def response_projection_figure(volume, kernel):
+    """A volume and a 3D kernel's response to it, each seen as its largest value along depth.
+
+    The response is ``conv3d(volume, kernel, padding=k // 2)`` from
+    :func:`convkit.conv3d` (same size as the volume). Both panels are
+    maximum projections along D in ``cividis``; the response panel has a
+    colour bar and marks the voxel of the largest response (the first one in
+    C order if there are ties) with a white cross and a label (chapter 4).
+
+    Parameters
+    ----------
+    volume : array_like, shape (D, H, W)
+        The input volume (one channel).
+    kernel : array_like, shape (kD, kH, kW)
+        The 3D kernel; every size odd and at most the volume's.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two image axes (input, response) and the colour bar's axes.
+
+    Raises
+    ------
+    TypeError
+        If ``volume`` or ``kernel`` is not numeric.
+    ValueError
+        If a shape is wrong or a kernel size is even or larger than the volume.
+    """
+    scene, _, response, (_, y, x) = _same_response(volume, kernel)
+    fig = Figure(figsize=(7.2, 3.3), facecolor=colors.FIGURE_FACE)
+    axes = fig.subplots(1, 2)
+    axes[0].imshow(scene.max(0), cmap=colors.SEQUENTIAL_CMAP)
+    axes[0].set_title("input, brightest voxel along depth", fontsize=9)
+    image = axes[1].imshow(response.max(0), cmap=colors.SEQUENTIAL_CMAP)
+    axes[1].set_title("response, largest value along depth", fontsize=9)
+    axes[1].plot(x, y, marker="x", color="white", markersize=10, mew=2.5)
+    axes[1].annotate("strongest response", (x, y), xytext=(14, 6), textcoords="offset points",
+                     color="white", fontsize=8, arrowprops=dict(arrowstyle="->", color="white"))
+    fig.colorbar(image, ax=axes[1], fraction=0.046)
+    for ax in axes:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.tight_layout()
+    return fig
+
+
+def response_projection_description(volume, kernel):
+    """Alt text for :func:`response_projection_figure`: where and how large the strongest response is.
+
+    Parameters and Raises as :func:`response_projection_figure`.
+
+    Returns
+    -------
+    str
+    """
+    _, weight, response, strongest = _same_response(volume, kernel)
+    shape = "x".join(str(k) for k in weight.shape)
+    return (f"Left: the volume seen from the front, brightest voxel along depth. Right: the "
+            f"response of the {shape} kernel, largest value along depth; a white cross labelled "
+            f"strongest response marks its maximum, {response[strongest]:.1f} at (z, y, x) = "
+            f"{strongest}.")
