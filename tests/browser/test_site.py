@@ -412,11 +412,17 @@ def test_play_widget_steps_the_frames_on_chapter_pages(site, static_server, page
 
 
 def test_font_awesome_keeps_the_icon_tags(site, static_server, page_probe):
-    """On every page the theme's icons are <svg> nested in their <i>/<span>, never swapped."""
+    """On the landing page and the chapters (where the widgets are) the theme's
+    icons are <svg> nested in their <i>/<span>, never swapped.
+
+    Nested, the <svg> sits in the emptied <i> or <span>; swapped, it would sit
+    where the tag was (in a button, a link, ...). That every page carries the
+    setting is checked without a browser in tests/test_book.py.
+    """
     base = static_server(site.html)
     page = page_probe.page
     problems = {}
-    for url in page_urls(site):
+    for url in ["intro.html", *chapter_urls(site)]:
         visit(page, f"{base}/{url}")
         result = page.evaluate(
             """() => {
