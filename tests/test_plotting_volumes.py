@@ -261,10 +261,12 @@ def test_depth_slice_description_numbers(scene_and_kernel):
     scene, kernel = scene_and_kernel
     expected = torch_same(scene, kernel)[2]
     alt = depth_slice_description(scene, kernel, 2)
-    assert alt.startswith("Input slices 1, 2, 3 and output slice 2")
+    assert alt.startswith("Input slices 1, 2 and 3 and output slice 2")
     assert f"from {expected.min():.1f} to {expected.max():.1f}" in alt
     border = depth_slice_description(scene, kernel, 0)
-    assert border.startswith("Input slices 0, 1 (and padding zeros for slice -1")
+    assert border.startswith("Input slices 0 and 1 (and padding zeros for slice -1")
+    deep = depth_slice_description(scene[:1], np.ones((1, 3, 3)), 0)
+    assert deep.startswith("Input slice 0 and output slice 0")
 
 
 @pytest.mark.parametrize("volume, kernel, z, error, name", [

@@ -527,7 +527,8 @@ def depth_slice_description(volume, kernel, z):
     half = weight.shape[0] // 2
     inside = [str(s) for s in range(z - half, z + half + 1) if 0 <= s < scene.shape[0]]
     outside = [str(s) for s in range(z - half, z + half + 1) if not 0 <= s < scene.shape[0]]
-    text = f"Input slices {', '.join(inside)}"
+    listed = inside[0] if len(inside) == 1 else f"{', '.join(inside[:-1])} and {inside[-1]}"
+    text = f"Input slice{'s' if len(inside) > 1 else ''} {listed}"
     if outside:
         text += f" (and padding zeros for slice {', '.join(outside)}, outside the volume)"
     low, high = response[z].min(), response[z].max()
