@@ -173,7 +173,8 @@ def case_alt_text(case: str | Mapping[str, Any], step: int | None = None) -> str
 
 
 def save_gif(case: str | Mapping[str, Any], path: str | Path, dpi: float = 80,
-             duration_ms: int = 600, **figure_kwargs: Any) -> Path:
+             duration_ms: int = 600, *, colors: int = 64, optimize: bool = False,
+             **figure_kwargs: Any) -> Path:
     """Write the animation of ``case`` as a looping GIF with Pillow.
 
     The frames are rendered as PNG without timestamps and share one palette,
@@ -189,6 +190,12 @@ def save_gif(case: str | Mapping[str, Any], path: str | Path, dpi: float = 80,
     dpi : float, default 80
     duration_ms : int, default 600
         Time per frame.
+    colors : int, default 64
+        Size of the palette shared by all frames (2 to 256); fewer colours
+        make a smaller file but blend the anti-aliased edges.
+    optimize : bool, default False
+        Let Pillow drop unused palette entries and shrink each frame's
+        stored difference; often halves the file.
     **figure_kwargs
         Passed to the step figure.
 
@@ -196,20 +203,27 @@ def save_gif(case: str | Mapping[str, Any], path: str | Path, dpi: float = 80,
     -------
     pathlib.Path
         ``path``.
+
+    Raises
+    ------
+    ValueError
+        If ``colors`` is not an int from 2 to 256.
     """
     from PIL import Image
 
     from convkit.plotting.render import figure_png
 
+    if isinstance(colors, bool) or not isinstance(colors, int) or not 2 <= colors <= 256:
+        raise ValueError(f"colors must be an int from 2 to 256, got {colors!r}")
     frames = [Image.open(io.BytesIO(figure_png(fig, dpi=dpi))).convert("RGB")
               for fig in case_frames(case, **figure_kwargs)]
-    # One 64-colour palette for all frames (the drawings use few colours) lets
+    # One palette for all frames (the drawings use few colours) lets
     # Pillow store each frame as its difference from the previous one.
-    palette = frames[-1].quantize(colors=64)
+    palette = frames[-1].quantize(colors=colors)
     images = [frame.quantize(palette=palette, dither=Image.Dither.NONE) for frame in frames]
     path = Path(path)
     images[0].save(path, format="GIF", save_all=True, append_images=images[1:],
-                   duration=duration_ms, loop=0, optimize=False)
+                   duration=duration_ms, loop=0, optimize=bool(optimize))
     return path
 
 
