@@ -36,3 +36,30 @@ def test_save_gif_colors_must_be_a_palette_size(tmp_path):
     for bad in (1, 257, 2.5, True):
         with pytest.raises(ValueError, match="colors"):
             save_gif("no_padding_strides", tmp_path / "x.gif", dpi=20, colors=bad)
+
+
+def test_chapter_3_shows_every_gif_with_alt_text_and_caption():
+    import json
+    import re
+
+    notebook = json.loads((REPO / "chapters" / "03_arithmetic.ipynb").read_text(encoding="utf-8"))
+    markdown = "\n".join("".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "markdown")
+    for case in make_animations.direct_cases():
+        match = re.search(
+            rf":::{{figure}} images/animations/{case}\.gif\n\s*:alt: (?P<alt>[^\n]+)\n(?:\s*:[a-z]+:[^\n]*\n)*\s*\n"
+            rf"\s*(?P<caption>\S[^\n]*)\n\s*:::", markdown)
+        assert match, f"chapter 3 does not show {case}.gif as a figure"
+        assert len(match["alt"]) > 40 and "kernel" in match["alt"], case
+        params = make_animations_case(case)
+        numbers = dict(re.findall(r"\$([ikspdo]) = (\d+)\$", match["caption"]))
+        assert {key: int(value) for key, value in numbers.items()} == params, case
+
+
+def make_animations_case(case):
+    """The caption's numbers: the case's settings and its output size from convkit.conv_output_size."""
+    from convkit import conv_output_size
+    from convkit.animation import CLASSIC_CASES
+
+    c = CLASSIC_CASES[case]
+    i, k, s, p, d = (c[key] for key in ("input_size", "kernel_size", "stride", "padding", "dilation"))
+    return {"i": i, "k": k, "s": s, "p": p, "d": d, "o": conv_output_size(i, k, s, p, d)}
