@@ -181,3 +181,26 @@ def test_ready_made_explorers():
     assert "weights" in e.alt_text(groups=2) and "Not possible" in e.alt_text(groups=3)
     with pytest.raises(ValueError, match="lists of values"):
         output_size_explorer(kernel_size=3, stride=1, padding=0)
+
+
+def test_palette_frames_are_smaller_and_keep_the_drawing():
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    full = Explorer(draw, {"a": [1, 2]}, dpi=60)
+    paletted = Explorer(draw, {"a": [1, 2]}, dpi=60, colors=32)
+    with Image.open(io.BytesIO(paletted.frame(a=2))) as image:
+        assert image.mode == "P" and len(image.getcolors()) <= 32
+        small = np.asarray(image.convert("RGB"), dtype=int)
+    with Image.open(io.BytesIO(full.frame(a=2))) as image:
+        large = np.asarray(image.convert("RGB"), dtype=int)
+    assert small.shape == large.shape
+    assert np.abs(small - large).mean() < 2.0         # same picture, to the eye
+    assert paletted.frame(a=2) == figure_png(draw(a=2), dpi=60, colors=32)
+    assert len(paletted.frame(a=2)) < len(full.frame(a=2))
+    with pytest.raises(ValueError, match="colors"):
+        Explorer(draw, {"a": [1]}, colors=1)
+    with pytest.raises(ValueError, match="colors"):
+        figure_png(draw(a=1), colors=300)
