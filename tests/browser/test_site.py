@@ -8,8 +8,8 @@ recorded and aborted (fixtures of tests/browser/conftest.py).
 Checked on every page: no console error, no request to the network, every
 image has alt text and has loaded, all math is typeset (no raw ``$...$``
 left). Checked on the site: the sidebar and the next/previous links walk the
-table of contents, search finds pages, at least one explorer per chapter
-changes its frame when its slider moves, and each chapter page stays under
+table of contents, search finds pages, every slider of every explorer on
+the chapters changes the frame its explorer shows, and each chapter page stays under
 the page-weight budget below (the weights are printed).
 """
 
@@ -233,6 +233,80 @@ def test_an_explorer_per_chapter_responds_to_its_slider(site, static_server, pag
             dead.append(url)
         assert explorer.locator(FRAME_SELECTOR).first.get_attribute("alt"), f"{url}: frame without alt"
     assert not dead, f"explorers that ignore their slider: {dead}"
+    assert page_probe.console_errors == []
+    assert page_probe.external_requests == []
+
+
+# Every explorer of a page: the innermost widget boxes holding both a slider
+# and a frame. Each gets a data attribute so Python can address it.
+MARK_EXPLORERS = """(sel) => {
+    const boxes = Array.from(document.querySelectorAll('.widget-vbox'))
+        .filter(b => b.querySelector('.widget-slider') && b.querySelector(sel));
+    const explorers = boxes.filter(b => !boxes.some(o => o !== b && b.contains(o)));
+    explorers.forEach((b, i) => { b.dataset.explorerUnderTest = String(i); });
+    return explorers.length;
+}"""
+
+# The frames an explorer shows right now (a stack hides the others).
+VISIBLE_FRAMES = """([root, sel]) => Array.from(root.querySelectorAll(sel))
+    .filter(img => img.offsetParent !== null)
+    .map(img => ({src: img.getAttribute('src') || '', alt: (img.getAttribute('alt') || '').trim()}))"""
+
+
+def _visible_frame(page, explorer) -> dict:
+    frames = page.evaluate(VISIBLE_FRAMES, [explorer.element_handle(), FRAME_SELECTOR])
+    assert len(frames) == 1, f"expected one visible frame, saw {len(frames)}"
+    return frames[0]
+
+
+def test_every_slider_of_every_explorer_changes_its_frame(site, static_server, page_probe):
+    """On every chapter, each slider of each explorer, moved one step with the
+    keyboard, swaps the visible frame for another precomputed one."""
+    base = static_server(site.html)
+    page = page_probe.page
+    dead, moved = [], 0
+    for url in chapter_urls(site):
+        visit(page, f"{base}/{url}")
+        page.wait_for_selector(".widget-slider", timeout=30_000)
+        count = page.evaluate(MARK_EXPLORERS, FRAME_SELECTOR)
+        assert count > 0, f"{url}: no explorer"
+        in_explorers = page.locator("[data-explorer-under-test] .widget-slider").count()
+        assert in_explorers == page.locator(".widget-slider").count(), \
+            f"{url}: sliders outside any explorer found (explorer detection out of date?)"
+        for number in range(count):
+            explorer = page.locator(f"[data-explorer-under-test='{number}']")
+            sliders = explorer.locator(".widget-slider")
+            assert sliders.count() > 0, f"{url}: explorer {number} has no slider"
+            for index in range(sliders.count()):
+                where = f"{url}: explorer {number}, slider {index}"
+                slider = sliders.nth(index)
+                readout = slider.locator(".widget-readout")
+                start = readout.inner_text().strip()
+                before = _visible_frame(page, explorer)
+                slider.locator(".noUi-handle").focus()
+                page.keyboard.press("ArrowRight")
+                if readout.inner_text().strip() == start:  # it was at its last value
+                    page.keyboard.press("ArrowLeft")
+                after_value = readout.inner_text().strip()
+                if after_value == start:
+                    dead.append(f"{where}: the slider did not move from {start!r}")
+                    continue
+                try:
+                    page.wait_for_function(
+                        """([root, sel, old]) => Array.from(root.querySelectorAll(sel))
+                               .some(img => img.offsetParent !== null && img.getAttribute('src') !== old)""",
+                        arg=[explorer.element_handle(), FRAME_SELECTOR, before["src"]], timeout=5_000)
+                except Exception:  # playwright's TimeoutError: record it, check the rest
+                    dead.append(f"{where}: {start!r} -> {after_value!r} left the frame as it was")
+                    continue
+                after = _visible_frame(page, explorer)
+                assert after["src"].startswith("data:image/png;base64,"), f"{where}: not a precomputed frame"
+                assert after["alt"], f"{where}: frame without alt text"
+                assert after["alt"] != before["alt"], f"{where}: the new frame has the old alt text"
+                moved += 1
+    print(f"\nmoved {moved} sliders")
+    assert not dead, "sliders that do not change their explorer's frame:\n" + "\n".join(dead)
+    assert moved > 0
     assert page_probe.console_errors == []
     assert page_probe.external_requests == []
 
