@@ -441,7 +441,7 @@ def test_bad_arguments():
 
 
 def test_register_exercise(monkeypatch):
-    monkeypatch.setattr("convkit.checking.EXERCISES", dict(EXERCISES))
+    monkeypatch.setattr("convkit.checking.engine.EXERCISES", dict(EXERCISES))
     from convkit import checking
 
     exercise = Exercise(

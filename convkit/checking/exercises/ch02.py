@@ -1,0 +1,100 @@
+"""Chapter 2's coding exercise: multi-channel 2D convolution."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from convkit.checking.engine import Case, Diagnosis, Exercise, register_exercise
+from convkit.checking.exercises._cases import floats, ints
+
+
+def _ref_conv2d_multichannel(input: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
+    from convkit.conv import conv2d
+
+    return conv2d(input, weight, bias)  # unbatched: (C_in, H, W) -> (C_out, H_out, W_out)
+
+
+def _per_channel_sum(input, weight, bias, flip=False, bias_per_input_channel=False, with_bias=True):
+    """Plausible wrong versions of the multi-channel convolution, written with loops."""
+    c_out, c_in, kh, kw = weight.shape
+    h_out, w_out = input.shape[1] - kh + 1, input.shape[2] - kw + 1
+    out = np.zeros((c_out, h_out, w_out))
+    for o in range(c_out):
+        for c in range(c_in):
+            kernel = weight[o, c, ::-1, ::-1] if flip else weight[o, c]
+            for y in range(h_out):
+                for x in range(w_out):
+                    out[o, y, x] += np.sum(input[c, y : y + kh, x : x + kw] * kernel)
+            if bias_per_input_channel:
+                out[o] += bias[o]
+        if with_bias and not bias_per_input_channel:
+            out[o] += bias[o]
+    return out
+
+
+def _unsummed_maps(input, weight, bias):
+    c_out, c_in, kh, kw = weight.shape
+    h_out, w_out = input.shape[1] - kh + 1, input.shape[2] - kw + 1
+    maps = np.zeros((c_out, c_in, h_out, w_out))
+    for o in range(c_out):
+        for c in range(c_in):
+            for y in range(h_out):
+                for x in range(w_out):
+                    maps[o, c, y, x] = np.sum(input[c, y : y + kh, x : x + kw] * weight[o, c])
+    return maps + bias[:, None, None, None]
+
+
+def _cases_conv2d_multichannel(rng: np.random.Generator) -> list[Case]:
+    return [
+        Case((ints(rng, (3, 5, 5), 0, 5), ints(rng, (2, 3, 3, 3), -2, 3), np.array([1, -2])), "small integers"),
+        Case((floats(rng, (2, 7, 6)), floats(rng, (3, 2, 3, 2)), floats(rng, (3,))), "odd sizes, non-square kernel"),
+        Case((floats(rng, (1, 4, 4)), floats(rng, (2, 1, 2, 2)), floats(rng, (2,))), "one input channel"),
+        Case((floats(rng, (4, 3, 5)), floats(rng, (2, 4, 1, 1)), floats(rng, (2,))), "1x1 kernel"),
+        Case((floats(rng, (2, 3, 3)), floats(rng, (1, 2, 3, 3)), floats(rng, (1,))), "kernel as large as the input"),
+        Case(
+            (floats(rng, (3, 6, 5), np.float32), floats(rng, (4, 3, 3, 3), np.float32), floats(rng, (4,), np.float32)),
+            "float32",
+        ),
+    ]
+
+
+register_exercise(
+    Exercise(
+        exercise_id="ch02-conv2d-multichannel",
+        function_name="conv2d_multichannel",
+        arg_names=("input", "weight", "bias"),
+        reference=_ref_conv2d_multichannel,
+        make_cases=_cases_conv2d_multichannel,
+        diagnoses=(
+            Diagnosis(
+                lambda i, w, b: _per_channel_sum(i, w, b, with_bias=False),
+                "your result is right except for the bias: add bias[o] once to every pixel "
+                "of output channel o.",
+            ),
+            Diagnosis(
+                lambda i, w, b: _per_channel_sum(i, w, b, bias_per_input_channel=True),
+                "the bias is added once per input channel; add it once per output channel, "
+                "after summing the input channels.",
+            ),
+            Diagnosis(
+                _unsummed_maps,
+                "you kept one map per input channel: a filter's per-channel results are "
+                "summed over the input channels into a single output channel.",
+            ),
+            Diagnosis(
+                lambda i, w, b: _unsummed_maps(i, w, np.zeros_like(b)).mean(axis=1) + b[:, None, None],
+                "you averaged the input channels' maps; a filter sums them.",
+            ),
+            Diagnosis(
+                lambda i, w, b: _unsummed_maps(i, w, np.zeros_like(b))[:, 0] + b[:, None, None],
+                "only the first input channel counts in your result: every input channel "
+                "has its own kernel in the filter, and all of them contribute.",
+            ),
+            Diagnosis(
+                lambda i, w, b: _per_channel_sum(i, w, b, flip=True),
+                "you flipped the kernels: deep-learning convolution is cross-correlation, "
+                "with no flip.",
+            ),
+        ),
+    )
+)
