@@ -441,10 +441,7 @@ def test_binder_installs_cpu_torch_and_the_repository_requirements():
 
 
 def test_landing_page_maps_every_chapter_with_a_picture_and_its_alt_text(site):
-    import sys
-
-    sys.path.insert(0, str(REPO / "tools"))
-    import make_chapter_map
+    import make_chapter_map  # tools/ is on the pytest pythonpath
 
     page_path = site.html / "intro.html"
     page = parse(page_path)
@@ -472,10 +469,7 @@ def test_chapter_map_pictures_are_up_to_date():
 
 
 def _build_book_module():
-    import sys
-
-    sys.path.insert(0, str(REPO / "tools"))
-    import build_book
+    import build_book  # tools/ is on the pytest pythonpath
 
     return build_book
 

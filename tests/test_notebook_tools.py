@@ -12,10 +12,9 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 TOOLS = REPO / "tools"
-sys.path.insert(0, str(TOOLS))
 
-import check_notebooks  # noqa: E402
-import run_notebook  # noqa: E402
+import check_notebooks  # tools/ is on the pytest pythonpath (pyproject.toml)
+import run_notebook
 
 STATE = "application/vnd.jupyter.widget-state+json"
 VIEW = "application/vnd.jupyter.widget-view+json"
@@ -36,6 +35,10 @@ def write_notebook(path, cells):
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, path)
     return path
+
+
+# Every test here starts a Jupyter kernel (directly or through the module fixture).
+pytestmark = pytest.mark.slow
 
 
 def run_tool(*args):

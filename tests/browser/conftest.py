@@ -36,7 +36,6 @@ import http.server
 import os
 import shutil
 import subprocess
-import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,9 +56,9 @@ CHROMIUM_ARGS = [
 LOCAL_HOSTS = {"127.0.0.1"}
 HTML_MANAGER_DIST = Path("@jupyter-widgets") / "html-manager" / "dist"
 
-# One copy of the offline staging: the book's build tool.
-sys.path.insert(0, str(REPO / "tools"))
-import build_book  # noqa: E402  (after the path is known)
+# One copy of the offline staging: the book's build tool (tools/ is on the
+# pytest pythonpath, pyproject.toml).
+import build_book
 
 
 def in_ci() -> bool:

@@ -16,15 +16,12 @@ the page-weight budget below (the weights are printed).
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / "tests"))
-
-from book_site import built_site  # noqa: E402  (after the path is known)
+from book_site import built_site  # tests/ is on the pytest pythonpath (pyproject.toml)
 
 pytestmark = pytest.mark.browser
 
