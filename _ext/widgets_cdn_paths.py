@@ -1,9 +1,11 @@
 """Sphinx extension: the CDN-served widget manager finds its icon fonts on the CDN.
 
-Works around a behaviour of ``@jupyter-widgets/html-manager`` 1.0.x
-(checked with 1.0.6, the version pinned in ``_config.yml`` and
-``package.json``; upstream: jupyter-widgets/ipywidgets, ``embed-amd.js``
-computes webpack's public path from its AMD module's ``uri``). Its
+Works around: a behaviour of ``@jupyter-widgets/html-manager``'s
+``embed-amd.js``, which computes webpack's public path from each AMD
+module's ``uri`` (no upstream issue found; jupyter-widgets/ipywidgets issue
+3849 mentions the manager's font discovery as an open problem). Applies to:
+html-manager 1.0.x, checked with 1.0.6, the version pinned in
+``_config.yml`` and ``package.json``. Its
 ``embed-amd.js`` defines the named AMD modules ``@jupyter-widgets/base``,
 ``@jupyter-widgets/controls``, ``@jupyter-widgets/html-manager`` and
 ``@jupyter-widgets/html-manager/dist/libembed-amd``, and each loads its icon
