@@ -190,3 +190,19 @@ def test_chapters_pass_the_checker():
     notebooks = check_notebooks.find_notebooks([chapters]) if chapters.is_dir() else []
     problems = {str(p): check_notebooks.check_notebook(p) for p in notebooks}
     assert {p: v for p, v in problems.items() if v} == {}
+
+
+def test_tools_share_the_alt_text_key_of_convkit():
+    """The alt text run_notebook copies is stored under convkit.plotting.show's key."""
+    import notebook_format
+    from convkit.plotting.render import ALT_METADATA_KEY
+
+    assert notebook_format.ALT_METADATA_KEY == ALT_METADATA_KEY
+    assert run_notebook.ALT_METADATA_KEY is check_notebooks.ALT_METADATA_KEY
+
+
+def test_model_refs_finds_nested_references_in_sorted_key_order():
+    import notebook_format
+
+    state = {"b": ["IPY_MODEL_x", {"z": "IPY_MODEL_y", "a": "not a ref"}], "a": "IPY_MODEL_w"}
+    assert notebook_format.model_refs(state) == ["w", "x", "y"]
