@@ -160,7 +160,7 @@ def dilated_kernel_figure(kernel_size, dilation, input_size=11) -> Figure:
         ax_out.set_title(f"output {o}×{o}\n"
                          f"o = {i} - {d}·({k}-1) = {o}", fontsize=9)
     else:
-        ax_out.text(i / 2, i / 2, f"no output:\nthe {span}×{span} window\nis larger than\nthe {i}×{i} input",
+        ax_out.text(i / 2, i / 2, f"no output:\nthe {span}×{span} window\nis larger than\nthe {i}×{i} input\n(taps outside it\nare not drawn)",
                     ha="center", va="center", fontsize=9)
         ax_out.set_title("output: none", fontsize=9)
     handles = [Patch(label="input", **colors.cell_style("input")),
@@ -252,9 +252,9 @@ def footprint_figure(schedules, kernel_size=3, extent=None) -> Figure:
         ax.set_yticks([])
         ax.set_xlim(-0.5, extent - 0.5)
         ax.set_ylim(extent - 0.5, -0.5)
-    fig.text(0.5, 0.02, "shade: number of paths from the pixel to the output; × = no path (a hole)",
+    fig.text(0.5, 0.02, "shade: number of paths to the output\n× = no path (a hole)",
              ha="center", va="bottom", fontsize=7)
-    fig.subplots_adjust(left=0.03, right=0.97, top=0.84, bottom=0.08, wspace=0.1)
+    fig.subplots_adjust(left=0.03, right=0.97, top=0.84, bottom=0.11, wspace=0.1)
     return fig
 
 
