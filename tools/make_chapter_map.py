@@ -75,6 +75,12 @@ def _pointwise():
                          row_label="output channel", col_label="input channel")
 
 
+def _depthwise_separable():
+    from convkit.plotting.depthwise import separable_connections_figure
+
+    return separable_connections_figure(3, 4, kernel_size=3)
+
+
 # chapter -> (drawing function, alt text). The alt text says what the picture
 # shows, for a reader who cannot see it.
 PICTURES = {
@@ -101,6 +107,13 @@ PICTURES = {
         _pointwise,
         "The weight of a 1 by 1 convolution drawn as a matrix with one row per output "
         "channel and one column per input channel.",
+    ),
+    "chapters/09_depthwise_separable": (
+        _depthwise_separable,
+        "Left, a standard 3 by 3 convolution from 3 to 4 channels with a line from every input "
+        "channel to every output channel; right, its depthwise separable version: one 3 by 3 kernel "
+        "per input channel, then dashed 1 by 1 connections from every intermediate channel to every "
+        "output channel, 108 against 39 weights.",
     ),
 }
 
