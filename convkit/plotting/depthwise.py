@@ -160,9 +160,15 @@ def separable_connections_description(in_channels: int, out_channels: int, kerne
                                       depth_multiplier: int = 1) -> str:
     """Alt text for :func:`separable_connections_figure` with the same arguments.
 
+    Parameters
+    ----------
+    in_channels, out_channels, kernel_size, depth_multiplier
+        As in :func:`separable_connections_figure`.
+
     Returns
     -------
     str
+        The kernels and weight counts of both layers, in words.
     """
     c_in, c_out = in_channels, out_channels
     k, m = kernel_size, depth_multiplier
@@ -269,9 +275,15 @@ def separable_cost_figure(channels: int, kernel_size: int, output_size: int = 1,
 def separable_cost_description(channels: int, kernel_size: int, output_size: int = 1) -> str:
     """Alt text for :func:`separable_cost_figure` with the same arguments.
 
+    Parameters
+    ----------
+    channels, kernel_size, output_size
+        As in :func:`separable_cost_figure`.
+
     Returns
     -------
     str
+        The two terms of the cost ratio, the saving and the weight counts.
     """
     c, k = channels, kernel_size
     standard, depthwise, pointwise = _relative(c, k, output_size)
