@@ -81,6 +81,12 @@ def _dilated():
     return footprint_figure([(2, 2, 2), (1, 2, 5)], 3)
 
 
+def _depthwise_separable():
+    from convkit.plotting.depthwise import separable_connections_figure
+
+    return separable_connections_figure(3, 4, kernel_size=3)
+
+
 # chapter -> (drawing function, alt text). The alt text says what the picture
 # shows, for a reader who cannot see it.
 PICTURES = {
@@ -113,6 +119,13 @@ PICTURES = {
         "The input pixels that reach one output of three stacked dilated 3 by 3 layers: with "
         "dilations 2, 2, 2 a sparse lattice full of holes, with dilations 1, 2, 5 a larger field "
         "with no holes.",
+    ),
+    "chapters/09_depthwise_separable": (
+        _depthwise_separable,
+        "Left, a standard 3 by 3 convolution from 3 to 4 channels with a line from every input "
+        "channel to every output channel; right, its depthwise separable version: one 3 by 3 kernel "
+        "per input channel, then dashed 1 by 1 connections from every intermediate channel to every "
+        "output channel, 108 against 39 weights.",
     ),
 }
 
