@@ -75,6 +75,18 @@ def _pointwise():
                          row_label="output channel", col_label="input channel")
 
 
+def _flattened():
+    from convkit.plotting.flattened import flattened_filter_figure
+
+    return flattened_filter_figure([1, -2, 3], [1, 2, 1], [1, 0, -1])
+
+
+def _grouped():
+    from convkit.plotting import grouped_weight_figure
+
+    return grouped_weight_figure(8, 8, 4)
+
+
 # chapter -> (drawing function, alt text). The alt text says what the picture
 # shows, for a reader who cannot see it.
 PICTURES = {
@@ -101,6 +113,16 @@ PICTURES = {
         _pointwise,
         "The weight of a 1 by 1 convolution drawn as a matrix with one row per output "
         "channel and one column per input channel.",
+    ),
+    "chapters/10_flattened": (
+        _flattened,
+        "Three 1D filters, across 3 channels, down a column and along a row, above the 3 by 3 "
+        "by 3 filter they multiply into: each channel slice is the same kernel, scaled.",
+    ),
+    "chapters/11_grouped": (
+        _grouped,
+        "An 8 by 8 grid of output against input channels with four 2 by 2 blocks on the "
+        "diagonal: the only weights a convolution with 4 groups has.",
     ),
 }
 
