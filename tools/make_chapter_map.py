@@ -87,6 +87,18 @@ def _depthwise_separable():
     return separable_connections_figure(3, 4, kernel_size=3)
 
 
+def _flattened():
+    from convkit.plotting.flattened import flattened_filter_figure
+
+    return flattened_filter_figure([1, -2, 3], [1, 2, 1], [1, 0, -1])
+
+
+def _grouped():
+    from convkit.plotting import grouped_weight_figure
+
+    return grouped_weight_figure(8, 8, 4)
+
+
 # chapter -> (drawing function, alt text). The alt text says what the picture
 # shows, for a reader who cannot see it.
 PICTURES = {
@@ -126,6 +138,16 @@ PICTURES = {
         "channel to every output channel; right, its depthwise separable version: one 3 by 3 kernel "
         "per input channel, then dashed 1 by 1 connections from every intermediate channel to every "
         "output channel, 108 against 39 weights.",
+    ),
+    "chapters/10_flattened": (
+        _flattened,
+        "Three 1D filters, across 3 channels, down a column and along a row, above the 3 by 3 "
+        "by 3 filter they multiply into: each channel slice is the same kernel, scaled.",
+    ),
+    "chapters/11_grouped": (
+        _grouped,
+        "An 8 by 8 grid of output against input channels with four 2 by 2 blocks on the "
+        "diagonal: the only weights a convolution with 4 groups has.",
     ),
 }
 
