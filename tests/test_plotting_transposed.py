@@ -11,6 +11,9 @@ from convkit.plotting.transposed import (
     checkerboard_description,
     checkerboard_figure,
     direct_input_sizes,
+    stamps,
+    stamps_description,
+    stamps_figure,
     output_padding_description,
     output_padding_figure,
     uniform_upsample,
@@ -122,6 +125,32 @@ def test_output_padding_figure_width_and_refusal():
         F.conv_transpose2d(torch.zeros(1, 1, 3, 3), torch.zeros(1, 1, 3, 3), stride=2, output_padding=2)
 
 
+@pytest.mark.parametrize("shape, k, s", [((2, 2), 3, 2), ((3, 2), 2, 1), ((1, 3), 3, 3)])
+def test_stamps_sum_to_torch(shape, k, s):
+    x = RNG.integers(-3, 4, size=shape)
+    w = RNG.integers(-2, 3, size=(k, k))
+    expected = F.conv_transpose2d(torch.tensor(x[None, None]), torch.tensor(w[None, None]), stride=s)[0, 0].numpy()
+    parts = stamps(x, w, s)
+    assert len(parts) == x.size
+    np.testing.assert_array_equal(sum(parts), expected)
+    # each stamp is the input pixel times the kernel, alone on the canvas
+    np.testing.assert_array_equal(parts[-1][-k:, -k:], x[-1, -1] * w)
+    assert np.count_nonzero(parts[0][k:, :]) == 0 and np.count_nonzero(parts[0][:, k:]) == 0
+
+
+def test_stamps_figure_prints_the_stamps_and_the_sum():
+    x, w = np.array([[1, 2], [3, -1]]), np.array([[1, 2, 1], [0, 1, 0], [2, 0, 1]])
+    fig = stamps_figure(x, w, 2)
+    total = F.conv_transpose2d(torch.tensor(x[None, None]), torch.tensor(w[None, None]), stride=2)[0, 0]
+    numbers = [t.get_text() for t in fig.axes[-1].texts if t.get_text().lstrip("-").isdigit()]
+    assert numbers == [str(v) for v in total.numpy().ravel()]
+    first = [t.get_text() for t in fig.axes[0].texts if t.get_text().lstrip("-").isdigit()]
+    assert first == [str(v) for v in (1 * w).ravel()]
+    alt = stamps_description(x, w, 2)
+    assert "4 panels" in alt and "5x5" in alt
+    assert " ".join(str(v) for v in total.numpy()[0]) in alt
+
+
 def test_bad_input():
     with pytest.raises(ValueError):
         checkerboard_figure(np.zeros(5), 3, 2)
@@ -133,6 +162,8 @@ def test_bad_input():
         direct_input_sizes(3, 3, 2, -1)
     with pytest.raises(ValueError):
         output_padding_figure(3, 3, 2, 1, -1)
+    with pytest.raises(ValueError):
+        stamps_figure(np.ones((4, 4)), np.ones((3, 3)), 2)
 
 
 def test_helpers_change_no_global_matplotlib_state():
@@ -144,5 +175,6 @@ def test_helpers_change_no_global_matplotlib_state():
     checkerboard_figure(IMAGE, 3, 2)
     upsampling_comparison_figure(IMAGE, 3, 2)
     output_padding_figure(3, 3, 2, 1, 1)
+    stamps_figure([[1, 2]], [[1, 1]], 1)
     assert plt.get_fignums() == figures_before
     assert dict(matplotlib.rcParams) == before

@@ -12,6 +12,7 @@ PyTorch.
 ``upsampling_comparison_figure``    input, transposed conv, resize-then-conv
 ``direct_input_sizes``              input sizes a conv maps to one output size
 ``output_padding_figure``           the zero-inserted grid and output, per a
+``stamps_figure``                   one kernel stamp per input pixel, and the sum
 ==================================  ============================================
 """
 
@@ -31,6 +32,9 @@ __all__ = [
     "direct_input_sizes",
     "output_padding_figure",
     "output_padding_description",
+    "stamps",
+    "stamps_figure",
+    "stamps_description",
 ]
 
 #: Input size of the overlap map drawn by :func:`checkerboard_figure`.
@@ -331,3 +335,123 @@ def _widen(fig: Figure, width: float) -> None:
         ax.set_position((
             (box.x0 * old_width + shift) / width, box.y0, box.width * old_width / width, box.height,
         ))
+
+
+def _stamp_operands(input, weight, stride):
+    x = np.asarray(input)
+    w = np.asarray(weight)
+    if x.ndim != 2 or w.ndim != 2:
+        raise ValueError(f"input and weight must be 2D (H, W) and (kH, kW), got {x.shape} and {w.shape}")
+    if x.size > 9:
+        raise ValueError(f"input must have at most 9 pixels (one panel each), got {x.shape}")
+    return x, w, _positive_int(stride, "stride")
+
+
+def stamps(input, weight, stride: int) -> list[np.ndarray]:
+    """Each input pixel's stamp on the output canvas of a transposed convolution.
+
+    Parameters
+    ----------
+    input : array_like
+        ``(H, W)``.
+    weight : array_like
+        ``(kH, kW)``.
+    stride : int
+
+    Returns
+    -------
+    list of numpy.ndarray
+        One ``((H - 1) s + kH, (W - 1) s + kW)`` array per input pixel, in
+        reading order: ``input[j, l] * weight`` placed at ``(j s, l s)``,
+        zeros elsewhere. Their sum is the transposed convolution.
+    """
+    x, w, s = _stamp_operands(input, weight, stride)
+    kh, kw = w.shape
+    shape = ((x.shape[0] - 1) * s + kh, (x.shape[1] - 1) * s + kw)
+    result = []
+    for j in range(x.shape[0]):
+        for l in range(x.shape[1]):
+            canvas = np.zeros(shape, dtype=np.result_type(x, w))
+            canvas[j * s: j * s + kh, l * s: l * s + kw] = x[j, l] * w
+            result.append(canvas)
+    return result
+
+
+def stamps_figure(input, weight, stride: int) -> Figure:
+    """A transposed convolution as a sum of stamps: one panel per input pixel, then the sum.
+
+    Each panel shows the output canvas with the stamp ``input[j, l] *
+    weight`` (green cells with values, thick outline) at ``(j s, l s)``;
+    the last panel is their sum, :func:`convkit.conv_transpose2d`.
+
+    Parameters
+    ----------
+    input : array_like
+        ``(H, W)``, at most 9 pixels.
+    weight : array_like
+        ``(kH, kW)``.
+    stride : int
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from matplotlib.patches import Rectangle
+
+    from convkit.plotting._grid import format_value
+    from convkit.transposed import conv_transpose2d
+
+    x, w, s = _stamp_operands(input, weight, stride)
+    parts = stamps(x, w, s)
+    total = conv_transpose2d(x[None, None], w[None, None], stride=s)[0, 0]  # (H_out, W_out)
+    rows, cols = total.shape
+    panels = len(parts) + 1
+    cell = 0.3
+    fig = Figure(figsize=(panels * (cols + 1.2) * cell, (rows + 2.4) * cell), facecolor=colors.FIGURE_FACE)
+    kh, kw = w.shape
+    for index in range(panels):
+        ax = fig.add_axes((index / panels, 0.0, 1 / panels, 1.0))
+        ax.set_xlim(-0.6, cols + 0.6)
+        ax.set_ylim(rows + 0.3, -2.1)
+        ax.set_aspect("equal")
+        ax.axis("off")
+        if index < len(parts):
+            j, l = divmod(index, x.shape[1])
+            values = parts[index]
+            window = (slice(j * s, j * s + kh), slice(l * s, l * s + kw))
+            title = f"x[{j},{l}] = {format_value(x[j, l])}\nstamps {format_value(x[j, l])}·w"
+        else:
+            values = total
+            window = (slice(0, rows), slice(0, cols))
+            title = "sum of the stamps\n= conv_transpose2d"
+        inside = np.zeros(total.shape, dtype=bool)
+        inside[window] = True
+        for r in range(rows):
+            for c in range(cols):
+                role = "output" if inside[r, c] else "empty"
+                ax.add_patch(Rectangle((c, r), 1, 1, **colors.cell_style(role)))
+                if inside[r, c]:
+                    ax.text(c + 0.5, r + 0.5, format_value(values[r, c]), ha="center", va="center",
+                            fontsize=7, color=colors.EDGE)
+        if index < len(parts):
+            ax.add_patch(Rectangle((l * s, j * s), kw, kh, fill=False, **{
+                k: v for k, v in colors.cell_style("kernel").items() if k in ("edgecolor", "linewidth")}))
+        ax.text(cols / 2, -0.3, title, ha="center", va="bottom", fontsize=7.5)
+        if index < panels - 1:
+            ax.text(cols + 0.6, rows / 2, "+" if index < panels - 2 else "=", ha="center", va="center",
+                    fontsize=11, color=colors.EDGE)
+    return fig
+
+
+def stamps_description(input, weight, stride: int) -> str:
+    """Alt text of :func:`stamps_figure`."""
+    from convkit.transposed import conv_transpose2d
+
+    x, w, s = _stamp_operands(input, weight, stride)
+    total = conv_transpose2d(x[None, None], w[None, None], stride=s)[0, 0]
+    return (f"A {x.shape[0]}x{x.shape[1]} input and a {w.shape[0]}x{w.shape[1]} kernel with stride {s}: "
+            f"{x.size} panels, each an empty {total.shape[0]}x{total.shape[1]} output canvas holding one "
+            f"input pixel's stamp, the kernel multiplied by that pixel's value, placed {s} cells further "
+            f"for each step between input pixels; the last panel is their sum, in which the overlapping "
+            f"cells of neighbouring stamps add up: rows of the sum are "
+            + "; ".join(" ".join(str(v) for v in row) for row in total.tolist()) + ".")
