@@ -77,6 +77,12 @@ def _pointwise():
 
 # chapter -> (drawing function, alt text). The alt text says what the picture
 # shows, for a reader who cannot see it.
+def _transposed():
+    from convkit.plotting.transposed import stamps_figure
+
+    return stamps_figure(np.array([[1, 2], [3, -1]]), np.array([[1, 2, 1], [0, 1, 0], [2, 0, 1]]), 2)
+
+
 PICTURES = {
     "chapters/01_cross_correlation": (
         _cross_correlation,
@@ -101,6 +107,11 @@ PICTURES = {
         _pointwise,
         "The weight of a 1 by 1 convolution drawn as a matrix with one row per output "
         "channel and one column per input channel.",
+    ),
+    "chapters/06_transposed": (
+        _transposed,
+        "A 2 by 2 input upsampled to 5 by 5: each input pixel stamps a copy of a 3 by 3 kernel, "
+        "scaled by its value, two cells from its neighbour's, and the overlapping stamps add up.",
     ),
 }
 
