@@ -2,7 +2,7 @@
 
 Every helper returns a matplotlib ``Figure`` (built without pyplot) and has a
 ``*_description`` companion that writes its alt text from the same numbers.
-The values drawn come from :mod:`convkit` (``conv_transpose2d``,
+The values drawn come from ``convkit`` (``conv_transpose2d``,
 ``overlap_counts``, ``resize_conv2d``), so a test can compare them with
 PyTorch.
 
