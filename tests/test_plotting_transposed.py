@@ -73,6 +73,9 @@ def test_checkerboard_description_numbers():
     assert "9x7 photograph upsampled to 19x15" in uneven
     even = checkerboard_description(IMAGE, 4, 2)
     assert "receives 4 stamps" in even and "smooth" in even
+    stride1 = checkerboard_description(IMAGE, 5, 1)      # the 4x4 map has no full interior; the verdict does
+    assert "receives 25 stamps" in stride1
+    assert any("interior: all 25" in ax.get_title() for ax in checkerboard_figure(IMAGE, 5, 1).axes)
     holes = checkerboard_description(IMAGE, 1, 2)
     assert "between 0 and 1" in holes and "holes" in holes
 

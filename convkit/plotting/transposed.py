@@ -39,6 +39,8 @@ __all__ = [
 
 #: Input size of the overlap map drawn by :func:`checkerboard_figure`.
 OVERLAP_INPUT = 4
+#: Input size whose interior decides "even" or "uneven" (large enough for a 5x5 kernel at stride 1).
+VERDICT_INPUT = 8
 
 
 def _positive_int(value, name: str) -> int:
@@ -84,22 +86,21 @@ def uniform_upsample(image, kernel_size: int, stride: int) -> np.ndarray:
     return conv_transpose2d(x[None, None], weight, stride=s)[0, 0]  # (1, 1, H_out, W_out) -> (H_out, W_out)
 
 
-def _interior(counts: np.ndarray, kernel_size: int, stride: int) -> np.ndarray:
-    """The counts away from the border, where every output pixel gets its full share."""
-    k, s = kernel_size, stride
-    margin = max(k - 1, 0)
-    inner = counts[margin: counts.shape[0] - margin, margin: counts.shape[1] - margin]
-    return inner if inner.size else counts
+def _interior(kernel_size: int, stride: int) -> np.ndarray:
+    """Overlap counts away from the border (``k - 1`` cells), for a ``VERDICT_INPUT`` square input."""
+    from convkit.transposed import overlap_counts
+
+    counts = overlap_counts((VERDICT_INPUT, VERDICT_INPUT), kernel_size, stride)
+    margin = kernel_size - 1
+    return counts[margin: counts.shape[0] - margin, margin: counts.shape[1] - margin]
 
 
 def checkerboard_description(image, kernel_size: int, stride: int) -> str:
     """Alt text of :func:`checkerboard_figure`, from the same overlap counts."""
-    from convkit.transposed import overlap_counts
-
     k = _positive_int(kernel_size, "kernel_size")
     s = _positive_int(stride, "stride")
     x = _image(image)
-    inner = _interior(overlap_counts((OVERLAP_INPUT, OVERLAP_INPUT), k, s), k, s)
+    inner = _interior(k, s)
     low, high = int(inner.min()), int(inner.max())
     if low == high:
         verdict = f"every interior output pixel receives {low} stamps, so the upsampled image is smooth"
@@ -140,7 +141,7 @@ def checkerboard_figure(image, kernel_size: int, stride: int) -> Figure:
     s = _positive_int(stride, "stride")
     x = _image(image)
     counts = overlap_counts((OVERLAP_INPUT, OVERLAP_INPUT), k, s)  # (H_out, W_out)
-    inner = _interior(counts, k, s)
+    inner = _interior(k, s)
     fig = Figure(figsize=(6.6, 3.1), facecolor=colors.FIGURE_FACE)
     ax_map = fig.add_axes((0.03, 0.06, 0.44, 0.76))
     ax_img = fig.add_axes((0.53, 0.06, 0.44, 0.76))
@@ -153,7 +154,8 @@ def checkerboard_figure(image, kernel_size: int, stride: int) -> Figure:
             ax_map.text(c, r, str(counts[r, c]), ha="center", va="center", fontsize=fontsize,
                         color="black" if light else "white")
     ax_map.set_title(f"stamps per output pixel ({OVERLAP_INPUT}×{OVERLAP_INPUT} input)\n"
-                     f"interior: {inner.min()} to {inner.max()}", fontsize=8.5)
+                     + (f"interior: all {inner.min()}" if inner.min() == inner.max()
+                        else f"interior: {inner.min()} to {inner.max()}"), fontsize=8.5)
     ax_img.imshow(uniform_upsample(x, k, s), cmap="gray", vmin=0, vmax=255, interpolation="nearest")
     even = "even" if inner.min() == inner.max() else "uneven"
     ax_img.set_title(f"a {x.shape[0]}×{x.shape[1]} photo upsampled\n({even} overlap)", fontsize=8.5)
