@@ -147,7 +147,7 @@ def checkerboard_figure(image, kernel_size: int, stride: int) -> Figure:
     ax_img = fig.add_axes((0.53, 0.06, 0.44, 0.76))
     image_map = ax_map.imshow(counts, cmap=colors.SEQUENTIAL_CMAP, vmin=0, vmax=9)
     rows, cols = counts.shape
-    fontsize = 7 if max(rows, cols) <= 14 else 5
+    fontsize = 8 if max(rows, cols) <= 10 else 7 if max(rows, cols) <= 14 else 5
     for r in range(rows):
         for c in range(cols):
             light = image_map.norm(counts[r, c]) > 0.55
