@@ -101,6 +101,12 @@ def _grouped():
 
 # chapter -> (drawing function, alt text). The alt text says what the picture
 # shows, for a reader who cannot see it.
+def _transposed():
+    from convkit.plotting.transposed import stamps_figure
+
+    return stamps_figure(np.array([[1, 2], [3, -1]]), np.array([[1, 2, 1], [0, 1, 0], [2, 0, 1]]), 2)
+
+
 PICTURES = {
     "chapters/01_cross_correlation": (
         _cross_correlation,
@@ -148,6 +154,11 @@ PICTURES = {
         _grouped,
         "An 8 by 8 grid of output against input channels with four 2 by 2 blocks on the "
         "diagonal: the only weights a convolution with 4 groups has.",
+    ),
+    "chapters/06_transposed": (
+        _transposed,
+        "A 2 by 2 input upsampled to 5 by 5: each input pixel stamps a copy of a 3 by 3 kernel, "
+        "scaled by its value, two cells from its neighbour's, and the overlapping stamps add up.",
     ),
 }
 
