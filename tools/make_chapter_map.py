@@ -75,6 +75,13 @@ def _pointwise():
                          row_label="output channel", col_label="input channel")
 
 
+def _spatially_separable():
+    from convkit import SOBEL_COLUMN, SOBEL_ROW
+    from convkit.plotting.low_rank import outer_product_figure
+
+    return outer_product_figure(SOBEL_COLUMN, SOBEL_ROW)
+
+
 # chapter -> (drawing function, alt text). The alt text says what the picture
 # shows, for a reader who cannot see it.
 PICTURES = {
@@ -101,6 +108,11 @@ PICTURES = {
         _pointwise,
         "The weight of a 1 by 1 convolution drawn as a matrix with one row per output "
         "channel and one column per input channel.",
+    ),
+    "chapters/08_spatially_separable": (
+        _spatially_separable,
+        "The 3 by 3 Sobel kernel drawn as a multiplication table: the column 1, 2, 1 times the "
+        "row 1, 0, -1, each cell the product of the two.",
     ),
 }
 
