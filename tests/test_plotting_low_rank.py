@@ -96,6 +96,11 @@ def test_panels_match_torch(rank):
     np.testing.assert_allclose(filtered_ax.get_images()[0].get_array(), torch_valid(IMAGE, approx), atol=1e-10)
     missing = torch_valid(IMAGE, KERNEL) - torch_valid(IMAGE, approx)
     np.testing.assert_allclose(missing_ax.get_images()[0].get_array(), missing, atol=1e-10)
+    assert f"missing: {100 * np.linalg.norm(missing) / np.linalg.norm(torch_valid(IMAGE, KERNEL)):.1f}%" \
+        in missing_ax.get_title()
+    # The missing panel is scaled to what rank 1 misses, the most any rank misses.
+    rank_one_missing = torch_valid(IMAGE, KERNEL) - torch_valid(IMAGE, best_rank(KERNEL, 1))
+    assert missing_ax.get_images()[0].get_clim()[1] == pytest.approx(np.abs(rank_one_missing).max())
     # Eckart-Young: the error is the root of the sum of the dropped singular values squared.
     error, relative = low_rank_error(KERNEL, rank)
     assert error == pytest.approx(np.sqrt(np.sum(singular[rank:] ** 2)), abs=1e-12)
@@ -115,6 +120,9 @@ def test_colour_scales_do_not_depend_on_the_rank():
 def test_full_rank_leaves_nothing_missing_and_separable_kernels_need_rank_one():
     fig = low_rank_figure(KERNEL, IMAGE, 5)
     assert np.abs(fig.axes[3].get_images()[0].get_array()).max() < 1e-10
+    # A separable kernel misses nothing at rank 1: its panel keeps the result's scale, not the noise's.
+    sobel_fig = low_rank_figure(SOBEL_X, IMAGE, 1)
+    assert sobel_fig.axes[3].get_images()[0].get_clim()[1] == pytest.approx(np.abs(torch_valid(IMAGE, SOBEL_X * 1.0)).max())
     assert [p for p in fig.axes[0].patches if p.get_gid() == "dropped"] == []
     assert low_rank_error(SOBEL_X, 1) == pytest.approx((0.0, 0.0), abs=1e-12)
     text = low_rank_description(SOBEL_X, 1, "Sobel")

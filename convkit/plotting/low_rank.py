@@ -145,6 +145,14 @@ def low_rank_error(kernel, rank: int) -> tuple[float, float]:
     return error, (error / norm if norm else 0.0)
 
 
+def _missing_limit(x: np.ndarray, k: np.ndarray, full: np.ndarray, image_limit: float) -> float:
+    """Colour limit of the "missing" panel: what rank 1 misses, the most any rank misses."""
+    rank_one = conv2d(x[np.newaxis, np.newaxis], low_rank_kernel(k, 1)[np.newaxis, np.newaxis])[0, 0]
+    limit = float(np.abs(full - rank_one).max())
+    # A rank-1 kernel misses only rounding noise: keep the result's own scale then.
+    return limit if limit > 1e-9 * image_limit else image_limit
+
+
 def low_rank_figure(kernel, image, rank: int, name: str = "kernel") -> Figure:
     """The best rank-``rank`` approximation of a kernel and what it does to an image.
 
@@ -166,11 +174,13 @@ def low_rank_figure(kernel, image, rank: int, name: str = "kernel") -> Figure:
         gid ``"dropped"``), the error of :func:`low_rank_error` in the
         title. (2) The rank-``rank`` kernel (gid ``"kernel"``), on the
         colour scale of the full kernel. (3) The image filtered with it
-        (gid ``"filtered"``). (4) The full kernel's result minus it (gid
-        ``"missing"``), on the colour scale of the full kernel's result, so
-        that a blank panel means nothing is missing. Every panel with signs
-        uses the diverging map centred on 0; the frames of one kernel share
-        their colour scales whatever the rank.
+        (gid ``"filtered"``), on the colour scale of the full kernel's result.
+        (4) The full kernel's result minus it (gid ``"missing"``), on the
+        colour scale of what rank 1 misses (the most any rank misses), so
+        that it fades as the rank grows and is blank when nothing is
+        missing; its title gives its norm as a share of the full result's.
+        Every panel uses the diverging map centred on 0; the frames of one
+        kernel share their colour scales whatever the rank.
     """
     k = _matrix(kernel, "kernel").astype(np.float64)
     x = _matrix(image, "image").astype(np.float64)
@@ -199,10 +209,14 @@ def low_rank_figure(kernel, image, rank: int, name: str = "kernel") -> Figure:
                      gid="kernel")
     kernel_ax.set_title(f"rank-{rank} kernel", fontsize=9)
     image_limit = float(np.abs(full).max()) or 1.0
-    for ax, data, title, gid in [(filtered_ax, filtered, f"image ⋆ rank-{rank} kernel", "filtered"),
-                                 (missing_ax, full - filtered, "missing: full result − this", "missing")]:
-        ax.imshow(data, cmap=colors.DIVERGING_CMAP, vmin=-image_limit, vmax=image_limit, gid=gid)
-        ax.set_title(title, fontsize=9)
+    filtered_ax.imshow(filtered, cmap=colors.DIVERGING_CMAP, vmin=-image_limit, vmax=image_limit,
+                       gid="filtered")
+    filtered_ax.set_title(f"image ⋆ rank-{rank} kernel", fontsize=9)
+    missing = full - filtered
+    limit = _missing_limit(x, k, full, image_limit)
+    missing_ax.imshow(missing, cmap=colors.DIVERGING_CMAP, vmin=-limit, vmax=limit, gid="missing")
+    share = float(np.linalg.norm(missing) / (np.linalg.norm(full) or 1.0))
+    missing_ax.set_title(f"missing: {100 * share:.1f}% of full result", fontsize=9)
     for ax in (kernel_ax, filtered_ax, missing_ax):
         ax.set_xticks([])
         ax.set_yticks([])
@@ -232,4 +246,4 @@ def low_rank_description(kernel, rank: int, name: str = "kernel") -> str:
             f"values kept: {kept}; dropped: {dropped}. The approximation error is {_number(error, singular[0])}, "
             f"{100 * relative:.1f}% of the kernel's norm. Beside the bar chart: the rank-{rank} "
             f"kernel, a photograph filtered with it, and the part of the full kernel's result "
-            f"that is missing, which is blank when nothing is dropped.")
+            f"that is missing, which fades as the rank grows and is blank when nothing is dropped.")
