@@ -99,6 +99,13 @@ def _grouped():
     return grouped_weight_figure(8, 8, 4)
 
 
+def _spatially_separable():
+    from convkit import SOBEL_COLUMN, SOBEL_ROW
+    from convkit.plotting.low_rank import outer_product_figure
+
+    return outer_product_figure(SOBEL_COLUMN, SOBEL_ROW)
+
+
 # chapter -> (drawing function, alt text). The alt text says what the picture
 # shows, for a reader who cannot see it.
 def _transposed():
@@ -159,6 +166,11 @@ PICTURES = {
         _transposed,
         "A 2 by 2 input upsampled to 5 by 5: each input pixel stamps a copy of a 3 by 3 kernel, "
         "scaled by its value, two cells from its neighbour's, and the overlapping stamps add up.",
+    ),
+    "chapters/08_spatially_separable": (
+        _spatially_separable,
+        "The 3 by 3 Sobel kernel drawn as a multiplication table: the column 1, 2, 1 times the "
+        "row 1, 0, -1, each cell the product of the two.",
     ),
 }
 
