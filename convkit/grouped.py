@@ -18,7 +18,6 @@ import numbers
 
 import numpy as np
 
-from ._docstrings import CONV2D_ARRAYS, CONV2D_RETURNS, fill_doc
 from ._validation import as_array, check_groups, result_dtype, split_batch
 from .conv import conv2d
 from .separable import depthwise_conv2d, pointwise_conv2d
@@ -47,13 +46,14 @@ def _check_positive_int(value, name: str) -> int:
 # --------------------------------------------------------------------------- #
 # grouped convolution
 # --------------------------------------------------------------------------- #
-@fill_doc(arrays=CONV2D_ARRAYS, returns=CONV2D_RETURNS)
 def grouped_conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """Grouped 2D convolution, ``conv2d(..., groups=groups)``.
 
     Parameters
     ----------
-    {arrays}
+    input : array_like, shape (N, C_in, H, W) or (C_in, H, W)
+    weight : array_like, shape (C_out, C_in / groups, kH, kW)
+    bias : array_like, shape (C_out,), optional
     stride, padding, dilation
         As in :func:`convkit.conv.conv2d`.
     groups : int, default 1
@@ -61,7 +61,9 @@ def grouped_conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, gr
         ``[k C_out/g, (k+1) C_out/g)`` see only input channels
         ``[k C_in/g, (k+1) C_in/g)``.
 
-    {returns}
+    Returns
+    -------
+    numpy.ndarray, shape (N, C_out, H_out, W_out) or (C_out, H_out, W_out)
 
     Raises
     ------
@@ -82,7 +84,6 @@ def grouped_conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, gr
     return conv2d(input, weight, bias, stride, padding, dilation, groups)
 
 
-@fill_doc(arrays=CONV2D_ARRAYS, returns=CONV2D_RETURNS)
 def grouped_conv2d_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """Reference for :func:`grouped_conv2d`: split the channels, convolve each group, concatenate.
 
@@ -92,11 +93,15 @@ def grouped_conv2d_naive(input, weight, bias=None, stride=1, padding=0, dilation
 
     Parameters
     ----------
-    {arrays}
+    input : array_like, shape (N, C_in, H, W) or (C_in, H, W)
+    weight : array_like, shape (C_out, C_in / groups, kH, kW)
+    bias : array_like, shape (C_out,), optional
     stride, padding, dilation, groups
         As in :func:`grouped_conv2d`.
 
-    {returns}
+    Returns
+    -------
+    numpy.ndarray, shape (N, C_out, H_out, W_out) or (C_out, H_out, W_out)
         Equal to ``grouped_conv2d(...)`` with the same arguments.
     """
     x = as_array(input, "input")
@@ -303,7 +308,6 @@ def channel_shuffle_naive(input, groups):
     return out
 
 
-@fill_doc(arrays=CONV2D_ARRAYS, returns=CONV2D_RETURNS)
 def shuffled_grouped_conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """Grouped convolution followed by a channel shuffle with the same ``groups``.
 
@@ -312,11 +316,15 @@ def shuffled_grouped_conv2d(input, weight, bias=None, stride=1, padding=0, dilat
 
     Parameters
     ----------
-    {arrays}
+    input : array_like, shape (N, C_in, H, W) or (C_in, H, W)
+    weight : array_like, shape (C_out, C_in / groups, kH, kW)
+    bias : array_like, shape (C_out,), optional
     stride, padding, dilation, groups
         As in :func:`grouped_conv2d`.
 
-    {returns}
+    Returns
+    -------
+    numpy.ndarray, shape (N, C_out, H_out, W_out) or (C_out, H_out, W_out)
         ``channel_shuffle(grouped_conv2d(...), groups)``.
 
     Notes

@@ -22,7 +22,6 @@ import numbers
 
 import numpy as np
 
-from ._docstrings import CONV2D_ARRAYS, CONV2D_RETURNS, fill_doc
 from ._validation import as_array, to_tuple
 from .conv import conv2d
 
@@ -246,7 +245,6 @@ def pad_naive(input, pad, mode="constant", value=None):
     return out
 
 
-@fill_doc(arrays=CONV2D_ARRAYS, returns=CONV2D_RETURNS)
 def padded_conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1,
                   padding_mode="zeros"):
     """2D convolution with ``torch.nn.Conv2d``'s ``padding_mode``.
@@ -258,13 +256,17 @@ def padded_conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, gro
 
     Parameters
     ----------
-    {arrays}
+    input : array_like, shape (N, C_in, H, W) or (C_in, H, W)
+    weight : array_like, shape (C_out, C_in / groups, kH, kW)
+    bias : array_like, shape (C_out,), optional
     stride, padding, dilation, groups
         As in :func:`convkit.conv.conv2d`; ``padding`` may be an int, a pair
         ``(pH, pW)``, ``'valid'`` or ``'same'`` (stride 1 only).
     padding_mode : {'zeros', 'reflect', 'replicate', 'circular'}, default 'zeros'
 
-    {returns}
+    Returns
+    -------
+    numpy.ndarray, shape (N, C_out, H_out, W_out) or (C_out, H_out, W_out)
         ``H_out`` from :func:`convkit.arithmetic.conv_output_size`: the mode
         changes the values near the border, never the shape.
 

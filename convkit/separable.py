@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._docstrings import CONV2D_RETURNS, fill_doc
 from ._validation import as_array, split_batch
 from .conv import conv2d
 
@@ -170,7 +169,6 @@ def pointwise_conv2d(input, weight, bias=None, groups=1):
     return conv2d(input, w, bias, 1, 0, 1, groups)
 
 
-@fill_doc(returns=CONV2D_RETURNS)
 def depthwise_separable_conv2d(input, depthwise_weight, pointwise_weight, depthwise_bias=None,
                                pointwise_bias=None, stride=1, padding=0, dilation=1):
     """Depthwise separable convolution: depthwise ``k x k``, then pointwise 1x1.
@@ -185,7 +183,9 @@ def depthwise_separable_conv2d(input, depthwise_weight, pointwise_weight, depthw
     stride, padding, dilation
         Of the depthwise step (the pointwise step has none).
 
-    {returns}
+    Returns
+    -------
+    numpy.ndarray, shape (N, C_out, H_out, W_out) or (C_out, H_out, W_out)
 
     Raises
     ------

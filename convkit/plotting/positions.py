@@ -17,7 +17,9 @@ from collections.abc import Iterable
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from convkit.arithmetic import conv_output_size
+from convkit.cases import CLASSIC_CASES, case_alt_text, case_steps
+from convkit.plotting.diagrams import conv_step_figure
+from convkit.sizes import conv_output_size
 from convkit.plotting import colors
 
 __all__ = [
@@ -236,7 +238,7 @@ def classic_case_end_figure(case: str, cell_inches: float = 0.38) -> tuple[Figur
     -------
     fig : matplotlib.figure.Figure
     alt : str
-        Alt text from :func:`convkit.animation.case_alt_text` for the last step.
+        Alt text from :func:`convkit.cases.case_alt_text` for the last step.
 
     Raises
     ------
@@ -245,9 +247,6 @@ def classic_case_end_figure(case: str, cell_inches: float = 0.38) -> tuple[Figur
     ValueError
         If ``case`` is not a direct classic case.
     """
-    from convkit.animation import CLASSIC_CASES, case_alt_text, case_steps
-    from convkit.plotting.diagrams import conv_step_figure
-
     if not isinstance(case, str):
         raise TypeError(f"case must be a str, got {type(case).__name__}")
     direct = [name for name, params in CLASSIC_CASES.items() if not params["transposed"]]
