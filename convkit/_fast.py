@@ -7,14 +7,16 @@ and to PyTorch.
 
 Why it exists. The plain im2col, ``w.reshape(C_out, -1) @ unfold(x, k)``,
 copies every window of the whole image into one matrix ``C_in kH kW`` rows
-high before multiplying: for the benchmark's 3x3 64 -> 64 channels on a
-56x56 image that matrix is 7 MB, larger than the cache, so the copy and the
-product each stream it through memory once. Measured on one thread (numpy
-2.4 with OpenBLAS, AVX-512; ``benchmarks/bench.py``), ``conv2d`` at that
-size took 3.3 ms here against {plain_3x3} ms for the plain im2col, and a
-depthwise 3x3 over 128 channels 0.8 ms against {plain_dw} ms. The course's
-speed target is a ratio to PyTorch of at most 1.5 on these cases (see
-``benchmarks/README.md``).
+high before multiplying: for a 3x3 convolution from 64 channels on a 56x56
+image that matrix is 7 MB, larger than the cache, so the copy and the
+product each stream it through memory. Measured on one thread (CPU time of
+the calling thread, median of 25 calls, float32, numpy 2.4 with OpenBLAS on
+AVX-512; the machine was busy, so take the ratios, not the times), the fast
+path took 3.7 ms against 4.0 ms for the plain im2col on that 3x3 64 -> 64
+case, and 1.0 ms against 2.1 ms on a depthwise 3x3 over 128 channels (one
+small product per channel, where the copy dominates). ``benchmarks/bench.py``
+compares the whole set of cases with PyTorch; the targets are in
+``benchmarks/README.md``.
 
 How. :func:`conv_nd` picks one of three exact methods:
 
