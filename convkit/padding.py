@@ -22,7 +22,7 @@ import numbers
 
 import numpy as np
 
-from ._validation import as_array, to_tuple
+from ._validation import as_array, is_int, to_tuple
 from .conv import conv2d
 
 __all__ = ["pad", "pad_naive", "padded_conv2d"]
@@ -34,9 +34,7 @@ _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 def _check_pad(pad, ndim: int) -> list[tuple[int, int]]:
     """Turn PyTorch's flat, last-axis-first ``pad`` into numpy's per-axis pairs."""
-    if not isinstance(pad, (tuple, list)) or not all(
-        isinstance(p, numbers.Integral) and not isinstance(p, bool) for p in pad
-    ):
+    if not isinstance(pad, (tuple, list)) or not all(is_int(p) for p in pad):
         raise TypeError(f"pad must be a tuple of ints, got {pad!r}")
     if len(pad) % 2:
         raise ValueError(f"pad must have an even number of values (before, after pairs), "

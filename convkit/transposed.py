@@ -23,7 +23,7 @@ import math
 
 import numpy as np
 
-from ._validation import as_array, check_groups, finish, renamed, to_tuple
+from ._validation import as_array, check_groups, finish, is_int, renamed, to_tuple
 from .conv import conv2d
 from .conv_transpose import (
     _transpose_args, conv_transpose1d, conv_transpose1d_naive, conv_transpose2d,
@@ -358,7 +358,7 @@ def conv_matrix(input_shape, weight, stride=1, padding=0, dilation=1, groups=1):
     if not (
         isinstance(input_shape, (tuple, list))
         and len(input_shape) == 3
-        and all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in input_shape)
+        and all(is_int(v) for v in input_shape)
     ):
         raise TypeError(f"input_shape must be a tuple of 3 ints (C_in, H, W), got {input_shape!r}")
     input_shape = tuple(int(v) for v in input_shape)
