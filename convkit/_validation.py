@@ -160,8 +160,8 @@ def split_batch(input: np.ndarray, n_spatial: int, name: str = "input") -> tuple
     if input.ndim == n_spatial + 1:
         return input[np.newaxis], True  # (1, C, *spatial)
     raise ValueError(
-        f"{name} must be {n_spatial + 1}D (unbatched) or {n_spatial + 2}D (batched) "
-        f"for a {n_spatial}D convolution, got shape {input.shape}"
+        f"{name} must be {n_spatial + 1}D (unbatched) or {n_spatial + 2}D (batched), "
+        f"with {n_spatial} spatial axes, got shape {input.shape}"
     )
 
 

@@ -85,10 +85,15 @@ def _parse(input, pad_arg, mode, value):
             f"input with channels: a pad of {2 * n_padded} values needs a "
             f"{n_padded + 1}D or {n_padded + 2}D input, got shape {x.shape}"
         )
-    if 0 in x.shape[x.ndim - n_padded - 1:]:
-        raise ValueError(f"input must have non-zero channel and spatial sizes for "
-                         f"mode={mode!r}, got shape {x.shape}")
-    for axis, (before, after) in enumerate(pairs):
+    # As F.pad: the batch axis may be empty; so may the channel axis for
+    # 'circular'; the padded axes may not.
+    first_nonempty = x.ndim - n_padded if mode == "circular" else x.ndim - n_padded - 1
+    if 0 in x.shape[first_nonempty:]:
+        what = "spatial" if mode == "circular" else "channel and spatial"
+        raise ValueError(f"input must have non-zero {what} sizes for mode={mode!r}, "
+                         f"got shape {x.shape}")
+    for axis in range(x.ndim - n_padded, x.ndim):
+        before, after = pairs[axis]
         size = x.shape[axis]
         if size + before + after < 1:
             raise ValueError(f"pad ({before}, {after}) leaves nothing of the {size} entries "
