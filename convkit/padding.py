@@ -22,8 +22,9 @@ import numbers
 
 import numpy as np
 
-from ._validation import as_array, is_int, to_tuple
+from ._validation import as_array, is_int, split_batch, to_tuple
 from .conv import conv2d
+from .sizes import same_padding
 
 __all__ = ["pad", "pad_naive", "padded_conv2d"]
 
@@ -316,9 +317,8 @@ def padded_conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, gro
                 raise ValueError(
                     f"padding='same' is only supported with stride 1, got stride={strides}"
                 )
-            dil = to_tuple(dilation, 2, "dilation", minimum=1)
-            (th, tw) = (d * (k - 1) for d, k in zip(dil, w.shape[2:]))
-            amounts = (tw // 2, tw - tw // 2, th // 2, th - th // 2)  # (left, right, top, bottom)
+            (top, bottom), (left, right) = same_padding(w.shape[2:], to_tuple(dilation, 2, "dilation", 1))
+            amounts = (left, right, top, bottom)
         else:
             raise ValueError(f"padding must be 'valid', 'same', an int or a tuple of 2 ints, "
                              f"got {padding!r}")
@@ -326,7 +326,5 @@ def padded_conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, gro
         ph, pw = to_tuple(padding, 2, "padding", minimum=0)
         amounts = (pw, pw, ph, ph)  # (left, right, top, bottom)
     x = as_array(input, "input")
-    if x.ndim not in (3, 4):
-        raise ValueError(f"input must be 3D (unbatched) or 4D (batched) for a 2D convolution, "
-                         f"got shape {x.shape}")
+    split_batch(x, 2)  # conv2d's rule on the rank, before pad sees the input
     return conv2d(pad(x, amounts, mode=padding_mode), w, bias, stride, 0, dilation, groups)
