@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 
 from convkit.plotting.shuffle import (
     cost_time_description, cost_time_figure, reachability_description, reachability_figure,
-    stack_reachability,
+    shufflenet_unit_description, shufflenet_unit_figure, stack_reachability,
 )
 
 CONFIGS = [(c, g, layers, shuffle)
@@ -119,3 +119,40 @@ def test_cost_time_description_lists_each_layer():
     text = cost_time_description(["a", "b"], [3e6, 0], [1.0, 0.125], title="g = 2")
     assert text.startswith("g = 2. ")
     assert "a: 3.0 million multiply-adds, 1.00 ms" in text and "b: 0.0 million multiply-adds, 0.12 ms" in text
+
+
+@pytest.mark.parametrize("in_channels, groups, stride", [(240, 3, 1), (240, 3, 2), (384, 8, 1), (24, 1, 2)])
+def test_unit_figure_channel_counts_match_convkit_unit(in_channels, groups, stride):
+    from convkit import shufflenet_unit, shufflenet_unit_cost
+
+    c_out = in_channels if stride == 1 else 2 * in_channels
+    m, expand = c_out // 4, (c_out if stride == 1 else c_out - in_channels)
+    x = np.zeros((1, in_channels, 5, 5))
+    y = shufflenet_unit(x, np.zeros((m, in_channels // groups)), np.zeros((m, 1, 3, 3)),
+                        np.zeros((expand, m // groups)), groups, stride=stride)
+    fig = shufflenet_unit_figure(in_channels, groups, stride)
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert f"input: {in_channels} channels" in texts
+    assert any(t.startswith(f"1x1 group conv, g = {groups}: {in_channels} → {m}") for t in texts)
+    assert any(t.endswith(f"{m} → {expand}") for t in texts)
+    merged = [t for t in texts if t.startswith(("add", "concat"))]
+    assert len(merged) == 1 and f"{y.shape[1]}, ReLU" in merged[0]
+    assert ("add" in merged[0]) == (stride == 1)
+    assert len([p for p in fig.axes[0].patches if p.get_gid() == "conv"]) == 3
+    assert len([p for p in fig.axes[0].patches if p.get_gid() == "shuffle"]) == 1
+    # the bottleneck the figure labels is the one the cost function assumes
+    cost = shufflenet_unit_cost(in_channels, c_out, groups, stride=stride)
+    assert cost.params == in_channels * m // groups + 9 * m + m * expand // groups
+    text = shufflenet_unit_description(in_channels, groups, stride)
+    assert f"{in_channels} → {m}" in text and ("identity" in text) == (stride == 1)
+
+
+def test_unit_figure_refuses_impossible_units():
+    with pytest.raises(ValueError, match="stride"):
+        shufflenet_unit_figure(240, 3, 3)
+    with pytest.raises(ValueError, match="keeps its channels"):
+        shufflenet_unit_figure(240, 3, 1, out_channels=480)
+    with pytest.raises(ValueError, match="must exceed"):
+        shufflenet_unit_figure(240, 3, 2, out_channels=240)
+    with pytest.raises(ValueError, match="groups"):
+        shufflenet_unit_figure(240, 7, 1)

@@ -8,6 +8,9 @@
 ``cost_time_figure``            multiply-adds and measured time per layer
                                 (ch. 13)
 ``cost_time_description``       its alt text
+``shufflenet_unit_figure``      the layers of a ShuffleNet unit with their
+                                channel counts (ch. 13)
+``shufflenet_unit_description`` its alt text
 ==============================  ==============================================
 
 Nothing here changes matplotlib's global state; colours come from
@@ -31,6 +34,8 @@ __all__ = [
     "cost_time_figure",
     "reachability_description",
     "reachability_figure",
+    "shufflenet_unit_description",
+    "shufflenet_unit_figure",
     "stack_reachability",
 ]
 
@@ -225,3 +230,96 @@ def cost_time_description(labels: Sequence[str], macs: Sequence[float], times_ms
              for name, m, t in zip(labels, macs, times_ms)]
     lead = f"{title}. " if title else ""
     return f"{lead}Bars per layer, " + "; ".join(parts) + "."
+
+
+def _unit_layers(in_channels: int, out_channels: int | None, groups: int, stride: int):
+    """(main-branch boxes, shortcut box, merge word, output channels) of a ShuffleNet unit."""
+    for name, value in (("in_channels", in_channels), ("groups", groups)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name} must be a positive int, got {value!r}")
+    if stride not in (1, 2):
+        raise ValueError(f"stride must be 1 or 2, got {stride!r}")
+    c_out = (in_channels if stride == 1 else 2 * in_channels) if out_channels is None else out_channels
+    if stride == 1 and c_out != in_channels:
+        raise ValueError(f"a stride-1 unit keeps its channels: out_channels must be {in_channels}, got {c_out}")
+    if stride == 2 and c_out <= in_channels:
+        raise ValueError(f"a stride-2 unit adds channels: out_channels must exceed {in_channels}, got {c_out}")
+    m = c_out // 4
+    expand = c_out if stride == 1 else c_out - in_channels
+    if in_channels % groups or m % groups or expand % groups:
+        raise ValueError(f"groups ({groups}) must divide {in_channels}, the bottleneck {m} and {expand}")
+    main = [
+        ("conv", f"1x1 group conv, g = {groups}: {in_channels} → {m}, ReLU"),
+        ("shuffle", f"channel shuffle, g = {groups}: {m} channels"),
+        ("conv", f"3x3 depthwise conv, stride {stride}: {m} → {m}"),
+        ("conv", f"1x1 group conv, g = {groups}: {m} → {expand}"),
+    ]
+    shortcut = "identity" if stride == 1 else "3x3 avg pool, stride 2"
+    merge = f"add: {c_out}, ReLU" if stride == 1 else f"concat: {in_channels} + {expand} = {c_out}, ReLU"
+    return main, shortcut, merge, c_out
+
+
+def shufflenet_unit_figure(in_channels: int = 240, groups: int = 3, stride: int = 1,
+                           out_channels: int | None = None) -> Figure:
+    """The layers of a ShuffleNet unit (Zhang et al. 2018, figure 2b/2c) with channel counts.
+
+    Parameters
+    ----------
+    in_channels : int, default 240
+    groups : int, default 3
+        Groups of both 1x1 convolutions and of the shuffle.
+    stride : {1, 2}, default 1
+    out_channels : int, optional
+        Default ``in_channels`` at stride 1 and ``2 * in_channels`` at
+        stride 2. The bottleneck has ``out_channels // 4`` channels.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Boxes for the main branch (convolutions in the kernel colour with a
+        thick outline, the shuffle hatched), the shortcut on the left and
+        the merge at the bottom; every box is labelled.
+    """
+    main, shortcut, merge, _ = _unit_layers(in_channels, out_channels, groups, stride)
+    fig = Figure(figsize=(5.6, 3.3), facecolor=colors.FIGURE_FACE)
+    ax = fig.add_axes((0.01, 0.01, 0.98, 0.89))
+    ax.set_xlim(0, 10)
+    ax.set_ylim(6.1, -0.5)
+    ax.axis("off")
+
+    def box(x, y, width, text, kind):
+        style = {"conv": {"facecolor": colors.KERNEL, "linewidth": 2.0, "hatch": None},
+                 "shuffle": {"facecolor": colors.FIGURE_FACE, "linewidth": 1.0, "hatch": "//"},
+                 "io": {"facecolor": colors.INPUT, "linewidth": 1.0, "hatch": None},
+                 "other": {"facecolor": colors.PADDING, "linewidth": 1.0, "hatch": None}}[kind]
+        ax.add_patch(Rectangle((x - width / 2, y - 0.3), width, 0.6, edgecolor=colors.EDGE, gid=kind, **style))
+        ax.text(x, y, text, ha="center", va="center", fontsize=7,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6})
+
+    def arrow(x0, y0, x1, y1):
+        ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
+                    arrowprops={"arrowstyle": "->", "color": "#444444", "linewidth": 0.9})
+
+    box(5.0, 0.0, 3.0, f"input: {in_channels} channels", "io")
+    for index, (kind, text) in enumerate(main):
+        y = 1.2 + 1.1 * index
+        box(6.2, y, 5.2, text, kind)
+        arrow(6.2 if index else 5.4, y - 0.8 if index else 0.3, 6.2, y - 0.3)
+    merge_y = 1.2 + 1.1 * len(main)
+    box(2.0, 2.85, 2.9, shortcut, "other")
+    arrow(4.2, 0.3, 2.4, 2.55)
+    arrow(2.0, 3.15, 4.3, merge_y - 0.3)
+    arrow(6.2, merge_y - 0.8, 5.6, merge_y - 0.3)
+    box(5.0, merge_y, 4.6, merge, "other")
+    kind = "stride 1: identity shortcut, added" if stride == 1 else "stride 2: pooled shortcut, concatenated"
+    fig.suptitle(f"ShuffleNet unit, {kind}", fontsize=9)
+    return fig
+
+
+def shufflenet_unit_description(in_channels: int = 240, groups: int = 3, stride: int = 1,
+                                out_channels: int | None = None) -> str:
+    """Alt text for :func:`shufflenet_unit_figure`: the layers in order with their channels."""
+    main, shortcut, merge, _ = _unit_layers(in_channels, out_channels, groups, stride)
+    steps = "; ".join(text for _, text in main)
+    return (f"A ShuffleNet unit with stride {stride} on {in_channels} input channels. Main branch, top to "
+            f"bottom: {steps}. Shortcut: {shortcut}. The two paths meet in a {merge}.")
