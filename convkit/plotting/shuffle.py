@@ -322,4 +322,4 @@ def shufflenet_unit_description(in_channels: int = 240, groups: int = 3, stride:
     main, shortcut, merge, _ = _unit_layers(in_channels, out_channels, groups, stride)
     steps = "; ".join(text for _, text in main)
     return (f"A ShuffleNet unit with stride {stride} on {in_channels} input channels. Main branch, top to "
-            f"bottom: {steps}. Shortcut: {shortcut}. The two paths meet in a {merge}.")
+            f"bottom: {steps}. Shortcut: {shortcut}. Merge of the two paths: {merge}.")
