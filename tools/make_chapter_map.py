@@ -75,6 +75,18 @@ def _pointwise():
                          row_label="output channel", col_label="input channel")
 
 
+def _shuffled_grouped():
+    from convkit.plotting import channel_shuffle_figure
+
+    return channel_shuffle_figure(6, 2)
+
+
+def _pointwise_grouped():
+    from convkit.plotting.shuffle import shufflenet_unit_figure
+
+    return shufflenet_unit_figure(240, groups=3, stride=1)
+
+
 # chapter -> (drawing function, alt text). The alt text says what the picture
 # shows, for a reader who cannot see it.
 PICTURES = {
@@ -101,6 +113,16 @@ PICTURES = {
         _pointwise,
         "The weight of a 1 by 1 convolution drawn as a matrix with one row per output "
         "channel and one column per input channel.",
+    ),
+    "chapters/12_shuffled_grouped": (
+        _shuffled_grouped,
+        "Six channels in two groups before and after a channel shuffle: arrows reorder "
+        "0, 1, 2, 3, 4, 5 into 0, 3, 1, 4, 2, 5, so the groups alternate.",
+    ),
+    "chapters/13_pointwise_grouped": (
+        _pointwise_grouped,
+        "A ShuffleNet unit: a 1 by 1 group convolution, a channel shuffle, a 3 by 3 depthwise "
+        "convolution and a second 1 by 1 group convolution, with the input added back at the end.",
     ),
 }
 
