@@ -1,17 +1,14 @@
 """Figures of chapters 12 and 13: which channels reach which, and cost against time.
 
-==============================  ==============================================
-``stack_reachability``          output-from-input channel pattern of a stack
-                                of grouped 1x1 convolutions (ch. 12)
-``reachability_figure``         that pattern as a grid, groups marked
-``reachability_description``    its alt text
-``cost_time_figure``            multiply-adds and measured time per layer
-                                (ch. 13)
-``cost_time_description``       its alt text
-``shufflenet_unit_figure``      the layers of a ShuffleNet unit with their
-                                channel counts (ch. 13)
-``shufflenet_unit_description`` its alt text
-==============================  ==============================================
+================================  ===================================================
+``stack_reachability``            which inputs reach which outputs in a stack (ch. 12)
+``reachability_figure``           that pattern as a grid, groups marked
+``reachability_description``      its alt text
+``cost_time_figure``              multiply-adds and measured time per layer (ch. 13)
+``cost_time_description``         its alt text
+``shufflenet_unit_figure``        a ShuffleNet unit's layers and channels (ch. 13)
+``shufflenet_unit_description``   its alt text
+================================  ===================================================
 
 Nothing here changes matplotlib's global state; colours come from
 :mod:`convkit.plotting.colors`, and every coloured mark has a second cue (a
