@@ -91,7 +91,10 @@ def test_figure_draws_one_dotted_cell_per_connected_pair(shuffle):
 
 def test_description_states_the_counts():
     text = reachability_description(stack_reachability(12, 3, 2, False), 3, 2, False)
-    assert "48 of 144" in text and "between 4 and 4 of the 12" in text and "without" in text
+    assert "48 of 144" in text and "each input channel reaches 4 of the 12" in text and "without" in text
+    uneven = np.zeros((4, 4), dtype=bool)
+    uneven[:, 0] = uneven[0, 1] = True
+    assert "between 0 and 4 of the 4" in reachability_description(uneven, 1, 1, True)  # columns 2, 3 empty
     full = reachability_description(stack_reachability(12, 3, 2, True), 3, 2, True)
     assert "144 of 144" in full and "every output channel depends on every input channel" in full
 

@@ -157,6 +157,8 @@ def reachability_description(reach, groups: int, layers: int, shuffle: bool) -> 
     how = "with a channel shuffle between layers" if shuffle else "without a shuffle"
     if reach.all():
         what = "every output channel depends on every input channel"
+    elif per_input.min() == per_input.max():
+        what = f"each input channel reaches {int(per_input.min())} of the {c} output channels"
     else:
         what = (f"each input channel reaches between {int(per_input.min())} and "
                 f"{int(per_input.max())} of the {c} output channels")
