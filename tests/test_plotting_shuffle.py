@@ -77,12 +77,13 @@ def test_figure_draws_one_dotted_cell_per_connected_pair(shuffle):
     fig = reachability_figure(reach, 3, title="t", marked_input=0)
     assert isinstance(fig, Figure)
     ax = fig.axes[0]
-    cells = [p for p in ax.patches if p.get_gid() == "reached"]
-    assert len(cells) == reach.sum()
-    drawn = {(int(p.get_y()), int(p.get_x())) for p in cells}
+    mesh = [artist for artist in ax.collections if artist.get_gid() == "reached"]
+    assert len(mesh) == 1
+    np.testing.assert_array_equal(np.asarray(mesh[0].get_array()).reshape(12, 12), reach.astype(float))
+    dots = [artist for artist in ax.collections if artist.get_gid() == "dots"]
+    drawn = {(int(y - 0.5), int(x - 0.5)) for x, y in dots[0].get_offsets()}
     assert drawn == {tuple(map(int, rc)) for rc in np.argwhere(reach)}
-    dots = [line for line in ax.lines if line.get_marker() == "o"]
-    assert len(dots) == reach.sum()
+    assert len(dots[0].get_offsets()) == reach.sum()
     dashed = [line for line in ax.lines if line.get_linestyle() == "--"]
     assert len(dashed) == 2 * (3 - 1)
     assert [p for p in ax.patches if p.get_gid() == "marked-input"]

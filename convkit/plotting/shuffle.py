@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
@@ -115,15 +116,13 @@ def reachability_figure(reach, groups: int, title: str = "", marked_input: int |
         raise ValueError(f"groups must be a positive divisor of {c}, got {groups!r}")
     fig = Figure(figsize=(3.6, 3.9), facecolor=colors.FIGURE_FACE)
     ax = fig.add_axes((0.17, 0.05, 0.78, 0.72))
-    for f in range(c):
-        for col in range(c):
-            if reach[f, col]:
-                ax.add_patch(Rectangle((col, f), 1, 1, gid="reached", facecolor=colors.OUTPUT,
-                                       edgecolor=colors.EDGE, linewidth=0.4))
-                ax.plot(col + 0.5, f + 0.5, marker="o", markersize=2.5, color=colors.EDGE)
-            else:
-                ax.add_patch(Rectangle((col, f), 1, 1, facecolor=colors.FIGURE_FACE,
-                                       edgecolor="#BBBBBB", linewidth=0.4))
+    # One mesh and one scatter for the whole grid: far faster to draw than a patch per cell.
+    mesh = ax.pcolormesh(np.arange(c + 1), np.arange(c + 1), reach.astype(float),
+                         cmap=ListedColormap([colors.FIGURE_FACE, colors.OUTPUT]), vmin=0, vmax=1,
+                         edgecolors="#BBBBBB", linewidth=0.4)
+    mesh.set_gid("reached")
+    rows, cols = np.nonzero(reach)
+    ax.scatter(cols + 0.5, rows + 0.5, s=5, color=colors.EDGE, marker="o", gid="dots")
     per = c // groups
     for k in range(1, groups):
         ax.axhline(k * per, color=colors.EDGE, linestyle="--", linewidth=1.0)
