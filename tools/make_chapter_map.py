@@ -106,6 +106,18 @@ def _spatially_separable():
     return outer_product_figure(SOBEL_COLUMN, SOBEL_ROW)
 
 
+def _shuffled_grouped():
+    from convkit.plotting import channel_shuffle_figure
+
+    return channel_shuffle_figure(6, 2)
+
+
+def _pointwise_grouped():
+    from convkit.plotting.shuffle import shufflenet_unit_figure
+
+    return shufflenet_unit_figure(240, groups=3, stride=1)
+
+
 # chapter -> (drawing function, alt text). The alt text says what the picture
 # shows, for a reader who cannot see it.
 def _transposed():
@@ -171,6 +183,16 @@ PICTURES = {
         _spatially_separable,
         "The 3 by 3 Sobel kernel drawn as a multiplication table: the column 1, 2, 1 times the "
         "row 1, 0, -1, each cell the product of the two.",
+    ),
+    "chapters/12_shuffled_grouped": (
+        _shuffled_grouped,
+        "Six channels in two groups before and after a channel shuffle: arrows reorder "
+        "0, 1, 2, 3, 4, 5 into 0, 3, 1, 4, 2, 5, so the groups alternate.",
+    ),
+    "chapters/13_pointwise_grouped": (
+        _pointwise_grouped,
+        "A ShuffleNet unit: a 1 by 1 group convolution, a channel shuffle, a 3 by 3 depthwise "
+        "convolution and a second 1 by 1 group convolution, with the input added back at the end.",
     ),
 }
 

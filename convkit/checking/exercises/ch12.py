@@ -52,3 +52,75 @@ register_exercise(
         ),
     )
 )
+
+
+# --------------------------------------------------------------------------- #
+# Stretch: the reachability matrix of a shuffled stack
+# --------------------------------------------------------------------------- #
+def _ref_reachability(channels: int, groups: int, layers: int) -> np.ndarray:
+    from convkit.plotting.shuffle import stack_reachability
+
+    return stack_reachability(channels, groups, layers, shuffle=True).astype(np.int64)
+
+
+def _reach_steps(channels: int, groups: int, layers: int, perm: np.ndarray | None,
+                 shuffle_last: bool = False) -> np.ndarray:
+    """Boolean reachability with the given permutation between layers (None: no shuffle)."""
+    per = channels // groups
+    group = np.arange(channels) // per
+    mask = (group[:, None] == group[None, :]).astype(np.int64)  # (C_out, C_in) block diagonal
+    reach = mask
+    for _ in range(layers - 1):
+        step = mask if perm is None else mask @ np.eye(channels, dtype=np.int64)[perm]
+        reach = (step @ reach > 0).astype(np.int64)
+    if shuffle_last and perm is not None:
+        reach = reach[perm]
+    return reach
+
+
+def _shuffle_perm(channels: int, groups: int) -> np.ndarray:
+    return np.arange(channels).reshape(groups, channels // groups).T.ravel()
+
+
+def _cases_reachability(rng: np.random.Generator) -> list[Case]:
+    del rng  # the cases are sizes; nothing random
+    return [
+        Case((12, 3, 2), "12 channels, 3 groups, 2 layers"),
+        Case((12, 4, 2), "12 channels, 4 groups, 2 layers (C/g < g)"),
+        Case((12, 4, 3), "12 channels, 4 groups, 3 layers"),
+        Case((8, 2, 1), "a single layer"),
+        Case((18, 6, 2), "18 channels, 6 groups, 2 layers"),
+        Case((24, 4, 2), "24 channels, 4 groups, 2 layers"),
+        Case((12, 6, 3), "12 channels, 6 groups, 3 layers"),
+        Case((6, 6, 3), "depthwise: as many groups as channels"),
+        Case((5, 1, 2), "one group"),
+    ]
+
+
+register_exercise(
+    Exercise(
+        exercise_id="ch12-reachability",
+        function_name="reachability",
+        arg_names=("channels", "groups", "layers"),
+        reference=_ref_reachability,
+        make_cases=_cases_reachability,
+        diagnoses=(
+            Diagnosis(
+                lambda c, g, layers: _reach_steps(c, g, layers, None),
+                "no output ever leaves its group: put the channel shuffle between consecutive "
+                "layers.",
+            ),
+            Diagnosis(
+                lambda c, g, layers: _reach_steps(c, g, layers, np.argsort(_shuffle_perm(c, g))),
+                "this is the transpose of the answer, which is also the stack with the inverse "
+                "shuffle: entry [f, c] says whether output channel f depends on input channel c "
+                "(rows are outputs, like a weight (C_out, C_in)), and the shuffle views the "
+                "channels as (groups, C // groups), not (C // groups, groups).",
+            ),
+            Diagnosis(
+                lambda c, g, layers: _reach_steps(c, g, layers, _shuffle_perm(c, g), shuffle_last=True),
+                "the rows come out permuted: there is no channel shuffle after the last layer.",
+            ),
+        ),
+    )
+)
