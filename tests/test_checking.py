@@ -350,6 +350,24 @@ def test_transposed_pointwise_weight():
     assert "raised ValueError" in text  # the others: the matrix product does not fit
 
 
+def test_3d_output_one_voxel_short():
+    result = check(lambda v, k: conv3d_single(v, k)[:-1, :-1, :-1], "ch04-conv3d", verbose=False)
+    assert "one voxel short" in _failed(result)
+
+
+def test_3d_taps_without_their_offsets():
+    def same_block(volume, kernel):
+        d, h, w = (v - k + 1 for v, k in zip(volume.shape, kernel.shape))
+        out = np.zeros((d, h, w))
+        for q in range(kernel.shape[0]):
+            for m in range(kernel.shape[1]):
+                for n in range(kernel.shape[2]):
+                    out += kernel[q, m, n] * volume[:d, :h, :w]
+        return out
+
+    assert "every tap read the same block" in _failed(check(same_block, "ch04-conv3d", verbose=False))
+
+
 def test_flipped_3d_kernel():
     result = check(lambda v, k: conv3d_single(v, k[::-1, ::-1, ::-1]), "ch04-conv3d", verbose=False)
     text = _failed(result)
