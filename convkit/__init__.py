@@ -17,7 +17,7 @@ from .arithmetic import (
 )
 from .channels import per_channel_maps, per_channel_maps_naive
 from .checking import CheckResult, check
-from .conv import conv1d, conv1d_naive, conv2d, conv2d_naive, conv3d, conv3d_naive
+from .conv import conv1d, conv1d_naive, conv2d, conv2d_naive, conv3d, conv3d_naive, unfold
 from .correlation import (
     convolve1d, convolve1d_naive, convolve2d, convolve2d_naive, correlate1d, correlate1d_naive,
     correlate2d, correlate2d_naive, flip,
@@ -66,5 +66,5 @@ __all__ = [
     "resnet_bottleneck_cost", "same_padding", "separate_kernel", "shuffle_permutation",
     "shuffled_grouped_conv2d", "shufflenet_unit", "shufflenet_unit_cost",
     "spatially_separable_conv2d", "spatially_separable_cost", "tf_same_padding",
-    "upsample_nearest", "zero_insert",
+    "unfold", "upsample_nearest", "zero_insert",
 ]

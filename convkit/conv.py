@@ -40,10 +40,12 @@ import math
 from typing import Any, NamedTuple
 
 import numpy as np
-from numpy.lib.stride_tricks import as_strided
+from numpy.lib.stride_tricks import as_strided, sliding_window_view
 
 from ._docstrings import fill_doc
-from ._validation import cast_to_result, check_bias, check_groups, conv_operands, to_tuple
+from ._validation import (
+    as_array, cast_to_result, check_bias, check_groups, conv_operands, split_batch, to_tuple,
+)
 
 __all__ = [
     "conv1d",
@@ -52,6 +54,7 @@ __all__ = [
     "conv1d_naive",
     "conv2d_naive",
     "conv3d_naive",
+    "unfold",
 ]
 
 # Size (in bytes) one tile of the im2col matrix should stay under, so that
@@ -644,3 +647,94 @@ def conv3d_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, grou
     """
     args = _conv_args(input, weight, bias, stride, padding, dilation, groups, 3, "conv3d")
     return _naive(args)
+
+
+def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
+    """Every window of an image as a column of a matrix (im2col), as ``torch.nn.functional.unfold``.
+
+    Parameters
+    ----------
+    input : array_like
+        ``(N, C, H, W)`` batched, or ``(C, H, W)`` unbatched. ``N`` may be 0;
+        ``C``, ``H`` and ``W`` may not (as in PyTorch).
+    kernel_size : int or tuple of 2 ints
+        Window size ``(kH, kW)``.
+    dilation : int or tuple of 2 ints, default 1
+        Spacing between the window's taps.
+    padding : int or tuple of 2 ints, default 0
+        Zeros added on both sides of each spatial axis.
+    stride : int or tuple of 2 ints, default 1
+        Step between neighbouring windows.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(N, C * kH * kW, L)``, or ``(C * kH * kW, L)`` for unbatched input,
+        where ``L = H_out * W_out`` is the number of windows (the output
+        size of a convolution with the same arguments). Row
+        ``c * kH * kW + m * kW + n`` holds tap ``(m, n)`` of channel ``c``;
+        column ``u * W_out + v`` is the window of output position ``(u, v)``.
+        Same dtype as the input.
+
+    Raises
+    ------
+    TypeError
+        If ``input`` is not numeric, or an int argument has the wrong type.
+    ValueError
+        If ``input`` is not 3D or 4D or has an empty channel or spatial
+        axis, ``kernel_size``, ``stride`` or ``dilation`` is not positive,
+        ``padding`` is negative, or the window is larger than the padded
+        input.
+
+    See Also
+    --------
+    conv2d : ``unfold`` followed by one matrix multiply.
+
+    Notes
+    -----
+    A convolution is one matrix multiply with this matrix: for a weight
+    ``w`` of shape ``(C_out, C_in, kH, kW)``,
+
+    ``conv2d(x, w) == (w.reshape(C_out, -1) @ unfold(x, (kH, kW))).reshape(N, C_out, H_out, W_out)``
+
+    (with the same ``stride``, ``padding`` and ``dilation`` on both sides).
+    The matrix holds ``kH * kW`` copies of the input at stride 1: that memory
+    is the price of turning a convolution into a single matrix product.
+    Chapter 2 (channels) and chapter 5 (pointwise) use it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from convkit import unfold
+    >>> x = np.arange(9).reshape(1, 3, 3)             # (C, H, W)
+    >>> unfold(x, 2)                                   # (C * kH * kW, L)
+    array([[0, 1, 3, 4],
+           [1, 2, 4, 5],
+           [3, 4, 6, 7],
+           [4, 5, 7, 8]])
+    """
+    x = as_array(input, "input")
+    x, unbatched = split_batch(x, 2, "input")  # (N, C, H, W)
+    if 0 in x.shape[1:]:
+        raise ValueError(
+            f"input must have non-zero channel and spatial sizes, got shape {x.shape[1:]}"
+        )
+    k_h, k_w = to_tuple(kernel_size, 2, "kernel_size", minimum=1)
+    d_h, d_w = to_tuple(dilation, 2, "dilation", minimum=1)
+    p_h, p_w = to_tuple(padding, 2, "padding", minimum=0)
+    s_h, s_w = to_tuple(stride, 2, "stride", minimum=1)
+    n_batch, c = x.shape[:2]
+    xp = np.pad(x, [(0, 0), (0, 0), (p_h, p_h), (p_w, p_w)])  # (N, C, H + 2p_H, W + 2p_W)
+    extent = (d_h * (k_h - 1) + 1, d_w * (k_w - 1) + 1)  # the span of one dilated window
+    if extent[0] > xp.shape[2] or extent[1] > xp.shape[3]:
+        raise ValueError(
+            f"kernel_size {(k_h, k_w)} with dilation {(d_h, d_w)} spans {extent}, larger "
+            f"than the padded input size {xp.shape[2:]}: there would be no window"
+        )
+    # Every window of the dilated extent at every position, as a read-only view.
+    windows = sliding_window_view(xp, extent, axis=(2, 3))  # (N, C, H_p - e_H + 1, W_p - e_W + 1, e_H, e_W)
+    windows = windows[:, :, ::s_h, ::s_w, ::d_h, ::d_w]  # (N, C, H_out, W_out, kH, kW)
+    h_out, w_out = windows.shape[2:4]
+    columns = windows.transpose(0, 1, 4, 5, 2, 3)  # (N, C, kH, kW, H_out, W_out)
+    columns = columns.reshape(n_batch, c * k_h * k_w, h_out * w_out)  # (N, C * kH * kW, L)
+    return columns[0] if unbatched else columns

@@ -89,6 +89,7 @@ CALLS = {
     "padded_conv2d": dict(input=arr((1, 2, 5, 5)), weight=arr((3, 2, 3, 3), 1), bias=arr((3,), 2),
                           padding=1, padding_mode="reflect"),
     "upsample_nearest": dict(input=arr((1, 2, 3, 3)), scale_factor=2),
+    "unfold": dict(input=arr((2, 3, 5, 4)), kernel_size=(3, 2), dilation=1, padding=1, stride=(2, 1)),
     "resize_conv2d": dict(input=arr((1, 2, 3, 3)), weight=arr((3, 2, 3, 3), 1), bias=arr((3,), 2)),
     **{f"{op}1d{s}": dict(signal=arr((7,)), kernel=arr((3,), 1))
        for op in ("correlate", "convolve") for s in ("", "_naive")},

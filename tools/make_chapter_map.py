@@ -75,6 +75,12 @@ def _pointwise():
                          row_label="output channel", col_label="input channel")
 
 
+def _dilated():
+    from convkit.plotting.dilation import footprint_figure
+
+    return footprint_figure([(2, 2, 2), (1, 2, 5)], 3)
+
+
 # chapter -> (drawing function, alt text). The alt text says what the picture
 # shows, for a reader who cannot see it.
 PICTURES = {
@@ -101,6 +107,12 @@ PICTURES = {
         _pointwise,
         "The weight of a 1 by 1 convolution drawn as a matrix with one row per output "
         "channel and one column per input channel.",
+    ),
+    "chapters/07_dilated": (
+        _dilated,
+        "The input pixels that reach one output of three stacked dilated 3 by 3 layers: with "
+        "dilations 2, 2, 2 a sparse lattice full of holes, with dilations 1, 2, 5 a larger field "
+        "with no holes.",
     ),
 }
 
