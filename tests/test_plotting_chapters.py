@@ -262,10 +262,36 @@ def test_equivariance_figure_outlines_the_exact_region():
     fig = equivariance_figure(rng.random((12, 13)), a, b, dy=2, dx=3, kernel_size=5)
     np.testing.assert_allclose(fig.axes[3].images[0].get_array(), a - b)
     (box,) = patches(fig.axes[3], "exact-region")
-    assert (box.get_x(), box.get_y()) == (3 + 4 - 0.5, 2 + 4 - 0.5)
-    assert (box.get_width(), box.get_height()) == (9 - 7, 8 - 6)
+    assert (box.get_x(), box.get_y()) == (3 - 0.5, 2 - 0.5)
+    assert (box.get_width(), box.get_height()) == (9 - 3, 8 - 2)
     with pytest.raises(ValueError, match="one shape"):
         equivariance_figure(np.zeros((12, 13)), a, b[:, :-1], 2, 3, 5)
+
+
+def test_equivariance_region_is_where_shift_and_convolution_commute():
+    """The dashed box covers exactly the outputs where conv(shift(x)) == shift(conv(x)) (checked with torch)."""
+    import torch
+    import torch.nn.functional as F
+
+    rng = np.random.default_rng(4)
+    image, kernel, dy, dx = rng.random((20, 22)), rng.standard_normal((5, 5)), 7, 6
+
+    def conv(a):
+        return F.conv2d(torch.from_numpy(a)[None, None], torch.from_numpy(kernel)[None, None])[0, 0].numpy()
+
+    def shift(a):
+        out = np.zeros_like(a)
+        out[dy:, dx:] = a[:a.shape[0] - dy, :a.shape[1] - dx]
+        return out
+
+    out_of_shifted, shifted_out = conv(shift(image)), shift(conv(image))
+    fig = equivariance_figure(shift(image), out_of_shifted, shifted_out, dy, dx, kernel_size=5)
+    (box,) = patches(fig.axes[3], "exact-region")
+    top, left = int(box.get_y() + 0.5), int(box.get_x() + 0.5)
+    difference = np.abs(out_of_shifted - shifted_out)
+    assert difference[top:, left:].max() < 1e-12
+    assert difference[top - 1, left:].min() > 0 and difference[top:, left - 1].min() > 0
+    assert difference[: top - 4].max() == 0   # above the strip, both are 0
 
 
 # --- no global state -----------------------------------------------------------------------------

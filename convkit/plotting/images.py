@@ -90,8 +90,10 @@ def equivariance_figure(shifted_input, out_of_shifted, shifted_out, dy: int, dx:
         Four panels: shifted input, the two outputs and their difference
         (one symmetric diverging scale for the last three). A dashed
         rectangle on the difference outlines the outputs whose window lies
-        inside the shifted content (rows from ``dy + kernel_size - 1``,
-        columns from ``dx + kernel_size - 1``), where the difference is 0.
+        inside the shifted content, where the difference is 0: output row
+        ``u`` reads input rows ``u .. u + kernel_size - 1``, so the region
+        starts at row ``dy`` and column ``dx``. The outputs that differ form
+        the strip ``kernel_size - 1`` wide just before it.
 
     Raises
     ------
@@ -107,7 +109,7 @@ def equivariance_figure(shifted_input, out_of_shifted, shifted_out, dy: int, dx:
                          f"{out_of_shifted.shape} and {shifted_out.shape}")
     if kernel_size < 1:
         raise ValueError(f"kernel_size must be positive, got {kernel_size}")
-    top, left = dy + kernel_size - 1, dx + kernel_size - 1   # first exact output row and column
+    top, left = dy, dx   # first exact output row and column: their windows start on shifted content
     rows, cols = shifted_out.shape
     if dy < 0 or dx < 0 or top >= rows or left >= cols:
         raise ValueError(f"dy and dx must be >= 0 and leave outputs inside, got dy={dy}, dx={dx}")

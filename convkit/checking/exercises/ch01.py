@@ -51,3 +51,81 @@ register_exercise(
         ),
     )
 )
+
+
+# ---------------------------------------------------------------------------
+# Stretch exercise: the input gradient of a strided cross-correlation
+# ---------------------------------------------------------------------------
+
+
+def _scatter_kernel(grad_output: np.ndarray, kernel: np.ndarray, length: int, stride: int,
+                    taps: np.ndarray) -> np.ndarray:
+    """Each grad_output[u] stamps grad_output[u] * taps at u * stride, clipped to ``length``."""
+    out = np.zeros(max(length, 0), dtype=np.float64)
+    for u, g_u in enumerate(grad_output):
+        start = u * stride
+        stop = min(start + len(taps), length)
+        if start < stop:
+            out[start:stop] += g_u * taps[: stop - start]
+    return out
+
+
+def _ref_input_grad(grad_output: np.ndarray, kernel: np.ndarray, length: int, stride: int) -> np.ndarray:
+    # dloss/dx = C^T g: row u of C holds the kernel from column u * stride (chapter 1).
+    return _scatter_kernel(grad_output, kernel, length, stride, kernel)
+
+
+def _cases_input_grad(rng: np.random.Generator) -> list[Case]:
+    def case(length, k, stride, label, dtype=None):
+        o = (length - k) // stride + 1
+        if dtype is None:
+            return Case((ints(rng, (o,)), ints(rng, (k,)), length, stride), label)
+        return Case((floats(rng, (o,), dtype), floats(rng, (k,), dtype), length, stride), label)
+
+    return [
+        case(9, 3, 1, "stride 1, integers"),
+        case(9, 3, 2, "stride 2, every input covered"),
+        case(10, 3, 2, "stride 2, the last input is never read"),
+        case(8, 2, 3, "kernel shorter than the stride: gaps between windows"),
+        case(12, 4, 4, "stride equal to the kernel size"),
+        case(11, 5, 2, "float64, odd kernel", np.float64),
+        case(13, 3, 3, "float32", np.float32),
+    ]
+
+
+def _no_stride(grad_output, kernel, length, stride):
+    """Stride ignored: the stride-1 answer, padded or cut to the input length."""
+    full = np.convolve(grad_output, kernel, mode="full")
+    out = np.zeros(length)
+    out[: min(length, len(full))] = full[:length]
+    return out
+
+
+register_exercise(
+    Exercise(
+        exercise_id="ch01-backward-strided",
+        function_name="correlate1d_input_grad",
+        arg_names=("grad_output", "kernel", "length", "stride"),
+        reference=_ref_input_grad,
+        make_cases=_cases_input_grad,
+        diagnoses=(
+            Diagnosis(
+                lambda g, k, n, s: _scatter_kernel(g, k, n, s, k[::-1]),
+                "each output gradient stamps the kernel flipped: input x[u * stride + m] met "
+                "kernel[m] in the forward pass, so it receives grad_output[u] * kernel[m], in the "
+                "kernel's own order (the flip appears only when you write it as a convolution).",
+            ),
+            Diagnosis(
+                _no_stride,
+                "your gradient looks like the stride-1 answer: with stride s, output u's window "
+                "starts at input u * s, so its gradient lands there (equivalently, put s - 1 zeros "
+                "between the entries of grad_output before convolving).",
+            ),
+            Diagnosis(
+                lambda g, k, n, s: _scatter_kernel(g, k, (len(g) - 1) * s + len(k), s, k),
+                "your result stops at the last input a window reaches; the gradient has the "
+                "input's length, with zeros for the inputs the floor leaves out.",
+            ),
+        ),
+    )
+)

@@ -97,3 +97,73 @@ register_exercise(
         ),
     )
 )
+
+
+# ---------------------------------------------------------------------------
+# Stretch exercise: a strided convolution layer as one matrix product (im2col)
+# ---------------------------------------------------------------------------
+
+
+def _ref_conv2d_im2col(input: np.ndarray, weight: np.ndarray, bias: np.ndarray, stride: int) -> np.ndarray:
+    from convkit.conv import conv2d
+
+    return conv2d(input, weight, bias, stride=stride)  # (C_in, H, W) -> (C_out, H_out, W_out)
+
+
+def _cases_im2col(rng: np.random.Generator) -> list[Case]:
+    return [
+        Case((ints(rng, (2, 5, 5)), ints(rng, (3, 2, 3, 3)), ints(rng, (3,)), 1), "stride 1, integers"),
+        Case((ints(rng, (3, 7, 9)), ints(rng, (2, 3, 3, 3)), ints(rng, (2,)), 2), "stride 2, H != W"),
+        Case((floats(rng, (2, 8, 6)), floats(rng, (4, 2, 2, 3)), floats(rng, (4,)), 3),
+             "stride 3, kH != kW, the floor drops a row"),
+        Case((floats(rng, (4, 6, 10)), floats(rng, (1, 4, 3, 2)), floats(rng, (1,)), 2), "one output channel"),
+        Case((floats(rng, (1, 6, 6)), floats(rng, (2, 1, 1, 1)), floats(rng, (2,)), 2), "1x1 kernel, stride 2"),
+        Case((floats(rng, (3, 9, 7), np.float32), floats(rng, (5, 3, 3, 3), np.float32),
+              floats(rng, (5,), np.float32), 2), "float32"),
+    ]
+
+
+def _tap_order_mismatch(input, weight, bias, stride):
+    """Weights flattened as (kH, kW, C_in) against patches flattened as (C_in, kH, kW)."""
+    scrambled = weight.transpose(0, 2, 3, 1).reshape(weight.shape)
+    return _ref_conv2d_im2col(input, scrambled, bias, stride)
+
+
+def _positions_column_major(input, weight, bias, stride):
+    """Patches listed column by column, then reshaped as if row by row."""
+    right = _ref_conv2d_im2col(input, weight, bias, stride)
+    return right.transpose(0, 2, 1).reshape(right.shape)
+
+
+register_exercise(
+    Exercise(
+        exercise_id="ch02-conv2d-im2col",
+        function_name="conv2d_im2col",
+        arg_names=("input", "weight", "bias", "stride"),
+        reference=_ref_conv2d_im2col,
+        make_cases=_cases_im2col,
+        diagnoses=(
+            Diagnosis(
+                lambda x, w, b, s: _ref_conv2d_im2col(x, w, b, 1),
+                "your output is the stride-1 convolution: with stride s, output (u, v) reads "
+                "the window whose top-left corner is (u * s, v * s), and there are "
+                "(H - kH) // s + 1 rows of them.",
+            ),
+            Diagnosis(
+                _tap_order_mismatch,
+                "the weights and the patches are flattened in different orders: flatten both "
+                "as (C_in, kH, kW), e.g. weight.reshape(C_out, -1) and a patch "
+                "input[:, u*s:u*s+kH, v*s:v*s+kW].reshape(-1).",
+            ),
+            Diagnosis(
+                _positions_column_major,
+                "the output positions are scrambled: list the patches row by row (u outer, "
+                "v inner) so that the product reshapes to (C_out, H_out, W_out).",
+            ),
+            Diagnosis(
+                lambda x, w, b, s: _ref_conv2d_im2col(x, w, np.zeros_like(b), s),
+                "your result is off by the bias: add bias[f] to every position of output channel f.",
+            ),
+        ),
+    )
+)

@@ -72,3 +72,61 @@ register_exercise(
         ),
     )
 )
+
+
+# ---------------------------------------------------------------------------
+# Stretch exercise: every input size that gives a given output size
+# ---------------------------------------------------------------------------
+
+
+def _ref_input_sizes(o: int, k: int, s: int = 1, p: int = 0, d: int = 1) -> np.ndarray:
+    # o = floor((i + 2p - d(k-1) - 1) / s) + 1 holds for the s consecutive sizes starting at
+    # (o - 1)s - 2p + d(k-1) + 1; sizes below 1 do not exist.
+    smallest = (o - 1) * s - 2 * p + d * (k - 1) + 1
+    return np.array([i for i in range(smallest, smallest + s) if i >= 1], dtype=np.int64)
+
+
+def _cases_input_sizes(rng: np.random.Generator) -> list[Case]:
+    return [
+        Case((5, 3), "stride 1: one input size"),
+        Case((4, 3, 2, 1), "stride 2, padding 1: two sizes"),
+        Case((3, 3, 3, 0), "stride 3, no padding"),
+        Case((6, 2, 2, 0), "even kernel, stride 2"),
+        Case((4, 3, 2, 1, 2), "dilation 2"),
+        Case((56, 7, 4, 3), "stride 4: four sizes"),
+        Case((112, 7, 2, 3), "a ResNet stem"),
+    ]
+
+
+def _padding_forgotten(o, k, s=1, p=0, d=1):
+    if p == 0:
+        raise ValueError("the mistake cannot show without padding")
+    return _ref_input_sizes(o, k, s, 0, d)
+
+
+register_exercise(
+    Exercise(
+        exercise_id="ch03-input-sizes",
+        function_name="input_sizes",
+        arg_names=("o", "k", "s", "p", "d"),
+        reference=_ref_input_sizes,
+        make_cases=_cases_input_sizes,
+        diagnoses=(
+            Diagnosis(
+                lambda o, k, s=1, p=0, d=1: _ref_input_sizes(o, k, s, p, d)[:1],
+                "you returned one size only: with stride s the floor maps s consecutive input "
+                "sizes to the same output size, so there are s answers (for stride 1, one).",
+            ),
+            Diagnosis(
+                lambda o, k, s=1, p=0, d=1: _ref_input_sizes(o, k, s, p, d) + 1,
+                "every size is one too large: the smallest input is the one where the last "
+                "kernel position ends exactly on the last padded pixel, (o - 1)s - 2p + d(k-1) + 1.",
+            ),
+            Diagnosis(
+                _padding_forgotten,
+                "padding is missing: p zeros on each side lengthen the input, so the real input "
+                "can be 2p pixels shorter.",
+            ),
+        ),
+    )
+)

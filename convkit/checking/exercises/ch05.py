@@ -57,3 +57,54 @@ register_exercise(
         ),
     )
 )
+
+
+# ---------------------------------------------------------------------------
+# Stretch exercise: a channels-last fully connected head as a convolution
+# ---------------------------------------------------------------------------
+
+
+def _ref_fc_to_conv(linear_weight: np.ndarray, channels: int, height: int, width: int) -> np.ndarray:
+    c_out = linear_weight.shape[0]
+    # input j of the linear layer is feature (h, w, c) of a channels-last (H, W, C) map, flattened
+    return linear_weight.reshape(c_out, height, width, channels).transpose(0, 3, 1, 2)  # (C_out, C, H, W)
+
+
+def _cases_fc_to_conv(rng: np.random.Generator) -> list[Case]:
+    def case(c_out, c, h, w, label, dtype=None):
+        shape = (c_out, h * w * c)
+        weight = ints(rng, shape) if dtype is None else floats(rng, shape, dtype)
+        return Case((weight, c, h, w), label)
+
+    return [
+        case(4, 3, 2, 2, "integers, 3 channels, 2x2 map"),
+        case(5, 2, 3, 4, "H != W"),
+        case(3, 4, 1, 1, "a 1x1 map: the head is already a 1x1 convolution", np.float64),
+        case(2, 1, 3, 5, "one channel", np.float64),
+        case(6, 5, 2, 3, "more channels than rows", np.float64),
+        case(3, 3, 4, 2, "float32", np.float32),
+    ]
+
+
+register_exercise(
+    Exercise(
+        exercise_id="ch05-fc-to-conv",
+        function_name="fc_to_conv_weight",
+        arg_names=("linear_weight", "channels", "height", "width"),
+        reference=_ref_fc_to_conv,
+        make_cases=_cases_fc_to_conv,
+        diagnoses=(
+            Diagnosis(
+                lambda w, c, h, wd: w.reshape(w.shape[0], c, h, wd),
+                "you reshaped the weight as if the features had been flattened channels-first, "
+                "(C, H, W); they were flattened channels-last, (H, W, C): reshape to "
+                "(C_out, H, W, C) first, then move the channel axis.",
+            ),
+            Diagnosis(
+                lambda w, c, h, wd: w.reshape(w.shape[0], wd, h, c).transpose(0, 3, 2, 1),
+                "height and width are swapped: a channels-last map flattens as (H, W, C), "
+                "rows outermost.",
+            ),
+        ),
+    )
+)

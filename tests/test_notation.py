@@ -1,0 +1,117 @@
+"""The course has one notation (notation.md) and every chapter follows it.
+
+The notation page exists, comes before the chapters in the table of
+contents, and every chapter's Objectives box links it. The chapters' math
+(the ``$...$`` and ``$$...$$`` spans of their markdown cells) is then scanned
+for the reserved symbols used with another meaning, where a pattern can tell:
+``b`` is the bias only, ``D`` is spatial depth only, ``i``/``o`` are sizes and
+never indices, ``L`` (not ``n``) is the length of a 1D input.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from book_site import toc_documents
+
+REPO = Path(__file__).resolve().parent.parent
+CHAPTERS = [f for f in toc_documents() if f.startswith("chapters/") and (REPO / f"{f}.ipynb").is_file()]
+
+# Rows of the course's notation table (HELPERS.md); the page may add rows.
+REQUIRED_ROWS = [
+    r"$x$, $w$, $y$",
+    r"$b$ | the bias, and nothing else",
+    r"$C_\text{in}$, $C_\text{out}$",
+    r"$c$, $f$",
+    r"$D$ is spatial depth only, never channels",
+    r"$s$, $p$, $d$, $g$",
+    r"$i$, $o$ | input and output size along one axis",
+    r"$u$, $v$ (and $t$ in depth) | output position indices; $m$, $n$ kernel tap indices",
+    r"$\ell$",
+    r"$a$ | `output_padding`",
+    r"$K$ | depth multiplier",
+    r"$x \star w$, $x * w$",
+    r"$C$, $C^\top$",
+]
+
+MATH = re.compile(r"\$\$(.+?)\$\$|\$([^$\n]+?)\$", flags=re.DOTALL)
+
+# (pattern inside a math span, what it would mean) -- each one a misuse of a
+# reserved symbol that a regular expression can recognise without false alarms.
+MISUSES = [
+    (re.compile(r"D_\\text\{(in|out)\}"), "D for a number of channels (D is spatial depth only)"),
+    (re.compile(r"\\beta(?![A-Za-z])"), "beta for the bias (the bias is b)"),
+    (re.compile(r"\\sum_\{?b\b"), "b as a summation index (b is the bias only)"),
+    (re.compile(r"(?<![\\\w])b\s*=\s*\d"), "b as a width or count (b is the bias only; a bottleneck width is C_mid)"),
+    (re.compile(r"(?<![\\\w])b\s*<"), "b as a width (b is the bias only)"),
+    (re.compile(r"[xyw]_\{?\s*i\s*[+,}]"), "i as an index (i is an input size; positions are u, v)"),
+    (re.compile(r"[xyw]_\{?\s*[a-z]*\s*,?\s*j\s*[+,}]"), "j as an index (positions are u, v; output channels f)"),
+    (re.compile(r"(?<![\\\w])n\s*-\s*k\s*\+\s*1"), "n as the input length (a 1D input has length L)"),
+]
+
+
+def math_spans(text: str) -> list[str]:
+    return [m.group(1) or m.group(2) for m in MATH.finditer(text)]
+
+
+def markdown_cells(chapter: str) -> list[str]:
+    nb = nbformat.read(REPO / f"{chapter}.ipynb", as_version=4)
+    return [c.source for c in nb.cells if c.cell_type == "markdown"]
+
+
+def test_notation_page_exists_with_label_and_the_course_table():
+    text = (REPO / "notation.md").read_text(encoding="utf-8")
+    assert text.startswith("(notation)=\n# "), "notation.md must open with the label (notation)= and a title"
+    missing = [row for row in REQUIRED_ROWS if row not in text]
+    assert not missing, f"rows of the course's notation table missing from notation.md: {missing}"
+
+
+def test_notation_page_comes_before_the_chapters():
+    documents = toc_documents()
+    assert "notation" in documents, "_toc.yml does not list notation"
+    first_chapter = next(i for i, d in enumerate(documents) if d.startswith("chapters/"))
+    assert documents.index("notation") < first_chapter
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_objectives_link_the_notation_page(chapter):
+    first = markdown_cells(chapter)[0]
+    objectives = first[first.index("```{admonition} Objectives"):]
+    assert "{ref}`notation`" in objectives, "the Objectives box must link {ref}`notation`"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_reserved_symbols_keep_their_meaning(chapter):
+    found = []
+    for index, source in enumerate(markdown_cells(chapter)):
+        for span in math_spans(source):
+            for pattern, meaning in MISUSES:
+                if pattern.search(span):
+                    found.append(f"markdown cell {index}: ${span.strip()[:60]}$ uses {meaning}")
+    assert not found, "\n".join(found)
+
+
+def test_misuse_patterns_catch_the_old_slips_and_pass_the_notation():
+    """The patterns flag the slips the lecturer's read found, and not the notation itself."""
+    slips = [r"D_\text{in} = C_\text{in}", r"\beta_j", r"\sum_{b=1}^{C}", r"b = 64",
+             r"x_{i+m,\, j+n}", r"n - k + 1", r"b < \frac{k^2}{2}"]
+    for slip in slips:
+        assert any(p.search(slip) for p, _ in MISUSES), slip
+    fine = [r"y_{f,u,v} = b_f + \sum_{c} x_{c,u+m,v+n}\, w_{f,c,m,n}", r"o = \lfloor (i + 2p - d(k-1) - 1)/s \rfloor + 1",
+            r"L - k + 1", r"C_\text{mid} < 242", r"(x \star w)_u = \sum_{m=0}^{k-1} x_{u+m}\, w_m",
+            r"D \times H \times W", r"k_D k_H k_W C_\text{in} C_\text{out} + C_\text{out}"]
+    for ok in fine:
+        assert not any(p.search(ok) for p, _ in MISUSES), ok
+
+
+def test_glossary_and_chapter_1_define_convolution_the_same_way():
+    glossary = (REPO / "glossary.md").read_text(encoding="utf-8")
+    entry = glossary.split("\nconvolution\n", 1)[1].split("\n\n", 1)[0]
+    chapter = "\n".join(markdown_cells("chapters/01_cross_correlation"))
+    formula = r"x_{u+m}\, w_{k-1-m}"
+    assert formula in entry, "the glossary's convolution must be written as chapter 1 writes it"
+    assert formula in chapter
