@@ -78,6 +78,7 @@ def test_ratios_and_labels():
     np.testing.assert_allclose(r["x"], [1, 0.25, 3])
     assert [format_ratio(v) for v in r["x"]] == ["x1", "1/4", "x3"]
     assert format_ratio(1 / 7.888) == "1/7.89"
+    assert format_ratio(4096.0) == "x4096" and format_ratio(1 / 288) == "1/288"
 
 
 def test_description_names_every_row_but_the_reference():

@@ -81,6 +81,19 @@ def _dilated():
     return footprint_figure([(2, 2, 2), (1, 2, 5)], 3)
 
 
+def _side_by_side():
+    from convkit.comparison import layer_table
+    from convkit.plotting.side_by_side import ratio_bars_figure
+
+    shown = ("standard", "1x1", "depthwise separable", "grouped", "depthwise")
+    rows = [r for r in layer_table() if r.name in shown]
+    fig = ratio_bars_figure([r.name for r in rows], {"parameters": [r.params for r in rows],
+                                                     "multiply-adds": [r.macs for r in rows]})
+    fig.set_size_inches(5.4, 3.2)
+    fig.tight_layout()
+    return fig
+
+
 # chapter -> (drawing function, alt text). The alt text says what the picture
 # shows, for a reader who cannot see it.
 PICTURES = {
@@ -113,6 +126,12 @@ PICTURES = {
         "The input pixels that reach one output of three stacked dilated 3 by 3 layers: with "
         "dilations 2, 2, 2 a sparse lattice full of holes, with dilations 1, 2, 5 a larger field "
         "with no holes.",
+    ),
+    "chapters/14_side_by_side": (
+        _side_by_side,
+        "Bars of parameters and multiply-adds relative to a standard 3 by 3 layer with 64 "
+        "channels: 1x1 one ninth, depthwise separable and grouped about one eighth, depthwise "
+        "one sixty-fourth.",
     ),
 }
 

@@ -43,18 +43,21 @@ def format_ratio(ratio: float) -> str:
     Returns
     -------
     str
-        Three significant digits at most.
+        Three significant digits, whole numbers from 100 on.
 
     Examples
     --------
-    >>> format_ratio(1 / 64), format_ratio(3.0), format_ratio(1.0)
-    ('1/64', 'x3', 'x1')
+    >>> format_ratio(1 / 64), format_ratio(3.0), format_ratio(1.0), format_ratio(1 / 1024)
+    ('1/64', 'x3', 'x1', '1/1024')
     """
     if not ratio > 0 or not math.isfinite(ratio):
         raise ValueError(f"ratio must be a positive finite number, got {ratio!r}")
+    def digits(value: float) -> str:
+        return f"{value:.0f}" if value >= 100 else f"{value:.3g}"
+
     if ratio >= 1 or math.isclose(ratio, 1.0, rel_tol=1e-9):
-        return f"x{ratio:.3g}"
-    return f"1/{1 / ratio:.3g}"
+        return f"x{digits(ratio)}"
+    return f"1/{digits(1 / ratio)}"
 
 
 def ratios(names: Sequence[str], series: Mapping[str, Sequence[float]],
@@ -152,7 +155,7 @@ def ratio_bars_figure(names: Sequence[str], series: Mapping[str, Sequence[float]
     ax.set_ylim(len(names) - 0.5, -0.5)
     ax.set_xlim(low, high)
     ticks = np.arange(math.ceil(low), math.floor(high) + 1)
-    step = max(1, len(ticks) // 8)
+    step = max(1, math.ceil(len(ticks) / 8))
     ticks = ticks[ticks % step == 0] if step > 1 else ticks
     ax.set_xticks(ticks, [format_ratio(2.0 ** t) for t in ticks], fontsize=8)
     ax.set_xlabel(f"relative to {reference} (log scale)")
@@ -160,7 +163,7 @@ def ratio_bars_figure(names: Sequence[str], series: Mapping[str, Sequence[float]
     ax.set_axisbelow(True)
     handles = [Patch(facecolor=_STYLES[j][0], hatch=_STYLES[j][1], edgecolor=colors.EDGE, label=label)
                for j, label in enumerate(logs)]
-    ax.legend(handles=handles, loc="lower right", fontsize=8, framealpha=0.95)
+    ax.legend(handles=handles, loc="best", fontsize=8, framealpha=0.95)
     if title:
         ax.set_title(title, fontsize=10)
     fig.tight_layout()
