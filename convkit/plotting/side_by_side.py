@@ -147,7 +147,7 @@ def ratio_bars_figure(names: Sequence[str], series: Mapping[str, Sequence[float]
             inside = abs(v) > (high - low) * 0.12
             x = v / 2 if inside else v + (0.08 if v >= 0 else -0.08) * (high - low) / 4
             ha = "center" if inside else ("left" if v >= 0 else "right")
-            ax.text(x, yi, text, va="center", ha=ha, fontsize=7, color=colors.EDGE,
+            ax.text(x, yi, text, va="center", ha=ha, fontsize=7.5, color=colors.EDGE,
                     bbox=dict(boxstyle="square,pad=0.05", facecolor="white", edgecolor="none",
                               alpha=0.8) if inside else None)
     ax.axvline(0, color=colors.EDGE, linewidth=1.2)
