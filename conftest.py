@@ -24,3 +24,11 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.nodeid.endswith(".ipynb") or ".ipynb::" in item.nodeid:
             item.add_marker(pytest.mark.slow)
+
+
+def pytest_ignore_collect(collection_path, config):
+    """Never collect a conftest.py as a module (``--doctest-modules`` would import both
+    tests/conftest.py and tests/browser/conftest.py as ``conftest`` and fail)."""
+    if collection_path.name == "conftest.py":
+        return True
+    return None

@@ -13,11 +13,40 @@ numbers themselves from the pages (the headings, the navigation and the
 previous/next links), after the figure numbers are assigned: the titles show
 only the numbers their authors wrote. ``tests/test_book.py`` checks that the
 computed chapter number equals the written one.
+
+Sphinx numbers each numbered toctree from 1, and Jupyter Book makes one
+toctree per part: the first chapter of Part II would be chapter 1 again
+("Exercise 1.1" in chapter 6). So before the section numbers go, each
+document's chapter number is set to the one its title is written with, and
+the figure and exercise numbers are assigned again from those.
 """
 
 from __future__ import annotations
 
+import re
+
 from docutils import nodes
+from sphinx.environment.collectors.toctree import TocTreeCollector
+
+WRITTEN_NUMBER = re.compile(r"^(\d+)\.\s")
+
+
+def number_chapters_as_written(app, env) -> list[str]:
+    """Give every numbered document the chapter number of its title, then renumber figures."""
+    changed = False
+    for docname, numbers in env.toc_secnumbers.items():
+        title = env.titles.get(docname)
+        match = WRITTEN_NUMBER.match(title.astext()) if title is not None else None
+        if match is None:
+            continue
+        chapter = int(match.group(1))
+        for anchor, secnum in numbers.items():
+            if secnum and secnum[0] != chapter:
+                numbers[anchor] = (chapter, *secnum[1:])
+                changed = True
+    if changed:
+        return TocTreeCollector().assign_figure_numbers(env)
+    return []
 
 
 def drop_section_numbers(app, env) -> list[str]:
@@ -33,5 +62,6 @@ def drop_section_numbers(app, env) -> list[str]:
 def setup(app):
     # After Sphinx's TocTreeCollector (priority 500) assigned section and
     # figure numbers.
+    app.connect("env-get-updated", number_chapters_as_written, priority=800)
     app.connect("env-get-updated", drop_section_numbers, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

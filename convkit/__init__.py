@@ -8,19 +8,21 @@ PyTorch in one line.
 __version__ = "0.1.0"
 
 # Each module adds one import line below (keep them sorted by module name).
-from .arithmetic import (
-    Cost, conv_cost, conv_macs, conv_output_size, conv_params, conv_transpose_output_size,
-    depthwise_conv_cost, depthwise_separable_cost, effective_kernel_size, flattened_cost,
-    full_padding, grouped_conv_cost, inception_bottleneck_cost, mobilenet_block_cost,
-    pointwise_conv_cost, receptive_field, receptive_field_table, resnet_bottleneck_cost,
-    same_padding, shufflenet_unit_cost, spatially_separable_cost, tf_same_padding,
-)
 from .channels import per_channel_maps, per_channel_maps_naive
 from .checking import CheckResult, check
 from .conv import conv1d, conv1d_naive, conv2d, conv2d_naive, conv3d, conv3d_naive, unfold
+from .conv_transpose import (
+    conv_transpose1d, conv_transpose1d_naive, conv_transpose2d, conv_transpose2d_naive,
+    conv_transpose3d, conv_transpose3d_naive,
+)
 from .correlation import (
     convolve1d, convolve1d_naive, convolve2d, convolve2d_naive, correlate1d, correlate1d_naive,
     correlate2d, correlate2d_naive, flip,
+)
+from .costs import (
+    Cost, conv_cost, conv_macs, conv_params, depthwise_conv_cost, depthwise_separable_cost,
+    flattened_cost, grouped_conv_cost, inception_bottleneck_cost, mobilenet_block_cost,
+    pointwise_conv_cost, resnet_bottleneck_cost, shufflenet_unit_cost, spatially_separable_cost,
 )
 from .flattened import flatten_filter, flattened_conv2d, flattened_filter
 from .grouped import (
@@ -32,15 +34,17 @@ from .padding import pad, pad_naive, padded_conv2d
 from .separable import (
     depthwise_conv2d, depthwise_conv2d_naive, depthwise_separable_conv2d, pointwise_conv2d,
 )
+from .sizes import (
+    conv_output_size, conv_transpose_output_size, effective_kernel_size, full_padding,
+    receptive_field, receptive_field_table, same_padding, tf_same_padding,
+)
 from .spatially_separable import (
     SOBEL_COLUMN, SOBEL_ROW, SOBEL_X, SOBEL_Y, is_separable, low_rank_kernel, separate_kernel,
     spatially_separable_conv2d,
 )
 from .transposed import (
-    conv_matrix, conv_transpose1d, conv_transpose1d_naive, conv_transpose2d,
-    conv_transpose2d_matrix, conv_transpose2d_naive, conv_transpose2d_scatter,
-    conv_transpose2d_zero_insertion, conv_transpose3d, conv_transpose3d_naive,
-    overlap_counts, zero_insert,
+    conv_matrix, conv_transpose2d_matrix, conv_transpose2d_scatter,
+    conv_transpose2d_zero_insertion, overlap_counts, zero_insert,
 )
 from .upsampling import resize_conv2d, upsample_nearest
 

@@ -7,7 +7,9 @@ in the spirit of PyTorch's own messages. Nothing here is public API.
 
 from __future__ import annotations
 
+import contextlib
 import numbers
+import re
 from typing import Any
 
 import numpy as np
@@ -15,12 +17,17 @@ import numpy as np
 __all__ = [
     "as_array",
     "result_dtype",
+    "is_int",
+    "check_int",
     "to_tuple",
+    "axis_count",
     "check_groups",
     "split_batch",
     "conv_operands",
     "check_bias",
     "cast_to_result",
+    "finish",
+    "renamed",
 ]
 
 _ALLOWED_KINDS = "iuf"  # signed int, unsigned int, float
@@ -54,8 +61,26 @@ def result_dtype(*arrays: np.ndarray | None) -> np.dtype:
     return np.result_type(*[a for a in arrays if a is not None])
 
 
-def _is_int(value: Any) -> bool:
+def is_int(value: Any) -> bool:
+    """True for Python and numpy integers; False for bools (which are ints to Python)."""
+    if type(value) is int:  # the common case, without the slower abstract-class check
+        return True
     return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+
+
+def check_int(value: Any, name: str, minimum: int | None = None) -> int:
+    """Return ``value`` as an int, or raise naming ``name``.
+
+    ``TypeError`` unless ``value`` is an integer (numpy integers included,
+    bools refused); ``ValueError`` if it is below ``minimum``: "must be
+    positive" for a minimum of 1, "must be at least m" otherwise.
+    """
+    if not is_int(value):
+        raise TypeError(f"{name} must be an int, got {value!r}")
+    if minimum is not None and value < minimum:
+        rule = "positive" if minimum == 1 else f"at least {minimum}"
+        raise ValueError(f"{name} must be {rule}, got {value!r}")
+    return int(value)
 
 
 def to_tuple(value: Any, n: int, name: str, minimum: int | None = None) -> tuple[int, ...]:
@@ -64,21 +89,25 @@ def to_tuple(value: Any, n: int, name: str, minimum: int | None = None) -> tuple
     Parameters
     ----------
     value : int or sequence of int
-        What the caller passed, e.g. ``stride=2`` or ``stride=(2, 1)``.
+        What the caller passed, e.g. ``stride=2`` or ``stride=(2, 1)``. A
+        sequence of one value counts for every axis, as in PyTorch.
     n : int
         Number of spatial dimensions.
     name : str
         Argument name used in error messages.
     minimum : int, optional
-        Smallest allowed entry (1 for stride and dilation, 0 for padding).
+        Smallest allowed entry (1 for stride and dilation, 0 for padding),
+        checked by :func:`check_int`.
     """
-    if _is_int(value):
-        values = (int(value),) * n
-    elif isinstance(value, (tuple, list)) and all(_is_int(v) for v in value):
+    if is_int(value):
+        values = (value,) * n
+    elif isinstance(value, (tuple, list)) and all(is_int(v) for v in value):
+        if len(value) == 0:
+            raise ValueError(f"{name} must hold at least one value, got {value!r}")
         if len(value) == 1:
-            values = (int(value[0]),) * n
+            values = tuple(value) * n
         elif len(value) == n:
-            values = tuple(int(v) for v in value)
+            values = tuple(value)
         else:
             raise ValueError(
                 f"{name} must be an int or a tuple of {n} ints, got {len(value)} values"
@@ -88,16 +117,28 @@ def to_tuple(value: Any, n: int, name: str, minimum: int | None = None) -> tuple
     if minimum is not None and any(v < minimum for v in values):
         rule = "positive" if minimum == 1 else f"at least {minimum}"
         raise ValueError(f"{name} must be {rule}, got {value!r}")
-    return values
+    return tuple(int(v) for v in values)
+
+
+def axis_count(default: int = 1, **named: Any) -> int:
+    """Number of spatial axes implied by the tuple-valued arguments ``named``.
+
+    A 1-tuple broadcasts against longer tuples (as in PyTorch); on its own it
+    means one axis. Without tuples the count is ``default``.
+    """
+    tuples = {name: len(v) for name, v in named.items() if isinstance(v, (tuple, list))}
+    longer = {name: n for name, n in tuples.items() if n != 1}
+    if len(set(longer.values())) > 1:
+        described = " and ".join(f"{name} ({n} values)" for name, n in longer.items())
+        raise ValueError(f"tuple arguments must have the same length, got {described}")
+    if longer:
+        return next(iter(longer.values()))
+    return 1 if tuples else default
 
 
 def check_groups(groups: Any, in_channels: int, out_channels: int) -> int:
     """Check ``groups`` against the channel counts and return it as an int."""
-    if not _is_int(groups):
-        raise TypeError(f"groups must be an int, got {groups!r}")
-    groups = int(groups)
-    if groups < 1:
-        raise ValueError(f"groups must be positive, got {groups}")
+    groups = check_int(groups, "groups", minimum=1)
     if in_channels % groups:
         raise ValueError(
             f"in_channels ({in_channels}) must be divisible by groups ({groups})"
@@ -121,8 +162,8 @@ def split_batch(input: np.ndarray, n_spatial: int, name: str = "input") -> tuple
     if input.ndim == n_spatial + 1:
         return input[np.newaxis], True  # (1, C, *spatial)
     raise ValueError(
-        f"{name} must be {n_spatial + 1}D (unbatched) or {n_spatial + 2}D (batched) "
-        f"for a {n_spatial}D convolution, got shape {input.shape}"
+        f"{name} must be {n_spatial + 1}D (unbatched) or {n_spatial + 2}D (batched), "
+        f"with {n_spatial} spatial axes, got shape {input.shape}"
     )
 
 
@@ -191,3 +232,32 @@ def cast_to_result(*arrays: np.ndarray | None) -> tuple[np.ndarray | None, ...]:
     """
     dtype = result_dtype(*arrays)
     return tuple(None if a is None else a.astype(dtype, copy=False) for a in arrays)
+
+
+def finish(out: np.ndarray, bias: np.ndarray | None, unbatched: bool) -> np.ndarray:
+    """Add ``bias`` (one value per channel, axis 1) in place and drop the batch axis
+    of an unbatched call: the last step of every convolution."""
+    if bias is not None:
+        out += bias.reshape((-1,) + (1,) * (out.ndim - 2))  # (C_out, 1, ..., 1)
+    return out[0] if unbatched else out
+
+
+@contextlib.contextmanager
+def renamed(**names: str):
+    """Let a composite function's errors name its own arguments.
+
+    A composite (``depthwise_separable_conv2d``) trusts the checks of the
+    functions it calls, which name their arguments ``weight``, ``bias`` or
+    ``input``. Inside ``with renamed(weight="pointwise_weight"):`` a
+    ``TypeError`` or ``ValueError`` whose message names ``weight`` (as a
+    whole word) is raised again with ``pointwise_weight`` in its place.
+    """
+    try:
+        yield
+    except (TypeError, ValueError) as exc:
+        message = str(exc)
+        for inner, outer in names.items():
+            message = re.sub(rf"(?<![\w.]){re.escape(inner)}(?!\w)", outer, message)
+        if message == str(exc):
+            raise
+        raise type(exc)(message) from None

@@ -1,10 +1,8 @@
 """Sliding-window animations from one parameter table (chapters 3, 6, 7).
 
-:data:`CLASSIC_CASES` lists the classic configurations of Dumoulin and Visin's
-guide to convolution arithmetic (no padding and no strides, arbitrary, half
-and full padding, strides with and without padding, the odd case where the
-floor drops pixels, dilation) and the transposed counterpart of each, which
-maps the direct case's output size back to its input size. One generator,
+:data:`convkit.cases.CLASSIC_CASES` lists the classic configurations of
+Dumoulin and Visin's guide to convolution arithmetic and the transposed
+counterpart of each (also importable from here). One generator,
 :func:`case_frames`, draws any case step by step; :func:`save_gif` writes a
 GIF (Pillow) and :func:`step_player` makes an inline player (play button and
 slider over precomputed frames) that runs on the static site with no kernel.
@@ -25,85 +23,14 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
-from convkit.arithmetic import conv_output_size, conv_transpose_output_size
+from convkit.cases import CLASSIC_CASES, _case, _figure_args, case_alt_text, case_steps
+from convkit.explorer import Explorer
+from convkit.plotting.diagrams import conv_step_figure, conv_transpose_step_figure
+from convkit.plotting.render import figure_png
 
-__all__ = ["CLASSIC_CASES", "case_steps", "case_frames", "case_alt_text", "save_gif", "step_player"]
-
-_DIRECT = {
-    # name: (input_size, kernel_size, stride, padding, dilation)
-    "no_padding_no_strides": (4, 3, 1, 0, 1),
-    "arbitrary_padding_no_strides": (5, 4, 1, 2, 1),
-    "same_padding_no_strides": (5, 3, 1, 1, 1),
-    "full_padding_no_strides": (5, 3, 1, 2, 1),
-    "no_padding_strides": (5, 3, 2, 0, 1),
-    "padding_strides": (5, 3, 2, 1, 1),
-    "padding_strides_odd": (6, 3, 2, 1, 1),
-    "dilation": (7, 3, 1, 0, 2),
-}
-
-
-def _build_cases() -> dict[str, dict[str, Any]]:
-    cases: dict[str, dict[str, Any]] = {}
-    for name, (i, k, s, p, d) in _DIRECT.items():
-        cases[name] = {"transposed": False, "input_size": i, "kernel_size": k, "stride": s,
-                       "padding": p, "dilation": d}
-    for name, (i, k, s, p, d) in _DIRECT.items():
-        o = conv_output_size(i, k, s, p, d)
-        # output_padding recovers the input size the floor dropped (the odd case):
-        # what the transposed convolution falls short of i without it.
-        dropped = i - conv_transpose_output_size(o, k, s, p, 0, d)
-        cases[f"{name}_transposed"] = {"transposed": True, "input_size": o, "kernel_size": k, "stride": s,
-                                       "padding": p, "dilation": d, "output_padding": dropped}
-    return cases
-
-
-#: Every classic case: name -> keyword arguments of the step figures, plus
-#: ``transposed``. A ``*_transposed`` case takes the output size of its direct
-#: case as input and gives back the direct case's input size.
-CLASSIC_CASES: dict[str, dict[str, Any]] = _build_cases()
-
-
-def _case(case: str | Mapping[str, Any]) -> dict[str, Any]:
-    if isinstance(case, str):
-        try:
-            return dict(CLASSIC_CASES[case])
-        except KeyError:
-            raise ValueError(f"case must be one of {sorted(CLASSIC_CASES)}, got {case!r}") from None
-    if isinstance(case, Mapping):
-        params = dict(case)
-        params.setdefault("transposed", False)
-        return params
-    raise TypeError(f"case must be a case name or a mapping of parameters, got {type(case).__name__}")
-
-
-def _figure_args(params: dict[str, Any]) -> tuple[bool, dict[str, Any]]:
-    params = dict(params)
-    transposed = bool(params.pop("transposed"))
-    return transposed, params
-
-
-def case_steps(case: str | Mapping[str, Any]) -> int:
-    """Number of frames of a case: one per output cell.
-
-    Parameters
-    ----------
-    case : str or mapping
-        A name of :data:`CLASSIC_CASES` or a mapping with the same keys
-        (``transposed`` defaults to False).
-
-    Returns
-    -------
-    int
-    """
-    from convkit.plotting.geometry import conv_output_shape, transposed_grid
-
-    transposed, params = _figure_args(_case(case))
-    if transposed:
-        shape = transposed_grid(**params).output_shape
-    else:
-        shape = conv_output_shape(**params)
-    return shape[0] * shape[1]
-
+# CLASSIC_CASES, case_steps and case_alt_text (from convkit.cases) are imported
+# here too, so that ``from convkit.animation import CLASSIC_CASES`` keeps working.
+__all__ = ["case_frames", "save_gif", "step_player"]
 
 def case_frames(case: str | Mapping[str, Any], **figure_kwargs: Any) -> Iterator[Figure]:
     """Yield one figure per output cell of ``case``, in reading order.
@@ -111,7 +38,7 @@ def case_frames(case: str | Mapping[str, Any], **figure_kwargs: Any) -> Iterator
     Parameters
     ----------
     case : str or mapping
-        A name of :data:`CLASSIC_CASES` or a mapping with the same keys
+        A name of :data:`~convkit.cases.CLASSIC_CASES` or a mapping with the same keys
         (``transposed`` defaults to False).
     **figure_kwargs
         Passed to :func:`convkit.plotting.conv_step_figure` or
@@ -136,40 +63,11 @@ def case_frames(case: str | Mapping[str, Any], **figure_kwargs: Any) -> Iterator
         On the first ``next``, if ``case`` is not a known name or a mapping,
         or the step figure refuses its parameters.
     """
-    from convkit.plotting.diagrams import conv_step_figure, conv_transpose_step_figure
 
     transposed, params = _figure_args(_case(case))
     draw = conv_transpose_step_figure if transposed else conv_step_figure
     for step in range(case_steps(case)):
         yield draw(**params, step=step, **figure_kwargs)
-
-
-def case_alt_text(case: str | Mapping[str, Any], step: int | None = None) -> str:
-    """A sentence describing the case (and the step), for alt text.
-
-    Parameters
-    ----------
-    case : str or mapping
-        A name of :data:`CLASSIC_CASES` or a mapping with the same keys
-        (``transposed`` defaults to False).
-    step : int, optional
-        0-based step; adds which output cell the frame shows.
-
-    Returns
-    -------
-    str
-    """
-    transposed, params = _figure_args(_case(case))
-    kind = "Transposed convolution" if transposed else "Convolution"
-    extra = f", output padding {params['output_padding']}" if params.get("output_padding") else ""
-    text = (f"{kind} of a {params['input_size']}x{params['input_size']} input with a "
-            f"{params['kernel_size']}x{params['kernel_size']} kernel, stride {params.get('stride', 1)}, "
-            f"padding {params.get('padding', 0)}, dilation {params.get('dilation', 1)}{extra}")
-    if transposed:
-        text += ", drawn as a stride-1 convolution over the input with zeros inserted and implied padding"
-    if step is not None:
-        text += f"; step {step + 1} of {case_steps(case)}: the kernel covers the cells that make the outlined output cell"
-    return text + "."
 
 
 def save_gif(case: str | Mapping[str, Any], path: str | Path, dpi: float = 80,
@@ -183,7 +81,7 @@ def save_gif(case: str | Mapping[str, Any], path: str | Path, dpi: float = 80,
     Parameters
     ----------
     case : str or mapping
-        A name of :data:`CLASSIC_CASES` or a mapping with the same keys
+        A name of :data:`~convkit.cases.CLASSIC_CASES` or a mapping with the same keys
         (``transposed`` defaults to False).
     path : str or pathlib.Path
         Where to write the GIF.
@@ -211,7 +109,6 @@ def save_gif(case: str | Mapping[str, Any], path: str | Path, dpi: float = 80,
     """
     from PIL import Image
 
-    from convkit.plotting.render import figure_png
 
     if isinstance(colors, bool) or not isinstance(colors, int) or not 2 <= colors <= 256:
         raise ValueError(f"colors must be an int from 2 to 256, got {colors!r}")
@@ -236,7 +133,7 @@ def step_player(case: str | Mapping[str, Any], dpi: float = 72, interval: int = 
     Parameters
     ----------
     case : str or mapping
-        A name of :data:`CLASSIC_CASES` or a mapping with the same keys
+        A name of :data:`~convkit.cases.CLASSIC_CASES` or a mapping with the same keys
         (``transposed`` defaults to False).
     dpi : float, default 72
     interval : int, default 700
@@ -249,8 +146,6 @@ def step_player(case: str | Mapping[str, Any], dpi: float = 72, interval: int = 
     convkit.explorer.Explorer
         One parameter, ``step``, from 1 to the number of output cells.
     """
-    from convkit.explorer import Explorer
-    from convkit.plotting.diagrams import conv_step_figure, conv_transpose_step_figure
 
     transposed, params = _figure_args(_case(case))
     draw_step = conv_transpose_step_figure if transposed else conv_step_figure

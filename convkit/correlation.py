@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._docstrings import fill_doc
 from ._validation import as_array, result_dtype
 
 __all__ = [
@@ -177,39 +176,6 @@ def _run_2d(image, kernel, mode, correlate: bool, full_fn) -> np.ndarray:
 # --------------------------------------------------------------------------- #
 # public functions
 # --------------------------------------------------------------------------- #
-# The Parameters of the 1D and 2D functions (correlate1d and correlate2d say
-# more about mode, so they keep their own).
-_PARAMETERS = {
-    1: """
-    Parameters
-    ----------
-    signal : array_like, shape (M,)
-    kernel : array_like, shape (K,)
-    mode : {'valid', 'same', 'full'}, default 'valid'
-""",
-    2: """
-    Parameters
-    ----------
-    image : array_like, shape (H, W)
-    kernel : array_like, shape (kH, kW)
-    mode : {'valid', 'same', 'full'}, default 'valid'
-""",
-}
-
-
-def _naive_doc(name: str) -> dict[str, str]:
-    """Parameters and Returns of the loop reference of ``name``, for :func:`fill_doc`."""
-    n = 1 if name.endswith("1d") else 2
-    first = "signal" if n == 1 else "image"
-    returns = f"""
-    Returns
-    -------
-    numpy.ndarray
-        Equal to ``{name}({first}, kernel, mode)``.
-"""
-    return dict(parameters=_PARAMETERS[n], returns=returns)
-
-
 def flip(kernel):
     """Reverse a 1D kernel, or rotate a 2D kernel by 180 degrees.
 
@@ -294,7 +260,6 @@ def correlate1d(signal, kernel, mode="valid"):
     return _run_1d(signal, kernel, mode, True, _full_correlate)
 
 
-@fill_doc(parameters=_PARAMETERS[1])
 def convolve1d(signal, kernel, mode="valid"):
     """True convolution of two 1D sequences: flip ``kernel``, then slide it.
 
@@ -302,7 +267,11 @@ def convolve1d(signal, kernel, mode="valid"):
     ``correlate1d(signal, flip(kernel))`` and to
     ``numpy.convolve(signal, kernel, mode)``.
 
-    {parameters}
+    Parameters
+    ----------
+    signal : array_like, shape (M,)
+    kernel : array_like, shape (K,)
+    mode : {'valid', 'same', 'full'}, default 'valid'
 
     Returns
     -------
@@ -370,7 +339,6 @@ def correlate2d(image, kernel, mode="valid"):
     return _run_2d(image, kernel, mode, True, _full_correlate)
 
 
-@fill_doc(parameters=_PARAMETERS[2])
 def convolve2d(image, kernel, mode="valid"):
     """True 2D convolution: rotate ``kernel`` by 180 degrees, then slide it.
 
@@ -378,7 +346,11 @@ def convolve2d(image, kernel, mode="valid"):
     ``correlate2d(image, flip(kernel))`` in 'valid' and 'full' modes and to
     ``scipy.signal.convolve2d(image, kernel, mode)`` in all three.
 
-    {parameters}
+    Parameters
+    ----------
+    image : array_like, shape (H, W)
+    kernel : array_like, shape (kH, kW)
+    mode : {'valid', 'same', 'full'}, default 'valid'
 
     Returns
     -------
@@ -405,27 +377,39 @@ def convolve2d(image, kernel, mode="valid"):
     return _run_2d(image, kernel, mode, False, _full_correlate)
 
 
-@fill_doc(**_naive_doc("correlate1d"))
 def correlate1d_naive(signal, kernel, mode="valid"):
     """Loop reference for :func:`correlate1d`: the definition, one output at a time.
 
-    {parameters}
+    Parameters
+    ----------
+    signal : array_like, shape (M,)
+    kernel : array_like, shape (K,)
+    mode : {'valid', 'same', 'full'}, default 'valid'
 
-    {returns}
+    Returns
+    -------
+    numpy.ndarray
+        Equal to ``correlate1d(signal, kernel, mode)``.
     """
     return _run_1d(signal, kernel, mode, True, _full_correlate_naive)
 
 
-@fill_doc(**_naive_doc("convolve1d"))
 def convolve1d_naive(signal, kernel, mode="valid"):
     """Loop reference for :func:`convolve1d`.
 
     Written with the flip explicit, ``y[n] = sum_m x[n - m] w[m]``, rather
     than through the correlation.
 
-    {parameters}
+    Parameters
+    ----------
+    signal : array_like, shape (M,)
+    kernel : array_like, shape (K,)
+    mode : {'valid', 'same', 'full'}, default 'valid'
 
-    {returns}
+    Returns
+    -------
+    numpy.ndarray
+        Equal to ``convolve1d(signal, kernel, mode)``.
     """
     x = _check(signal, "signal", 1)
     w = _check(kernel, "kernel", 1)
@@ -442,27 +426,39 @@ def convolve1d_naive(signal, kernel, mode="valid"):
     return full[_mode_slice(mode, m, k, _same_start_1d(m, k, False))].copy()
 
 
-@fill_doc(**_naive_doc("correlate2d"))
 def correlate2d_naive(image, kernel, mode="valid"):
     """Loop reference for :func:`correlate2d`: the definition, one output at a time.
 
-    {parameters}
+    Parameters
+    ----------
+    image : array_like, shape (H, W)
+    kernel : array_like, shape (kH, kW)
+    mode : {'valid', 'same', 'full'}, default 'valid'
 
-    {returns}
+    Returns
+    -------
+    numpy.ndarray
+        Equal to ``correlate2d(image, kernel, mode)``.
     """
     return _run_2d(image, kernel, mode, True, _full_correlate_naive)
 
 
-@fill_doc(**_naive_doc("convolve2d"))
 def convolve2d_naive(image, kernel, mode="valid"):
     """Loop reference for :func:`convolve2d`, with the flip written out.
 
     ``y[i, j] = sum_{u, v} x[i - u, j - v] w[u, v]`` on the 'full' grid,
     then the mode's slice.
 
-    {parameters}
+    Parameters
+    ----------
+    image : array_like, shape (H, W)
+    kernel : array_like, shape (kH, kW)
+    mode : {'valid', 'same', 'full'}, default 'valid'
 
-    {returns}
+    Returns
+    -------
+    numpy.ndarray
+        Equal to ``convolve2d(image, kernel, mode)``.
     """
     x = _check(image, "image", 2)
     w = _check(kernel, "kernel", 2)

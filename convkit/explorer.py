@@ -6,8 +6,7 @@ of its 1 to 4 slider values), puts the frames in nested
 browser (``jsdlink``). Moving a slider then only changes which frame is
 visible: no Python runs, so the page works without a kernel once the notebook
 was executed with its widget state stored (``tools/run_notebook.py``), and in
-a live notebook it responds instantly. See ``shared/WIDGETS.md`` for the
-technique and its traps.
+a live notebook it responds instantly.
 
 Usage::
 
@@ -35,6 +34,11 @@ from matplotlib.figure import Figure
 from ipywidgets.widgets.widget_string import HTMLStyle
 
 from convkit.plotting.render import close_figure, figure_png, png_img_tag
+from convkit.costs import conv_macs, conv_params
+from convkit.plotting.diagrams import conv_step_figure, conv_transpose_step_figure
+from convkit.plotting.fields import receptive_field_figure
+from convkit.plotting.matrices import grouped_weight_figure
+from convkit.sizes import conv_output_size, conv_transpose_output_size, effective_kernel_size, receptive_field
 
 __all__ = [
     "Explorer",
@@ -380,9 +384,6 @@ def output_size_explorer(input_size=5, kernel_size=(1, 2, 3, 4), stride=(1, 2, 3
     -------
     Explorer
     """
-    from convkit.arithmetic import conv_output_size, effective_kernel_size
-    from convkit.plotting.diagrams import conv_step_figure
-
     sliders, fixed = _sliders_and_fixed(kernel_size=kernel_size, stride=stride, padding=padding,
                                         dilation=dilation)
     largest = input_size + 2 * max(sliders.get("padding", [fixed.get("padding", 0)]))
@@ -428,9 +429,6 @@ def transposed_explorer(input_size=3, kernel_size=(2, 3, 4), stride=(1, 2, 3), p
     -------
     Explorer
     """
-    from convkit.arithmetic import conv_transpose_output_size
-    from convkit.plotting.diagrams import conv_transpose_step_figure
-
     sliders, fixed = _sliders_and_fixed(kernel_size=kernel_size, stride=stride, padding=padding)
 
     def draw(**values):
@@ -466,9 +464,6 @@ def receptive_field_explorer(layers=(1, 2, 3, 4), rate=(1, 2, 3), kernel_size=3,
     -------
     Explorer
     """
-    from convkit.arithmetic import receptive_field
-    from convkit.plotting.fields import receptive_field_figure
-
     sliders, fixed = _sliders_and_fixed(layers=layers, rate=rate, kernel_size=kernel_size)
 
     def draw(**values):
@@ -506,9 +501,6 @@ def groups_cost_explorer(in_channels=8, out_channels=(8, 16), groups=(1, 2, 4, 8
     -------
     Explorer
     """
-    from convkit.arithmetic import conv_macs, conv_params
-    from convkit.plotting.matrices import grouped_weight_figure
-
     sliders, fixed = _sliders_and_fixed(in_channels=in_channels, out_channels=out_channels, groups=groups)
 
     def draw(**values):

@@ -24,8 +24,7 @@ import numbers
 
 import numpy as np
 
-from ._docstrings import CONV2D_RETURNS, fill_doc
-from ._validation import _is_int, as_array, to_tuple
+from ._validation import as_array, check_int, to_tuple
 from .conv import conv2d
 from .separable import pointwise_conv2d
 
@@ -95,7 +94,6 @@ def flattened_filter(lateral, vertical, horizontal):
             * hor[:, np.newaxis, np.newaxis, :])  # (C_out, C_in, kH, kW)
 
 
-@fill_doc(returns=CONV2D_RETURNS)
 def flattened_conv2d(input, lateral, vertical, horizontal, bias=None, padding=0):
     """Flattened convolution: lateral 1x1, then vertical ``kH x 1``, then horizontal ``1 x kW``.
 
@@ -116,7 +114,9 @@ def flattened_conv2d(input, lateral, vertical, horizontal, bias=None, padding=0)
         horizontal stage the columns: zeros stay zeros through the 1x1 and
         column stages, so the result equals the full convolution exactly.
 
-    {returns}
+    Returns
+    -------
+    numpy.ndarray, shape (N, C_out, H_out, W_out) or (C_out, H_out, W_out)
         Same as ``conv2d(input, flattened_filter(...), bias, padding=padding)``.
 
     Raises
@@ -199,11 +199,7 @@ def flatten_filter(weight, max_iter=500, tol=1e-12):
     w = as_array(weight, "weight")
     if w.ndim != 4 or 0 in w.shape:
         raise ValueError(f"weight must be 4D (C_out, C_in, kH, kW) and non-empty, got {w.shape}")
-    if not _is_int(max_iter):  # numpy integers are ints too, bools are not
-        raise TypeError(f"max_iter must be an int, got {max_iter!r}")
-    if max_iter < 1:
-        raise ValueError(f"max_iter must be positive, got {max_iter}")
-    max_iter = int(max_iter)
+    max_iter = check_int(max_iter, "max_iter", minimum=1)
     if not isinstance(tol, numbers.Real) or isinstance(tol, (bool, np.bool_)):
         raise TypeError(f"tol must be a real number, got {tol!r}")
     if not tol >= 0:  # also refuses NaN

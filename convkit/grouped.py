@@ -14,12 +14,11 @@ channel from each group of this one.
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
-from ._docstrings import CONV2D_ARRAYS, CONV2D_RETURNS, fill_doc
-from ._validation import as_array, check_groups, result_dtype, split_batch
+from ._validation import (
+    as_array, check_bias, check_groups, check_int, conv_operands, renamed, split_batch,
+)
 from .conv import conv2d
 from .separable import depthwise_conv2d, pointwise_conv2d
 
@@ -36,24 +35,17 @@ __all__ = [
 ]
 
 
-def _check_positive_int(value, name: str) -> int:
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool):
-        raise TypeError(f"{name} must be an int, got {value!r}")
-    if value < 1:
-        raise ValueError(f"{name} must be positive, got {value}")
-    return int(value)
-
-
 # --------------------------------------------------------------------------- #
 # grouped convolution
 # --------------------------------------------------------------------------- #
-@fill_doc(arrays=CONV2D_ARRAYS, returns=CONV2D_RETURNS)
 def grouped_conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """Grouped 2D convolution, ``conv2d(..., groups=groups)``.
 
     Parameters
     ----------
-    {arrays}
+    input : array_like, shape (N, C_in, H, W) or (C_in, H, W)
+    weight : array_like, shape (C_out, C_in / groups, kH, kW)
+    bias : array_like, shape (C_out,), optional
     stride, padding, dilation
         As in :func:`convkit.conv.conv2d`.
     groups : int, default 1
@@ -61,7 +53,9 @@ def grouped_conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, gr
         ``[k C_out/g, (k+1) C_out/g)`` see only input channels
         ``[k C_in/g, (k+1) C_in/g)``.
 
-    {returns}
+    Returns
+    -------
+    numpy.ndarray, shape (N, C_out, H_out, W_out) or (C_out, H_out, W_out)
 
     Raises
     ------
@@ -82,7 +76,6 @@ def grouped_conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, gr
     return conv2d(input, weight, bias, stride, padding, dilation, groups)
 
 
-@fill_doc(arrays=CONV2D_ARRAYS, returns=CONV2D_RETURNS)
 def grouped_conv2d_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """Reference for :func:`grouped_conv2d`: split the channels, convolve each group, concatenate.
 
@@ -92,35 +85,29 @@ def grouped_conv2d_naive(input, weight, bias=None, stride=1, padding=0, dilation
 
     Parameters
     ----------
-    {arrays}
+    input : array_like, shape (N, C_in, H, W) or (C_in, H, W)
+    weight : array_like, shape (C_out, C_in / groups, kH, kW)
+    bias : array_like, shape (C_out,), optional
     stride, padding, dilation, groups
         As in :func:`grouped_conv2d`.
 
-    {returns}
+    Returns
+    -------
+    numpy.ndarray, shape (N, C_out, H_out, W_out) or (C_out, H_out, W_out)
         Equal to ``grouped_conv2d(...)`` with the same arguments.
     """
-    x = as_array(input, "input")
-    w = as_array(weight, "weight")
-    batched, unbatched = split_batch(x, 2)
-    if w.ndim != 4:
-        raise ValueError(f"weight of conv2d must be 4D (C_out, C_in/groups, kH, kW), "
-                         f"got shape {w.shape}")
-    c_in, c_out = batched.shape[1], w.shape[0]
+    # The checks conv2d would make on the whole call; each group's conv2d then
+    # checks the rest (stride, padding, dilation, the kernel against the input).
+    x, w, b, unbatched = conv_operands(input, weight, bias, 2, "conv2d", "C_out, C_in/groups")
+    c_in, c_out = x.shape[1], w.shape[0]
     g = check_groups(groups, c_in, c_out)
-    if w.shape[1] * g != c_in:
-        raise ValueError(f"input has {c_in} channels but weight of shape {w.shape} with "
-                         f"groups={g} expects {w.shape[1] * g}")
-    if bias is not None:
-        bias = as_array(bias, "bias")
-        if bias.shape != (c_out,):
-            raise ValueError(f"bias must have shape ({c_out},), got shape {bias.shape}")
+    check_bias(b, c_out)
     per_in, per_out = c_in // g, c_out // g
     outputs = []
     for k in range(g):
         channels = slice(k * per_in, (k + 1) * per_in)
         filters = slice(k * per_out, (k + 1) * per_out)
-        outputs.append(conv2d(batched[:, channels], w[filters],
-                              None if bias is None else bias[filters],
+        outputs.append(conv2d(x[:, channels], w[filters], None if b is None else b[filters],
                               stride, padding, dilation))  # (N, C_out/g, H_out, W_out)
     out = np.concatenate(outputs, axis=1)  # (N, C_out, H_out, W_out)
     return out[0] if unbatched else out
@@ -166,7 +153,7 @@ def block_diagonal_weight(weight, groups):
     w = as_array(weight, "weight")
     if w.ndim < 2:
         raise ValueError(f"weight must have shape (C_out, C_in/groups, ...), got {w.shape}")
-    g = _check_positive_int(groups, "groups")
+    g = check_int(groups, "groups", minimum=1)
     c_out, per_in = w.shape[:2]
     if c_out % g:
         raise ValueError(f"out_channels ({c_out}) must be divisible by groups ({g})")
@@ -214,8 +201,8 @@ def shuffle_permutation(channels, groups):
     >>> shuffle_permutation(6, 2)
     array([0, 3, 1, 4, 2, 5])
     """
-    c = _check_positive_int(channels, "channels")
-    g = _check_positive_int(groups, "groups")
+    c = check_int(channels, "channels", minimum=1)
+    g = check_int(groups, "groups", minimum=1)
     if c % g:
         raise ValueError(f"channels ({c}) must be divisible by groups ({g})")
     return np.arange(c).reshape(g, c // g).T.ravel()  # (g, n) -> (n, g) -> (C,)
@@ -228,7 +215,7 @@ def _shuffle_args(input, groups):
             f"input must have at least 3 dimensions (N, C, *), got shape {x.shape}; "
             f"like torch's channel_shuffle, axis 1 is always the channel axis"
         )
-    g = _check_positive_int(groups, "groups")
+    g = check_int(groups, "groups", minimum=1)
     if x.shape[1] % g:
         raise ValueError(f"the number of channels ({x.shape[1]}) must be divisible by "
                          f"groups ({g})")
@@ -303,7 +290,6 @@ def channel_shuffle_naive(input, groups):
     return out
 
 
-@fill_doc(arrays=CONV2D_ARRAYS, returns=CONV2D_RETURNS)
 def shuffled_grouped_conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """Grouped convolution followed by a channel shuffle with the same ``groups``.
 
@@ -312,11 +298,15 @@ def shuffled_grouped_conv2d(input, weight, bias=None, stride=1, padding=0, dilat
 
     Parameters
     ----------
-    {arrays}
+    input : array_like, shape (N, C_in, H, W) or (C_in, H, W)
+    weight : array_like, shape (C_out, C_in / groups, kH, kW)
+    bias : array_like, shape (C_out,), optional
     stride, padding, dilation, groups
         As in :func:`grouped_conv2d`.
 
-    {returns}
+    Returns
+    -------
+    numpy.ndarray, shape (N, C_out, H_out, W_out) or (C_out, H_out, W_out)
         ``channel_shuffle(grouped_conv2d(...), groups)``.
 
     Notes
@@ -369,53 +359,12 @@ def pointwise_grouped_conv2d(input, weight, bias=None, groups=1):
     >>> pointwise_grouped_conv2d(x, np.ones((2, 2)), groups=2)[:, 0, 0]
     array([1., 5.])
     """
-    x = as_array(input, "input")
-    w = as_array(weight, "weight")
-    if w.ndim == 4 and w.shape[2:] == (1, 1):
-        w = w[:, :, 0, 0]  # (C_out, C_in / groups)
-    elif w.ndim != 2:
-        raise ValueError(
-            f"weight of a pointwise convolution must have shape (C_out, C_in/groups) or "
-            f"(C_out, C_in/groups, 1, 1), got {w.shape}"
-        )
-    batched, unbatched = split_batch(x, 2)
-    n, c_in, h, wd = batched.shape
-    c_out = w.shape[0]
-    g = check_groups(groups, c_in, c_out)
-    if w.shape[1] * g != c_in:
-        raise ValueError(f"input has {c_in} channels but weight of shape {w.shape} with "
-                         f"groups={g} expects {w.shape[1] * g}")
-    if bias is not None:
-        bias = as_array(bias, "bias")
-        if bias.shape != (c_out,):
-            raise ValueError(f"bias must have shape ({c_out},), got shape {bias.shape}")
-    dtype = result_dtype(batched, w, bias)
-    per_in, per_out = c_in // g, c_out // g
-    pixels = batched.reshape(n, g, per_in, h * wd).astype(dtype, copy=False)  # (N, g, C_in/g, HW)
-    blocks = w.reshape(g, per_out, per_in).astype(dtype, copy=False)  # (g, C_out/g, C_in/g)
-    out = np.matmul(blocks, pixels)  # (N, g, C_out/g, HW)
-    out = out.reshape(n, c_out, h, wd)  # (N, C_out, H, W)
-    if bias is not None:
-        out += bias.astype(dtype, copy=False)[:, np.newaxis, np.newaxis]
-    return out[0] if unbatched else out
+    return pointwise_conv2d(input, weight, bias, groups)
 
 
 # --------------------------------------------------------------------------- #
 # ShuffleNet unit
 # --------------------------------------------------------------------------- #
-def _pointwise_weight(weight, name: str) -> np.ndarray:
-    """A 1x1 weight as a matrix ``(C_out, C_in / groups)``, checked under ``name``."""
-    w = as_array(weight, name)
-    if w.ndim == 4 and w.shape[2:] == (1, 1):
-        return w[:, :, 0, 0]  # (C_out, C_in / groups)
-    if w.ndim != 2 or 0 in w.shape:
-        raise ValueError(
-            f"{name} must have shape (C_out, C_in/groups) or (C_out, C_in/groups, 1, 1), "
-            f"got {w.shape}"
-        )
-    return w
-
-
 def _avg_pool_3x3_stride2(x: np.ndarray) -> np.ndarray:
     """``torch.nn.AvgPool2d(3, stride=2, padding=1)``: the zeros of the padding count."""
     channels = x.shape[1]
@@ -487,55 +436,29 @@ def shufflenet_unit(input, pointwise1_weight, depthwise_weight, pointwise2_weigh
     (1, 16, 2, 2)
     """
     x = as_array(input, "input")
-    batched, unbatched = split_batch(x, 2)
-    g = _check_positive_int(groups, "groups")
-    g1 = g if first_groups is None else _check_positive_int(first_groups, "first_groups")
-    if not isinstance(stride, numbers.Integral) or isinstance(stride, (bool, np.bool_)):
-        raise TypeError(f"stride must be an int, got {stride!r}")
-    if stride not in (1, 2):
+    batched, unbatched = split_batch(x, 2)  # (N, C_in, H, W)
+    g = check_int(groups, "groups", minimum=1)
+    g1 = g if first_groups is None else check_int(first_groups, "first_groups", minimum=1)
+    if check_int(stride, "stride", minimum=1) not in (1, 2):
         raise ValueError(f"stride must be 1 or 2 for a ShuffleNet unit, got {stride!r}")
-    # Every array is checked under its own name: the inner convolutions would
-    # call them all "weight" and "bias".
-    w1 = _pointwise_weight(pointwise1_weight, "pointwise1_weight")  # (m, C_in / g1)
     dw = as_array(depthwise_weight, "depthwise_weight")
-    w2 = _pointwise_weight(pointwise2_weight, "pointwise2_weight")  # (C_exp, m / g)
-    b1, bd, b2 = (None if b is None else as_array(b, name) for b, name in (
-        (pointwise1_bias, "pointwise1_bias"), (depthwise_bias, "depthwise_bias"),
-        (pointwise2_bias, "pointwise2_bias")))
-    c_in = batched.shape[1]
-    if c_in == 0:
-        raise ValueError(f"input must have at least one channel, got shape {x.shape}")
-    m = w1.shape[0]
-    if c_in % g1 or m % g1 or w1.shape[1] * g1 != c_in:
-        raise ValueError(
-            f"pointwise1_weight must have shape (m, C_in / first_groups) = (m, {c_in} / {g1}) "
-            f"with m divisible by {g1}, got {w1.shape} (groups must divide the channels)"
-        )
-    if dw.ndim != 4 or dw.shape != (m, 1, 3, 3):
-        raise ValueError(
-            f"depthwise_weight must have shape ({m}, 1, 3, 3), one 3x3 kernel per channel of "
-            f"pointwise1_weight's output, got {dw.shape}"
-        )
-    expand = w2.shape[0]
-    if m % g or expand % g or w2.shape[1] * g != m:
-        raise ValueError(
-            f"pointwise2_weight must have shape (C_exp, m / groups) = (C_exp, {m} / {g}) with "
-            f"C_exp divisible by {g}, got {w2.shape} (groups must divide the channels)"
-        )
-    if stride == 1 and expand != c_in:
-        raise ValueError(
-            f"pointwise2_weight must give as many channels as the input ({c_in}) for the "
-            f"stride-1 shortcut, got {expand}"
-        )
-    for bias, name, size in ((b1, "pointwise1_bias", m), (bd, "depthwise_bias", m),
-                             (b2, "pointwise2_bias", expand)):
-        if bias is not None and bias.shape != (size,):
-            raise ValueError(f"{name} must have shape ({size},), got {bias.shape}")
-
-    hidden = pointwise_conv2d(batched, w1, b1, g1)  # (N, m, H, W)
+    if dw.shape[1:] != (1, 3, 3):
+        raise ValueError(f"depthwise_weight must have shape (m, 1, 3, 3), one 3x3 kernel per "
+                         f"channel of the bottleneck, got {dw.shape}")
+    # The convolutions check their own arguments; the messages name ours.
+    with renamed(weight="pointwise1_weight", bias="pointwise1_bias",
+                 groups="groups" if first_groups is None else "first_groups"):
+        hidden = pointwise_conv2d(batched, pointwise1_weight, pointwise1_bias, g1)  # (N, m, H, W)
     hidden = channel_shuffle(np.maximum(hidden, 0), g1)
-    hidden = depthwise_conv2d(hidden, dw, bd, stride=stride, padding=1)  # (N, m, H', W')
-    branch = pointwise_conv2d(hidden, w2, b2, g)  # (N, C_exp, H', W')
+    with renamed(weight="depthwise_weight", bias="depthwise_bias"):
+        hidden = depthwise_conv2d(hidden, dw, depthwise_bias, stride=stride, padding=1)  # (N, m, H', W')
+    with renamed(weight="pointwise2_weight", bias="pointwise2_bias"):
+        branch = pointwise_conv2d(hidden, pointwise2_weight, pointwise2_bias, g)  # (N, C_exp, H', W')
+    if stride == 1 and branch.shape[1] != batched.shape[1]:
+        raise ValueError(
+            f"pointwise2_weight must give as many channels as the input ({batched.shape[1]}) "
+            f"for the stride-1 shortcut, got {branch.shape[1]}"
+        )
     if stride == 1:
         out = np.maximum(branch + batched, 0)
     else:

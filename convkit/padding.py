@@ -22,9 +22,9 @@ import numbers
 
 import numpy as np
 
-from ._docstrings import CONV2D_ARRAYS, CONV2D_RETURNS, fill_doc
-from ._validation import as_array, to_tuple
+from ._validation import as_array, is_int, split_batch, to_tuple
 from .conv import conv2d
+from .sizes import same_padding
 
 __all__ = ["pad", "pad_naive", "padded_conv2d"]
 
@@ -35,9 +35,7 @@ _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 def _check_pad(pad, ndim: int) -> list[tuple[int, int]]:
     """Turn PyTorch's flat, last-axis-first ``pad`` into numpy's per-axis pairs."""
-    if not isinstance(pad, (tuple, list)) or not all(
-        isinstance(p, numbers.Integral) and not isinstance(p, bool) for p in pad
-    ):
+    if not isinstance(pad, (tuple, list)) or not all(is_int(p) for p in pad):
         raise TypeError(f"pad must be a tuple of ints, got {pad!r}")
     if len(pad) % 2:
         raise ValueError(f"pad must have an even number of values (before, after pairs), "
@@ -88,10 +86,15 @@ def _parse(input, pad_arg, mode, value):
             f"input with channels: a pad of {2 * n_padded} values needs a "
             f"{n_padded + 1}D or {n_padded + 2}D input, got shape {x.shape}"
         )
-    if 0 in x.shape[x.ndim - n_padded - 1:]:
-        raise ValueError(f"input must have non-zero channel and spatial sizes for "
-                         f"mode={mode!r}, got shape {x.shape}")
-    for axis, (before, after) in enumerate(pairs):
+    # As F.pad: the batch axis may be empty; so may the channel axis for
+    # 'circular'; the padded axes may not.
+    first_nonempty = x.ndim - n_padded if mode == "circular" else x.ndim - n_padded - 1
+    if 0 in x.shape[first_nonempty:]:
+        what = "spatial" if mode == "circular" else "channel and spatial"
+        raise ValueError(f"input must have non-zero {what} sizes for mode={mode!r}, "
+                         f"got shape {x.shape}")
+    for axis in range(x.ndim - n_padded, x.ndim):
+        before, after = pairs[axis]
         size = x.shape[axis]
         if size + before + after < 1:
             raise ValueError(f"pad ({before}, {after}) leaves nothing of the {size} entries "
@@ -246,7 +249,6 @@ def pad_naive(input, pad, mode="constant", value=None):
     return out
 
 
-@fill_doc(arrays=CONV2D_ARRAYS, returns=CONV2D_RETURNS)
 def padded_conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1,
                   padding_mode="zeros"):
     """2D convolution with ``torch.nn.Conv2d``'s ``padding_mode``.
@@ -258,13 +260,17 @@ def padded_conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, gro
 
     Parameters
     ----------
-    {arrays}
+    input : array_like, shape (N, C_in, H, W) or (C_in, H, W)
+    weight : array_like, shape (C_out, C_in / groups, kH, kW)
+    bias : array_like, shape (C_out,), optional
     stride, padding, dilation, groups
         As in :func:`convkit.conv.conv2d`; ``padding`` may be an int, a pair
         ``(pH, pW)``, ``'valid'`` or ``'same'`` (stride 1 only).
     padding_mode : {'zeros', 'reflect', 'replicate', 'circular'}, default 'zeros'
 
-    {returns}
+    Returns
+    -------
+    numpy.ndarray, shape (N, C_out, H_out, W_out) or (C_out, H_out, W_out)
         ``H_out`` from :func:`convkit.arithmetic.conv_output_size`: the mode
         changes the values near the border, never the shape.
 
@@ -311,9 +317,8 @@ def padded_conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, gro
                 raise ValueError(
                     f"padding='same' is only supported with stride 1, got stride={strides}"
                 )
-            dil = to_tuple(dilation, 2, "dilation", minimum=1)
-            (th, tw) = (d * (k - 1) for d, k in zip(dil, w.shape[2:]))
-            amounts = (tw // 2, tw - tw // 2, th // 2, th - th // 2)  # (left, right, top, bottom)
+            (top, bottom), (left, right) = same_padding(w.shape[2:], to_tuple(dilation, 2, "dilation", 1))
+            amounts = (left, right, top, bottom)
         else:
             raise ValueError(f"padding must be 'valid', 'same', an int or a tuple of 2 ints, "
                              f"got {padding!r}")
@@ -321,7 +326,5 @@ def padded_conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, gro
         ph, pw = to_tuple(padding, 2, "padding", minimum=0)
         amounts = (pw, pw, ph, ph)  # (left, right, top, bottom)
     x = as_array(input, "input")
-    if x.ndim not in (3, 4):
-        raise ValueError(f"input must be 3D (unbatched) or 4D (batched) for a 2D convolution, "
-                         f"got shape {x.shape}")
+    split_batch(x, 2)  # conv2d's rule on the rank, before pad sees the input
     return conv2d(pad(x, amounts, mode=padding_mode), w, bias, stride, 0, dilation, groups)

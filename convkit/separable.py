@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._docstrings import CONV2D_RETURNS, fill_doc
-from ._validation import as_array, split_batch
+from ._validation import as_array, renamed, split_batch
 from .conv import conv2d
 
 __all__ = [
@@ -170,7 +169,6 @@ def pointwise_conv2d(input, weight, bias=None, groups=1):
     return conv2d(input, w, bias, 1, 0, 1, groups)
 
 
-@fill_doc(returns=CONV2D_RETURNS)
 def depthwise_separable_conv2d(input, depthwise_weight, pointwise_weight, depthwise_bias=None,
                                pointwise_bias=None, stride=1, padding=0, dilation=1):
     """Depthwise separable convolution: depthwise ``k x k``, then pointwise 1x1.
@@ -185,7 +183,9 @@ def depthwise_separable_conv2d(input, depthwise_weight, pointwise_weight, depthw
     stride, padding, dilation
         Of the depthwise step (the pointwise step has none).
 
-    {returns}
+    Returns
+    -------
+    numpy.ndarray, shape (N, C_out, H_out, W_out) or (C_out, H_out, W_out)
 
     Raises
     ------
@@ -208,34 +208,9 @@ def depthwise_separable_conv2d(input, depthwise_weight, pointwise_weight, depthw
     >>> out.shape
     (8, 3, 3)
     """
-    # Check every argument under its own name here: the inner calls would
-    # call them all "weight" and "bias".
-    x = as_array(input, "input")
-    dw = as_array(depthwise_weight, "depthwise_weight")
-    pw = as_array(pointwise_weight, "pointwise_weight")
-    db = None if depthwise_bias is None else as_array(depthwise_bias, "depthwise_bias")
-    pb = None if pointwise_bias is None else as_array(pointwise_bias, "pointwise_bias")
-    channels = split_batch(x, 2)[0].shape[1]
-    if channels == 0:
-        raise ValueError(f"input must have at least one channel, got shape {x.shape}")
-    if dw.ndim != 4 or dw.shape[1] != 1 or dw.shape[0] % channels:
-        raise ValueError(
-            f"depthwise_weight must have shape (C_in * K, 1, kH, kW) with C_in = {channels} "
-            f"input channels, got {dw.shape}"
-        )
-    hidden_channels = dw.shape[0]
-    if db is not None and db.shape != (hidden_channels,):
-        raise ValueError(f"depthwise_bias must have shape ({hidden_channels},), got {db.shape}")
-    pw_shape = pw.shape
-    if pw.ndim == 2:
-        pw = pw[:, :, np.newaxis, np.newaxis]  # (C_out, C_in * K, 1, 1)
-    if pw.ndim != 4 or pw.shape[1:] != (hidden_channels, 1, 1):
-        raise ValueError(
-            f"pointwise_weight must have shape (C_out, {hidden_channels}) or "
-            f"(C_out, {hidden_channels}, 1, 1) to take the depthwise step's "
-            f"{hidden_channels} channels, got {pw_shape}"
-        )
-    if pb is not None and pb.shape != (pw.shape[0],):
-        raise ValueError(f"pointwise_bias must have shape ({pw.shape[0]},), got {pb.shape}")
-    hidden = depthwise_conv2d(x, dw, db, stride, padding, dilation)
-    return pointwise_conv2d(hidden, pw, pb)
+    # The two steps check their own arguments; the messages name ours.
+    with renamed(weight="depthwise_weight", bias="depthwise_bias"):
+        hidden = depthwise_conv2d(input, depthwise_weight, depthwise_bias, stride, padding,
+                                  dilation)  # (N, C_in * K, H_out, W_out)
+    with renamed(weight="pointwise_weight", bias="pointwise_bias"):
+        return pointwise_conv2d(hidden, pointwise_weight, pointwise_bias)  # (N, C_out, H_out, W_out)

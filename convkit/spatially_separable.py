@@ -16,7 +16,7 @@ import numbers
 
 import numpy as np
 
-from ._validation import as_array, to_tuple
+from ._validation import as_array, check_int, to_tuple
 from .conv import conv2d
 
 __all__ = [
@@ -189,8 +189,7 @@ def low_rank_kernel(kernel, rank):
     True
     """
     k = _kernel(kernel)
-    if not isinstance(rank, numbers.Integral) or isinstance(rank, bool):
-        raise TypeError(f"rank must be an int, got {rank!r}")
+    rank = check_int(rank, "rank")
     if not 1 <= rank <= min(k.shape):
         raise ValueError(f"rank must be between 1 and {min(k.shape)} for a kernel of shape "
                          f"{k.shape}, got {rank}")

@@ -17,6 +17,7 @@ import numbers
 import numpy as np
 
 from ._validation import as_array, split_batch, to_tuple
+from .conv import conv2d
 
 __all__ = ["upsample_nearest", "resize_conv2d"]
 
@@ -212,7 +213,5 @@ def resize_conv2d(input, weight, bias=None, scale_factor=2, padding="same"):
     >>> resize_conv2d(x, w, scale_factor=2).shape
     (1, 6, 6)
     """
-    from .conv import conv2d
-
     up = upsample_nearest(input, scale_factor=scale_factor)  # (N, C_in, H_out, W_out)
     return conv2d(up, weight, bias, stride=1, padding=padding)

@@ -523,12 +523,3 @@ def test_shufflenet_unit_rules():
 def test_shufflenet_unit_cost_stride_of_the_wrong_type_is_a_type_error(stride):
     with pytest.raises(TypeError, match=r"\bstride\b"):
         ar.shufflenet_unit_cost(240, 240, 3, stride=stride)
-
-
-def test_docstring_examples():
-    import doctest
-
-    import convkit.arithmetic
-
-    result = doctest.testmod(convkit.arithmetic, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 0 and result.failed == 0

@@ -90,12 +90,3 @@ def test_bad_stride_and_padding():
 def test_non_numeric():
     with pytest.raises(TypeError, match="input"):
         per_channel_maps(np.array([["a"]]), np.zeros((1, 1, 1, 1)))
-
-
-def test_docstring_examples():
-    import doctest
-
-    import convkit.channels
-
-    result = doctest.testmod(convkit.channels, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 0 and result.failed == 0

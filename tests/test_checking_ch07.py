@@ -31,9 +31,6 @@ def receptive_field_mask(dilations, kernel_size):
     return mask
 
 
-RIGHT = {"ch07-dilated-conv1d": dilated_conv1d, "ch07-footprint": receptive_field_mask}
-
-
 def torch_answer(exercise_id, args):
     if exercise_id == "ch07-dilated-conv1d":
         signal, kernel, d = args

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import convkit
-from convkit import conv as conv_module
+from convkit import _fast as fast_module
 
 CONVKIT = {1: convkit.conv1d, 2: convkit.conv2d, 3: convkit.conv3d}
 NAIVE = {1: convkit.conv1d_naive, 2: convkit.conv2d_naive, 3: convkit.conv3d_naive}
@@ -102,6 +102,11 @@ CASES = [
     ("3d depthwise", 3, 2, 3, 3, (5, 5, 5), (3, 3, 3), 1, 1, 1, 3),
     ("3d pointwise", 3, 2, 3, 5, (3, 4, 5), (1, 1, 1), 1, 0, 1, 1),
     ("3d size 1", 3, 1, 2, 2, (1, 1, 1), (1, 1, 1), 1, 0, 1, 1),
+    # More than 16 filters per group at stride 1: the exact im2col, not whole rows.
+    ("many filters", 2, 2, 3, 20, (7, 8), (3, 3), 1, 1, 2, 1),
+    ("many filters per group, same", 2, 2, 4, 34, (6, 7), (3, 2), 1, "same", 1, 2),
+    ("1d many filters", 1, 2, 2, 17, (9,), (3,), 1, 1, 1, 1),
+    ("3d many filters", 3, None, 2, 18, (4, 5, 4), (3, 2, 3), 1, 1, 1, 1),
 ]
 
 
@@ -161,7 +166,7 @@ def test_row_bands_match_one_band(monkeypatch, dtype):
     whole3 = convkit.conv3d(x3, w3, b3, padding=1)
     xg, wg, bg = make_operands(rng, 2, 2, 6, 4, (7, 6), (3, 3), 2, True, dtype)
     whole_g = convkit.conv2d(xg, wg, bg, padding=1, groups=2)
-    monkeypatch.setattr(conv_module, "_TILE_BYTES", 1)
+    monkeypatch.setattr(fast_module, "_TILE_BYTES", 1)
     # Not bit-identical: the matrix multiply blocks a narrower matrix differently.
     assert_close(convkit.conv2d(x, w, b, padding=1, stride=(2, 1)), whole, dtype, 27)
     assert_close(convkit.conv2d(x, w, b, padding=(1, 2), dilation=2), whole_s1, dtype, 27)
@@ -341,7 +346,7 @@ def test_unpadded_views_with_any_strides(view, groups, c_out, kernel, kwargs):
 def test_tiles_of_several_groups(monkeypatch, tile_bytes, stride, groups, c_out):
     # Small tiles hold a few groups and a few rows each, so tiles start at
     # every group and row offset; each must use its own groups' weights.
-    monkeypatch.setattr(conv_module, "_TILE_BYTES", tile_bytes)
+    monkeypatch.setattr(fast_module, "_TILE_BYTES", tile_bytes)
     rng = np.random.default_rng(8)
     x, w, b = make_operands(rng, 2, 2, 6, c_out, (9, 10), (3, 3), groups, True, np.float64)
     kwargs = dict(stride=stride, padding=1, groups=groups)

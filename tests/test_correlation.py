@@ -217,12 +217,3 @@ def test_valid_mode_with_crossing_shapes():
 def test_flip_rejects_multichannel_weight():
     with pytest.raises(ValueError, match="kernel"):
         cr.flip(np.ones((2, 3, 3, 3)))
-
-
-def test_docstring_examples():
-    import doctest
-
-    import convkit.correlation
-
-    result = doctest.testmod(convkit.correlation, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 0 and result.failed == 0

@@ -209,12 +209,3 @@ def test_flatten_filter_accepts_numpy_scalars_like_python_numbers():
         fl.flatten_filter(w, max_iter=np.bool_(True))
     with pytest.raises(ValueError, match="max_iter"):
         fl.flatten_filter(w, max_iter=np.int64(0))
-
-
-def test_docstring_examples():
-    import doctest
-
-    import convkit.flattened
-
-    result = doctest.testmod(convkit.flattened, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 0 and result.failed == 0

@@ -334,15 +334,6 @@ def test_shufflenet_unit_accepts_a_numpy_integer_stride():
                                   gr.shufflenet_unit(x, w1, wd, w2, groups=2, stride=1))
 
 
-def test_docstring_examples():
-    import doctest
-
-    import convkit.grouped
-
-    result = doctest.testmod(convkit.grouped, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 0 and result.failed == 0
-
-
 @pytest.mark.parametrize("argument", ["pointwise1_weight", "depthwise_weight", "pointwise2_weight",
                                       "pointwise1_bias", "depthwise_bias", "pointwise2_bias"])
 def test_shufflenet_unit_errors_name_the_argument(argument):

@@ -315,12 +315,3 @@ def test_padded_conv2d_input_rank():
 def test_padded_conv2d_reflect_larger_than_input():
     with pytest.raises(ValueError, match="reflect"):
         padded_conv2d(np.ones((1, 2, 2)), np.ones((1, 1, 3, 3)), padding=2, padding_mode="reflect")
-
-
-def test_docstring_examples():
-    import doctest
-
-    import convkit.padding
-
-    result = doctest.testmod(convkit.padding, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 0 and result.failed == 0

@@ -462,3 +462,30 @@ def test_wrong_shapes_and_values_raise_only_type_or_value_errors(name):
                     pass
                 except Exception as exc:  # noqa: BLE001 - the point of the test
                     pytest.fail(f"{name}({argument}={candidate!r:.40}) raised {type(exc).__name__}: {exc}")
+
+
+# ---------------------------------------------------------------------------
+# docstrings are written out in the source
+# ---------------------------------------------------------------------------
+
+
+def _all_functions():
+    import importlib
+    import pkgutil
+
+    for info in pkgutil.walk_packages(convkit.__path__, prefix="convkit."):
+        module = importlib.import_module(info.name)
+        for obj in vars(module).values():
+            if (inspect.isfunction(obj) or inspect.isclass(obj)) and obj.__module__ == info.name:
+                yield info.name, obj
+
+
+def test_no_template_placeholder_in_any_docstring():
+    """What ``help()`` shows is what the source shows: no ``{name}`` line to fill in."""
+    placeholders = [
+        f"{module}.{obj.__qualname__}: {line.strip()}"
+        for module, obj in _all_functions()
+        for line in (obj.__doc__ or "").splitlines()
+        if re.fullmatch(r"\s*\{\w+\}\s*", line)
+    ]
+    assert not placeholders, placeholders

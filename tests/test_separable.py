@@ -205,15 +205,6 @@ def test_non_numeric():
         sp.pointwise_conv2d(np.zeros((1, 3, 4, 4)), [["a", "b", "c"]])
 
 
-def test_docstring_examples():
-    import doctest
-
-    import convkit.separable
-
-    result = doctest.testmod(convkit.separable, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 0 and result.failed == 0
-
-
 @pytest.mark.parametrize("argument", ["depthwise_weight", "pointwise_weight", "depthwise_bias",
                                       "pointwise_bias"])
 def test_separable_errors_name_the_outer_argument(argument):

@@ -240,12 +240,3 @@ def test_conv_stride_padding_rules():
         ss.spatially_separable_conv2d(x, np.ones(3), np.ones(3), stride=2, padding="same")
     with pytest.raises(ValueError, match="kernel"):
         ss.spatially_separable_conv2d(x, np.ones(7), np.ones(3))
-
-
-def test_docstring_examples():
-    import doctest
-
-    import convkit.spatially_separable
-
-    result = doctest.testmod(convkit.spatially_separable, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 0 and result.failed == 0

@@ -287,10 +287,3 @@ class TestBadInput:
 def test_module_lists_its_public_names():
     for name in upsampling.__all__:
         assert getattr(convkit, name) is getattr(upsampling, name)
-
-
-def test_docstring_examples():
-    import doctest
-
-    result = doctest.testmod(upsampling, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 0 and result.failed == 0

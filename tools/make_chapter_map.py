@@ -81,6 +81,31 @@ def _dilated():
     return footprint_figure([(2, 2, 2), (1, 2, 5)], 3)
 
 
+def _depthwise_separable():
+    from convkit.plotting.depthwise import separable_connections_figure
+
+    return separable_connections_figure(3, 4, kernel_size=3)
+
+
+def _flattened():
+    from convkit.plotting.flattened import flattened_filter_figure
+
+    return flattened_filter_figure([1, -2, 3], [1, 2, 1], [1, 0, -1])
+
+
+def _grouped():
+    from convkit.plotting import grouped_weight_figure
+
+    return grouped_weight_figure(8, 8, 4)
+
+
+def _spatially_separable():
+    from convkit import SOBEL_COLUMN, SOBEL_ROW
+    from convkit.plotting.low_rank import outer_product_figure
+
+    return outer_product_figure(SOBEL_COLUMN, SOBEL_ROW)
+
+
 def _side_by_side():
     from convkit.comparison import layer_table
     from convkit.plotting.side_by_side import ratio_bars_figure
@@ -96,6 +121,12 @@ def _side_by_side():
 
 # chapter -> (drawing function, alt text). The alt text says what the picture
 # shows, for a reader who cannot see it.
+def _transposed():
+    from convkit.plotting.transposed import stamps_figure
+
+    return stamps_figure(np.array([[1, 2], [3, -1]]), np.array([[1, 2, 1], [0, 1, 0], [2, 0, 1]]), 2)
+
+
 PICTURES = {
     "chapters/01_cross_correlation": (
         _cross_correlation,
@@ -126,6 +157,33 @@ PICTURES = {
         "The input pixels that reach one output of three stacked dilated 3 by 3 layers: with "
         "dilations 2, 2, 2 a sparse lattice full of holes, with dilations 1, 2, 5 a larger field "
         "with no holes.",
+    ),
+    "chapters/09_depthwise_separable": (
+        _depthwise_separable,
+        "Left, a standard 3 by 3 convolution from 3 to 4 channels with a line from every input "
+        "channel to every output channel; right, its depthwise separable version: one 3 by 3 kernel "
+        "per input channel, then dashed 1 by 1 connections from every intermediate channel to every "
+        "output channel, 108 against 39 weights.",
+    ),
+    "chapters/10_flattened": (
+        _flattened,
+        "Three 1D filters, across 3 channels, down a column and along a row, above the 3 by 3 "
+        "by 3 filter they multiply into: each channel slice is the same kernel, scaled.",
+    ),
+    "chapters/11_grouped": (
+        _grouped,
+        "An 8 by 8 grid of output against input channels with four 2 by 2 blocks on the "
+        "diagonal: the only weights a convolution with 4 groups has.",
+    ),
+    "chapters/06_transposed": (
+        _transposed,
+        "A 2 by 2 input upsampled to 5 by 5: each input pixel stamps a copy of a 3 by 3 kernel, "
+        "scaled by its value, two cells from its neighbour's, and the overlapping stamps add up.",
+    ),
+    "chapters/08_spatially_separable": (
+        _spatially_separable,
+        "The 3 by 3 Sobel kernel drawn as a multiplication table: the column 1, 2, 1 times the "
+        "row 1, 0, -1, each cell the product of the two.",
     ),
     "chapters/14_side_by_side": (
         _side_by_side,

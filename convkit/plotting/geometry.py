@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from convkit._validation import check_groups, to_tuple
+from convkit._validation import check_groups, check_int, to_tuple
 from convkit.arithmetic import (
     conv_output_size,
     conv_transpose_output_size,
@@ -58,13 +58,6 @@ receptive_field_size = receptive_field
 #: ShuffleNet's channel-shuffle permutation: :func:`convkit.shuffle_permutation`
 #: itself, under the name the figures use (chapter 12).
 channel_shuffle_permutation = shuffle_permutation
-
-
-def _int(value, name: str, minimum: int) -> int:
-    """A single int checked by the library's rule (a tuple is refused, not broadcast)."""
-    if isinstance(value, (tuple, list)):
-        raise TypeError(f"{name} must be an int, got {value!r}")
-    return to_tuple(value, 1, name, minimum)[0]
 
 
 def _pair(value, name: str, minimum: int) -> tuple[int, int]:
@@ -157,7 +150,7 @@ def output_position(step, output_shape) -> tuple[int, int]:
         If ``step`` is negative or not below ``H_out * W_out``.
     """
     rows, cols = _pair(output_shape, "output_shape", 1)
-    step = _int(step, "step", 0)
+    step = check_int(step, "step", 0)
     if step >= rows * cols:
         raise ValueError(f"step must be below the {rows * cols} output cells, got {step}")
     return step // cols, step % cols
@@ -364,10 +357,10 @@ def overlap_counts_1d(input_size: int, kernel_size: int, stride: int, dilation: 
         If an argument is not positive.
     """
     return overlap_counts(
-        _int(input_size, "input_size", 1),
-        _int(kernel_size, "kernel_size", 1),
-        _int(stride, "stride", 1),
-        _int(dilation, "dilation", 1),
+        check_int(input_size, "input_size", 1),
+        check_int(kernel_size, "kernel_size", 1),
+        check_int(stride, "stride", 1),
+        check_int(dilation, "dilation", 1),
     )
 
 
@@ -479,8 +472,8 @@ def group_connections(in_channels: int, out_channels: int, groups: int) -> np.nd
         If an argument is not positive or ``groups`` does not divide both
         channel counts.
     """
-    c_in = _int(in_channels, "in_channels", 1)
-    c_out = _int(out_channels, "out_channels", 1)
+    c_in = check_int(in_channels, "in_channels", 1)
+    c_out = check_int(out_channels, "out_channels", 1)
     g = check_groups(groups, c_in, c_out)
     ones = np.ones((c_out, c_in // g), dtype=np.int8)  # (C_out, C_in/g): one weight per connection
     return block_diagonal_weight(ones, g) != 0  # (C_out, C_in)

@@ -16,6 +16,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from convkit._validation import check_int
 from convkit.arithmetic import conv_cost, conv_output_size, pointwise_conv_cost
 from convkit.plotting import colors
 from convkit.separable import pointwise_conv2d
@@ -34,16 +35,8 @@ __all__ = [
 MIN_BAR_FRACTION = 0.015
 
 
-def _positive_int(value, name):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name} must be positive, got {value}")
-    return int(value)
-
-
 def _layer(in_channels, height, width, out_channels, kernel_size):
-    sizes = [_positive_int(v, n) for v, n in [(in_channels, "in_channels"), (height, "height"),
+    sizes = [check_int(v, n, minimum=1) for v, n in [(in_channels, "in_channels"), (height, "height"),
                                                 (width, "width"), (out_channels, "out_channels"),
                                                 (kernel_size, "kernel_size")]]
     C_in, H, W, C_out, k = sizes

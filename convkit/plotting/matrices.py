@@ -10,6 +10,7 @@ from convkit.grouped import shuffle_permutation
 from convkit.plotting import colors
 from convkit.plotting._grid import format_value
 from convkit.plotting.geometry import group_connections
+from convkit.transposed import conv_matrix
 
 __all__ = ["matrix_figure", "conv_matrix_figure", "grouped_weight_figure", "channel_shuffle_figure"]
 
@@ -95,8 +96,6 @@ def conv_matrix_figure(input_size, weight, stride=1, padding=0, transpose=False)
         Rows are output pixels (row-major), columns input pixels; computed by
         :func:`convkit.conv_matrix`.
     """
-    from convkit.transposed import conv_matrix
-
     w = np.asarray(weight)
     if w.ndim != 2:
         raise ValueError(f"weight must be (kH, kW), got shape {w.shape}")

@@ -6,7 +6,7 @@ kernel position, the output underneath, the output-size formula with the
 numbers filled in, and a cross on every cell no position reads. Every size
 it prints comes from :func:`convkit.conv_output_size`. :func:`positions_alt_text`
 describes a frame in words. :func:`classic_case_end_figure` shows a case of
-:data:`convkit.animation.CLASSIC_CASES` at its last step, where the whole
+:data:`convkit.cases.CLASSIC_CASES` at its last step, where the whole
 output is filled.
 """
 
@@ -17,8 +17,11 @@ from collections.abc import Iterable
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from convkit.arithmetic import conv_output_size
+from convkit._validation import check_int
+from convkit.cases import CLASSIC_CASES, case_alt_text, case_steps
 from convkit.plotting import colors
+from convkit.plotting.diagrams import conv_step_figure
+from convkit.sizes import conv_output_size
 
 __all__ = [
     "kernel_starts",
@@ -29,20 +32,12 @@ __all__ = [
 ]
 
 
-def _check_int(value, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return value
-
-
 def _check_axis(input_size, kernel_size, stride, padding, dilation) -> tuple[int, int, int, int, int]:
-    i = _check_int(input_size, "input_size", 1)
-    k = _check_int(kernel_size, "kernel_size", 1)
-    s = _check_int(stride, "stride", 1)
-    p = _check_int(padding, "padding", 0)
-    d = _check_int(dilation, "dilation", 1)
+    i = check_int(input_size, "input_size", 1)
+    k = check_int(kernel_size, "kernel_size", 1)
+    s = check_int(stride, "stride", 1)
+    p = check_int(padding, "padding", 0)
+    d = check_int(dilation, "dilation", 1)
     return i, k, s, p, d
 
 
@@ -175,7 +170,7 @@ def positions_figure(input_size: int, kernel_size: int, stride: int = 1, padding
     i, k, s, p, d = _check_axis(input_size, kernel_size, stride, padding, dilation)
     starts = kernel_starts(i, k, s, p, d)
     o = len(starts)
-    rows = o if max_rows is None else _check_int(max_rows, "max_rows", 1)
+    rows = o if max_rows is None else check_int(max_rows, "max_rows", 1)
     unread = set(cells_never_read(i, k, s, p, d))
     length = i + 2 * p                                      # cells of the padded input
 
@@ -220,7 +215,7 @@ def positions_figure(input_size: int, kernel_size: int, stride: int = 1, padding
 
 
 def classic_case_end_figure(case: str, cell_inches: float = 0.38) -> tuple[Figure, str]:
-    """A direct case of :data:`convkit.animation.CLASSIC_CASES` at its last step.
+    """A direct case of :data:`convkit.cases.CLASSIC_CASES` at its last step.
 
     At the last step the whole output is filled and the kernel sits at the
     last position the formula allows.
@@ -236,7 +231,7 @@ def classic_case_end_figure(case: str, cell_inches: float = 0.38) -> tuple[Figur
     -------
     fig : matplotlib.figure.Figure
     alt : str
-        Alt text from :func:`convkit.animation.case_alt_text` for the last step.
+        Alt text from :func:`convkit.cases.case_alt_text` for the last step.
 
     Raises
     ------
@@ -245,9 +240,6 @@ def classic_case_end_figure(case: str, cell_inches: float = 0.38) -> tuple[Figur
     ValueError
         If ``case`` is not a direct classic case.
     """
-    from convkit.animation import CLASSIC_CASES, case_alt_text, case_steps
-    from convkit.plotting.diagrams import conv_step_figure
-
     if not isinstance(case, str):
         raise TypeError(f"case must be a str, got {type(case).__name__}")
     direct = [name for name, params in CLASSIC_CASES.items() if not params["transposed"]]

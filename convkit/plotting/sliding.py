@@ -16,6 +16,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from convkit._validation import check_int
 from convkit.conv import conv2d
 from convkit.correlation import convolve1d, correlate1d
 from convkit.plotting import colors
@@ -43,8 +44,7 @@ def _check_1d(x, w, position):
         raise ValueError(f"w must be 1D (k,), got shape {w.shape}")
     if not 1 <= len(w) <= len(x):
         raise ValueError(f"w must hold 1 to len(x) = {len(x)} taps, got {len(w)}")
-    if isinstance(position, (bool, np.bool_)) or not isinstance(position, (int, np.integer)):
-        raise TypeError(f"position must be an int, got {type(position).__name__}")
+    position = check_int(position, "position")
     if not 0 <= position <= len(x) - len(w):
         raise ValueError(f"position must be in [0, {len(x) - len(w)}], got {position}")
     return x, w, int(position)
@@ -155,8 +155,7 @@ def _output_step(input, weight, step):
     if weight.ndim != 2:
         raise ValueError(f"weight must be 2D (kH, kW), got shape {weight.shape}")
     y = conv2d(input[None], weight[None, None])[0]      # (1, H, W) * (1, 1, kH, kW) -> (H_out, W_out)
-    if isinstance(step, (bool, np.bool_)) or not isinstance(step, (int, np.integer)):
-        raise TypeError(f"step must be an int, got {type(step).__name__}")
+    step = check_int(step, "step")
     if not 0 <= step < y.size:
         raise ValueError(f"step must be in [0, {y.size - 1}], got {step}")
     i, j = divmod(int(step), y.shape[1])

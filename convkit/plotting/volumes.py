@@ -22,6 +22,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Polygon, Rectangle
 
+from convkit._validation import check_int, is_int
 from convkit.arithmetic import conv_output_size
 from convkit.conv import conv3d
 from convkit.plotting import colors
@@ -53,14 +54,6 @@ FLAT_DEPTH = 0.15
 _KERNEL_EDGE = "#3b2a00"   # darker orange: the kernel's thick outline
 _OUTPUT_EDGE = "#004d38"   # darker green
 _MAX_SKETCH_DEPTH = 16
-
-
-def _positive_int(value, name):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name} must be positive, got {value}")
-    return int(value)
 
 
 def _triple(value, name):
@@ -184,9 +177,9 @@ def _arrow(ax, start, end, text="", text_offset=(0.0, 0.0)):
 
 
 def _sketch_sizes(channels, depth, kernel_depth):
-    channels = _positive_int(channels, "channels")
-    depth = _positive_int(depth, "depth")
-    kernel_depth = _positive_int(kernel_depth, "kernel_depth")
+    channels = check_int(channels, "channels", minimum=1)
+    depth = check_int(depth, "depth", minimum=1)
+    kernel_depth = check_int(kernel_depth, "kernel_depth", minimum=1)
     if channels > _MAX_SKETCH_DEPTH:
         raise ValueError(f"channels must be at most {_MAX_SKETCH_DEPTH} to be drawn, got {channels}")
     if depth > _MAX_SKETCH_DEPTH:
@@ -311,7 +304,7 @@ def _volume(volume, name="volume"):
 
 
 def _slices(slices, depth):
-    if isinstance(slices, (int, np.integer)) and not isinstance(slices, (bool, np.bool_)):
+    if is_int(slices):
         slices = [slices]
     try:
         slices = list(slices)
@@ -321,8 +314,7 @@ def _slices(slices, depth):
         raise ValueError(f"slices must hold 1 to 4 slice indices, got {len(slices)}")
     checked = []
     for z in slices:
-        if isinstance(z, (bool, np.bool_)) or not isinstance(z, (int, np.integer)):
-            raise TypeError(f"slices must be ints, got {type(z).__name__}")
+        z = check_int(z, "slices")
         if not 0 <= z < depth:
             raise ValueError(f"slices must be in range(0, {depth}), got {z}")
         checked.append(int(z))
@@ -435,8 +427,7 @@ def volume_slices_description(volume, slices):
 
 def _depth_slice(volume, kernel, z):
     scene, weight, response, _ = _same_response(volume, kernel)
-    if isinstance(z, (bool, np.bool_)) or not isinstance(z, (int, np.integer)):
-        raise TypeError(f"z must be an int, got {type(z).__name__}")
+    z = check_int(z, "z")
     if not 0 <= z < scene.shape[0]:
         raise ValueError(f"z must be in range(0, {scene.shape[0]}), got {z}")
     return scene, weight, int(z), response

@@ -6,11 +6,10 @@ import numpy as np
 
 from convkit.checking.engine import Case, Diagnosis, Exercise, register_exercise
 from convkit.checking.exercises._cases import floats, ints
+from convkit.conv import conv1d
 
 
 def _ref_convolve1d(signal: np.ndarray, kernel: np.ndarray) -> np.ndarray:
-    from convkit.conv import conv1d
-
     flipped = np.ascontiguousarray(kernel[::-1])  # true convolution = correlation with the flipped kernel
     return conv1d(signal[np.newaxis], flipped[np.newaxis, np.newaxis])[0]  # (1, L) -> (1, L_out) -> (L_out,)
 

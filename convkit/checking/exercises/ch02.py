@@ -6,11 +6,10 @@ import numpy as np
 
 from convkit.checking.engine import Case, Diagnosis, Exercise, register_exercise
 from convkit.checking.exercises._cases import floats, ints
+from convkit.conv import conv2d
 
 
 def _ref_conv2d_multichannel(input: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
-    from convkit.conv import conv2d
-
     return conv2d(input, weight, bias)  # unbatched: (C_in, H, W) -> (C_out, H_out, W_out)
 
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from convkit.arithmetic import conv_output_size
 from convkit.checking.engine import Case, Diagnosis, Exercise, register_exercise
 
 
 def _ref_output_size(i: int, k: int, s: int = 1, p: int = 0, d: int = 1) -> int:
-    from convkit.arithmetic import conv_output_size
-
     return conv_output_size(i, k, s, p, d)
 
 

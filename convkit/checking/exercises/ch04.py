@@ -6,11 +6,10 @@ import numpy as np
 
 from convkit.checking.engine import Case, Diagnosis, Exercise, register_exercise
 from convkit.checking.exercises._cases import floats, ints
+from convkit.conv import conv3d
 
 
 def _ref_conv3d_single(volume: np.ndarray, kernel: np.ndarray) -> np.ndarray:
-    from convkit.conv import conv3d
-
     # (1, D, H, W) with (1, 1, kD, kH, kW) -> (1, D_out, H_out, W_out) -> (D_out, H_out, W_out)
     return conv3d(volume[np.newaxis], kernel[np.newaxis, np.newaxis])[0]
 

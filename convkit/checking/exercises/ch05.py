@@ -6,11 +6,10 @@ import numpy as np
 
 from convkit.checking.engine import Case, Diagnosis, Exercise, register_exercise
 from convkit.checking.exercises._cases import floats, ints
+from convkit.conv import conv2d
 
 
 def _ref_pointwise(input: np.ndarray, weight: np.ndarray) -> np.ndarray:
-    from convkit.conv import conv2d
-
     # (C_out, C_in) -> (C_out, C_in, 1, 1): a 1x1 convolution
     return conv2d(input, weight[:, :, np.newaxis, np.newaxis])
 

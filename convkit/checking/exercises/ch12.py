@@ -6,11 +6,10 @@ import numpy as np
 
 from convkit.checking.engine import Case, Diagnosis, Exercise, register_exercise
 from convkit.checking.exercises._cases import floats, ints
+from convkit.grouped import channel_shuffle
 
 
 def _ref_channel_shuffle(input: np.ndarray, groups: int) -> np.ndarray:
-    from convkit.grouped import channel_shuffle
-
     return channel_shuffle(input, groups)
 
 

@@ -1,0 +1,120 @@
+"""The classic cases of convolution arithmetic, as one parameter table (chapters 3, 6, 7).
+
+:data:`CLASSIC_CASES` lists the configurations of Dumoulin and Visin's guide
+to convolution arithmetic and the transposed counterpart of each;
+:func:`case_steps` counts the frames of a case (one per output cell) and
+:func:`case_alt_text` describes a case in a sentence. The figures of
+:mod:`convkit.plotting` and the animations of :mod:`convkit.animation` draw
+them; this module needs neither.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .sizes import conv_output_size, conv_transpose_output_size
+
+__all__ = ["CLASSIC_CASES", "case_alt_text", "case_steps"]
+_DIRECT = {
+    # name: (input_size, kernel_size, stride, padding, dilation)
+    "no_padding_no_strides": (4, 3, 1, 0, 1),
+    "arbitrary_padding_no_strides": (5, 4, 1, 2, 1),
+    "same_padding_no_strides": (5, 3, 1, 1, 1),
+    "full_padding_no_strides": (5, 3, 1, 2, 1),
+    "no_padding_strides": (5, 3, 2, 0, 1),
+    "padding_strides": (5, 3, 2, 1, 1),
+    "padding_strides_odd": (6, 3, 2, 1, 1),
+    "dilation": (7, 3, 1, 0, 2),
+}
+
+
+def _classic_cases() -> dict[str, dict[str, Any]]:
+    cases: dict[str, dict[str, Any]] = {}
+    for name, (i, k, s, p, d) in _DIRECT.items():
+        cases[name] = {"transposed": False, "input_size": i, "kernel_size": k, "stride": s,
+                       "padding": p, "dilation": d}
+    for name, (i, k, s, p, d) in _DIRECT.items():
+        o = conv_output_size(i, k, s, p, d)
+        # output_padding recovers the input size the floor dropped (the odd case):
+        # what the transposed convolution falls short of i without it.
+        dropped = i - conv_transpose_output_size(o, k, s, p, 0, d)
+        cases[f"{name}_transposed"] = {"transposed": True, "input_size": o, "kernel_size": k, "stride": s,
+                                       "padding": p, "dilation": d, "output_padding": dropped}
+    return cases
+
+
+#: The classic configurations of Dumoulin and Visin's guide to convolution
+#: arithmetic (no padding and no strides, arbitrary, half and full padding,
+#: strides with and without padding, the odd case where the floor drops
+#: pixels, dilation), name -> keyword arguments of the step figures plus
+#: ``transposed``. A ``*_transposed`` case takes the output size of its
+#: direct case as input and gives back the direct case's input size.
+CLASSIC_CASES: dict[str, dict[str, Any]] = _classic_cases()
+
+
+def _case(case: str | Mapping[str, Any]) -> dict[str, Any]:
+    if isinstance(case, str):
+        try:
+            return dict(CLASSIC_CASES[case])
+        except KeyError:
+            raise ValueError(f"case must be one of {sorted(CLASSIC_CASES)}, got {case!r}") from None
+    if isinstance(case, Mapping):
+        params = dict(case)
+        params.setdefault("transposed", False)
+        return params
+    raise TypeError(f"case must be a case name or a mapping of parameters, got {type(case).__name__}")
+
+
+def _figure_args(params: dict[str, Any]) -> tuple[bool, dict[str, Any]]:
+    params = dict(params)
+    transposed = bool(params.pop("transposed"))
+    return transposed, params
+
+
+def case_steps(case: str | Mapping[str, Any]) -> int:
+    """Number of frames of a case: one per output cell.
+
+    Parameters
+    ----------
+    case : str or mapping
+        A name of :data:`CLASSIC_CASES` or a mapping with the same keys
+        (``transposed`` defaults to False).
+
+    Returns
+    -------
+    int
+    """
+    transposed, params = _figure_args(_case(case))
+    size = conv_transpose_output_size if transposed else conv_output_size
+    shape = size(**{key: value if isinstance(value, (tuple, list)) else (value, value)
+                    for key, value in params.items()})  # (H_out, W_out)
+    return shape[0] * shape[1]
+
+
+def case_alt_text(case: str | Mapping[str, Any], step: int | None = None) -> str:
+    """A sentence describing the case (and the step), for alt text.
+
+    Parameters
+    ----------
+    case : str or mapping
+        A name of :data:`CLASSIC_CASES` or a mapping with the same keys
+        (``transposed`` defaults to False).
+    step : int, optional
+        0-based step; adds which output cell the frame shows.
+
+    Returns
+    -------
+    str
+    """
+    transposed, params = _figure_args(_case(case))
+    kind = "Transposed convolution" if transposed else "Convolution"
+    extra = f", output padding {params['output_padding']}" if params.get("output_padding") else ""
+    text = (f"{kind} of a {params['input_size']}x{params['input_size']} input with a "
+            f"{params['kernel_size']}x{params['kernel_size']} kernel, stride {params.get('stride', 1)}, "
+            f"padding {params.get('padding', 0)}, dilation {params.get('dilation', 1)}{extra}")
+    if transposed:
+        text += ", drawn as a stride-1 convolution over the input with zeros inserted and implied padding"
+    if step is not None:
+        text += f"; step {step + 1} of {case_steps(case)}: the kernel covers the cells that make the outlined output cell"
+    return text + "."

@@ -1,0 +1,595 @@
+"""Costs of convolution layers and blocks: learnable parameters and multiply-adds.
+
+The cost functions return a :class:`Cost` holding the number of learnable
+parameters and of multiply-accumulate operations (MACs): one multiplication
+and one addition each. Papers that report "FLOPs" for these layers
+(MobileNets, ShuffleNet) count mult-adds, i.e. MACs. Chapter 5 (pointwise)
+and chapters 9-13 (the efficient convolutions) compare layers with them. As
+in :mod:`convkit.sizes`, integer arguments mean "the same on every axis" and
+tuples give one value per axis.
+"""
+
+from __future__ import annotations
+
+import math
+import math
+from dataclasses import dataclass
+
+from ._validation import axis_count, check_int, to_tuple
+from .sizes import conv_output_size
+
+__all__ = [
+    "Cost",
+    "conv_params",
+    "conv_macs",
+    "conv_cost",
+    "grouped_conv_cost",
+    "pointwise_conv_cost",
+    "depthwise_conv_cost",
+    "depthwise_separable_cost",
+    "spatially_separable_cost",
+    "flattened_cost",
+    "inception_bottleneck_cost",
+    "resnet_bottleneck_cost",
+    "mobilenet_block_cost",
+    "shufflenet_unit_cost",
+]
+
+
+# --------------------------------------------------------------------------- #
+# cost counts
+# --------------------------------------------------------------------------- #
+@dataclass(frozen=True)
+class Cost:
+    """Learnable parameters and multiply-accumulates (MACs) of a layer or block.
+
+    Two costs add up, so a block's cost is the sum of its layers'. The MAC
+    count is the one papers call "mult-adds" or (loosely) "FLOPs"; the
+    floating-point operations are about twice as many. Chapters 5 and 9-13.
+
+    Parameters
+    ----------
+    params : int
+        Number of learnable weights (and biases, when counted).
+    macs : int
+        Multiply-accumulate operations for one input image.
+
+    Examples
+    --------
+    >>> Cost(1, 2) + Cost(3, 4)
+    Cost(params=4, macs=6)
+    """
+
+    params: int
+    macs: int
+
+    def __add__(self, other: "Cost") -> "Cost":
+        if not isinstance(other, Cost):
+            return NotImplemented
+        return Cost(self.params + other.params, self.macs + other.macs)
+
+
+def _spatial(n_default: int, kernel_size, output_size) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    n = axis_count(n_default, kernel_size=kernel_size, output_size=output_size)
+    return (to_tuple(kernel_size, n, "kernel_size", 1),
+            to_tuple(output_size, n, "output_size", 1))
+
+
+def _channels(in_channels, out_channels, groups) -> tuple[int, int, int]:
+    c_in = check_int(in_channels, "in_channels", 1)
+    c_out = check_int(out_channels, "out_channels", 1)
+    g = check_int(groups, "groups", 1)
+    if c_in % g:
+        raise ValueError(f"in_channels ({c_in}) must be divisible by groups ({g})")
+    if c_out % g:
+        raise ValueError(f"out_channels ({c_out}) must be divisible by groups ({g})")
+    return c_in, c_out, g
+
+
+def _check_bias(bias) -> bool:
+    if not isinstance(bias, bool):
+        raise TypeError(f"bias must be True or False, got {bias!r}")
+    return bias
+
+
+def conv_params(in_channels, out_channels, kernel_size, groups=1, bias=True):
+    """Learnable parameters of a convolution layer.
+
+    ``C_out * (C_in / groups) * prod(kernel_size)`` weights, plus ``C_out``
+    biases if ``bias`` (the default of ``torch.nn.Conv2d``).
+
+    Parameters
+    ----------
+    in_channels, out_channels : int
+        ``C_in`` and ``C_out`` (both divisible by ``groups``).
+    kernel_size : int or tuple of int
+        An int means a square 2D kernel; pass ``(k,)`` for 1D and
+        ``(kD, kH, kW)`` for 3D.
+    groups : int, default 1
+    bias : bool, default True
+
+    Returns
+    -------
+    int
+
+    Notes
+    -----
+    Chapter 2 (``C_in * C_out * kH * kW + C_out``), chapter 11 (grouping
+    divides the weights by ``groups``).
+
+    Examples
+    --------
+    >>> conv_params(3, 16, 3)
+    448
+    >>> conv_params(256, 512, 3, bias=False)
+    1179648
+    """
+    c_in, c_out, g = _channels(in_channels, out_channels, groups)
+    n = axis_count(2, kernel_size=kernel_size)
+    k = to_tuple(kernel_size, n, "kernel_size", 1)
+    return c_out * (c_in // g) * math.prod(k) + (c_out if _check_bias(bias) else 0)
+
+
+def conv_macs(in_channels, out_channels, kernel_size, output_size, groups=1):
+    """Multiply-accumulates of a convolution layer, for one input image.
+
+    Each of the ``prod(output_size) * C_out`` outputs is a dot product of
+    length ``(C_in / groups) * prod(kernel_size)``. Bias additions are not
+    counted.
+
+    Parameters
+    ----------
+    in_channels, out_channels : int
+    kernel_size : int or tuple of int
+    output_size : int or tuple of int
+        Spatial size of the output (``(H_out, W_out)``; an int means square
+        in 2D). Use :func:`conv_output_size` to get it.
+    groups : int, default 1
+
+    Returns
+    -------
+    int
+
+    Notes
+    -----
+    Chapters 3, 5 and 9-13 compare these counts across layer types.
+
+    Examples
+    --------
+    >>> conv_macs(16, 32, 3, output_size=1)
+    4608
+    """
+    c_in, c_out, g = _channels(in_channels, out_channels, groups)
+    k, o = _spatial(2, kernel_size, output_size)
+    return math.prod(o) * c_out * (c_in // g) * math.prod(k)
+
+
+def conv_cost(in_channels, out_channels, kernel_size, output_size=1, groups=1, bias=False):
+    """:class:`Cost` of one (possibly grouped) convolution layer.
+
+    Parameters
+    ----------
+    in_channels, out_channels : int
+    kernel_size : int or tuple of int
+    output_size : int or tuple of int, default 1
+        Output spatial size; the default 1 gives MACs per output position.
+    groups : int, default 1
+    bias : bool, default False
+        The layer-type cost functions count weights only by default, as the
+        papers do (the layers are usually followed by batch normalisation).
+
+    Returns
+    -------
+    Cost
+
+    Notes
+    -----
+    Chapters 5 and 9-13.
+
+    Examples
+    --------
+    >>> conv_cost(256, 512, 3)
+    Cost(params=1179648, macs=1179648)
+    """
+    return Cost(conv_params(in_channels, out_channels, kernel_size, groups, bias),
+                conv_macs(in_channels, out_channels, kernel_size, output_size, groups))
+
+
+def grouped_conv_cost(in_channels, out_channels, kernel_size, groups, output_size=1, bias=False):
+    """:class:`Cost` of a grouped convolution: a standard one divided by ``groups``.
+
+    Chapter 11. Same as ``conv_cost(..., groups=groups)``; with
+    ``groups == in_channels`` it is a depthwise convolution.
+
+    Parameters
+    ----------
+    in_channels, out_channels : int
+        Both divisible by ``groups``.
+    kernel_size : int or tuple of int
+    groups : int
+    output_size : int or tuple of int, default 1
+        Spatial size of the output; the default 1 gives the cost per output
+        position.
+    bias : bool, default False
+        Count one bias per output channel of every layer.
+
+    Returns
+    -------
+    Cost
+
+    Examples
+    --------
+    >>> grouped_conv_cost(256, 256, 3, groups=8)
+    Cost(params=73728, macs=73728)
+    """
+    return conv_cost(in_channels, out_channels, kernel_size, output_size, groups, bias)
+
+
+def pointwise_conv_cost(in_channels, out_channels, output_size=1, groups=1, bias=False):
+    """:class:`Cost` of a (possibly grouped) 1x1 convolution.
+
+    ``C_in * C_out / groups`` weights and as many MACs per position.
+    Chapter 5 (pointwise) and chapter 13 (pointwise grouped).
+
+    Parameters
+    ----------
+    in_channels, out_channels : int
+    output_size : int or tuple of int, default 1
+        Spatial size of the output; the default 1 gives the cost per output
+        position.
+    groups : int, default 1
+    bias : bool, default False
+
+    Returns
+    -------
+    Cost
+
+    Examples
+    --------
+    >>> pointwise_conv_cost(240, 60, groups=3)
+    Cost(params=4800, macs=4800)
+    """
+    n = axis_count(2, output_size=output_size)
+    return conv_cost(in_channels, out_channels, (1,) * n, output_size, groups, bias)
+
+
+def depthwise_conv_cost(channels, kernel_size, output_size=1, depth_multiplier=1, bias=False):
+    """:class:`Cost` of a depthwise convolution (``groups = channels``).
+
+    ``C * K`` kernels of size ``k x k``, ``K`` the depth multiplier: each
+    output channel sees one input channel. Chapter 9.
+
+    Parameters
+    ----------
+    channels : int
+        Input channels ``C``.
+    kernel_size : int or tuple of int
+    output_size : int or tuple of int, default 1
+        Spatial size of the output; the default 1 gives the cost per output
+        position.
+    depth_multiplier : int, default 1
+        ``K``; the layer outputs ``C * K`` channels.
+    bias : bool, default False
+
+    Returns
+    -------
+    Cost
+
+    Examples
+    --------
+    >>> depthwise_conv_cost(16, 3)
+    Cost(params=144, macs=144)
+    """
+    c = check_int(channels, "channels", 1)
+    m = check_int(depth_multiplier, "depth_multiplier", 1)
+    return conv_cost(c, c * m, kernel_size, output_size, groups=c, bias=bias)
+
+
+def depthwise_separable_cost(in_channels, out_channels, kernel_size, output_size=1,
+                             depth_multiplier=1, bias=False):
+    """:class:`Cost` of a depthwise separable convolution.
+
+    A depthwise ``k x k`` convolution ``C_in -> C_in * K`` followed by a
+    pointwise ``C_in * K -> C_out``. Chapter 9.
+
+    Parameters
+    ----------
+    in_channels, out_channels : int
+    kernel_size : int or tuple of int
+        Of the depthwise step.
+    output_size : int or tuple of int, default 1
+        Spatial size of the output; the default 1 gives the cost per output
+        position.
+    depth_multiplier : int, default 1
+    bias : bool, default False
+
+    Returns
+    -------
+    Cost
+
+    Notes
+    -----
+    Against a standard convolution (``K = 1``) the ratio of MACs is
+    ``1 / C_out + 1 / (kH kW)``.
+
+    Examples
+    --------
+    >>> depthwise_separable_cost(16, 32, 3)
+    Cost(params=656, macs=656)
+    """
+    m = check_int(depth_multiplier, "depth_multiplier", 1)
+    c_in = check_int(in_channels, "in_channels", 1)
+    return (depthwise_conv_cost(c_in, kernel_size, output_size, m, bias)
+            + pointwise_conv_cost(c_in * m, out_channels, output_size, bias=bias))
+
+
+def spatially_separable_cost(in_channels, out_channels, kernel_size, output_size=1,
+                             intermediate_channels=None, bias=False):
+    """:class:`Cost` of a ``kH x kW`` convolution factored into ``kH x 1`` then ``1 x kW``.
+
+    The first layer maps ``C_in -> C_mid``, the second ``C_mid -> C_out``
+    (``C_mid`` defaults to ``C_out``), as in Inception-v3's factorisation.
+    Chapter 8; with one channel in and out this is a single rank-1 kernel:
+    ``kH + kW`` weights and MACs per pixel instead of ``kH kW``.
+
+    Parameters
+    ----------
+    in_channels, out_channels : int
+    kernel_size : int or tuple of 2 int
+        ``(kH, kW)`` of the kernel being factored.
+    output_size : int or tuple of int, default 1
+        Spatial size of the output; the default 1 gives the cost per output
+        position.
+    intermediate_channels : int, optional
+        ``C_mid``, output channels of the ``kH x 1`` layer (default ``C_out``).
+    bias : bool, default False
+
+    Returns
+    -------
+    Cost
+
+    Notes
+    -----
+    Both layers are counted at ``output_size`` positions, i.e. with 'same'
+    padding and stride 1; with 'valid' padding the intermediate map is a few
+    rows taller than the output.
+
+    Examples
+    --------
+    >>> spatially_separable_cost(1, 1, 3)
+    Cost(params=6, macs=6)
+    """
+    k = to_tuple(kernel_size, 2, "kernel_size", 1)
+    mid = out_channels if intermediate_channels is None else intermediate_channels
+    check_int(mid, "intermediate_channels", 1)
+    return (conv_cost(in_channels, mid, (k[0], 1), output_size, bias=bias)
+            + conv_cost(mid, out_channels, (1, k[1]), output_size, bias=bias))
+
+
+def flattened_cost(in_channels, out_channels, kernel_size, output_size=1, bias=False):
+    """:class:`Cost` of a flattened convolution (Jin et al. 2014).
+
+    A lateral 1x1 convolution ``C_in -> C_out``, then per channel a vertical
+    ``kH x 1`` and a horizontal ``1 x kW`` filter: ``C_out (C_in + kH + kW)``
+    weights instead of ``C_out C_in kH kW``. Chapter 10.
+
+    Parameters
+    ----------
+    in_channels, out_channels : int
+    kernel_size : int or tuple of 2 int
+        ``(kH, kW)`` of the filters being flattened.
+    output_size : int or tuple of int, default 1
+        Spatial size of the output; the default 1 gives the cost per output
+        position.
+    bias : bool, default False
+        Count one bias per output channel of every layer.
+
+    Returns
+    -------
+    Cost
+
+    Notes
+    -----
+    MACs count all three stages at ``output_size`` positions ('same'
+    padding, stride 1).
+
+    Examples
+    --------
+    >>> flattened_cost(64, 64, 3)
+    Cost(params=4480, macs=4480)
+    """
+    k = to_tuple(kernel_size, 2, "kernel_size", 1)
+    c_out = check_int(out_channels, "out_channels", 1)
+    return (pointwise_conv_cost(in_channels, c_out, output_size, bias=bias)
+            + conv_cost(c_out, c_out, (k[0], 1), output_size, groups=c_out, bias=bias)
+            + conv_cost(c_out, c_out, (1, k[1]), output_size, groups=c_out, bias=bias))
+
+
+def inception_bottleneck_cost(in_channels, out_channels, kernel_size, bottleneck_channels,
+                              output_size=1, bias=False):
+    """:class:`Cost` of a 1x1 reduction to ``bottleneck_channels`` before a ``k x k`` conv.
+
+    Chapter 5 (Inception's dimension reduction, Szegedy et al. 2015).
+
+    Parameters
+    ----------
+    in_channels, out_channels : int
+    kernel_size : int or tuple of int
+        Of the convolution after the reduction.
+    bottleneck_channels : int
+        Output channels of the 1x1 reduction.
+    output_size : int or tuple of int, default 1
+        Spatial size of the output; the default 1 gives the cost per output
+        position.
+    bias : bool, default False
+        Count one bias per output channel of every layer.
+
+    Returns
+    -------
+    Cost
+
+    Examples
+    --------
+    >>> inception_bottleneck_cost(256, 512, 3, bottleneck_channels=64).params
+    311296
+    """
+    b = check_int(bottleneck_channels, "bottleneck_channels", 1)
+    return (pointwise_conv_cost(in_channels, b, output_size, bias=bias)
+            + conv_cost(b, out_channels, kernel_size, output_size, bias=bias))
+
+
+def _block_sizes(input_size, stride, kernel_size=3):
+    """Input size and the size after a ``k x k`` conv with 'same'-style padding."""
+    n = axis_count(2, input_size=input_size)
+    size = to_tuple(input_size, n, "input_size", 1)
+    s = check_int(stride, "stride", 1)
+    k = to_tuple(kernel_size, n, "kernel_size", 1)
+    padding = tuple(ki // 2 for ki in k)
+    out = conv_output_size(size, k, s, padding)
+    return size, out
+
+
+def resnet_bottleneck_cost(in_channels, bottleneck_channels, out_channels=None, stride=1,
+                           input_size=1, bias=False):
+    """:class:`Cost` of a ResNet bottleneck block (He et al. 2016).
+
+    1x1 ``C_in -> m``, 3x3 ``m -> m`` (stride ``stride``, padding 1), 1x1
+    ``m -> C_out`` (``C_out`` defaults to ``C_in``), plus a 1x1 projection
+    shortcut ``C_in -> C_out`` with the same stride when the shape changes
+    (``C_in != C_out`` or ``stride != 1``). The stride sits on the 3x3
+    convolution, as in torchvision.
+
+    Parameters
+    ----------
+    in_channels, bottleneck_channels : int
+    out_channels : int, optional
+    stride : int, default 1
+    input_size : int or tuple of int, default 1
+        Spatial size of the block's input; with stride 1 and the default 1,
+        MACs are per position.
+    bias : bool, default False
+
+    Returns
+    -------
+    Cost
+
+    Notes
+    -----
+    Chapter 13. For ``C_in = C_out = c`` and stride 1 the MACs are
+    ``hw (2 c m + 9 m^2)``, the count of the ShuffleNet paper.
+
+    Examples
+    --------
+    >>> resnet_bottleneck_cost(256, 64)
+    Cost(params=69632, macs=69632)
+    """
+    c_in = check_int(in_channels, "in_channels", 1)
+    m = check_int(bottleneck_channels, "bottleneck_channels", 1)
+    c_out = c_in if out_channels is None else check_int(out_channels, "out_channels", 1)
+    size, out = _block_sizes(input_size, stride)
+    cost = (pointwise_conv_cost(c_in, m, size, bias=bias)
+            + conv_cost(m, m, 3, out, bias=bias)
+            + pointwise_conv_cost(m, c_out, out, bias=bias))
+    if c_in != c_out or stride != 1:
+        cost = cost + pointwise_conv_cost(c_in, c_out, out, bias=bias)
+    return cost
+
+
+def mobilenet_block_cost(in_channels, out_channels, stride=1, input_size=1, kernel_size=3,
+                         depth_multiplier=1, bias=False):
+    """:class:`Cost` of a MobileNet (v1) block: depthwise ``k x k`` then pointwise.
+
+    The depthwise convolution carries the stride (padding ``k // 2``); the
+    pointwise one runs at the output resolution. Chapter 9 and 13 (Howard et
+    al. 2017).
+
+    Parameters
+    ----------
+    in_channels, out_channels : int
+    stride : int, default 1
+    input_size : int or tuple of int, default 1
+        Spatial size of the block's input.
+    kernel_size : int, default 3
+    depth_multiplier : int, default 1
+    bias : bool, default False
+
+    Returns
+    -------
+    Cost
+
+    Examples
+    --------
+    >>> mobilenet_block_cost(32, 64, input_size=112).params
+    2336
+    """
+    c_in = check_int(in_channels, "in_channels", 1)
+    m = check_int(depth_multiplier, "depth_multiplier", 1)
+    _, out = _block_sizes(input_size, stride, kernel_size)
+    return (depthwise_conv_cost(c_in, kernel_size, out, m, bias)
+            + pointwise_conv_cost(c_in * m, out_channels, out, bias=bias))
+
+
+def shufflenet_unit_cost(in_channels, out_channels, groups, bottleneck_channels=None,
+                         stride=1, input_size=1, first_groups=None, bias=False):
+    """:class:`Cost` of a ShuffleNet unit (Zhang et al. 2018).
+
+    1x1 group conv ``C_in -> m`` (``first_groups`` groups, default
+    ``groups``), channel shuffle (free), 3x3 depthwise conv on ``m`` channels
+    (stride ``stride``, padding 1), 1x1 group conv back up. With stride 1 the
+    shortcut is an identity added to the result (``C_out`` must equal
+    ``C_in``); with stride 2 it is a 3x3 average pool concatenated to the
+    result, so the last conv produces ``C_out - C_in`` channels.
+
+    Parameters
+    ----------
+    in_channels, out_channels : int
+        Channels entering and leaving the unit.
+    groups : int
+        Groups ``g`` of the pointwise group convolutions.
+    bottleneck_channels : int, optional
+        ``m``; the paper uses a quarter of ``out_channels`` (the default).
+    stride : {1, 2}, default 1
+    input_size : int or tuple of int, default 1
+    first_groups : int, optional
+        The paper does not group the first 1x1 conv of stage 2 (its input
+        has only 24 channels): pass ``first_groups=1`` for that unit.
+    bias : bool, default False
+
+    Returns
+    -------
+    Cost
+
+    Notes
+    -----
+    Chapter 13. The average pool and the additions are not counted as
+    MACs. At stride 1 the MACs are ``hw (2 c m / g + 9 m)``, the paper's
+    count.
+
+    Examples
+    --------
+    >>> shufflenet_unit_cost(240, 240, groups=3)
+    Cost(params=10140, macs=10140)
+    """
+    c_in = check_int(in_channels, "in_channels", 1)
+    c_out = check_int(out_channels, "out_channels", 1)
+    g = check_int(groups, "groups", 1)
+    g1 = g if first_groups is None else check_int(first_groups, "first_groups", 1)
+    m = c_out // 4 if bottleneck_channels is None else bottleneck_channels
+    m = check_int(m, "bottleneck_channels", 1)
+    if check_int(stride, "stride", 1) not in (1, 2):
+        raise ValueError(f"stride must be 1 or 2 for a ShuffleNet unit, got {stride!r}")
+    if stride == 1 and c_out != c_in:
+        raise ValueError(
+            f"out_channels must equal in_channels ({c_in}) for a stride-1 ShuffleNet unit, "
+            f"got {c_out}"
+        )
+    if stride == 2 and c_out <= c_in:
+        raise ValueError(
+            f"out_channels must exceed in_channels ({c_in}) for a stride-2 ShuffleNet unit "
+            f"(the shortcut is concatenated), got {c_out}"
+        )
+    expand = c_out if stride == 1 else c_out - c_in
+    size, out = _block_sizes(input_size, stride)
+    return (pointwise_conv_cost(c_in, m, size, groups=g1, bias=bias)
+            + depthwise_conv_cost(m, 3, out, bias=bias)
+            + pointwise_conv_cost(m, expand, out, groups=g, bias=bias))

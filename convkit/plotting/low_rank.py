@@ -1,0 +1,249 @@
+"""Spatially separable and low-rank kernels (chapter 8).
+
+:func:`outer_product_figure` draws a kernel as the multiplication table of a
+column and a row (``w = a b^T``, every cell the product of its row's and its
+column's factor); :func:`low_rank_figure` shows what the best rank-``r``
+approximation of a kernel keeps: its singular values (kept and dropped), the
+rank-``r`` kernel from :func:`convkit.low_rank_kernel`, an image filtered
+with it (:func:`convkit.conv2d`) and what is missing from that image. The
+``*_description`` functions give alt text with the same numbers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from convkit import conv2d, low_rank_kernel
+from convkit.plotting import colors
+
+__all__ = [
+    "outer_product_figure",
+    "outer_product_description",
+    "low_rank_figure",
+    "low_rank_description",
+    "low_rank_error",
+]
+
+
+def _vector(values, name: str) -> np.ndarray:
+    v = np.asarray(values)
+    if v.ndim != 1 or v.size == 0:
+        raise ValueError(f"{name} must be a non-empty 1D array, got shape {v.shape}")
+    if v.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must be numeric, got dtype {v.dtype}")
+    return v
+
+
+def _matrix(values, name: str) -> np.ndarray:
+    m = np.asarray(values)
+    if m.ndim != 2 or m.size == 0:
+        raise ValueError(f"{name} must be a non-empty 2D array, got shape {m.shape}")
+    if m.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must be numeric, got dtype {m.dtype}")
+    return m
+
+
+def _text(value) -> str:
+    if isinstance(value, (float, np.floating)):
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def _cells(ax, values: np.ndarray, x0: float, y0: float, gid: str, fontsize: float) -> None:
+    """One orange cell per value, the value printed in it (the kernel role's two cues)."""
+    style = colors.cell_style("kernel")
+    for r in range(values.shape[0]):
+        for c in range(values.shape[1]):
+            ax.add_patch(Rectangle((x0 + c, y0 + r), 1, 1, gid=gid, **style))
+            ax.text(x0 + c + 0.5, y0 + r + 0.5, _text(values[r, c]), ha="center", va="center",
+                    fontsize=fontsize, color=colors.EDGE, gid=gid)
+
+
+def outer_product_figure(column, row, fontsize: float = 11) -> Figure:
+    """A kernel ``outer(column, row)`` drawn as the multiplication table of its two factors.
+
+    Parameters
+    ----------
+    column : array_like, shape (kH,)
+        Drawn as a ``kH x 1`` kernel left of the table (gid ``"column"``).
+    row : array_like, shape (kW,)
+        Drawn as a ``1 x kW`` kernel above the table (gid ``"row"``).
+    fontsize : float, default 11
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The ``kH x kW`` table (gid ``"kernel"``) holds ``column[m] * row[n]``
+        in row ``m`` and column ``n``; each cell and its printed value carry
+        the gid of its part.
+    """
+    a, b = _vector(column, "column"), _vector(row, "row")
+    kernel = np.outer(a, b)  # (kH, kW)
+    kh, kw = kernel.shape
+    width, height = kw + 2.2, kh + 2.9
+    fig = Figure(figsize=(0.55 * width + 0.4, 0.55 * height + 0.2), facecolor=colors.FIGURE_FACE)
+    ax = fig.add_axes((0.02, 0.02, 0.96, 0.96))
+    ax.set_xlim(-0.9, width + 0.1)
+    ax.set_ylim(height + 0.1, -0.9)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    _cells(ax, a[:, np.newaxis], 0, 2, "column", fontsize)
+    _cells(ax, b[np.newaxis, :], 2, 0, "row", fontsize)
+    _cells(ax, kernel, 2, 2, "kernel", fontsize)
+    ax.text(0.5, 1.6, "column", ha="center", va="center", fontsize=fontsize - 2)
+    ax.text(1.8, 0.5, "row", ha="right", va="center", fontsize=fontsize - 2)
+    ax.text(2 + kw / 2, 2 + kh + 0.55, "kernel = column × row", ha="center", va="center",
+            fontsize=fontsize - 2)
+    return fig
+
+
+def outer_product_description(column, row) -> str:
+    """Alt text for :func:`outer_product_figure` with the same arguments.
+
+    Parameters
+    ----------
+    column, row : array_like, 1D
+
+    Returns
+    -------
+    str
+        The factors and the kernel's rows, read out.
+    """
+    a, b = _vector(column, "column"), _vector(row, "row")
+    kernel = np.outer(a, b)
+    rows = "; ".join(", ".join(_text(v) for v in r) for r in kernel)
+    return (f"A {kernel.shape[0]} by {kernel.shape[1]} kernel drawn as a multiplication table: the "
+            f"column {', '.join(_text(v) for v in a)} on the left, the row "
+            f"{', '.join(_text(v) for v in b)} on top, and in each cell the product of its row's and "
+            f"its column's factor. The kernel's rows read {rows}.")
+
+
+def _number(value: float, scale: float) -> str:
+    """Three significant digits; rounding noise below 1e-12 of ``scale`` prints as 0."""
+    return "0" if abs(value) <= 1e-12 * scale else f"{value:.3g}"
+
+
+def low_rank_error(kernel, rank: int) -> tuple[float, float]:
+    """Frobenius error of the best rank-``rank`` kernel, absolute and relative to the kernel's norm.
+
+    Parameters
+    ----------
+    kernel : array_like, shape (kH, kW)
+    rank : int
+
+    Returns
+    -------
+    (float, float)
+        ``||kernel - low_rank_kernel(kernel, rank)||_F`` and that divided by
+        ``||kernel||_F``.
+    """
+    k = _matrix(kernel, "kernel").astype(np.float64)
+    error = float(np.linalg.norm(k - low_rank_kernel(k, rank)))
+    norm = float(np.linalg.norm(k))
+    return error, (error / norm if norm else 0.0)
+
+
+def _missing_limit(x: np.ndarray, k: np.ndarray, full: np.ndarray, image_limit: float) -> float:
+    """Colour limit of the "missing" panel: what rank 1 misses, the most any rank misses."""
+    rank_one = conv2d(x[np.newaxis, np.newaxis], low_rank_kernel(k, 1)[np.newaxis, np.newaxis])[0, 0]
+    limit = float(np.abs(full - rank_one).max())
+    # A rank-1 kernel misses only rounding noise: keep the result's own scale then.
+    return limit if limit > 1e-9 * image_limit else image_limit
+
+
+def low_rank_figure(kernel, image, rank: int, name: str = "kernel") -> Figure:
+    """The best rank-``rank`` approximation of a kernel and what it does to an image.
+
+    Parameters
+    ----------
+    kernel : array_like, shape (kH, kW)
+    image : array_like, shape (H, W)
+        Filtered with 'valid' cross-correlation (:func:`convkit.conv2d`).
+    rank : int
+        Between 1 and ``min(kH, kW)``.
+    name : str, default "kernel"
+        Names the kernel in the first panel's title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Four axes. (1) The singular values of ``kernel``: bars ``1 .. rank``
+        kept (orange, gid ``"kept"``), the others dropped (grey, hatched,
+        gid ``"dropped"``), the error of :func:`low_rank_error` in the
+        title. (2) The rank-``rank`` kernel (gid ``"kernel"``), on the
+        colour scale of the full kernel. (3) The image filtered with it
+        (gid ``"filtered"``), on the colour scale of the full kernel's result.
+        (4) The full kernel's result minus it (gid ``"missing"``), on the
+        colour scale of what rank 1 misses (the most any rank misses), so
+        that it fades as the rank grows and is blank when nothing is
+        missing; its title gives its norm as a share of the full result's.
+        Every panel uses the diverging map centred on 0; the frames of one
+        kernel share their colour scales whatever the rank.
+    """
+    k = _matrix(kernel, "kernel").astype(np.float64)
+    x = _matrix(image, "image").astype(np.float64)
+    approx = low_rank_kernel(k, rank)  # validates rank
+    singular = np.linalg.svd(k, compute_uv=False)
+    full = conv2d(x[np.newaxis, np.newaxis], k[np.newaxis, np.newaxis])[0, 0]  # (H_out, W_out)
+    filtered = conv2d(x[np.newaxis, np.newaxis], approx[np.newaxis, np.newaxis])[0, 0]
+    error, relative = low_rank_error(k, rank)
+
+    fig = Figure(figsize=(9.0, 2.5), facecolor=colors.FIGURE_FACE, layout="constrained")
+    bars, kernel_ax, filtered_ax, missing_ax = fig.subplots(1, 4, width_ratios=(1.3, 1, 1, 1))
+    index = np.arange(1, singular.size + 1)
+    kept = index <= rank
+    bars.bar(index[kept], singular[kept], color=colors.KERNEL, edgecolor=colors.EDGE, gid="kept")
+    bars.bar(index[~kept], singular[~kept], color=colors.PADDING, edgecolor="#555555", hatch="//",
+             gid="dropped")
+    bars.set_xticks(index)
+    bars.set_xlabel("i (kept: solid, dropped: hatched)", fontsize=8)
+    bars.set_ylabel("singular value $s_i$", fontsize=8)
+    bars.set_title(f"{name}, rank {rank}: error {_number(error, singular[0])} "
+                   f"({100 * relative:.1f}%)", fontsize=9)
+    bars.tick_params(labelsize=7)
+
+    kernel_limit = float(np.abs(k).max()) or 1.0
+    kernel_ax.imshow(approx, cmap=colors.DIVERGING_CMAP, vmin=-kernel_limit, vmax=kernel_limit,
+                     gid="kernel")
+    kernel_ax.set_title(f"rank-{rank} kernel", fontsize=9)
+    image_limit = float(np.abs(full).max()) or 1.0
+    filtered_ax.imshow(filtered, cmap=colors.DIVERGING_CMAP, vmin=-image_limit, vmax=image_limit,
+                       gid="filtered")
+    filtered_ax.set_title(f"image ⋆ rank-{rank} kernel", fontsize=9)
+    missing = full - filtered
+    limit = _missing_limit(x, k, full, image_limit)
+    missing_ax.imshow(missing, cmap=colors.DIVERGING_CMAP, vmin=-limit, vmax=limit, gid="missing")
+    share = float(np.linalg.norm(missing) / (np.linalg.norm(full) or 1.0))
+    missing_ax.set_title(f"missing: {100 * share:.1f}% of full result", fontsize=9)
+    for ax in (kernel_ax, filtered_ax, missing_ax):
+        ax.set_xticks([])
+        ax.set_yticks([])
+    return fig
+
+
+def low_rank_description(kernel, rank: int, name: str = "kernel") -> str:
+    """Alt text for :func:`low_rank_figure` with the same kernel, rank and name.
+
+    Parameters
+    ----------
+    kernel : array_like, shape (kH, kW)
+    rank : int
+    name : str, default "kernel"
+
+    Returns
+    -------
+    str
+        The kept and dropped singular values and the error.
+    """
+    k = _matrix(kernel, "kernel").astype(np.float64)
+    singular = np.linalg.svd(k, compute_uv=False)
+    error, relative = low_rank_error(k, rank)
+    kept = ", ".join(_number(s, singular[0]) for s in singular[:rank])
+    dropped = ", ".join(_number(s, singular[0]) for s in singular[rank:]) or "none"
+    return (f"The {name} ({k.shape[0]} by {k.shape[1]}) approximated with rank {rank}. Singular "
+            f"values kept: {kept}; dropped: {dropped}. The approximation error is {_number(error, singular[0])}, "
+            f"{100 * relative:.1f}% of the kernel's norm. Beside the bar chart: the rank-{rank} "
+            f"kernel, a photograph filtered with it, and the part of the full kernel's result "
+            f"that is missing, which fades as the rank grows and is blank when nothing is dropped.")

@@ -1,0 +1,452 @@
+"""Convolution arithmetic: output sizes, padding amounts, receptive fields.
+
+Chapter 3 (*Convolution arithmetic*) derives these formulas, chapter 6 the
+transposed one and chapter 7 the dilated receptive field; ``conv2d``,
+``conv_transpose2d``, ``unfold`` and ``pad`` compute their output sizes and
+their ``'same'`` padding with the functions of this module, so the formula a
+student derives is the one the library runs. Everything here works on plain
+integers, one spatial axis at a time or on tuples of axes, and mirrors
+PyTorch's conventions:
+
+* ``padding`` is the number of zeros added on *each* side (not the total);
+* ``dilation=1`` means a contiguous kernel (not ``dilation=0``);
+* integer arguments mean "the same on every axis", tuples give one value per
+  axis, and a result is a tuple as soon as any argument is a tuple.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from ._validation import axis_count, check_int, to_tuple
+
+__all__ = [
+    "conv_output_size",
+    "conv_transpose_output_size",
+    "effective_kernel_size",
+    "full_padding",
+    "receptive_field",
+    "receptive_field_table",
+    "same_padding",
+    "tf_same_padding",
+]
+
+_PADDING_STRINGS = ("valid", "same", "full")
+
+
+def _any_tuple(*values: Any) -> bool:
+    return any(isinstance(v, (tuple, list)) for v in values)
+
+
+def _unwrap(values: tuple, as_tuple: bool):
+    return values if as_tuple else values[0]
+
+
+# --------------------------------------------------------------------------- #
+# sizes and padding
+# --------------------------------------------------------------------------- #
+def effective_kernel_size(kernel_size, dilation=1):
+    """Extent of a dilated kernel: ``d (k - 1) + 1``.
+
+    Parameters
+    ----------
+    kernel_size : int or tuple of int
+        Number of taps ``k`` per axis (positive).
+    dilation : int or tuple of int, default 1
+        Spacing ``d`` between taps (positive; 1 is a contiguous kernel).
+
+    Returns
+    -------
+    int or tuple of int
+        The span of input covered by one placement of the kernel.
+
+    Notes
+    -----
+    Chapter 7 (*Dilated convolution*): a 3x3 kernel with dilation 2 covers
+    a 5x5 window with only 9 weights.
+
+    Examples
+    --------
+    >>> effective_kernel_size(3, dilation=2)
+    5
+    """
+    n = axis_count(kernel_size=kernel_size, dilation=dilation)
+    k = to_tuple(kernel_size, n, "kernel_size", 1)
+    d = to_tuple(dilation, n, "dilation", 1)
+    return _unwrap(tuple(di * (ki - 1) + 1 for ki, di in zip(k, d)),
+                   _any_tuple(kernel_size, dilation))
+
+
+def same_padding(kernel_size, dilation=1):
+    """Padding of PyTorch's ``padding='same'``, as ``(before, after)`` per axis.
+
+    The total ``d (k - 1)`` is split with ``floor(total / 2)`` before (left,
+    top) and the rest after (right, bottom), so an even kernel pads one more
+    zero at the end. PyTorch allows ``'same'`` only with stride 1.
+
+    Parameters
+    ----------
+    kernel_size : int or tuple of int
+        Kernel size per axis.
+    dilation : int or tuple of int, default 1
+        Dilation per axis.
+
+    Returns
+    -------
+    tuple of int or tuple of tuple of int
+        ``(before, after)`` for an int kernel; one such pair per axis if any
+        argument is a tuple.
+
+    Notes
+    -----
+    Chapter 3 (*Convolution arithmetic*).
+
+    Examples
+    --------
+    >>> same_padding(3)
+    (1, 1)
+    >>> same_padding(4)
+    (1, 2)
+    >>> same_padding((3, 2), dilation=(2, 1))
+    ((2, 2), (0, 1))
+    """
+    n = axis_count(kernel_size=kernel_size, dilation=dilation)
+    k = to_tuple(kernel_size, n, "kernel_size", 1)
+    d = to_tuple(dilation, n, "dilation", 1)
+    pairs = []
+    for ki, di in zip(k, d):
+        total = di * (ki - 1)
+        pairs.append((total // 2, total - total // 2))
+    return _unwrap(tuple(pairs), _any_tuple(kernel_size, dilation))
+
+
+def tf_same_padding(input_size, kernel_size, stride=1, dilation=1):
+    """Padding of TensorFlow's ``padding='SAME'``, as ``(before, after)`` per axis.
+
+    TensorFlow allows strides with ``'SAME'``: the output size is
+    ``ceil(i / s)`` and the total padding is whatever that needs,
+    ``max((o - 1) s + d (k - 1) + 1 - i, 0)``, with the odd zero at the end
+    (right, bottom), as in PyTorch's split.
+
+    Parameters
+    ----------
+    input_size : int or tuple of int
+        Input size ``i`` per axis.
+    kernel_size : int or tuple of int
+        Kernel size ``k`` per axis.
+    stride : int or tuple of int, default 1
+    dilation : int or tuple of int, default 1
+
+    Returns
+    -------
+    tuple of int or tuple of tuple of int
+        ``(before, after)``, or one pair per axis if any argument is a tuple.
+
+    Notes
+    -----
+    Chapter 3. Unlike PyTorch's ``'same'``, the padding depends on the input
+    size as soon as the stride exceeds 1.
+
+    Examples
+    --------
+    >>> tf_same_padding(5, 3, stride=2)
+    (1, 1)
+    >>> tf_same_padding(6, 3, stride=2)
+    (0, 1)
+    """
+    n = axis_count(input_size=input_size, kernel_size=kernel_size, stride=stride,
+                dilation=dilation)
+    i = to_tuple(input_size, n, "input_size", 1)
+    k = to_tuple(kernel_size, n, "kernel_size", 1)
+    s = to_tuple(stride, n, "stride", 1)
+    d = to_tuple(dilation, n, "dilation", 1)
+    pairs = []
+    for ii, ki, si, di in zip(i, k, s, d):
+        out = -(-ii // si)  # ceil(i / s)
+        total = max((out - 1) * si + di * (ki - 1) + 1 - ii, 0)
+        pairs.append((total // 2, total - total // 2))
+    return _unwrap(tuple(pairs), _any_tuple(input_size, kernel_size, stride, dilation))
+
+
+def full_padding(kernel_size, dilation=1):
+    """Padding per side of a 'full' convolution: ``d (k - 1)``.
+
+    Every placement of the kernel that overlaps the input by at least one
+    pixel is kept, so the output grows to ``i + d (k - 1)`` at stride 1.
+
+    Parameters
+    ----------
+    kernel_size : int or tuple of int
+    dilation : int or tuple of int, default 1
+
+    Returns
+    -------
+    int or tuple of int
+        Zeros to add on *each* side.
+
+    Notes
+    -----
+    Chapter 3. This is the padding that turns a convolution into the
+    transposed convolution of a 'valid' one (chapter 6).
+
+    Examples
+    --------
+    >>> full_padding(3)
+    2
+    """
+    n = axis_count(kernel_size=kernel_size, dilation=dilation)
+    k = to_tuple(kernel_size, n, "kernel_size", 1)
+    d = to_tuple(dilation, n, "dilation", 1)
+    return _unwrap(tuple(di * (ki - 1) for ki, di in zip(k, d)),
+                   _any_tuple(kernel_size, dilation))
+
+
+def conv_output_size(input_size, kernel_size, stride=1, padding=0, dilation=1):
+    """Output size of a convolution: ``floor((i + 2p - d (k - 1) - 1) / s) + 1``.
+
+    Parameters
+    ----------
+    input_size : int or tuple of int
+        Input size ``i`` per spatial axis (e.g. ``(H, W)``).
+    kernel_size : int or tuple of int
+        Kernel size ``k`` per axis.
+    stride : int or tuple of int, default 1
+        Step ``s`` between kernel placements (positive).
+    padding : int, tuple of int or {'valid', 'same', 'full'}, default 0
+        Zeros ``p`` added on each side. ``'valid'`` is 0, ``'full'`` is
+        ``d (k - 1)`` per side, ``'same'`` is PyTorch's split of the total
+        ``d (k - 1)`` (stride must be 1, as in PyTorch).
+    dilation : int or tuple of int, default 1
+        Spacing ``d`` between kernel taps.
+
+    Returns
+    -------
+    int or tuple of int
+        ``o`` per axis; an int when every argument is an int (or a string).
+
+    Raises
+    ------
+    TypeError
+        If an argument is not an int, a tuple of ints, or a padding string.
+    ValueError
+        If a size, stride or dilation is not positive, a padding is negative,
+        the padding string is unknown, ``'same'`` is combined with a stride
+        above 1, or the output would be empty (kernel wider than the padded
+        input).
+
+    Notes
+    -----
+    Chapter 3 (*Convolution arithmetic*). The floor means that when
+    ``(i + 2p - d (k - 1) - 1)`` is not a multiple of ``s`` the last rows
+    and columns of the input are never visited.
+
+    Examples
+    --------
+    >>> conv_output_size(5, 3)
+    3
+    >>> conv_output_size((224, 224), 7, stride=2, padding=3)
+    (112, 112)
+    >>> conv_output_size(6, 3, stride=2, padding='full')
+    4
+    """
+    n = axis_count(input_size=input_size, kernel_size=kernel_size, stride=stride,
+                dilation=dilation, padding=padding if not isinstance(padding, str) else 0)
+    i = to_tuple(input_size, n, "input_size", 1)
+    k = to_tuple(kernel_size, n, "kernel_size", 1)
+    s = to_tuple(stride, n, "stride", 1)
+    d = to_tuple(dilation, n, "dilation", 1)
+    if isinstance(padding, str):
+        if padding not in _PADDING_STRINGS:
+            raise ValueError(
+                f"padding must be an int, a tuple of ints or one of "
+                f"{', '.join(repr(p) for p in _PADDING_STRINGS)}, got {padding!r}"
+            )
+        if padding == "same" and any(si != 1 for si in s):
+            raise ValueError("padding='same' is not supported for strided convolutions "
+                             f"(stride must be 1, got {stride!r})")
+        if padding == "valid":
+            totals = (0,) * n
+        else:  # 'same' and 'full' both have total d(k-1) or twice that
+            per_side = tuple(di * (ki - 1) for ki, di in zip(k, d))
+            totals = per_side if padding == "same" else tuple(2 * p for p in per_side)
+    else:
+        totals = tuple(2 * p for p in to_tuple(padding, n, "padding", 0))
+    out = []
+    for ii, ki, si, di, total in zip(i, k, s, d, totals):
+        size = (ii + total - di * (ki - 1) - 1) // si + 1
+        if size < 1:
+            raise ValueError(
+                f"kernel_size is larger than the padded input: kernel extent "
+                f"{di * (ki - 1) + 1} > padded input size {ii + total}, so the "
+                f"output size would be {size}"
+            )
+        out.append(size)
+    as_tuple = _any_tuple(input_size, kernel_size, stride, dilation,
+                          padding if not isinstance(padding, str) else 0)
+    return _unwrap(tuple(out), as_tuple)
+
+
+def conv_transpose_output_size(input_size, kernel_size, stride=1, padding=0,
+                               output_padding=0, dilation=1):
+    """Output size of a transposed convolution.
+
+    ``o = (i - 1) s - 2p + d (k - 1) + output_padding + 1``, the formula of
+    ``torch.nn.ConvTranspose2d``. Argument order follows
+    ``conv_transpose2d`` (``output_padding`` before ``dilation``).
+
+    Parameters
+    ----------
+    input_size : int or tuple of int
+        Input size ``i`` per axis.
+    kernel_size : int or tuple of int
+    stride : int or tuple of int, default 1
+    padding : int or tuple of int, default 0
+        The ``padding`` of the convolution being transposed; it *removes*
+        ``p`` rows and columns from each side of the output.
+    output_padding : int or tuple of int, default 0
+        Extra rows/columns added at the end (bottom, right) only, to pick
+        one of the input sizes that a strided convolution maps to the same
+        output size. Must be smaller than ``stride`` or ``dilation``.
+    dilation : int or tuple of int, default 1
+
+    Returns
+    -------
+    int or tuple of int
+
+    Raises
+    ------
+    TypeError
+        If an argument is not an int or tuple of ints.
+    ValueError
+        For non-positive sizes, stride or dilation, negative padding, an
+        ``output_padding`` not smaller than ``max(stride, dilation)``, or a
+        non-positive result.
+
+    Notes
+    -----
+    Chapter 6 (*Transposed convolution*).
+
+    Examples
+    --------
+    >>> conv_transpose_output_size(2, 3, stride=2)
+    5
+    >>> conv_transpose_output_size(2, 3, stride=2, padding=1, output_padding=1)
+    4
+    """
+    n = axis_count(input_size=input_size, kernel_size=kernel_size, stride=stride,
+                padding=padding, output_padding=output_padding, dilation=dilation)
+    i = to_tuple(input_size, n, "input_size", 1)
+    k = to_tuple(kernel_size, n, "kernel_size", 1)
+    s = to_tuple(stride, n, "stride", 1)
+    p = to_tuple(padding, n, "padding", 0)
+    op = to_tuple(output_padding, n, "output_padding", 0)
+    d = to_tuple(dilation, n, "dilation", 1)
+    out = []
+    for ii, ki, si, pi, opi, di in zip(i, k, s, p, op, d):
+        if opi >= max(si, di):
+            raise ValueError(
+                f"output_padding must be smaller than either stride or dilation, "
+                f"got output_padding={opi}, stride={si}, dilation={di}"
+            )
+        size = (ii - 1) * si - 2 * pi + di * (ki - 1) + opi + 1
+        if size < 1:
+            raise ValueError(
+                f"padding is too large: the output size would be {size}"
+            )
+        out.append(size)
+    as_tuple = _any_tuple(input_size, kernel_size, stride, padding, output_padding, dilation)
+    return _unwrap(tuple(out), as_tuple)
+
+
+# --------------------------------------------------------------------------- #
+# receptive field
+# --------------------------------------------------------------------------- #
+def _layers(layers: Any) -> list[tuple[int, int, int]]:
+    if isinstance(layers, (str, bytes)) or not isinstance(layers, Sequence):
+        raise TypeError(
+            f"layers must be a sequence of (kernel_size, stride[, dilation]) tuples, got {layers!r}"
+        )
+    checked = []
+    for index, layer in enumerate(layers):
+        if not isinstance(layer, (tuple, list)) or len(layer) not in (2, 3):
+            raise TypeError(
+                f"layers[{index}] must be a (kernel_size, stride[, dilation]) tuple, got {layer!r}"
+            )
+        kernel, stride, dilation = (*layer, 1) if len(layer) == 2 else layer
+        checked.append((
+            check_int(kernel, f"layers[{index}] kernel_size", 1),
+            check_int(stride, f"layers[{index}] stride", 1),
+            check_int(dilation, f"layers[{index}] dilation", 1),
+        ))
+    return checked
+
+
+def receptive_field_table(layers):
+    """Receptive field and jump after every layer of a stack.
+
+    Parameters
+    ----------
+    layers : sequence of tuple
+        One ``(kernel_size, stride)`` or ``(kernel_size, stride, dilation)``
+        tuple of ints per layer, input side first, along one axis.
+
+    Returns
+    -------
+    list of tuple of int
+        ``(r_l, j_l)`` for ``l = 1 .. L``: ``r_l`` is how many input pixels
+        one output pixel of layer ``l`` sees, ``j_l = s_1 s_2 ... s_l`` is the
+        distance in input pixels between neighbouring outputs of layer ``l``.
+
+    Notes
+    -----
+    Chapters 3 and 7. With ``r_0 = 1`` and ``j_0 = 1``:
+    ``r_l = r_{l-1} + (k_l - 1) d_l j_{l-1}`` and ``j_l = j_{l-1} s_l``.
+    Padding shifts where the field sits but not its size.
+
+    Examples
+    --------
+    >>> receptive_field_table([(3, 1, 1), (3, 1, 2), (3, 1, 4)])
+    [(3, 1), (7, 1), (15, 1)]
+    """
+    r, j = 1, 1
+    table = []
+    for kernel, stride, dilation in _layers(layers):
+        r += (kernel - 1) * dilation * j
+        j *= stride
+        table.append((r, j))
+    return table
+
+
+def receptive_field(layers):
+    """Receptive field of a stack of convolutions along one axis.
+
+    Parameters
+    ----------
+    layers : sequence of tuple
+        ``(kernel_size, stride)`` or ``(kernel_size, stride, dilation)`` per
+        layer, input side first.
+
+    Returns
+    -------
+    int
+        Number of input pixels (along the axis) that one output pixel of the
+        last layer depends on; 1 for an empty stack.
+
+    Notes
+    -----
+    ``r_l = r_{l-1} + (k_l - 1) d_l prod(s_1 .. s_{l-1})``; see
+    :func:`receptive_field_table` for every layer and the jumps. Chapters 3
+    and 7 (dilations 1, 2, 4, ... grow it exponentially).
+
+    Examples
+    --------
+    >>> receptive_field([(3, 1)] * 3)
+    7
+    >>> receptive_field([(7, 2), (3, 2), (3, 1)])
+    19
+    """
+    table = receptive_field_table(layers)
+    return table[-1][0] if table else 1
+
+
+
