@@ -118,6 +118,19 @@ def _pointwise_grouped():
     return shufflenet_unit_figure(240, groups=3, stride=1)
 
 
+def _side_by_side():
+    from convkit.comparison import layer_table
+    from convkit.plotting.side_by_side import ratio_bars_figure
+
+    shown = ("standard", "1x1", "depthwise separable", "grouped", "depthwise")
+    rows = [r for r in layer_table() if r.name in shown]
+    fig = ratio_bars_figure([r.name for r in rows], {"parameters": [r.params for r in rows],
+                                                     "multiply-adds": [r.macs for r in rows]})
+    fig.set_size_inches(5.4, 3.2)
+    fig.tight_layout()
+    return fig
+
+
 # chapter -> (drawing function, alt text). The alt text says what the picture
 # shows, for a reader who cannot see it.
 def _transposed():
@@ -193,6 +206,12 @@ PICTURES = {
         _pointwise_grouped,
         "A ShuffleNet unit: a 1 by 1 group convolution, a channel shuffle, a 3 by 3 depthwise "
         "convolution and a second 1 by 1 group convolution, with the input added back at the end.",
+    ),
+    "chapters/14_side_by_side": (
+        _side_by_side,
+        "Bars of parameters and multiply-adds relative to a standard 3 by 3 layer with 64 "
+        "channels: 1x1 one ninth, depthwise separable and grouped about one eighth, depthwise "
+        "one sixty-fourth.",
     ),
 }
 
