@@ -107,6 +107,10 @@ def test_footprint_figure_marks_every_hole_and_only_holes():
     assert "120 holes" in fig.axes[0].get_title() and "0 holes" in fig.axes[1].get_title()
     text = footprint_description([(2, 2, 2), (1, 2, 5)], 3)
     assert "120 of its 169 pixels" in text and "17 by 17" in text
+    assert "at one of the 6 offsets" in text                        # 1D holes of 2, 2, 2: offsets 1, 3, ..., 11
+    cross = footprint_description([(1, 2, 5)], 2)                   # k=2: one 1D hole (offset 4), a cross of 17
+    assert "17 of its 81 pixels" in cross and "at the offset that" in cross
+    assert np.count_nonzero(stack_footprint((1, 2, 5), 2, ndim=2) == 0) == 17
 
 
 def test_footprint_figure_extent_fixes_the_canvas():

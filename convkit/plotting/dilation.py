@@ -270,7 +270,10 @@ def footprint_description(schedules, kernel_size=3) -> str:
         r = count.shape[0]
         holes = int(np.count_nonzero(count == 0))
         if holes:
-            what = (f"{holes} of its {r * r} pixels never reach the output, in a regular grid of holes")
+            missed = int(np.count_nonzero(stack_footprint(schedule, k) == 0))   # holes of the 1D stack
+            what = (f"{holes} of its {r * r} pixels never reach the output: the holes fill every row and "
+                    f"column at {'the offset' if missed == 1 else f'one of the {missed} offsets'} that the 1D "
+                    f"stack misses")
         else:
             what = "every pixel reaches the output, with no holes"
         parts.append(f"Stack of {len(schedule)} layers of {k} by {k} kernels with dilations "
