@@ -78,6 +78,10 @@ def test_flattened_cost_figure_bars_are_the_counts():
     assert errors == [0.25, 0.9]
     labels = [t.get_text() for ax in fig.axes for t in ax.texts]
     assert "576" in labels and "70" in labels and "0.90" in labels
+    # the course notation: C_in for input channels (plain C is the convolution matrix)
+    ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert all("C_\\mathrm{in}" in t for t in ticks)
+    assert fig._suptitle.get_text().startswith("$C_\\mathrm{in}$ = 64")
 
 
 def test_figures_leave_pyplot_alone():

@@ -164,7 +164,7 @@ def flattened_cost_figure(in_channels: int, kernel_size: int, errors: Mapping[st
                           error_max: float = 1.0) -> Figure:
     """Weights per filter, full against flattened, beside the rank-1 approximation errors.
 
-    Left: bars of ``C k^2`` (a full filter) and ``C + 2k`` (a flattened one),
+    Left: bars of ``C_in k^2`` (a full filter) and ``C_in + 2k`` (a flattened one),
     counted by :func:`convkit.arithmetic.conv_params` and
     :func:`convkit.arithmetic.flattened_cost` for one output channel, with
     the counts printed. Right: one bar per filter family, the relative error
@@ -173,7 +173,7 @@ def flattened_cost_figure(in_channels: int, kernel_size: int, errors: Mapping[st
     Parameters
     ----------
     in_channels, kernel_size : int
-        ``C`` and ``k``.
+        ``C_in`` and ``k``.
     errors : mapping of str to float
         Family name -> relative Frobenius error, in ``[0, error_max]``.
     error_max : float, default 1.0
@@ -191,7 +191,7 @@ def flattened_cost_figure(in_channels: int, kernel_size: int, errors: Mapping[st
                     hatch=["", "//"], gid="params")
     left.set_yscale("log")
     left.set_ylim(1, 10 ** 5)
-    left.set_xticks([0, 1], [f"full\nC·k² ", f"flattened\nC + 2k"], fontsize=8)
+    left.set_xticks([0, 1], ["full\n$C_\\mathrm{in}\\,k^2$", "flattened\n$C_\\mathrm{in} + 2k$"], fontsize=8)
     left.tick_params(axis="y", labelsize=7)
     for bar, value in zip(bars, (full, flat)):
         left.text(bar.get_x() + bar.get_width() / 2, value * 1.3, f"{value:,}", ha="center",
@@ -209,5 +209,5 @@ def flattened_cost_figure(in_channels: int, kernel_size: int, errors: Mapping[st
         right.text(min(value, error_max) + 0.01 * error_max, bar.get_y() + bar.get_height() / 2,
                    f"{value:.2f}", va="center", fontsize=8)
     right.set_title("relative error of the best rank-1 filter", fontsize=9)
-    fig.suptitle(f"C = {in_channels} input channels, {kernel_size}×{kernel_size} kernels", fontsize=10)
+    fig.suptitle(f"$C_\\mathrm{{in}}$ = {in_channels} input channels, {kernel_size}×{kernel_size} kernels", fontsize=10)
     return fig
