@@ -1,7 +1,7 @@
 """Spatially separable and low-rank kernels (chapter 8).
 
 :func:`outer_product_figure` draws a kernel as the multiplication table of a
-column and a row (``w = a b^T``, every cell the product of its row's and its
+column and a row (``w = outer(column, row)``, every cell the product of its row's and its
 column's factor); :func:`low_rank_figure` shows what the best rank-``r``
 approximation of a kernel keeps: its singular values (kept and dropped), the
 rank-``r`` kernel from :func:`convkit.low_rank_kernel`, an image filtered
@@ -198,8 +198,8 @@ def low_rank_figure(kernel, image, rank: int, name: str = "kernel") -> Figure:
     bars.bar(index[~kept], singular[~kept], color=colors.PADDING, edgecolor="#555555", hatch="//",
              gid="dropped")
     bars.set_xticks(index)
-    bars.set_xlabel("i (kept: solid, dropped: hatched)", fontsize=8)
-    bars.set_ylabel("singular value $s_i$", fontsize=8)
+    bars.set_xlabel("j (kept: solid, dropped: hatched)", fontsize=8)
+    bars.set_ylabel(r"singular value $\sigma_j$", fontsize=8)
     bars.set_title(f"{name}, rank {rank}: error {_number(error, singular[0])} "
                    f"({100 * relative:.1f}%)", fontsize=9)
     bars.tick_params(labelsize=7)
