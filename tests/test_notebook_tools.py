@@ -206,3 +206,25 @@ def test_model_refs_finds_nested_references_in_sorted_key_order():
 
     state = {"b": ["IPY_MODEL_x", {"z": "IPY_MODEL_y", "a": "not a ref"}], "a": "IPY_MODEL_w"}
     assert notebook_format.model_refs(state) == ["w", "x", "y"]
+
+
+def test_adjacent_streams_are_joined_in_order():
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("")
+    cell.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="a\n"),
+        nbformat.v4.new_output("stream", name="stdout", text="b\n"),
+        nbformat.v4.new_output("stream", name="stderr", text="warn\n"),
+        nbformat.v4.new_output("stream", name="stdout", text="c\n"),
+        nbformat.v4.new_output("execute_result", data={"text/plain": "1"}, execution_count=1),
+        nbformat.v4.new_output("stream", name="stdout", text="d\n"),
+    ]
+    nb.cells = [cell]
+    run_notebook.coalesce_streams(nb)
+    assert [(o.output_type, o.get("name"), o.get("text")) for o in nb.cells[0].outputs] == [
+        ("stream", "stdout", "a\nb\n"),
+        ("stream", "stderr", "warn\n"),
+        ("stream", "stdout", "c\n"),
+        ("execute_result", None, None),
+        ("stream", "stdout", "d\n"),
+    ]

@@ -12,6 +12,9 @@ draw widgets), then make the file reproducible:
   they occur: the state's keys, ``IPY_MODEL_`` references inside the state,
   ``model_id`` in widget-view outputs;
 - per-cell timing metadata is dropped and execution counts run 1, 2, 3...;
+- adjacent stream outputs of a cell (stdout, or stderr) are joined into one:
+  the kernel sends a cell's prints in chunks about 0.2 s apart, so how many
+  chunks a slow cell leaves depends on how busy the machine was;
 - the alt text that ``convkit.plotting.show`` attaches to a figure output is
   copied into the cell's ``mystnb.image.alt`` metadata, which myst-nb uses as
   the ``alt`` attribute of the page's image.
@@ -157,6 +160,22 @@ def strip_timing(nb: nbformat.NotebookNode) -> None:
                     output.execution_count = count
 
 
+def coalesce_streams(nb: nbformat.NotebookNode) -> None:
+    """Join adjacent stream outputs of the same name (stdout or stderr) in every cell."""
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        joined: list = []
+        for output in cell.outputs:
+            previous = joined[-1] if joined else None
+            if (output.output_type == "stream" and previous is not None
+                    and previous.output_type == "stream" and previous.name == output.name):
+                previous.text += output.text
+            else:
+                joined.append(output)
+        cell.outputs = joined
+
+
 def copy_alt_text(nb: nbformat.NotebookNode) -> None:
     """Put the alt text of a cell's figure output into ``mystnb.image.alt``.
 
@@ -188,6 +207,7 @@ def normalise(nb: nbformat.NotebookNode, salt: str) -> None:
     """All the post-execution clean-up, in place."""
     renumber_widgets(nb, salt)
     strip_timing(nb)
+    coalesce_streams(nb)
     copy_alt_text(nb)
 
 
