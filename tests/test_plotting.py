@@ -114,6 +114,8 @@ def test_grouped_weight_and_shuffle_figures():
     assert len(patches(fig, "channel")) == 12
     labels = [t for t in texts(fig) if t.isdigit()]
     assert labels[6:] == ["0", "2", "4", "1", "3", "5"]
+    # the title names the reshape with the notation page's symbols (n is a kernel tap)
+    assert fig._suptitle.get_text().endswith("(g, C/g) → (C/g, g)")
 
 
 def test_conv_matrix_figure_shape_in_title():

@@ -204,7 +204,7 @@ def channel_shuffle_figure(channels: int, groups: int) -> Figure:
                     arrowprops={"arrowstyle": "->", "color": "#555555", "linewidth": 0.8})
     ax.text(-0.1, -0.35, "before (grouped)", fontsize=8, ha="left")
     ax.text(-0.1, 4.35, "after channel shuffle", fontsize=8, ha="left", va="top")
-    fig.suptitle(f"channel shuffle, {channels} channels in {groups} groups: (g, n) → (n, g)", fontsize=9)
+    fig.suptitle(f"channel shuffle, {channels} channels in {groups} groups: (g, C/g) → (C/g, g)", fontsize=9)
     ax.legend(handles=[Patch(facecolor=colors.GROUP_COLORS[g % 8], hatch=colors.GROUP_HATCHES[g % 8],
                              edgecolor=colors.EDGE, label=f"group {g}") for g in range(min(groups, 8))],
               loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=min(groups, 4), fontsize=7, frameon=False)
