@@ -320,7 +320,7 @@ def test_bibliography_has_every_key_of_contributing_with_full_fields():
     for key, entry in entries.items():
         for field in ("author", "title", "year"):
             assert re.search(rf"^\s*{field}\s*=", entry, flags=re.MULTILINE), f"{key}: no {field}"
-        assert re.search(r"^\s*(journal|booktitle|publisher)\s*=", entry, flags=re.MULTILINE), (
+        assert re.search(r"^\s*(journal|booktitle|publisher|school)\s*=", entry, flags=re.MULTILINE), (
             f"{key}: no venue"
         )
         year = int(re.search(r"year\s*=\s*\{(\d{4})\}", entry).group(1))
@@ -526,15 +526,16 @@ def test_derived_config_offline_serves_local_scripts(tmp_path):
     assert sphinx_config["course_hide_solutions"] is False
     for path in derived["sphinx"]["local_extensions"].values():
         assert Path(path).is_absolute() and Path(path).is_dir()
-    # The configuration read from _config.yml is left as it was.
-    assert "nb_ipywidgets_js" not in CONFIG["sphinx"]["config"]
+    # The configuration read from _config.yml is left as it was (CDN scripts).
+    assert all(path.startswith("https://") for path in CONFIG["sphinx"]["config"]["nb_ipywidgets_js"])
 
 
 def test_derived_config_student_edition_hides_solutions():
     build_book = _build_book_module()
     derived = build_book.derived_config(CONFIG, offline=False, hide_solutions=True, staging=None)
     assert derived["sphinx"]["config"]["course_hide_solutions"] is True
-    assert "nb_ipywidgets_js" not in derived["sphinx"]["config"]
+    # The student edition is served like the published site: the CDN scripts of _config.yml.
+    assert derived["sphinx"]["config"]["nb_ipywidgets_js"] == CONFIG["sphinx"]["config"]["nb_ipywidgets_js"]
 
 
 def test_offline_assets_are_staged_outside_static(tmp_path):
