@@ -15,3 +15,12 @@ try:  # numpy may already be loaded by a plugin: limit its pool too
     threadpool_limits(1)
 except ImportError:  # pragma: no cover - threadpoolctl is in requirements.txt
     pass
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark nbval's notebook cells ``slow``: ``-m "not slow"`` then skips every chapter run."""
+    import pytest
+
+    for item in items:
+        if item.nodeid.endswith(".ipynb") or ".ipynb::" in item.nodeid:
+            item.add_marker(pytest.mark.slow)

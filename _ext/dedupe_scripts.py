@@ -8,6 +8,12 @@ copy is a console error, ``Identifier 'THEBE_JS_URL' has already been
 declared``. This handler runs after every other ``html-page-context`` handler
 and keeps the first of identical scripts (same file or same inline body, same
 attributes).
+
+Works around: sphinx-doc/sphinx pull request 13402 ("Sphinx.add_js_file():
+replace None filename with '' before passing to HTML builder"), which fixes
+the double listing upstream. Applies to: Sphinx 7.4.x as pinned by Jupyter
+Book 1.0.4 (seen with 7.4.7 and sphinx-thebe 0.3.1); remove it once the book
+builds with a Sphinx release that contains that fix.
 """
 
 from __future__ import annotations

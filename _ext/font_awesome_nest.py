@@ -15,6 +15,14 @@ page's head, so it runs before the theme's deferred ``fontawesome.js`` reads
 the setting, in every build (default and ``--offline``). It is an inline
 body, not a file in ``_static/``: Jupyter Book adds every ``.js`` file of
 ``_static/`` to every page by itself, which would list it a second time.
+
+Works around: no upstream issue found (searched ipywidgets and
+pydata-sphinx-theme for the Play button's ``className`` error); the clash is
+between two projects that each behave as documented. Applies to:
+pydata-sphinx-theme 0.15-0.17 (seen with 0.17.1 under sphinx-book-theme
+1.3.0, which loads Font Awesome 6's JavaScript) with ipywidgets 8.1
+(html-manager 1.0.x). Remove it if the theme stops loading Font Awesome's
+JavaScript or the Play widget stops holding on to its ``<i>``.
 """
 
 from __future__ import annotations

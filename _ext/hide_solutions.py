@@ -10,6 +10,12 @@ merged each gated solution into one ``solution_node`` (its transform has
 priority 10) and removes those nodes, content included.
 ``tools/build_book.py --hide-solutions`` sets the option.
 
+Works around: executablebooks/sphinx-exercise issue 89 ("Gated directives
+crash the build when the start directive is suppressed (hide_solutions or
+:hidden:)"). Applies to: sphinx-exercise 1.0-1.2 (seen with 1.2.1, where the
+orphaned end marker is a warning that the strict build turns into a
+failure); keep it until a release hides gated solutions whole.
+
 The pages are not the only way to the solutions: the download button hands
 out the chapter's source notebook (copied to ``_sources/``), and the Binder,
 Colab and Thebe (live code) buttons open the repository's notebook, all with

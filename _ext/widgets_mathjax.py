@@ -11,6 +11,13 @@ assigned to ``window.MathJax`` (Sphinx's configuration, then MathJax 3
 itself) a ``Hub.Queue`` that forwards to MathJax 3's ``typesetPromise`` once
 MathJax is ready. Pages without math never define ``window.MathJax`` and the
 widget manager then skips typesetting, as before.
+
+Works around: jupyter-widgets/ipywidgets issue 3829 ("MathJax3 in
+Jupyterlab4": the controls' ``typeset`` calls MathJax 2's ``Hub.Queue``),
+with the follow-up issue 3849 and pull request 3847. Applies to:
+``@jupyter-widgets/html-manager`` 1.0.x (pinned 1.0.6, from ipywidgets 8.1)
+under MathJax 3 (the book loads 3.2.2); remove it once the pinned
+html-manager typesets through MathJax 3.
 """
 
 from __future__ import annotations

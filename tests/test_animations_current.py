@@ -1,17 +1,14 @@
 """The committed GIFs of chapter 3 match what tools/make_animations.py draws now."""
 
-import importlib.util
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
+import make_animations  # tools/ is on the pytest pythonpath (pyproject.toml)
 from convkit.animation import case_steps, save_gif
 
 REPO = Path(__file__).resolve().parent.parent
-_spec = importlib.util.spec_from_file_location("make_animations", REPO / "tools" / "make_animations.py")
-make_animations = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(make_animations)
 
 
 def test_one_gif_per_direct_case_with_one_frame_per_output_cell():

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html.parser
 import importlib
 import pkgutil
+import json
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -178,6 +179,43 @@ def test_font_awesome_nests_its_icons_in_both_editions(site, student_site):
             text = page_path.read_text(encoding="utf-8")
             head = text[:text.index("</head>")]
             assert "FontAwesomeConfig" in head, f"{page_path}: the setting is not in the head"
+
+
+def test_cdn_scripts_are_the_versions_package_json_pins():
+    """The published site's CDN scripts and the npm copies (offline build, tests) agree."""
+    config = yaml.safe_load((REPO / "_config.yml").read_text(encoding="utf-8"))["sphinx"]["config"]
+    pins = json.loads((REPO / "package.json").read_text(encoding="utf-8"))["dependencies"]
+    urls = [*config["nb_ipywidgets_js"], config["mathjax_path"]]
+    found = {}
+    for url in urls:
+        match = re.match(r"https://cdn\.jsdelivr\.net/npm/(@?[^@/]+(?:/[^@/]+)?)@([^/]+)/", url)
+        assert match, f"not an npm CDN URL with a version: {url}"
+        found[match.group(1)] = match.group(2)
+    assert found == {name: pins[name] for name in ("requirejs", "@jupyter-widgets/html-manager",
+                                                   "mathjax")}
+
+
+def test_cdn_widget_pages_find_the_icon_fonts_on_the_cdn(student_site):
+    """_ext/widgets_cdn_paths.py: require.js maps the widget modules to the CDN's dist/.
+
+    The browser suite checks the effect (no 404 on the default build); this
+    checks the CDN-served student edition carries the mapping, before
+    require.js, on exactly the pages with widgets.
+    """
+    assert student_site.returncode == 0, "\n".join(student_site.warnings()[:40])
+    for page_path in student_site.pages():
+        page = parse(page_path)
+        sources = [a["src"] for t, a in page.tags if t == "script" and a.get("src")]
+        embed = [s for s in sources if s.endswith("embed-amd.js")]
+        mapping = [b for b in page.inline_scripts if "@jupyter-widgets/html-manager/dist" in b]
+        if not embed:
+            assert not mapping, f"{page_path.name}: a require.js mapping without widgets"
+            continue
+        assert len(mapping) == 1, f"{page_path.name}: widgets but no require.js mapping"
+        dist = embed[0].rsplit("/", 1)[0]
+        assert f'"@jupyter-widgets/html-manager/dist": "{dist}"' in mapping[0]
+        text = page_path.read_text(encoding="utf-8")
+        assert text.index("@jupyter-widgets/html-manager/dist\"") < text.index("require.js")
 
 
 def test_widget_pages_load_the_local_widget_manager(site):
@@ -441,10 +479,7 @@ def test_binder_installs_cpu_torch_and_the_repository_requirements():
 
 
 def test_landing_page_maps_every_chapter_with_a_picture_and_its_alt_text(site):
-    import sys
-
-    sys.path.insert(0, str(REPO / "tools"))
-    import make_chapter_map
+    import make_chapter_map  # tools/ is on the pytest pythonpath
 
     page_path = site.html / "intro.html"
     page = parse(page_path)
@@ -472,10 +507,7 @@ def test_chapter_map_pictures_are_up_to_date():
 
 
 def _build_book_module():
-    import sys
-
-    sys.path.insert(0, str(REPO / "tools"))
-    import build_book
+    import build_book  # tools/ is on the pytest pythonpath
 
     return build_book
 

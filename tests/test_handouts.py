@@ -8,22 +8,18 @@ from __future__ import annotations
 
 import ast
 import copy
-import importlib.util
 import json
 import re
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+import make_handouts  # tools/ is on the pytest pythonpath (pyproject.toml)
+
 REPO = Path(__file__).resolve().parents[1]
 
-_spec = importlib.util.spec_from_file_location("make_handouts", REPO / "tools" / "make_handouts.py")
-make_handouts = importlib.util.module_from_spec(_spec)
-sys.modules["make_handouts"] = make_handouts  # dataclasses look their module up there
-_spec.loader.exec_module(make_handouts)
 
 CHAPTERS = sorted((REPO / "chapters").glob("*.ipynb"))
 
@@ -331,6 +327,7 @@ def _check_outputs(nb) -> list[str]:
     return texts
 
 
+@pytest.mark.slow
 def test_synthetic_handout_executes_and_reports_not_implemented(tmp_path):
     chapter = tmp_path / "03_synthetic.ipynb"
     nbformat.write(synthetic_chapter(), chapter)
@@ -373,6 +370,7 @@ def _setup_and_exercises(nb):
     return short
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not CHAPTERS, reason="no chapter in chapters/ yet")
 @pytest.mark.parametrize("path", CHAPTERS, ids=[p.stem for p in CHAPTERS])
 def test_chapter_handout_exercises_execute(path):

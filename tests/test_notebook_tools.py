@@ -12,10 +12,9 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 TOOLS = REPO / "tools"
-sys.path.insert(0, str(TOOLS))
 
-import check_notebooks  # noqa: E402
-import run_notebook  # noqa: E402
+import check_notebooks  # tools/ is on the pytest pythonpath (pyproject.toml)
+import run_notebook
 
 STATE = "application/vnd.jupyter.widget-state+json"
 VIEW = "application/vnd.jupyter.widget-view+json"
@@ -36,6 +35,10 @@ def write_notebook(path, cells):
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, path)
     return path
+
+
+# Every test here starts a Jupyter kernel (directly or through the module fixture).
+pytestmark = pytest.mark.slow
 
 
 def run_tool(*args):
@@ -187,3 +190,19 @@ def test_chapters_pass_the_checker():
     notebooks = check_notebooks.find_notebooks([chapters]) if chapters.is_dir() else []
     problems = {str(p): check_notebooks.check_notebook(p) for p in notebooks}
     assert {p: v for p, v in problems.items() if v} == {}
+
+
+def test_tools_share_the_alt_text_key_of_convkit():
+    """The alt text run_notebook copies is stored under convkit.plotting.show's key."""
+    import notebook_format
+    from convkit.plotting.render import ALT_METADATA_KEY
+
+    assert notebook_format.ALT_METADATA_KEY == ALT_METADATA_KEY
+    assert run_notebook.ALT_METADATA_KEY is check_notebooks.ALT_METADATA_KEY
+
+
+def test_model_refs_finds_nested_references_in_sorted_key_order():
+    import notebook_format
+
+    state = {"b": ["IPY_MODEL_x", {"z": "IPY_MODEL_y", "a": "not a ref"}], "a": "IPY_MODEL_w"}
+    assert notebook_format.model_refs(state) == ["w", "x", "y"]

@@ -45,6 +45,7 @@ SVG, and the Play button would throw when clicked.
 from __future__ import annotations
 
 import argparse
+import copy
 import shutil
 import subprocess
 import sys
@@ -190,7 +191,7 @@ def offline_sphinx_settings(staging: Path) -> dict:
 def derived_config(base: dict, *, offline: bool, hide_solutions: bool,
                    staging: Path | None) -> dict:
     """Return a copy of the ``_config.yml`` mapping with the build options applied."""
-    config = yaml.safe_load(yaml.safe_dump(base))  # deep copy of plain data
+    config = copy.deepcopy(base)  # keeps key order: nb_ipywidgets_js loads in that order
     sphinx_section = config.setdefault("sphinx", {})
     # Jupyter Book resolves these paths against the config file's folder,
     # which is now a temporary one.

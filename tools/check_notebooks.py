@@ -27,31 +27,21 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
-WIDGET_STATE_MIME = "application/vnd.jupyter.widget-state+json"
-WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
-ALT_METADATA_KEY = "convkit_alt"
-MODEL_REF_PREFIX = "IPY_MODEL_"
-TIMING_KEYS = ("execution", "ExecuteTime")
+from notebook_format import (
+    ALT_METADATA_KEY,
+    TIMING_KEYS,
+    WIDGET_STATE_MIME,
+    WIDGET_VIEW_MIME,
+    model_refs,
+)
+
 SKIPPED_DIRS = {"_build", ".ipynb_checkpoints", "node_modules", "handouts"}
 
 
 def _source(cell: dict) -> str:
     source = cell.get("source", "")
     return "".join(source) if isinstance(source, list) else source
-
-
-def _refs(value: Any, found: set[str]) -> None:
-    if isinstance(value, str):
-        if value.startswith(MODEL_REF_PREFIX):
-            found.add(value[len(MODEL_REF_PREFIX):])
-    elif isinstance(value, dict):
-        for item in value.values():
-            _refs(item, found)
-    elif isinstance(value, list):
-        for item in value:
-            _refs(item, found)
 
 
 def check_notebook_dict(nb: dict) -> list[str]:
@@ -103,9 +93,7 @@ def check_notebook_dict(nb: dict) -> list[str]:
             "(the page would show blank widgets; run tools/run_notebook.py)"
         )
     if state:
-        referenced: set[str] = set()
-        _refs(state, referenced)
-        for missing in sorted(referenced - set(state)):
+        for missing in sorted(set(model_refs(state)) - set(state)):
             problems.append(f"widget state: reference to missing model {missing}")
     return problems
 

@@ -32,18 +32,19 @@ from typing import Any
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
+from notebook_format import (
+    ALT_METADATA_KEY,
+    MODEL_REF_PREFIX,
+    TIMING_KEYS,
+    WIDGET_STATE_MIME,
+    WIDGET_VIEW_MIME,
+    model_refs,
+)
 
 # One BLAS thread in the kernel, as in the tests (see conftest.py): on a busy
 # 2-core machine the default pool oversubscribes the cores.
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
-
-WIDGET_STATE_MIME = "application/vnd.jupyter.widget-state+json"
-WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
-ALT_METADATA_KEY = "convkit_alt"  # must equal convkit.plotting.render.ALT_METADATA_KEY
-MODEL_REF_PREFIX = "IPY_MODEL_"
-# Cell metadata written by execution that only records when or how long.
-TIMING_KEYS = ("execution", "ExecuteTime")
 
 
 def execute(nb: nbformat.NotebookNode, workdir: Path, timeout: int, kernel_name: str) -> None:
@@ -58,19 +59,6 @@ def execute(nb: nbformat.NotebookNode, workdir: Path, timeout: int, kernel_name:
         record_timing=False,
     )
     client.execute()
-
-
-def _walk_refs(value: Any, found: list[str]) -> None:
-    """Append, in document order, every model id referenced inside ``value``."""
-    if isinstance(value, str):
-        if value.startswith(MODEL_REF_PREFIX):
-            found.append(value[len(MODEL_REF_PREFIX):])
-    elif isinstance(value, dict):
-        for key in sorted(value):
-            _walk_refs(value[key], found)
-    elif isinstance(value, list):
-        for item in value:
-            _walk_refs(item, found)
 
 
 def model_id_order(nb: nbformat.NotebookNode) -> list[str]:
@@ -93,9 +81,7 @@ def model_id_order(nb: nbformat.NotebookNode) -> list[str]:
                 continue
             seen.add(current)
             order.append(current)
-            refs: list[str] = []
-            _walk_refs(state[current], refs)
-            stack.extend(reversed(refs))
+            stack.extend(reversed(model_refs(state[current])))
 
     for cell in nb.cells:
         for output in cell.get("outputs", []):

@@ -7,8 +7,8 @@ report) is :mod:`convkit.checking.engine`; the exercises themselves live in
 """
 
 from convkit.checking import exercises  # noqa: F401  (registers every chapter's exercises)
+from convkit.checking import engine
 from convkit.checking.engine import (
-    EXERCISES,
     Case,
     CheckResult,
     Diagnosis,
@@ -16,6 +16,9 @@ from convkit.checking.engine import (
     check,
     register_exercise,
 )
+
+#: Every registered exercise, by exercise id (the registry of :mod:`convkit.checking.engine`).
+EXERCISES = engine.EXERCISES
 
 __all__ = [
     "Case",

@@ -36,7 +36,6 @@ import http.server
 import os
 import shutil
 import subprocess
-import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,9 +56,9 @@ CHROMIUM_ARGS = [
 LOCAL_HOSTS = {"127.0.0.1"}
 HTML_MANAGER_DIST = Path("@jupyter-widgets") / "html-manager" / "dist"
 
-# One copy of the offline staging: the book's build tool.
-sys.path.insert(0, str(REPO / "tools"))
-import build_book  # noqa: E402  (after the path is known)
+# One copy of the offline staging: the book's build tool (tools/ is on the
+# pytest pythonpath, pyproject.toml).
+import build_book
 
 
 def in_ci() -> bool:
@@ -170,11 +169,56 @@ def browser():
 
 @dataclass
 class PageProbe:
-    """A page and the problems it showed while a test used it."""
+    """A page and the problems it showed while a test used it.
+
+    ``failed_requests`` lists every response with an error status (404 ...)
+    and every request that failed on the wire, except those the probe
+    aborted itself (they are in ``external_requests``). After
+    :meth:`serve_cdn_from_npm`, the CDN URLs of the published site are
+    answered from the npm copies instead of being aborted.
+    """
 
     page: object
     console_errors: list[str] = field(default_factory=list)
     external_requests: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+    npm_modules: Path | None = None
+
+    def serve_cdn_from_npm(self, node_modules: Path) -> None:
+        self.npm_modules = Path(node_modules)
+
+
+# The published (default) build loads require.js, the widget manager and
+# MathJax from this CDN, which serves npm packages as
+# <CDN>/<package>@<version>/<path>.
+NPM_CDN = "https://cdn.jsdelivr.net/npm/"
+
+
+def npm_file_for(url: str, node_modules: Path) -> Path | None:
+    """The file of ``node_modules`` a CDN ``url`` stands for, or None.
+
+    Only a URL naming the version installed from ``package.json`` maps to a
+    file: a page asking for another version is a mismatch the test must see.
+    """
+    if not url.startswith(NPM_CDN):
+        return None
+    spec = urlsplit(url).path[len(urlsplit(NPM_CDN).path):]
+    scoped = spec.startswith("@")
+    parts = spec.split("/")
+    name_at_version = "/".join(parts[:2]) if scoped else parts[0]
+    rest = parts[2:] if scoped else parts[1:]
+    if "@" not in name_at_version.lstrip("@"):
+        return None
+    name, version = name_at_version.rsplit("@", 1)
+    package_json = Path(node_modules) / name / "package.json"
+    if not package_json.is_file():
+        return None
+    import json
+
+    if json.loads(package_json.read_text(encoding="utf-8")).get("version") != version:
+        return None
+    path = Path(node_modules) / name / "/".join(rest)
+    return path if path.is_file() else None
 
 
 def _is_local(url: str) -> bool:
@@ -203,10 +247,18 @@ def page_probe(browser):
         url = route_.request.url
         if _is_local(url):
             route_.continue_()
+            return
+        local = npm_file_for(url, probe.npm_modules) if probe.npm_modules else None
+        if local is not None:
+            route_.fulfill(path=str(local), headers={"Access-Control-Allow-Origin": "*"})
         else:
             probe.external_requests.append(url)
             route_.abort()
 
     page.route("**/*", route)
+    page.on("response", lambda response: response.status >= 400 and probe.failed_requests.append(
+        f"{response.status} {response.url}"))
+    page.on("requestfailed", lambda request: request.url not in probe.external_requests
+            and probe.failed_requests.append(f"failed {request.url}"))
     yield probe
     context.close()

@@ -16,15 +16,12 @@ the page-weight budget below (the weights are printed).
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / "tests"))
-
-from book_site import built_site  # noqa: E402  (after the path is known)
+from book_site import built_site  # tests/ is on the pytest pythonpath (pyproject.toml)
 
 pytestmark = pytest.mark.browser
 
@@ -48,6 +45,15 @@ def site(tmp_path_factory, node_modules):
     return built
 
 
+@pytest.fixture(scope="session")
+def default_site(tmp_path_factory):
+    """The published build: require.js, the widget manager and MathJax from the CDN."""
+    built = built_site(tmp_path_factory.getbasetemp())
+    if built.returncode != 0:
+        pytest.fail("the strict default build failed:\n" + "\n".join(built.warnings()[:40]))
+    return built
+
+
 def page_urls(site) -> list[str]:
     """Site-relative URLs of every content page, plus the search and index pages."""
     pages = [p.relative_to(site.html).as_posix() for p in site.pages()]
@@ -68,18 +74,28 @@ def visit(page, url: str) -> None:
     )
 
 
-def test_every_page_loads_without_console_errors_or_network(site, static_server, page_probe):
+@pytest.mark.parametrize("edition", ["offline", "default"])
+def test_every_page_loads_without_console_errors_failed_requests_or_network(
+        edition, request, node_modules, static_server, page_probe):
+    """Both builds: no console error, no failed request (404 ...), nothing from the network.
+
+    The default build's CDN URLs are answered from the npm copies of the
+    versions package.json pins (any other version, or any other host, counts
+    as a network request), so the pages run exactly as on the published site.
+    """
+    site = request.getfixturevalue("site" if edition == "offline" else "default_site")
+    if edition == "default":
+        page_probe.serve_cdn_from_npm(node_modules)
     base = static_server(site.html)
     problems = {}
     for url in page_urls(site):
-        errors_before = len(page_probe.console_errors)
-        requests_before = len(page_probe.external_requests)
+        before = {name: len(getattr(page_probe, name))
+                  for name in ("console_errors", "external_requests", "failed_requests")}
         visit(page_probe.page, f"{base}/{url}")
-        page_probe.page.wait_for_timeout(300)  # late errors (widget rendering)
-        errors = page_probe.console_errors[errors_before:]
-        requests = page_probe.external_requests[requests_before:]
-        if errors or requests:
-            problems[url] = {"console errors": errors, "network requests": requests}
+        page_probe.page.wait_for_timeout(300)  # late errors (widget rendering, fonts)
+        found = {name: getattr(page_probe, name)[count:] for name, count in before.items()}
+        if any(found.values()):
+            problems[url] = found
     assert not problems, problems
 
 
