@@ -25,7 +25,7 @@ from sphinx.util.nodes import nested_parse_with_titles
 COURSE_ORDER = [
     "correlation", "conv", "arithmetic", "pointwise", "transposed", "upsampling",
     "dilated", "separable", "depthwise", "flattened", "grouped", "shuffle",
-    "checking", "explorer", "plotting",
+    "fft_conv", "winograd", "gradients", "checking", "explorer", "plotting",
 ]
 
 
