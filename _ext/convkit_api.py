@@ -23,9 +23,9 @@ from sphinx.util.nodes import nested_parse_with_titles
 
 # Modules in the order a reader meets them; unknown modules follow, sorted.
 COURSE_ORDER = [
-    "correlation", "conv", "arithmetic", "pointwise", "transposed", "upsampling",
-    "dilated", "separable", "depthwise", "flattened", "grouped", "shuffle",
-    "fft_conv", "winograd", "gradients", "checking", "explorer", "plotting",
+    "correlation", "conv", "channels", "sizes", "padding", "cases", "conv_transpose",
+    "transposed", "upsampling", "costs", "separable", "spatially_separable", "flattened",
+    "grouped", "arithmetic", "fft_conv", "winograd", "gradients", "checking", "explorer", "animation", "plotting",
 ]
 
 

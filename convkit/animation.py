@@ -1,10 +1,8 @@
 """Sliding-window animations from one parameter table (chapters 3, 6, 7).
 
-:data:`CLASSIC_CASES` lists the classic configurations of Dumoulin and Visin's
-guide to convolution arithmetic (no padding and no strides, arbitrary, half
-and full padding, strides with and without padding, the odd case where the
-floor drops pixels, dilation) and the transposed counterpart of each, which
-maps the direct case's output size back to its input size. One generator,
+:data:`convkit.cases.CLASSIC_CASES` lists the classic configurations of
+Dumoulin and Visin's guide to convolution arithmetic and the transposed
+counterpart of each (also importable from here). One generator,
 :func:`case_frames`, draws any case step by step; :func:`save_gif` writes a
 GIF (Pillow) and :func:`step_player` makes an inline player (play button and
 slider over precomputed frames) that runs on the static site with no kernel.
@@ -30,7 +28,9 @@ from convkit.explorer import Explorer
 from convkit.plotting.diagrams import conv_step_figure, conv_transpose_step_figure
 from convkit.plotting.render import figure_png
 
-__all__ = ["CLASSIC_CASES", "case_steps", "case_frames", "case_alt_text", "save_gif", "step_player"]
+# CLASSIC_CASES, case_steps and case_alt_text (from convkit.cases) are imported
+# here too, so that ``from convkit.animation import CLASSIC_CASES`` keeps working.
+__all__ = ["case_frames", "save_gif", "step_player"]
 
 def case_frames(case: str | Mapping[str, Any], **figure_kwargs: Any) -> Iterator[Figure]:
     """Yield one figure per output cell of ``case``, in reading order.
@@ -38,7 +38,7 @@ def case_frames(case: str | Mapping[str, Any], **figure_kwargs: Any) -> Iterator
     Parameters
     ----------
     case : str or mapping
-        A name of :data:`CLASSIC_CASES` or a mapping with the same keys
+        A name of :data:`~convkit.cases.CLASSIC_CASES` or a mapping with the same keys
         (``transposed`` defaults to False).
     **figure_kwargs
         Passed to :func:`convkit.plotting.conv_step_figure` or
@@ -81,7 +81,7 @@ def save_gif(case: str | Mapping[str, Any], path: str | Path, dpi: float = 80,
     Parameters
     ----------
     case : str or mapping
-        A name of :data:`CLASSIC_CASES` or a mapping with the same keys
+        A name of :data:`~convkit.cases.CLASSIC_CASES` or a mapping with the same keys
         (``transposed`` defaults to False).
     path : str or pathlib.Path
         Where to write the GIF.
@@ -133,7 +133,7 @@ def step_player(case: str | Mapping[str, Any], dpi: float = 72, interval: int = 
     Parameters
     ----------
     case : str or mapping
-        A name of :data:`CLASSIC_CASES` or a mapping with the same keys
+        A name of :data:`~convkit.cases.CLASSIC_CASES` or a mapping with the same keys
         (``transposed`` defaults to False).
     dpi : float, default 72
     interval : int, default 700

@@ -5,17 +5,18 @@ argument names, order, defaults, tensor layouts and output shapes. In 2D,
 
 .. math::
 
-    y[n, f, u, v] = b[f] + \\sum_{c, m, k}
-        w[f, c, m, k] \\, x_{pad}[n, g C_g + c, u s_H + m d_H, v s_W + k d_W]
+    y[n, o, i, j] = b[o] + \\sum_{c, u, v}
+        w[o, c, u, v] \\, x_{pad}[n, g C_g + c, i s_H + u d_H, j s_W + v d_W]
 
-where ``g`` is the group of output channel ``f`` and ``C_g = C_in / groups``.
+where ``g`` is the group of output channel ``o`` and ``C_g = C_in / groups``
+(the index names of ``conv2d_naive``'s loops).
 
 Read this module top-down: the public functions, then how their arguments
 are checked (``_conv_args``, with the output size of :mod:`convkit.sizes`),
 then the plain loops (``conv2d_naive`` writes the formula above as seven
 loops). ``unfold`` is im2col: every window as a column, so that a
 convolution is one matrix multiply. The vectorised functions run the same
-computation through the cache-blocked fast path of :mod:`convkit._fast`.
+computation through the cache-blocked fast path of ``convkit/_fast.py``.
 
 Chapter 1 (cross-correlation), chapter 2 (channels), chapter 3 (arithmetic)
 and chapter 4 (3D) explain these operations.
@@ -106,7 +107,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     conv2d_naive : The same computation as seven plain loops.
     unfold : The im2col matrix of the identity below.
     conv1d, conv3d : One and three spatial axes.
-    conv_transpose2d : The transposed convolution.
+    convkit.conv_transpose2d : The transposed convolution.
 
     Notes
     -----
@@ -117,7 +118,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 
     with the same stride, padding and dilation passed to ``unfold``. This
     function computes exactly that, tile by tile so that the copies stay in
-    cache (:mod:`convkit._fast`); a kernel of size one without padding needs
+    cache (``convkit/_fast.py``); a kernel of size one without padding needs
     no copy at all (chapter 5). Chapter 1 (cross-correlation), chapter 2
     (channels) and chapter 3 (arithmetic) explain it.
 
@@ -165,7 +166,7 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 
     See Also
     --------
-    conv2d, conv1d_naive, correlate1d
+    conv2d, conv1d_naive, convkit.correlate1d
 
     Notes
     -----
@@ -346,8 +347,8 @@ def conv2d_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, grou
 
     .. math::
 
-        y[n, f, u, v] = b[f] + \\sum_{c, m, k} w[f, c, m, k] \\,
-            x_{pad}[n, g C_g + c, u s_H + m d_H, v s_W + k d_W];
+        y[n, o, i, j] = b[o] + \\sum_{c, u, v} w[o, c, u, v] \\,
+            x_{pad}[n, g C_g + c, i s_H + u d_H, j s_W + v d_W];
 
     slow, meant for tests and for reading. Chapter 1 (cross-correlation),
     chapter 2 (channels) and chapter 3 (arithmetic) explain it.
@@ -509,7 +510,7 @@ def _conv_args(
 
 
 def _conv_fast(args: _ConvArgs) -> np.ndarray:
-    """The vectorised convolution of checked arguments, through :mod:`convkit._fast`."""
+    """The vectorised convolution of checked arguments, through ``convkit/_fast.py``."""
     out = conv_nd(
         args.input, args.weight, args.stride, args.pad_before, args.pad_after,
         args.dilation, args.groups, args.out_size,

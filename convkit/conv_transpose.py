@@ -102,9 +102,9 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
     See Also
     --------
     conv_transpose2d_naive : The scatter definition as plain loops.
-    conv_transpose2d_zero_insertion, conv_transpose2d_scatter, conv_transpose2d_matrix
+    convkit.conv_transpose2d_zero_insertion, convkit.conv_transpose2d_scatter, convkit.conv_transpose2d_matrix
         The three views of chapter 6.
-    conv2d : The convolution this one transposes.
+    convkit.conv2d : The convolution this one transposes.
 
     Notes
     -----

@@ -6,8 +6,7 @@ of its 1 to 4 slider values), puts the frames in nested
 browser (``jsdlink``). Moving a slider then only changes which frame is
 visible: no Python runs, so the page works without a kernel once the notebook
 was executed with its widget state stored (``tools/run_notebook.py``), and in
-a live notebook it responds instantly. See ``shared/WIDGETS.md`` for the
-technique and its traps.
+a live notebook it responds instantly.
 
 Usage::
 

@@ -7,8 +7,8 @@ report) is :mod:`convkit.checking.engine`; the exercises themselves live in
 """
 
 from convkit.checking import exercises  # noqa: F401  (registers every chapter's exercises)
-from convkit.checking import engine
 from convkit.checking.engine import (
+    EXERCISES,
     Case,
     CheckResult,
     Diagnosis,
@@ -17,15 +17,13 @@ from convkit.checking.engine import (
     register_exercise,
 )
 
-#: Every registered exercise, by exercise id (the registry of :mod:`convkit.checking.engine`).
-EXERCISES = engine.EXERCISES
-
+# EXERCISES (the registry, documented in convkit.checking.engine) is importable
+# from here too; listing it in __all__ would document the dict a second time.
 __all__ = [
     "Case",
     "CheckResult",
     "Diagnosis",
     "Exercise",
-    "EXERCISES",
     "check",
     "register_exercise",
 ]

@@ -6,7 +6,7 @@ kernel position, the output underneath, the output-size formula with the
 numbers filled in, and a cross on every cell no position reads. Every size
 it prints comes from :func:`convkit.conv_output_size`. :func:`positions_alt_text`
 describes a frame in words. :func:`classic_case_end_figure` shows a case of
-:data:`convkit.animation.CLASSIC_CASES` at its last step, where the whole
+:data:`convkit.cases.CLASSIC_CASES` at its last step, where the whole
 output is filled.
 """
 
@@ -215,7 +215,7 @@ def positions_figure(input_size: int, kernel_size: int, stride: int = 1, padding
 
 
 def classic_case_end_figure(case: str, cell_inches: float = 0.38) -> tuple[Figure, str]:
-    """A direct case of :data:`convkit.animation.CLASSIC_CASES` at its last step.
+    """A direct case of :data:`convkit.cases.CLASSIC_CASES` at its last step.
 
     At the last step the whole output is filled and the kernel sits at the
     last position the formula allows.
