@@ -89,13 +89,21 @@ def conv2d_fft(input, weight, bias=None, stride=1, padding=0, dilation=1, groups
     ``N C_out (C_in/groups) kH kW H_out W_out`` multiply-adds. The FFT pays
     for the whole padded grid (not only the valid outputs), for complex
     arithmetic and for the transforms, so it wins only when ``kH kW`` is
-    large: measured on the course's machine (one thread, float32, 1 -> 1 ...
-    64 -> 64 channels, 64x64 images, ``benchmarks/bench.py`` and chapter 15)
-    the FFT path is slower than ``conv2d`` for a 3x3 kernel (about 6 times
-    slower at 64 -> 64 channels on 56x56) and faster from about 9x9 to 11x11
-    kernels on (the crossover moves with the channel counts and the image
-    size; chapter 15 measures it). A stride wastes the FFT's work: it
-    computes every stride-1 output and keeps one in ``s_H s_W``.
+    large.
+
+    **Measured crossover** (the course's machine: one thread, float32,
+    numpy 2.4 with OpenBLAS, 'same' padding, N = 1). With
+    ``benchmarks/bench.py --only "16->16 64x64"`` (median wall-clock time
+    of 25 calls; the CPU-time ratios agree):
+    16 -> 16 channels on 64x64, 3x3: ``conv2d`` 0.43 ms, ``conv2d_fft``
+    9.45 ms (22 times slower); 31x31: ``conv2d`` 65.0 ms, ``conv2d_fft``
+    15.2 ms (4.3 times faster; PyTorch took 54 ms). Timing kernel sizes 3,
+    5, ..., 15, 21 and 31 (median CPU time of 5 calls), the FFT was faster from 15x15 on for 16 -> 16 channels on 64x64 and
+    from 21x21 on for 64 -> 64 channels on 56x56 (with so many kernels
+    their 4,096 transforms dominate at N = 1), and from 13x13 on for one
+    channel on 256x256. Chapter 15 measures the crossover again when it
+    runs. A stride wastes the FFT's work: it computes every stride-1 output
+    and keeps one in ``s_H s_W``.
 
     The transforms of the kernel are the same for every image; a library
     that applies one layer many times caches them.
