@@ -52,6 +52,12 @@ def _torch_answer(exercise_id: str, args: tuple) -> np.ndarray | int:
     if exercise_id == "ch12-channel-shuffle":
         x, g = args
         return F.channel_shuffle(_t(x), g).numpy()
+    if exercise_id == "ch15-weight-grad":
+        x, g, k = (a.astype(np.float64) if isinstance(a, np.ndarray) else a for a in args)
+        return torch.nn.grad.conv2d_weight(_t(x)[None], (g.shape[0], x.shape[0], k, k), _t(g)[None]).numpy()
+    if exercise_id == "ch15-fft-correlate":
+        image, kernel = args
+        return F.conv2d(_t(image)[None, None], _t(kernel)[None, None])[0, 0].numpy()
     raise AssertionError(f"no torch answer for {exercise_id}")
 
 
@@ -131,6 +137,19 @@ def channel_shuffle(input, groups):
     return split.swapaxes(1, 2).reshape(input.shape)
 
 
+def weight_grad(input, grad_output, kernel_size):
+    h_out, w_out = grad_output.shape[1:]
+    taps = [[np.einsum("fuv,cuv->fc", grad_output, input[:, m:m + h_out, n:n + w_out])
+             for n in range(kernel_size)] for m in range(kernel_size)]
+    return np.array(taps).transpose(2, 3, 0, 1)  # (k, k, C_out, C_in) -> (C_out, C_in, k, k)
+
+
+def correlate2d_fft(image, kernel):
+    (h, w), (kh, kw) = image.shape, kernel.shape
+    spectrum = np.fft.rfft2(image) * np.fft.rfft2(kernel[::-1, ::-1], s=image.shape)
+    return np.fft.irfft2(spectrum, s=image.shape)[kh - 1:, kw - 1:]
+
+
 RIGHT = {
     "ch01-convolve1d": convolve1d,
     "ch02-conv2d-multichannel": conv2d_multichannel,
@@ -138,6 +157,8 @@ RIGHT = {
     "ch04-conv3d": conv3d_single,
     "ch05-pointwise": pointwise_as_matmul,
     "ch12-channel-shuffle": channel_shuffle,
+    "ch15-weight-grad": weight_grad,
+    "ch15-fft-correlate": correlate2d_fft,
 }
 
 
