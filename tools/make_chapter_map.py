@@ -75,6 +75,15 @@ def _pointwise():
                          row_label="output channel", col_label="input channel")
 
 
+def _computing():
+    from convkit import unfold
+    from convkit.plotting import matrix_figure
+
+    image = np.arange(1, 17).reshape(1, 4, 4)  # (C, H, W)
+    return matrix_figure(unfold(image, 3), title="im2col: one column per window",
+                         row_label="kernel tap", col_label="output position")
+
+
 # chapter -> (drawing function, alt text). The alt text says what the picture
 # shows, for a reader who cannot see it.
 PICTURES = {
@@ -101,6 +110,12 @@ PICTURES = {
         _pointwise,
         "The weight of a 1 by 1 convolution drawn as a matrix with one row per output "
         "channel and one column per input channel.",
+    ),
+    "chapters/15_computing": (
+        _computing,
+        "The im2col matrix of a 4 by 4 input holding 1 to 16 for a 3 by 3 kernel: 9 rows, one "
+        "per kernel tap, and 4 columns, one per window; the central values 6, 7, 10 and 11 "
+        "appear in every column.",
     ),
 }
 
