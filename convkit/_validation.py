@@ -63,6 +63,8 @@ def result_dtype(*arrays: np.ndarray | None) -> np.dtype:
 
 def is_int(value: Any) -> bool:
     """True for Python and numpy integers; False for bools (which are ints to Python)."""
+    if type(value) is int:  # the common case, without the slower abstract-class check
+        return True
     return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
 
 

@@ -385,12 +385,8 @@ def _transpose_args(
     padding = to_tuple(padding, n, "padding", minimum=0)
     output_padding = to_tuple(output_padding, n, "output_padding", minimum=0)
     dilation = to_tuple(dilation, n, "dilation", minimum=1)
-    if any(op >= max(s, d) for op, s, d in zip(output_padding, stride, dilation)):
-        raise ValueError(
-            f"output_padding must be smaller than stride or dilation, got "
-            f"output_padding={output_padding}, stride={stride}, dilation={dilation}"
-        )
-    # The formula of chapter 6, which also refuses a padding that leaves no output.
+    # The formula of chapter 6, which also refuses an output_padding not smaller
+    # than stride or dilation, and a padding that leaves no output.
     out_size = conv_transpose_output_size(
         x.shape[2:], weight.shape[2:], stride, padding, output_padding, dilation
     )

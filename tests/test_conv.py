@@ -102,6 +102,11 @@ CASES = [
     ("3d depthwise", 3, 2, 3, 3, (5, 5, 5), (3, 3, 3), 1, 1, 1, 3),
     ("3d pointwise", 3, 2, 3, 5, (3, 4, 5), (1, 1, 1), 1, 0, 1, 1),
     ("3d size 1", 3, 1, 2, 2, (1, 1, 1), (1, 1, 1), 1, 0, 1, 1),
+    # More than 16 filters per group at stride 1: the exact im2col, not whole rows.
+    ("many filters", 2, 2, 3, 20, (7, 8), (3, 3), 1, 1, 2, 1),
+    ("many filters per group, same", 2, 2, 4, 34, (6, 7), (3, 2), 1, "same", 1, 2),
+    ("1d many filters", 1, 2, 2, 17, (9,), (3,), 1, 1, 1, 1),
+    ("3d many filters", 3, None, 2, 18, (4, 5, 4), (3, 2, 3), 1, 1, 1, 1),
 ]
 
 
