@@ -70,7 +70,7 @@ def conv2d_fft(input, weight, bias=None, stride=1, padding=0, dilation=1, groups
 
     See Also
     --------
-    conv2d : im2col and a matrix multiply (exact for integers).
+    convkit.conv.conv2d : im2col and a matrix multiply (exact for integers).
     conv2d_fft_naive : The same steps with loops over filters and channels.
     fft_size : The transform size used along one axis.
 

@@ -53,7 +53,7 @@ _AT = [[1, 1, 1, 0], [0, 1, -1, -1]]
 class WinogradMatrices(NamedTuple):
     """The three transforms of F(2, 3).
 
-    Attributes
+    Parameters
     ----------
     BT : numpy.ndarray
         ``(4, 4)``, the input transform ``B^T`` (entries 0 and +-1).
@@ -71,7 +71,7 @@ class WinogradMatrices(NamedTuple):
 class WinogradCount(NamedTuple):
     """Multiplies of a Winograd correlation against the direct method.
 
-    Attributes
+    Parameters
     ----------
     winograd : int
         Elementwise products in the transformed domain (the transforms of
@@ -91,7 +91,7 @@ def winograd_matrices(exact=False, dtype=np.float64):
     Parameters
     ----------
     exact : bool, default False
-        Return arrays of :class:`fractions.Fraction` (dtype object), the exact
+        Return arrays of ``fractions.Fraction`` (dtype object), the exact
         rational values, instead of floats.
     dtype : numpy dtype, default float64
         dtype of the float arrays (the values, 0, +-1 and +-1/2, are exact in
@@ -146,7 +146,7 @@ def winograd_conv1d(input, weight):
 
     See Also
     --------
-    winograd_conv2d, winograd_matrices, winograd_multiplies, conv1d
+    winograd_conv2d, winograd_matrices, winograd_multiplies, convkit.conv.conv1d
 
     Notes
     -----
@@ -205,7 +205,7 @@ def winograd_conv2d(input, weight):
 
     See Also
     --------
-    winograd_conv1d, winograd_matrices, winograd_multiplies, conv2d
+    winograd_conv1d, winograd_matrices, winograd_multiplies, convkit.conv.conv2d
 
     Notes
     -----
