@@ -26,7 +26,7 @@ from .costs import (
 )
 from .fft_conv import conv2d_fft, conv2d_fft_naive, fft_size
 from .flattened import flatten_filter, flattened_conv2d, flattened_filter
-from .gradients import conv2d_input_grad, conv2d_weight_grad
+from .gradients import conv2d_input_grad, conv2d_weight_grad, conv2d_weight_grad_naive
 from .grouped import (
     block_diagonal_weight, channel_shuffle, channel_shuffle_naive, grouped_conv2d,
     grouped_conv2d_naive, pointwise_grouped_conv2d, shuffle_permutation, shuffled_grouped_conv2d,
@@ -61,7 +61,8 @@ __all__ = [
     "WinogradMatrices",
     "block_diagonal_weight", "channel_shuffle", "channel_shuffle_naive", "check", "conv1d",
     "conv1d_naive", "conv2d", "conv2d_fft", "conv2d_fft_naive", "conv2d_input_grad",
-    "conv2d_naive", "conv2d_weight_grad", "conv3d", "conv3d_naive", "conv_cost",
+    "conv2d_naive", "conv2d_weight_grad", "conv2d_weight_grad_naive", "conv3d", "conv3d_naive",
+    "conv_cost",
     "conv_macs", "conv_matrix", "conv_output_size", "conv_params", "conv_transpose1d",
     "conv_transpose1d_naive", "conv_transpose2d", "conv_transpose2d_matrix",
     "conv_transpose2d_naive", "conv_transpose2d_scatter", "conv_transpose2d_zero_insertion",

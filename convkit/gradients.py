@@ -23,7 +23,7 @@ from .conv import _conv_args, unfold
 from .conv_transpose import conv_transpose2d
 from ._validation import as_array, check_int
 
-__all__ = ["conv2d_input_grad", "conv2d_weight_grad"]
+__all__ = ["conv2d_input_grad", "conv2d_weight_grad", "conv2d_weight_grad_naive"]
 
 
 def conv2d_input_grad(input_size, weight, grad_output, stride=1, padding=0, dilation=1, groups=1):
@@ -115,7 +115,7 @@ def conv2d_weight_grad(input, weight_size, grad_output, stride=1, padding=0, dil
 
     See Also
     --------
-    conv2d_input_grad, unfold
+    conv2d_weight_grad_naive, conv2d_input_grad, unfold
 
     Notes
     -----
@@ -149,6 +149,65 @@ def conv2d_weight_grad(input, weight_size, grad_output, stride=1, padding=0, dil
     grad = grad.reshape(n_batch, g, c_out // g, positions)  # (N, G, C_out/G, L)
     dw = np.einsum("ngol,ngkl->gok", grad, columns)  # (G, C_out/G, C_in/G kH kW)
     return dw.reshape(shape)  # (C_out, C_in/G, kH, kW)
+
+
+def conv2d_weight_grad_naive(input, weight_size, grad_output, stride=1, padding=0, dilation=1,
+                             groups=1):
+    """Loop reference for :func:`conv2d_weight_grad`: the formula, one weight at a time.
+
+    Parameters
+    ----------
+    input, weight_size, grad_output, stride, padding, dilation, groups
+        As in :func:`conv2d_weight_grad`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Equal to ``conv2d_weight_grad(...)``: ``(C_out, C_in/groups, kH, kW)``.
+
+    See Also
+    --------
+    conv2d_weight_grad
+
+    Notes
+    -----
+    For every weight ``(f, c, m, n)``, the sum over images and output
+    positions of ``grad_output[N, f, u, v] * x_pad[N, g C_g + c, u s_H + m
+    d_H, v s_W + n d_W]``: loops over the four weight indices, the positions
+    summed by one product of arrays. Chapter 15 explains it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from convkit import conv2d_weight_grad_naive
+    >>> x = np.arange(9.0).reshape(1, 1, 3, 3)        # (N, C_in, H, W)
+    >>> conv2d_weight_grad_naive(x, (1, 1, 2, 2), np.ones((1, 1, 2, 2)))
+    array([[[[ 8., 12.],
+             [20., 24.]]]])
+    """
+    x = as_array(input, "input")
+    shape = _shape(weight_size, "weight_size")
+    probe = np.broadcast_to(np.zeros((), dtype=x.dtype), shape)  # no data: only the checks
+    args = _conv_args(x, probe, None, stride, padding, dilation, groups, 2, "conv2d")
+    grad = _grad_output(grad_output, args)
+    c_out, per_group_in, k_h, k_w = shape
+    per_group_out = c_out // args.groups
+    (s_h, s_w), (d_h, d_w), (h_out, w_out) = args.stride, args.dilation, args.out_size
+    pad = [(0, 0), (0, 0)] + list(zip(args.pad_before, args.pad_after))
+    xp = np.pad(args.input, pad)  # (N, C_in, H_p, W_p)
+    out = np.zeros(shape, dtype=np.result_type(grad, xp))
+    for f in range(c_out):
+        g = f // per_group_out  # the group of filter f
+        for c in range(per_group_in):
+            channel = g * per_group_in + c
+            for m in range(k_h):
+                for n in range(k_w):
+                    rows = slice(m * d_h, m * d_h + s_h * (h_out - 1) + 1, s_h)
+                    cols = slice(n * d_w, n * d_w + s_w * (w_out - 1) + 1, s_w)
+                    # every input value tap (m, n) met, one per image and output position
+                    met = xp[:, channel, rows, cols]  # (N, H_out, W_out)
+                    out[f, c, m, n] = np.sum(grad[:, f] * met)
+    return out
 
 
 def _shape(value, name: str) -> tuple[int, ...]:

@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 from torch.nn.grad import conv2d_input, conv2d_weight
 
-from convkit import conv2d, conv2d_input_grad, conv2d_weight_grad
+from convkit import conv2d, conv2d_input_grad, conv2d_weight_grad, conv2d_weight_grad_naive
 
 # N, C_in, C_out, H, W, kH, kW, stride, padding, dilation, groups
 CASES = [
@@ -44,6 +44,7 @@ def test_against_autograd_and_torch_nn_grad(case):
     got_dw = conv2d_weight_grad(x, w.shape, g, **kwargs)
     np.testing.assert_allclose(got_dx, dx, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(got_dw, dw, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(conv2d_weight_grad_naive(x, w.shape, g, **kwargs), dw, rtol=1e-10, atol=1e-12)
     if not isinstance(p, str):  # torch.nn.grad takes no padding string
         tx, tw, tg = torch.from_numpy(x), torch.from_numpy(w), torch.from_numpy(g)
         np.testing.assert_allclose(got_dx, conv2d_input(x.shape, tw, tg, **kwargs).numpy(), rtol=1e-10, atol=1e-12)
@@ -69,6 +70,7 @@ def test_integers_exact_and_float32_kept():
     dx = conv2d_input_grad(x.shape, w, g)
     dw = conv2d_weight_grad(x, w.shape, g)
     assert dx.dtype.kind == dw.dtype.kind == "i"
+    np.testing.assert_array_equal(conv2d_weight_grad_naive(x, w.shape, g), dw)
     _, fdx, fdw = (None, conv2d_input_grad(x.shape, w.astype(float), g.astype(float)),
                    conv2d_weight_grad(x.astype(float), w.shape, g.astype(float)))
     np.testing.assert_array_equal(dx, fdx)

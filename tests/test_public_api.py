@@ -134,6 +134,8 @@ CALLS = {
                               grad_output=arr((2, 6, 3, 3), 2), stride=1, padding=0, groups=2),
     "conv2d_weight_grad": dict(input=arr((2, 4, 5, 5)), weight_size=(6, 2, 3, 3),
                                grad_output=arr((2, 6, 3, 3), 2), padding=0, groups=2),
+    "conv2d_weight_grad_naive": dict(input=arr((2, 4, 5, 5)), weight_size=(6, 2, 3, 3),
+                                     grad_output=arr((2, 6, 3, 3), 2), padding=0, groups=2),
     "winograd_conv1d": dict(input=arr((2, 3, 7)), weight=arr((4, 3, 3), 1)),
     "winograd_conv2d": dict(input=arr((2, 3, 6, 5)), weight=arr((4, 3, 3, 3), 1)),
 }
