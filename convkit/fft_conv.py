@@ -97,11 +97,12 @@ def conv2d_fft(input, weight, bias=None, stride=1, padding=0, dilation=1, groups
     of 25 calls; the CPU-time ratios agree):
     16 -> 16 channels on 64x64, 3x3: ``conv2d`` 0.43 ms, ``conv2d_fft``
     9.45 ms (22 times slower); 31x31: ``conv2d`` 65.0 ms, ``conv2d_fft``
-    15.2 ms (4.3 times faster; PyTorch took 54 ms). Timing kernel sizes 3,
-    5, ..., 15, 21 and 31 (median CPU time of 5 calls), the FFT was faster from 15x15 on for 16 -> 16 channels on 64x64 and
-    from 21x21 on for 64 -> 64 channels on 56x56 (with so many kernels
-    their 4,096 transforms dominate at N = 1), and from 13x13 on for one
-    channel on 256x256. Chapter 15 measures the crossover again when it
+    15.2 ms (4.3 times faster; PyTorch took 54 ms). Timing kernel sizes
+    3, 5, ..., 15, 21 and 31 (median CPU time of 5 calls), the FFT was
+    faster from 15x15 on for 16 -> 16 channels on 64x64, from 21x21 on for
+    64 -> 64 channels on 56x56 (with so many kernels their 4,096
+    transforms dominate at N = 1), and from 13x13 on for one channel on
+    256x256. Chapter 15 measures the crossover again when it
     runs. A stride wastes the FFT's work: it computes every stride-1 output
     and keeps one in ``s_H s_W``.
 
@@ -190,7 +191,9 @@ def conv2d_fft_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, 
             spectrum = 0
             for c in range(per_group_in):
                 channel = g * per_group_in + c
-                spectrum = spectrum + np.fft.rfft2(x[n, channel], s=grid) * np.fft.rfft2(w[f, c], s=grid)
+                x_f = np.fft.rfft2(x[n, channel], s=grid)  # (F_H, F_W/2 + 1)
+                w_f = np.fft.rfft2(w[f, c], s=grid)  # the flipped, dilated kernel's spectrum
+                spectrum = spectrum + x_f * w_f
             full[n, f] = np.fft.irfft2(spectrum, s=grid)
     out = _valid(full, w.shape[2:], args).astype(out_dtype)
     return finish(out, args.bias, args.unbatched)

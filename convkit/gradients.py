@@ -143,9 +143,11 @@ def conv2d_weight_grad(input, weight_size, grad_output, stride=1, padding=0, dil
     g = args.groups
     pad = [(0, 0), (0, 0)] + list(zip(args.pad_before, args.pad_after))
     xp = np.pad(args.input, pad)  # (N, C_in, H_p, W_p)
-    columns = unfold(xp, (k_h, k_w), dilation=args.dilation, stride=args.stride)  # (N, C_in kH kW, L)
+    columns = unfold(xp, (k_h, k_w), dilation=args.dilation,
+                     stride=args.stride)  # (N, C_in kH kW, L)
     n_batch, _, positions = columns.shape
-    columns = columns.reshape(n_batch, g, per_group_in * k_h * k_w, positions)  # (N, G, C_in/G kH kW, L)
+    # (N, G, C_in/G kH kW, L)
+    columns = columns.reshape(n_batch, g, per_group_in * k_h * k_w, positions)
     grad = grad.reshape(n_batch, g, c_out // g, positions)  # (N, G, C_out/G, L)
     dw = np.einsum("ngol,ngkl->gok", grad, columns)  # (G, C_out/G, C_in/G kH kW)
     return dw.reshape(shape)  # (C_out, C_in/G, kH, kW)
