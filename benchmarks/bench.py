@@ -5,6 +5,7 @@ Usage::
     python benchmarks/bench.py              # full run
     python benchmarks/bench.py --quick      # fewer repeats
     python benchmarks/bench.py --markdown   # print a markdown table
+    python benchmarks/bench.py --only FFT   # only the cases whose name holds "FFT"
 
 Both libraries run on one thread (PyTorch's intra-op threads and numpy's BLAS
 threads are set to 1), in the same process, interleaved call by call, on the
@@ -45,13 +46,19 @@ except ImportError:  # the environment variables above already ask for one threa
 torch.set_num_threads(1)
 
 
-def conv_case(name, n, batch, c_in, c_out, size, k, stride=1, padding=0, dilation=1, groups=1):
-    """A forward convolution case: its operands, the two calls and its FLOPs."""
+def conv_case(name, n, batch, c_in, c_out, size, k, stride=1, padding=0, dilation=1, groups=1,
+              ours=None):
+    """A forward convolution case: its operands, the two calls and its FLOPs.
+
+    ``ours`` replaces convkit's function of that rank (``convkit.conv2d_fft``
+    for the FFT cases); the FLOPs stay those of the direct method, so that
+    GFLOP/s compare the methods on the same work.
+    """
     rng = np.random.default_rng(0)
     x = rng.standard_normal((batch, c_in) + (size,) * n).astype(np.float32)
     w = rng.standard_normal((c_out, c_in // groups) + (k,) * n).astype(np.float32)
     kw = dict(stride=stride, padding=padding, dilation=dilation, groups=groups)
-    ours = {1: convkit.conv1d, 2: convkit.conv2d, 3: convkit.conv3d}[n]
+    ours = ours or {1: convkit.conv1d, 2: convkit.conv2d, 3: convkit.conv3d}[n]
     theirs = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}[n]
     xt, wt = torch.from_numpy(x), torch.from_numpy(w)
     out_shape = tuple(theirs(xt, wt, **kw).shape)
@@ -99,6 +106,13 @@ def cases():
         conv_case("image 512x512 RGB->16 3x3 pad 1", 2, 1, 3, 16, 512, 3, padding=1),
         conv_case("3D 3x3x3 16->16 32^3 pad 1, N=1", 3, 1, 16, 16, 32, 3, padding=1),
         conv_case("3D 3x3x3 16->16 32^3 pad 1, N=8", 3, 8, 16, 16, 32, 3, padding=1),
+        # The FFT route (chapter 15) against the im2col one on a small and a large kernel.
+        conv_case("3x3 16->16 64x64 pad 1", 2, 1, 16, 16, 64, 3, padding=1),
+        conv_case("FFT: 3x3 16->16 64x64 pad 1", 2, 1, 16, 16, 64, 3, padding=1,
+                  ours=convkit.conv2d_fft),
+        conv_case("31x31 16->16 64x64 pad 15", 2, 1, 16, 16, 64, 31, padding=15),
+        conv_case("FFT: 31x31 16->16 64x64 pad 15", 2, 1, 16, 16, 64, 31, padding=15,
+                  ours=convkit.conv2d_fft),
     ]
 
 
@@ -174,6 +188,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats (noisier)")
     parser.add_argument("--markdown", action="store_true", help="print a markdown table")
+    parser.add_argument("--only", metavar="TEXT", default="",
+                        help="run only the cases whose name contains TEXT")
     args = parser.parse_args(argv)
     samples, budget = (5, 1.5) if args.quick else (25, 8.0)
 
@@ -191,6 +207,8 @@ def main(argv=None):
     rows = []
     with torch.no_grad():
         for case in cases():
+            if args.only not in case["name"]:
+                continue
             if case["convkit"] is None:
                 name = case["name"]
                 print(f"note: skipped '{name}': convkit.conv_transpose2d does not exist yet")

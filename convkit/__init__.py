@@ -24,7 +24,9 @@ from .costs import (
     flattened_cost, grouped_conv_cost, inception_bottleneck_cost, mobilenet_block_cost,
     pointwise_conv_cost, resnet_bottleneck_cost, shufflenet_unit_cost, spatially_separable_cost,
 )
+from .fft_conv import conv2d_fft, conv2d_fft_naive, fft_size
 from .flattened import flatten_filter, flattened_conv2d, flattened_filter
+from .gradients import conv2d_input_grad, conv2d_weight_grad, conv2d_weight_grad_naive
 from .grouped import (
     block_diagonal_weight, channel_shuffle, channel_shuffle_naive, grouped_conv2d,
     grouped_conv2d_naive, pointwise_grouped_conv2d, shuffle_permutation, shuffled_grouped_conv2d,
@@ -47,13 +49,20 @@ from .transposed import (
     conv_transpose2d_zero_insertion, overlap_counts, zero_insert,
 )
 from .upsampling import resize_conv2d, upsample_nearest
+from .winograd import (
+    WinogradCount, WinogradMatrices, winograd_conv1d, winograd_conv2d, winograd_matrices,
+    winograd_multiplies,
+)
 
 # Every public name imported above, sorted (`from convkit import *` and the API tests
 # read it); a new import line adds its names here too.
 __all__ = [
-    "CheckResult", "Cost", "SOBEL_COLUMN", "SOBEL_ROW", "SOBEL_X", "SOBEL_Y",
+    "CheckResult", "Cost", "SOBEL_COLUMN", "SOBEL_ROW", "SOBEL_X", "SOBEL_Y", "WinogradCount",
+    "WinogradMatrices",
     "block_diagonal_weight", "channel_shuffle", "channel_shuffle_naive", "check", "conv1d",
-    "conv1d_naive", "conv2d", "conv2d_naive", "conv3d", "conv3d_naive", "conv_cost",
+    "conv1d_naive", "conv2d", "conv2d_fft", "conv2d_fft_naive", "conv2d_input_grad",
+    "conv2d_naive", "conv2d_weight_grad", "conv2d_weight_grad_naive", "conv3d", "conv3d_naive",
+    "conv_cost",
     "conv_macs", "conv_matrix", "conv_output_size", "conv_params", "conv_transpose1d",
     "conv_transpose1d_naive", "conv_transpose2d", "conv_transpose2d_matrix",
     "conv_transpose2d_naive", "conv_transpose2d_scatter", "conv_transpose2d_zero_insertion",
@@ -61,7 +70,7 @@ __all__ = [
     "convolve1d_naive", "convolve2d", "convolve2d_naive", "correlate1d", "correlate1d_naive",
     "correlate2d", "correlate2d_naive", "depthwise_conv2d", "depthwise_conv2d_naive",
     "depthwise_conv_cost", "depthwise_separable_conv2d", "depthwise_separable_cost",
-    "effective_kernel_size", "flatten_filter", "flattened_conv2d", "flattened_cost",
+    "effective_kernel_size", "fft_size", "flatten_filter", "flattened_conv2d", "flattened_cost",
     "flattened_filter", "flip", "full_padding", "grouped_conv2d", "grouped_conv2d_naive",
     "grouped_conv_cost", "inception_bottleneck_cost", "is_separable", "low_rank_kernel",
     "mobilenet_block_cost", "overlap_counts", "pad", "pad_naive", "padded_conv2d",
@@ -70,5 +79,6 @@ __all__ = [
     "resnet_bottleneck_cost", "same_padding", "separate_kernel", "shuffle_permutation",
     "shuffled_grouped_conv2d", "shufflenet_unit", "shufflenet_unit_cost",
     "spatially_separable_conv2d", "spatially_separable_cost", "tf_same_padding",
-    "unfold", "upsample_nearest", "zero_insert",
+    "unfold", "upsample_nearest", "winograd_conv1d", "winograd_conv2d", "winograd_matrices",
+    "winograd_multiplies", "zero_insert",
 ]

@@ -52,6 +52,7 @@ NO_ARRAYS = {
     "inception_bottleneck_cost", "mobilenet_block_cost", "overlap_counts", "pointwise_conv_cost",
     "receptive_field", "receptive_field_table", "resnet_bottleneck_cost", "same_padding",
     "shuffle_permutation", "shufflenet_unit_cost", "spatially_separable_cost", "tf_same_padding",
+    "WinogradCount", "WinogradMatrices", "fft_size", "winograd_matrices", "winograd_multiplies",
 }
 
 
@@ -127,6 +128,16 @@ CALLS = {
                              horizontal=arr((4, 2), 3), bias=arr((4,), 4), padding=1),
     "flattened_filter": dict(lateral=arr((4, 3), 1), vertical=arr((4, 3), 2), horizontal=arr((4, 2), 3)),
     "flatten_filter": dict(weight=arr((2, 3, 3, 3))),
+    "conv2d_fft": _CONV[2],
+    "conv2d_fft_naive": _CONV[2],
+    "conv2d_input_grad": dict(input_size=(2, 4, 5, 5), weight=arr((6, 2, 3, 3), 1),
+                              grad_output=arr((2, 6, 3, 3), 2), stride=1, padding=0, groups=2),
+    "conv2d_weight_grad": dict(input=arr((2, 4, 5, 5)), weight_size=(6, 2, 3, 3),
+                               grad_output=arr((2, 6, 3, 3), 2), padding=0, groups=2),
+    "conv2d_weight_grad_naive": dict(input=arr((2, 4, 5, 5)), weight_size=(6, 2, 3, 3),
+                                     grad_output=arr((2, 6, 3, 3), 2), padding=0, groups=2),
+    "winograd_conv1d": dict(input=arr((2, 3, 7)), weight=arr((4, 3, 3), 1)),
+    "winograd_conv2d": dict(input=arr((2, 3, 6, 5)), weight=arr((4, 3, 3, 3), 1)),
 }
 # Documented to return float64 (an SVD or a power method) or a bool whatever
 # the input dtype: left out of the dtype tests, on purpose.
@@ -362,7 +373,11 @@ def test_float_dtype_is_kept(name, dtype):
         assert result.dtype == dtype, f"{name}: {np.dtype(dtype)} in, {result.dtype} out"
 
 
-@pytest.mark.parametrize("name", DTYPE_CASES)
+# The FFT is not exact: integers in give float64 out (documented).
+FLOAT_FOR_INTEGERS = {"conv2d_fft", "conv2d_fft_naive"}
+
+
+@pytest.mark.parametrize("name", [n for n in DTYPE_CASES if n not in FLOAT_FOR_INTEGERS])
 def test_integers_give_exact_integers(name):
     """int64 in: an integer array equal to the (exact, small-valued) float64 result."""
     exact = arrays_of(call(name, np.float64))

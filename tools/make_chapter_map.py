@@ -131,6 +131,15 @@ def _side_by_side():
     return fig
 
 
+def _computing():
+    from convkit import unfold
+    from convkit.plotting import matrix_figure
+
+    image = np.arange(1, 17).reshape(1, 4, 4)  # (C, H, W)
+    return matrix_figure(unfold(image, 3), title="im2col: one column per window",
+                         row_label="kernel tap", col_label="output position")
+
+
 # chapter -> (drawing function, alt text). The alt text says what the picture
 # shows, for a reader who cannot see it.
 def _transposed():
@@ -212,6 +221,12 @@ PICTURES = {
         "Bars of parameters and multiply-adds relative to a standard 3 by 3 layer with 64 "
         "channels: 1x1 one ninth, depthwise separable and grouped about one eighth, depthwise "
         "one sixty-fourth.",
+    ),
+    "chapters/15_computing": (
+        _computing,
+        "The im2col matrix of a 4 by 4 input holding 1 to 16 for a 3 by 3 kernel: 9 rows, one "
+        "per kernel tap, and 4 columns, one per window; the central values 6, 7, 10 and 11 "
+        "appear in every column.",
     ),
 }
 

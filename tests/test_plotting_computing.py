@@ -1,0 +1,74 @@
+"""Chapter 15's figures: the lines and points drawn are the numbers given, the roof is
+min(peak, bandwidth x intensity), the crossover is where the faster method stays faster."""
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from convkit.plotting.computing import (
+    first_faster, method_times_description, method_times_figure, roofline_description,
+    roofline_figure,
+)
+
+
+class TestFirstFaster:
+    def test_examples(self):
+        assert first_faster([3, 5, 7, 9], [1, 2, 4, 8], [5, 5, 3, 3]) == 7
+        assert first_faster([3, 5], [1, 2], [5, 5]) is None
+        assert first_faster([3, 5], [9, 9], [1, 1]) == 3
+
+    def test_a_win_that_does_not_last_does_not_count(self):
+        assert first_faster([3, 5, 7, 9], [5, 1, 1, 9], [1, 5, 5, 1]) == 9
+
+    def test_lengths_must_agree(self):
+        with pytest.raises(ValueError, match="same length"):
+            first_faster([3, 5], [1], [1, 2])
+
+
+class TestMethodTimes:
+    def test_lines_hold_the_times_in_ms_with_distinct_markers(self):
+        sizes = [3, 5, 7]
+        times = {"im2col": [0.001, 0.002, 0.004], "FFT": [0.003, 0.003, 0.003]}
+        fig = method_times_figure(sizes, times, crossover=7)
+        assert isinstance(fig, Figure)
+        ax = fig.axes[0]
+        lines = {line.get_label(): line for line in ax.get_lines()}
+        np.testing.assert_allclose(lines["im2col"].get_ydata(), [1, 2, 4])
+        np.testing.assert_allclose(lines["FFT"].get_xdata(), sizes)
+        assert lines["im2col"].get_marker() != lines["FFT"].get_marker()
+        assert list(lines["crossover: k = 7"].get_xdata()) == [7, 7]
+        assert ax.get_yscale() == "log"
+
+    def test_bad_times(self):
+        with pytest.raises(ValueError, match="one time per kernel size"):
+            method_times_figure([3, 5], {"a": [1.0]})
+        with pytest.raises(ValueError, match="at least one"):
+            method_times_figure([3, 5], {})
+
+    def test_description(self):
+        text = method_times_description([3, 5], {"im2col": [0.001, 0.004], "FFT": [0.002, 0.002]}, 5)
+        assert "im2col: 1.0 ms at 3x3, 4.0 ms at 5x5" in text and "from k = 5 on" in text
+        assert "never faster" in method_times_description([3], {"a": [1.0]})
+
+
+class TestRoofline:
+    def test_roof_ridge_and_points(self):
+        points = [("depthwise", 2.0, 5.0), ("dense", 100.0, 60.0)]
+        fig = roofline_figure(80.0, 10.0, points)
+        ax = fig.axes[0]
+        lines = {line.get_label(): line for line in ax.get_lines()}
+        roof = lines["roof: min(peak, bandwidth x intensity)"]
+        x, y = roof.get_xdata(), roof.get_ydata()
+        np.testing.assert_allclose(y, np.minimum(80.0, 10.0 * x))
+        assert list(lines["ridge: 8.0 FLOP/byte"].get_xdata()) == [8.0, 8.0]
+        assert list(lines["depthwise"].get_xdata()) == [2.0] and list(lines["depthwise"].get_ydata()) == [5.0]
+        assert lines["depthwise"].get_marker() != lines["dense"].get_marker()
+        assert ax.get_xscale() == ax.get_yscale() == "log"
+
+    def test_description_gives_the_roof_at_each_point(self):
+        text = roofline_description(80.0, 10.0, [("depthwise", 2.0, 5.0)])
+        assert "8.0 FLOP/byte" in text and "(roof there 20.0)" in text
+
+    def test_bad_machine(self):
+        with pytest.raises(ValueError, match="positive"):
+            roofline_figure(0.0, 10.0, [])
