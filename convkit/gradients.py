@@ -134,15 +134,10 @@ def conv2d_weight_grad(input, weight_size, grad_output, stride=1, padding=0, dil
     array([[[[ 8., 12.],
              [20., 24.]]]])
     """
-    x = as_array(input, "input")
-    shape = _shape(weight_size, "weight_size")
-    probe = np.broadcast_to(np.zeros((), dtype=x.dtype), shape)  # no data: only the checks
-    args = _conv_args(x, probe, None, stride, padding, dilation, groups, 2, "conv2d")
-    grad = _grad_output(grad_output, args)
+    args, grad, shape, xp = _weight_grad_args(input, weight_size, grad_output, stride, padding,
+                                              dilation, groups)
     c_out, per_group_in, k_h, k_w = shape
     g = args.groups
-    pad = [(0, 0), (0, 0)] + list(zip(args.pad_before, args.pad_after))
-    xp = np.pad(args.input, pad)  # (N, C_in, H_p, W_p)
     columns = unfold(xp, (k_h, k_w), dilation=args.dilation,
                      stride=args.stride)  # (N, C_in kH kW, L)
     n_batch, _, positions = columns.shape
@@ -187,16 +182,11 @@ def conv2d_weight_grad_naive(input, weight_size, grad_output, stride=1, padding=
     array([[[[ 8., 12.],
              [20., 24.]]]])
     """
-    x = as_array(input, "input")
-    shape = _shape(weight_size, "weight_size")
-    probe = np.broadcast_to(np.zeros((), dtype=x.dtype), shape)  # no data: only the checks
-    args = _conv_args(x, probe, None, stride, padding, dilation, groups, 2, "conv2d")
-    grad = _grad_output(grad_output, args)
+    args, grad, shape, xp = _weight_grad_args(input, weight_size, grad_output, stride, padding,
+                                              dilation, groups)
     c_out, per_group_in, k_h, k_w = shape
     per_group_out = c_out // args.groups
     (s_h, s_w), (d_h, d_w), (h_out, w_out) = args.stride, args.dilation, args.out_size
-    pad = [(0, 0), (0, 0)] + list(zip(args.pad_before, args.pad_after))
-    xp = np.pad(args.input, pad)  # (N, C_in, H_p, W_p)
     out = np.zeros(shape, dtype=np.result_type(grad, xp))
     for f in range(c_out):
         g = f // per_group_out  # the group of filter f
@@ -210,6 +200,18 @@ def conv2d_weight_grad_naive(input, weight_size, grad_output, stride=1, padding=
                     met = xp[:, channel, rows, cols]  # (N, H_out, W_out)
                     out[f, c, m, n] = np.sum(grad[:, f] * met)
     return out
+
+
+def _weight_grad_args(input, weight_size, grad_output, stride, padding, dilation, groups):
+    """Checked arguments of a weight gradient: (conv args, grad_output, weight shape, padded input)."""
+    x = as_array(input, "input")
+    shape = _shape(weight_size, "weight_size")
+    probe = np.broadcast_to(np.zeros((), dtype=x.dtype), shape)  # no data: only the checks
+    args = _conv_args(x, probe, None, stride, padding, dilation, groups, 2, "conv2d")
+    grad = _grad_output(grad_output, args)
+    pad = [(0, 0), (0, 0)] + list(zip(args.pad_before, args.pad_after))
+    xp = np.pad(args.input, pad)  # (N, C_in, H_p, W_p)
+    return args, grad, shape, xp
 
 
 def _shape(value, name: str) -> tuple[int, ...]:
