@@ -1,0 +1,194 @@
+"""Timings a reader can trust: one thread, rounds interleaved, the minimum CPU time, the machine named.
+
+Every timing the book commits is taken with :func:`time_interleaved`:
+
+- one BLAS / OpenMP / PyTorch thread, so that a busy second core does not
+  change the figure and the comparison is per core;
+- each function's CPU time of the calling thread (``time.thread_time``), not
+  wall-clock time: another process taking the core does not count;
+- rounds interleaved (A, B, C, A, B, C, ...), so that a slow period of the
+  machine falls on every function alike;
+- the minimum over rounds as the estimate (noise only ever adds time).
+
+:func:`machine` returns the line a figure prints under its timings (CPU model,
+BLAS and its kernel, PyTorch's CPU capability), and :func:`require_increasing`
+checks the shape a text claims before the figure is committed.
+"""
+
+from __future__ import annotations
+
+import platform
+import subprocess
+import time
+from contextlib import contextmanager
+from typing import Callable, Iterator, Mapping, Sequence
+
+import numpy as np
+
+from ._validation import check_int
+
+__all__ = ["machine", "one_thread", "require_increasing", "time_interleaved"]
+
+
+def time_interleaved(functions: Mapping[str, Callable[[], object]], rounds: int = 15,
+                     warmup: int = 1) -> dict[str, float]:
+    """Minimum CPU seconds per call of each function, measured in interleaved rounds on one thread.
+
+    Parameters
+    ----------
+    functions : mapping of str to callable
+        Name to a function of no arguments; each is called ``warmup + rounds`` times.
+    rounds : int, optional
+        Timed calls per function (default 15), taken one round at a time across all
+        functions.
+    warmup : int, optional
+        Untimed calls per function before the first round (default 1).
+
+    Returns
+    -------
+    dict of str to float
+        Name to the minimum, over the rounds, of the calling thread's CPU time for
+        one call, in seconds.
+
+    See Also
+    --------
+    one_thread : The thread limit applied during the measurement.
+    machine : The line to print beside the figures.
+
+    Notes
+    -----
+    The minimum, not the mean or median: interference from the rest of the machine
+    only adds time, so the minimum of enough rounds is the most repeatable figure.
+    CPU time of the calling thread is exact only when the work runs in that thread,
+    which :func:`one_thread` ensures for numpy's BLAS and for PyTorch.
+
+    Examples
+    --------
+    >>> times = time_interleaved({"sum": lambda: sum(range(1000))}, rounds=3)
+    >>> sorted(times), times["sum"] > 0
+    (['sum'], True)
+    """
+    if not isinstance(functions, Mapping) or not functions:
+        raise TypeError("functions must be a non-empty mapping of names to callables")
+    for name, function in functions.items():
+        if not callable(function):
+            raise TypeError(f"functions[{name!r}] must be callable")
+    rounds = check_int(rounds, "rounds", minimum=1)
+    warmup = check_int(warmup, "warmup", minimum=0)
+    best = {name: float("inf") for name in functions}
+    with one_thread():
+        for function in functions.values():
+            for _ in range(warmup):
+                function()
+        for _ in range(rounds):
+            for name, function in functions.items():
+                start = time.thread_time()
+                function()
+                best[name] = min(best[name], time.thread_time() - start)
+    return best
+
+
+@contextmanager
+def one_thread() -> Iterator[None]:
+    """Limit numpy's BLAS, OpenMP and PyTorch to one thread inside the block, then restore them.
+
+    Examples
+    --------
+    >>> with one_thread():
+    ...     pass
+    """
+    from threadpoolctl import threadpool_limits  # in requirements.txt, not a convkit dependency
+
+    try:
+        import torch
+    except ImportError:  # pragma: no cover - torch is in requirements.txt
+        torch = None
+    previous = torch.get_num_threads() if torch is not None else None
+    with threadpool_limits(1):
+        if torch is not None:
+            torch.set_num_threads(1)
+        try:
+            yield
+        finally:
+            if torch is not None:
+                torch.set_num_threads(previous)
+
+
+def machine() -> str:
+    """One line naming the machine a timing was measured on: CPU model, BLAS and kernel, PyTorch.
+
+    Examples
+    --------
+    >>> "CPU" in machine()
+    True
+    """
+    parts = [f"CPU: {_cpu_model()}"]
+    try:
+        from threadpoolctl import threadpool_info
+
+        blas = [info for info in threadpool_info() if info.get("user_api") == "blas"]
+    except ImportError:  # pragma: no cover - threadpoolctl is in requirements.txt
+        blas = []
+    if blas:
+        info = blas[0]
+        kernel = f", {info['architecture']} kernel" if info.get("architecture") else ""
+        parts.append(f"numpy {np.__version__} with {info['internal_api']} "
+                     f"{info.get('version', '?')}{kernel}")
+    else:
+        parts.append(f"numpy {np.__version__}")
+    try:
+        import torch
+
+        parts.append(f"torch {torch.__version__} ({torch.backends.cpu.get_cpu_capability()})")
+    except ImportError:  # pragma: no cover
+        pass
+    parts.append("one thread")
+    return "; ".join(parts)
+
+
+def require_increasing(values: Sequence[float], name: str, labels: Sequence[object] | None = None) -> None:
+    """Raise ``ValueError`` unless ``values`` increase strictly: the check a claim like "grows with k" needs.
+
+    Parameters
+    ----------
+    values : sequence of float
+        The measured figures, in the order the text claims they grow.
+    name : str
+        What the values are, for the error message.
+    labels : sequence, optional
+        One label per value (for example the kernel sizes), named in the error message.
+
+    Examples
+    --------
+    >>> require_increasing([1.0, 2.0, 4.0], "im2col time")
+    >>> require_increasing([1.0, 3.0, 2.0], "im2col time", labels=[3, 5, 7])
+    Traceback (most recent call last):
+    ...
+    ValueError: im2col time does not increase: 3 at 5 then 2 at 7
+    """
+    values = [float(v) for v in values]
+    labels = list(labels) if labels is not None else list(range(len(values)))
+    if len(labels) != len(values):
+        raise ValueError(f"labels has {len(labels)} entries, values has {len(values)}")
+    for (a, la), (b, lb) in zip(zip(values, labels), zip(values[1:], labels[1:])):
+        if not b > a:
+            raise ValueError(f"{name} does not increase: {a:.3g} at {la} then {b:.3g} at {lb}")
+
+
+def _cpu_model() -> str:
+    """The CPU's model name (Linux: /proc/cpuinfo; macOS: sysctl), else what platform knows."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+            for line in cpuinfo:
+                if line.lower().startswith(("model name", "hardware", "cpu model")):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    if platform.system() == "Darwin":
+        try:
+            return subprocess.run(["sysctl", "-n", "machdep.cpu.brand_string"], capture_output=True,
+                                  text=True, check=True).stdout.strip()
+        except (OSError, subprocess.CalledProcessError):
+            pass
+    return platform.processor() or platform.machine() or "unknown"
+

@@ -1,0 +1,61 @@
+"""convkit.timing: the measurement every committed timing uses."""
+
+import time
+
+import numpy as np
+import pytest
+import torch
+
+from convkit.timing import machine, one_thread, require_increasing, time_interleaved
+
+
+def test_minimum_cpu_time_orders_work_by_size():
+    """Ten times the work measures as more time (CPU time, so a busy machine cannot swap them)."""
+    a = np.random.default_rng(0).standard_normal((200, 200))
+    times = time_interleaved({"one": lambda: a @ a, "ten": lambda: [a @ a for _ in range(10)]}, rounds=5)
+    assert times["ten"] > 3 * times["one"] > 0
+
+
+def test_sleeping_is_not_cpu_time():
+    """A call that waits costs no CPU time: another process holding the core does not count."""
+    times = time_interleaved({"sleep": lambda: time.sleep(0.02)}, rounds=2, warmup=0)
+    assert times["sleep"] < 0.01
+
+
+def test_rounds_are_interleaved():
+    calls = []
+    time_interleaved({"a": lambda: calls.append("a"), "b": lambda: calls.append("b")}, rounds=2, warmup=1)
+    assert calls == ["a", "b", "a", "b", "a", "b"]
+
+
+def test_one_thread_limits_and_restores_torch():
+    before = torch.get_num_threads()
+    with one_thread():
+        assert torch.get_num_threads() == 1
+    assert torch.get_num_threads() == before
+
+
+@pytest.mark.parametrize("functions, error", [({}, TypeError), ({"a": 3}, TypeError), ([lambda: 0], TypeError)])
+def test_bad_functions_refused(functions, error):
+    with pytest.raises(error, match="functions"):
+        time_interleaved(functions)
+
+
+def test_bad_rounds_refused():
+    with pytest.raises(ValueError, match="rounds"):
+        time_interleaved({"a": lambda: 0}, rounds=0)
+    with pytest.raises(TypeError, match="rounds"):
+        time_interleaved({"a": lambda: 0}, rounds=2.5)
+
+
+def test_require_increasing_names_the_offending_pair():
+    require_increasing([1, 2, 3], "t")
+    with pytest.raises(ValueError, match="t does not increase: 2 at b then 2 at c"):
+        require_increasing([1, 2, 2], "t", labels=["a", "b", "c"])
+    with pytest.raises(ValueError, match="labels"):
+        require_increasing([1, 2], "t", labels=[1])
+
+
+def test_machine_names_cpu_blas_and_threads():
+    line = machine()
+    assert line.startswith("CPU: ") and "numpy" in line and "torch" in line and line.endswith("one thread")
