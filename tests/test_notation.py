@@ -5,7 +5,9 @@ contents, and every chapter's Objectives box links it. The chapters' math
 (the ``$...$`` and ``$$...$$`` spans of their markdown cells) is then scanned
 for the reserved symbols used with another meaning, where a pattern can tell:
 ``b`` is the bias only, ``D`` is spatial depth only, ``i``/``o`` are sizes and
-never indices, ``L`` (not ``n``) is the length of a 1D input.
+never indices, ``L`` (not ``n``) is the length of a 1D input, the loss is
+``\mathcal{L}`` and its upstream gradient ``\delta`` (not ``\ell``, ``L`` or
+``g``), ``w`` is never a width and an intermediate channel is ``c'``, not ``h``.
 """
 
 from __future__ import annotations
@@ -36,6 +38,15 @@ REQUIRED_ROWS = [
     r"$K$ | depth multiplier",
     r"$x \star w$, $x * w$",
     r"$C$, $C^\top$",
+    # Reserved after the lecturers' reads of all fifteen chapters.
+    r"$u'$ | an input position",
+    r"$j_\ell$ | the jump of layer $\ell$",
+    r"$\mathcal{L}$; $\delta$ | a training loss; the upstream gradient",
+    r"$\hat X$, $\hat W$; $X$ | im2col",
+    r"$z$; $c'$ | the intermediate map",
+    r"$w^\text{V}$, $w^\text{H}$, $w^\text{L}$; $w^\text{dw}$, $w^\text{pw}$",
+    r"$R$ | the rank",
+    r"$\alpha$; $e$ | MobileNet's width multiplier; the expansion factor",
 ]
 
 MATH = re.compile(r"\$\$(.+?)\$\$|\$([^$\n]+?)\$", flags=re.DOTALL)
@@ -51,6 +62,12 @@ MISUSES = [
     (re.compile(r"[xyw]_\{?\s*i\s*[+,}]"), "i as an index (i is an input size; positions are u, v)"),
     (re.compile(r"[xyw]_\{?\s*[a-z]*\s*,?\s*j\s*[+,}]"), "j as an index (positions are u, v; output channels f)"),
     (re.compile(r"(?<![\\\w])n\s*-\s*k\s*\+\s*1"), "n as the input length (a 1D input has length L)"),
+    (re.compile(r"\\partial\s*\\ell(?![A-Za-z])"), "ell for the loss (ell is a layer index; the loss is \\mathcal{L})"),
+    (re.compile(r"\\partial\s*L(?![A-Za-z_])"), "L for the loss (L is a 1D length; the loss is \\mathcal{L})"),
+    (re.compile(r"(?<![\\\w])g\s*=\s*\\partial"), "g for the upstream gradient (g is groups; the gradient is \\delta)"),
+    (re.compile(r"\^\\top\s*g(?![A-Za-z_])"), "g for the upstream gradient (g is groups; the gradient is \\delta)"),
+    (re.compile(r"(?<![\\\w])h\s*\\times\s*w(?![A-Za-z])"), "w as a width (w is the weight; a map is H x W)"),
+    (re.compile(r"\\sum_\{?h\b"), "h as a channel index (an intermediate channel is c')"),
 ]
 
 
@@ -98,12 +115,17 @@ def test_reserved_symbols_keep_their_meaning(chapter):
 def test_misuse_patterns_catch_the_old_slips_and_pass_the_notation():
     """The patterns flag the slips the lecturer's read found, and not the notation itself."""
     slips = [r"D_\text{in} = C_\text{in}", r"\beta_j", r"\sum_{b=1}^{C}", r"b = 64",
-             r"x_{i+m,\, j+n}", r"n - k + 1", r"b < \frac{k^2}{2}"]
+             r"x_{i+m,\, j+n}", r"n - k + 1", r"b < \frac{k^2}{2}",
+             r"g = \partial \ell / \partial y", r"\frac{\partial \ell}{\partial x} = C^\top g",
+             r"\partial L / \partial w", r"C \times h \times w", r"\sum_{h=0}^{C_\text{mid}-1}"]
     for slip in slips:
         assert any(p.search(slip) for p, _ in MISUSES), slip
     fine = [r"y_{f,u,v} = b_f + \sum_{c} x_{c,u+m,v+n}\, w_{f,c,m,n}", r"o = \lfloor (i + 2p - d(k-1) - 1)/s \rfloor + 1",
             r"L - k + 1", r"C_\text{mid} < 242", r"(x \star w)_u = \sum_{m=0}^{k-1} x_{u+m}\, w_m",
-            r"D \times H \times W", r"k_D k_H k_W C_\text{in} C_\text{out} + C_\text{out}"]
+            r"D \times H \times W", r"k_D k_H k_W C_\text{in} C_\text{out} + C_\text{out}",
+            r"\delta = \partial \mathcal{L} / \partial y", r"\frac{\partial \mathcal{L}}{\partial x} = C^\top \delta",
+            r"\partial \mathcal{L} / \partial w_{f,c,m,n}", r"\sum_{c'} w_{f,c',m,n}\, w^\text{pw}_{c',c}",
+            r"H \times W \times C", r"\hat W \hat X", r"k_H \times k_W"]
     for ok in fine:
         assert not any(p.search(ok) for p, _ in MISUSES), ok
 
