@@ -59,3 +59,10 @@ def test_sizes_one_too_large():
 
 def test_padding_forgotten():
     assert "padding is missing" in _failures(lambda o, k, s=1, p=0, d=1: by_search(o, k, s, 0, d))
+
+
+def test_sizes_below_one_kept():
+    def no_clamp(o, k, s=1, p=0, d=1):
+        smallest = (o - 1) * s - 2 * p + d * (k - 1) + 1
+        return list(range(smallest, smallest + s))
+    assert "below 1" in _failures(no_clamp)

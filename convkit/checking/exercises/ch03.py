@@ -95,7 +95,15 @@ def _cases_input_sizes(rng: np.random.Generator) -> list[Case]:
         Case((4, 3, 2, 1, 2), "dilation 2"),
         Case((56, 7, 4, 3), "stride 4: four sizes"),
         Case((112, 7, 2, 3), "a ResNet stem"),
+        Case((1, 1, 3, 1), "padding wider than the kernel: sizes below 1 drop out"),
     ]
+
+
+def _no_clamp(o, k, s=1, p=0, d=1):
+    smallest = (o - 1) * s - 2 * p + d * (k - 1) + 1
+    if smallest >= 1:
+        raise ValueError("the mistake cannot show when every size is at least 1")
+    return np.arange(smallest, smallest + s)
 
 
 def _padding_forgotten(o, k, s=1, p=0, d=1):
@@ -121,6 +129,11 @@ register_exercise(
                 lambda o, k, s=1, p=0, d=1: _ref_input_sizes(o, k, s, p, d) + 1,
                 "every size is one too large: the smallest input is the one where the last "
                 "kernel position ends exactly on the last padded pixel, (o - 1)s - 2p + d(k-1) + 1.",
+            ),
+            Diagnosis(
+                _no_clamp,
+                "your list contains sizes below 1: when the padding is wide, some of the s "
+                "candidates are 0 or negative, and an input has at least one pixel.",
             ),
             Diagnosis(
                 _padding_forgotten,
