@@ -167,7 +167,7 @@ def test_volume_slices_shows_the_asked_slices():
     surface_ax, *slice_axes = fig.axes
     assert len(slice_axes) == 3
     for ax, z in zip(slice_axes, [0, 2, 5]):
-        assert ax.get_title() == f"slice z = {z}"
+        assert ax.get_title() == f"slice {z}"
         np.testing.assert_array_equal(ax.images[0].get_array(), scene[z])
     # One drawn triangle per triangle of the level-0.5 surface of the zero-padded volume.
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -223,10 +223,10 @@ def test_depth_slice_panels_and_values(scene_and_kernel):
     fig = depth_slice_figure(scene, kernel, 4)
     assert len(fig.axes) == 4
     for ax, z in zip(fig.axes[:3], (3, 4, 5)):
-        assert ax.get_title() == f"input z = {z}"
+        assert ax.get_title() == f"input slice {z}"
         np.testing.assert_array_equal(ax.images[0].get_array(), scene[z])
     out_ax = fig.axes[3]
-    assert out_ax.get_title() == "output z = 4"
+    assert out_ax.get_title() == "output slice 4"
     np.testing.assert_allclose(out_ax.images[0].get_array(), expected[4], atol=1e-12)
     # One colour scale for every z: symmetric around zero, the largest |value| of the whole output.
     limit = np.abs(expected).max()
@@ -237,14 +237,14 @@ def test_depth_slice_panels_and_values(scene_and_kernel):
 def test_depth_slice_at_the_border_shows_padding(scene_and_kernel):
     scene, kernel = scene_and_kernel
     first = depth_slice_figure(scene, kernel, 0)
-    assert first.axes[0].get_title() == "z = -1 (outside)"
+    assert first.axes[0].get_title() == "slice -1 (outside)"
     assert [p.get_gid() for p in first.axes[0].patches] == ["padding"]
     assert first.axes[0].patches[0].get_hatch() == "//"
     assert "padding\n(zeros)" in [t.get_text() for t in first.axes[0].texts]
     np.testing.assert_array_equal(first.axes[1].images[0].get_array(), scene[0])
     last = depth_slice_figure(scene, kernel, 6)
-    assert last.axes[2].get_title() == "z = 7 (outside)"
-    assert last.axes[1].get_title() == "input z = 6"
+    assert last.axes[2].get_title() == "slice 7 (outside)"
+    assert last.axes[1].get_title() == "input slice 6"
 
 
 def test_depth_slice_deeper_kernel(scene_and_kernel):
@@ -252,7 +252,7 @@ def test_depth_slice_deeper_kernel(scene_and_kernel):
     kernel = np.arange(45, dtype=float).reshape(5, 3, 3) - 22
     fig = depth_slice_figure(scene, kernel, 3)
     assert [ax.get_title() for ax in fig.axes] == [
-        "input z = 1", "input z = 2", "input z = 3", "input z = 4", "input z = 5", "output z = 3"]
+        "input slice 1", "input slice 2", "input slice 3", "input slice 4", "input slice 5", "output slice 3"]
     np.testing.assert_allclose(fig.axes[-1].images[0].get_array(), torch_same(scene, kernel)[3],
                                atol=1e-9)
 

@@ -352,7 +352,7 @@ def volume_slices_figure(volume, slices, level=0.5, elev=20, azim=-150):
     Returns
     -------
     matplotlib.figure.Figure
-        The 3D axes first, then one axes per slice, titled ``slice z = ...``.
+        The 3D axes first, then one axes per slice, titled ``slice ...``.
 
     Raises
     ------
@@ -395,7 +395,7 @@ def volume_slices_figure(volume, slices, level=0.5, elev=20, azim=-150):
         sub.imshow(scene[z], cmap=_OBJECT_CMAP, vmin=0, vmax=1, interpolation="nearest")
         for side in sub.spines.values():
             side.set_edgecolor(colors.EDGE)
-        sub.set_title(f"slice z = {z}", fontsize=9)
+        sub.set_title(f"slice {z}", fontsize=9)
         sub.set_xticks([])
         sub.set_yticks([])
     fig.subplots_adjust(left=0.02, right=0.98, bottom=0.06, top=0.9, wspace=0.15, hspace=0.3)
@@ -476,20 +476,20 @@ def depth_slice_figure(volume, kernel, z):
     for ax, dz in zip(axes[:k_d], range(-(k_d // 2), k_d // 2 + 1)):
         if 0 <= z + dz < depth:
             ax.imshow(scene[z + dz], cmap=_OBJECT_CMAP, vmin=0, vmax=1, interpolation="nearest")
-            ax.set_title(f"input z = {z + dz}", fontsize=9)
+            ax.set_title(f"input slice {z + dz}", fontsize=9)
         else:
             ax.imshow(np.zeros((height, width)), cmap=_PADDING_CMAP, vmin=0, vmax=1)
             # Hatching as well as grey: padding never relies on colour alone.
             ax.add_patch(Rectangle((-0.5, -0.5), width, height, fill=False, hatch="//",
                                    edgecolor=colors.EDGE, linewidth=0, alpha=0.4, gid="padding"))
             ax.text(width / 2, height / 2, "padding\n(zeros)", ha="center", va="center", fontsize=8)
-            ax.set_title(f"z = {z + dz} (outside)", fontsize=9)
+            ax.set_title(f"slice {z + dz} (outside)", fontsize=9)
         for side in ax.spines.values():
             side.set_edgecolor(colors.KERNEL)
             side.set_linewidth(2.5)
     axes[-1].imshow(response[z], cmap=colors.DIVERGING_CMAP, vmin=-limit, vmax=limit,
                     interpolation="nearest")
-    axes[-1].set_title(f"output z = {z}", fontsize=9)
+    axes[-1].set_title(f"output slice {z}", fontsize=9)
     for side in axes[-1].spines.values():
         side.set_edgecolor(colors.OUTPUT)
         side.set_linewidth(2.5)
