@@ -46,6 +46,7 @@ REQUIRED_ROWS = [
     r"$z$; $c'$ | the intermediate map",
     r"$w^\text{V}$, $w^\text{H}$, $w^\text{L}$; $w^\text{dw}$, $w^\text{pw}$",
     r"$R$ | the rank",
+    r"$\gamma$ | the index of a group",
     r"$\alpha$; $e$ | MobileNet's width multiplier; the expansion factor",
 ]
 
