@@ -65,6 +65,10 @@ class TestRoofline:
         assert lines["depthwise"].get_marker() != lines["dense"].get_marker()
         assert ax.get_xscale() == ax.get_yscale() == "log"
 
+    def test_title_names_the_machine(self):
+        assert roofline_figure(80.0, 10.0, [], title="CPU X").axes[0].get_title() == "CPU X"
+        assert roofline_figure(80.0, 10.0, []).axes[0].get_title() == ""
+
     def test_description_gives_the_roof_at_each_point(self):
         text = roofline_description(80.0, 10.0, [("depthwise", 2.0, 5.0)])
         assert "8.0 FLOP/byte" in text and "(roof there 20.0)" in text

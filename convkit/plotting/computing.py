@@ -133,7 +133,7 @@ def method_times_description(kernel_sizes, times, crossover=None, setting: str =
 
 def roofline_figure(peak_gflops: float, bandwidth_gbs: float,
                     points: Sequence[tuple[str, float, float]],
-                    intensity_range: tuple[float, float] = (0.1, 1000.0)) -> Figure:
+                    intensity_range: tuple[float, float] = (0.1, 1000.0), title: str = "") -> Figure:
     """The roofline of a machine with layers placed at their arithmetic intensity.
 
     Parameters
@@ -146,6 +146,8 @@ def roofline_figure(peak_gflops: float, bandwidth_gbs: float,
         ``(label, intensity in FLOP/byte, achieved GFLOP/s)`` of each layer.
     intensity_range : pair of float, default (0.1, 1000)
         Horizontal extent (FLOP/byte).
+    title : str, optional
+        Figure title, e.g. the machine the rates were measured on.
 
     Returns
     -------
@@ -176,6 +178,8 @@ def roofline_figure(peak_gflops: float, bandwidth_gbs: float,
     ax.set_ylabel("GFLOP/s")
     ax.grid(True, which="major", alpha=0.3)
     ax.legend(fontsize=7, loc="lower right")
+    if title:
+        ax.set_title(title, fontsize=7)
     fig.tight_layout()
     return fig
 
