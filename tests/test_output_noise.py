@@ -66,7 +66,7 @@ def test_problem_names_cell_count_first_line_and_text():
     nb = {"cells": [{"cell_type": "markdown", "source": "# t", "metadata": {}},
                     cell("max |difference| = 8.9e-16\n", source="d = diff()\nprint(d)", count=7)]}
     assert check_notebooks.check_notebook_dict(nb) == [
-        "cell 1 (In [7]: d = diff()): rounding noise '8.9e-16' in a compared output: "
+        "cell 1 (nbval Cell 0, In [7]: d = diff()): rounding noise '8.9e-16' in a compared output: "
         "'max |difference| = 8.9e-16' (print a verdict or a bound, or tag the cell "
         "nbval-ignore-output and say so in the text)"
     ]
@@ -113,5 +113,5 @@ def test_noise_written_back_into_a_committed_chapter_fails(tmp_path):
     copy.write_text(json.dumps(nb), encoding="utf-8")
     noisy = subprocess.run(run, capture_output=True, text=True)
     assert noisy.returncode == 1
-    assert f"{copy}: cell {index} (In [" in noisy.stdout
+    assert f"{copy}: cell {index} (nbval Cell " in noisy.stdout
     assert "rounding noise '8.9e-16'" in noisy.stdout

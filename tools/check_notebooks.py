@@ -77,13 +77,16 @@ def machine_dependent_outputs(cell: dict) -> list[str]:
     ]
 
 
-def _where(index: int, cell: dict) -> str:
-    """``cell N (In [K]: first source line)``, how a problem names its cell."""
+def _where(index: int, code_index: int, cell: dict) -> str:
+    """``cell N (nbval Cell M, In [K]: first source line)``, how a problem names its cell.
+
+    N counts every cell, M only code cells (as nbval's test names do).
+    """
     first = next((line.strip() for line in _source(cell).splitlines() if line.strip()), "")
     if len(first) > 60:
         first = first[:57] + "..."
     count = cell.get("execution_count")
-    return f"cell {index} (In [{count if count is not None else ' '}]: {first})"
+    return f"cell {index} (nbval Cell {code_index}, In [{count if count is not None else ' '}]: {first})"
 
 
 def check_notebook_dict(nb: dict) -> list[str]:
@@ -101,7 +104,7 @@ def check_notebook_dict(nb: dict) -> list[str]:
 
     runnable_indices = {i for i, _ in runnable}
     views = 0
-    for index, cell in code_cells:
+    for code_index, (index, cell) in enumerate(code_cells):
         where = f"cell {index}"
         metadata = cell.get("metadata", {})
         tags = metadata.get("tags", [])
@@ -110,7 +113,7 @@ def check_notebook_dict(nb: dict) -> list[str]:
         for key in TIMING_KEYS:
             if key in metadata:
                 problems.append(f"{where}: timing metadata {key!r} (run tools/run_notebook.py)")
-        problems.extend(f"{_where(index, cell)}: {p}" for p in machine_dependent_outputs(cell))
+        problems.extend(f"{_where(index, code_index, cell)}: {p}" for p in machine_dependent_outputs(cell))
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error" and "raises-exception" not in tags:
                 problems.append(
