@@ -122,7 +122,7 @@ def test_chapter_outputs_hold_in_the_alternate_environment(chapter):
     environment and every cell whose output differed."""
     _, variables, _ = alternate()
     command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:xdist",
-               "-q", "-rf", "--nbval", "--nbval-current-env",
+               "-q", "-rf", "--color=no", "--nbval", "--nbval-current-env",
                "--nbval-sanitize-with", str(REPO / "tests" / "nbval_sanitize.cfg"),
                "-o", "addopts=", str(chapter.relative_to(REPO))]
     done = subprocess.run(command, cwd=REPO, env={**native_env(), **variables},
