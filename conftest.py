@@ -19,23 +19,18 @@ except ImportError:  # pragma: no cover - threadpoolctl is in requirements.txt
     pass
 
 
-# Tests that share one headless Chromium (tests/browser/) run in one
-# pytest-xdist worker: group "browser" (pyproject.toml runs -n auto --dist loadgroup).
-BROWSER_DIR = "tests/browser/"
-
-
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks
 def pytest_collection_modifyitems(config, items):
     """Mark nbval's notebook cells ``slow`` (``-m "not slow"`` then skips every chapter run)
     and group them per notebook for pytest-xdist: a notebook's cells share one kernel, so
-    they must run in order in one worker. The browser tests share one worker (and browser)."""
+    they must run in order in one worker (pyproject.toml runs -n auto --dist loadgroup).
+    The browser tests are not grouped: about 9 minutes of them in one worker would be the
+    run's longest part; each worker starts one Chromium for all its browser tests."""
     for item in items:
         path = item.nodeid.split("::")[0]
         if path.endswith(".ipynb"):
             item.add_marker(pytest.mark.slow)
             item.add_marker(pytest.mark.xdist_group(path))
-        elif path.startswith(BROWSER_DIR):
-            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 def pytest_ignore_collect(collection_path, config):
