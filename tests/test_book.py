@@ -21,7 +21,7 @@ import nbformat
 import pytest
 import yaml
 
-from book_site import REPO, built_site, toc_documents
+from book_site import REPO, built_site, install_node_modules, run_folder, toc_documents
 
 pytestmark = pytest.mark.slow
 
@@ -38,12 +38,12 @@ REQUIRED_TERMS = [
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
-    return built_site(tmp_path_factory.getbasetemp(), offline=True)
+    return built_site(run_folder(tmp_path_factory), offline=True)
 
 
 @pytest.fixture(scope="session")
 def student_site(tmp_path_factory):
-    return built_site(tmp_path_factory.getbasetemp(), hide_solutions=True)
+    return built_site(run_folder(tmp_path_factory), hide_solutions=True)
 
 
 class Tags(html.parser.HTMLParser):
@@ -538,10 +538,9 @@ def test_derived_config_student_edition_hides_solutions():
     assert derived["sphinx"]["config"]["nb_ipywidgets_js"] == CONFIG["sphinx"]["config"]["nb_ipywidgets_js"]
 
 
-def test_offline_assets_are_staged_outside_static(tmp_path):
+def test_offline_assets_are_staged_outside_static(tmp_path, tmp_path_factory):
     build_book = _build_book_module()
-    node_modules = REPO / "node_modules"
-    build_book.ensure_node_modules(node_modules)  # npm ci when a package is missing
+    node_modules = install_node_modules(run_folder(tmp_path_factory))  # npm ci when a package is missing
     staging = build_book.stage_offline_assets(node_modules, tmp_path / "extra")
     offline = staging / "_static" / build_book.OFFLINE_DIR
     derived = build_book.derived_config(CONFIG, offline=True, hide_solutions=False,

@@ -185,13 +185,6 @@ def test_checker_command_exit_status(executed, tmp_path):
     assert result.returncode == 1 and "never_run.ipynb" in result.stdout
 
 
-def test_chapters_pass_the_checker():
-    chapters = REPO / "chapters"
-    notebooks = check_notebooks.find_notebooks([chapters]) if chapters.is_dir() else []
-    problems = {str(p): check_notebooks.check_notebook(p) for p in notebooks}
-    assert {p: v for p, v in problems.items() if v} == {}
-
-
 def test_tools_share_the_alt_text_key_of_convkit():
     """The alt text run_notebook copies is stored under convkit.plotting.show's key."""
     import notebook_format

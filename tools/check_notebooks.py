@@ -15,7 +15,12 @@ A notebook fails when:
   builds without a warning and shows blank widgets);
 - a figure shown with ``convkit.plotting.show`` lacks its alt text in the
   cell's ``mystnb.image.alt`` metadata, or a cell keeps timing metadata
-  (both mean ``tools/run_notebook.py`` was not the last thing run on it).
+  (both mean ``tools/run_notebook.py`` was not the last thing run on it);
+- an output that nbval compares prints something another machine would print
+  differently: rounding noise (``8.9e-16``, ``2.4e-06``, ``1.0000000000000002``;
+  a bound such as ``< 1e-12`` is fine), a timing (``6.58 ms``, ``35.1 GFLOP/s``)
+  or a memory address. Print a verdict or a bound instead, or tag the cell
+  ``nbval-ignore-output`` and say in the text that its output varies.
 
 Exit status 0 when every notebook passes, 1 otherwise; each problem is
 printed as ``path: cell N: message``.
@@ -32,7 +37,11 @@ from notebook_format import (
     ALT_METADATA_KEY,
     TIMING_KEYS,
     WIDGET_STATE_MIME,
+    UNCOMPARED_MARKERS,
+    UNCOMPARED_MIME,
+    UNCOMPARED_TAGS,
     WIDGET_VIEW_MIME,
+    machine_dependent_text,
     model_refs,
 )
 
@@ -42,6 +51,42 @@ SKIPPED_DIRS = {"_build", ".ipynb_checkpoints", "node_modules", "handouts"}
 def _source(cell: dict) -> str:
     source = cell.get("source", "")
     return "".join(source) if isinstance(source, list) else source
+
+
+def compared_text(cell: dict) -> str:
+    """The text of the outputs of ``cell`` that nbval compares ('' for an uncompared cell)."""
+    tags = cell.get("metadata", {}).get("tags", [])
+    source = _source(cell)
+    if any(tag in tags for tag in UNCOMPARED_TAGS) or any(m in source for m in UNCOMPARED_MARKERS):
+        return ""
+    pieces: list[str] = []
+    for output in cell.get("outputs", []):
+        fields = {"text": output["text"]} if "text" in output else output.get("data", {})
+        for mime, value in fields.items():
+            if mime not in UNCOMPARED_MIME and isinstance(value, (str, list)):
+                pieces.append("".join(value) if isinstance(value, list) else value)
+    return "\n".join(pieces)
+
+
+def machine_dependent_outputs(cell: dict) -> list[str]:
+    """One problem per machine-dependent piece of a compared output of ``cell``."""
+    return [
+        f"{kind} {text!r} in a compared output: {line.strip()!r} (print a verdict or a "
+        "bound, or tag the cell nbval-ignore-output and say so in the text)"
+        for kind, text, line in machine_dependent_text(compared_text(cell))
+    ]
+
+
+def _where(index: int, code_index: int, cell: dict) -> str:
+    """``cell N (nbval Cell M, In [K]: first source line)``, how a problem names its cell.
+
+    N counts every cell, M only code cells (as nbval's test names do).
+    """
+    first = next((line.strip() for line in _source(cell).splitlines() if line.strip()), "")
+    if len(first) > 60:
+        first = first[:57] + "..."
+    count = cell.get("execution_count")
+    return f"cell {index} (nbval Cell {code_index}, In [{count if count is not None else ' '}]: {first})"
 
 
 def check_notebook_dict(nb: dict) -> list[str]:
@@ -59,7 +104,7 @@ def check_notebook_dict(nb: dict) -> list[str]:
 
     runnable_indices = {i for i, _ in runnable}
     views = 0
-    for index, cell in code_cells:
+    for code_index, (index, cell) in enumerate(code_cells):
         where = f"cell {index}"
         metadata = cell.get("metadata", {})
         tags = metadata.get("tags", [])
@@ -68,6 +113,7 @@ def check_notebook_dict(nb: dict) -> list[str]:
         for key in TIMING_KEYS:
             if key in metadata:
                 problems.append(f"{where}: timing metadata {key!r} (run tools/run_notebook.py)")
+        problems.extend(f"{_where(index, code_index, cell)}: {p}" for p in machine_dependent_outputs(cell))
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error" and "raises-exception" not in tags:
                 problems.append(

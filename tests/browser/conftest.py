@@ -59,6 +59,8 @@ HTML_MANAGER_DIST = Path("@jupyter-widgets") / "html-manager" / "dist"
 # One copy of the offline staging: the book's build tool (tools/ is on the
 # pytest pythonpath, pyproject.toml).
 import build_book
+from book_site import run_folder
+from filelock import FileLock
 
 
 def in_ci() -> bool:
@@ -74,8 +76,14 @@ def skip_or_fail(reason: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def node_modules() -> Path:
-    """The repository's ``node_modules`` with the packages of ``package.json`` installed."""
+def node_modules(tmp_path_factory) -> Path:
+    """The repository's ``node_modules`` with the packages of ``package.json`` installed
+    (by one pytest-xdist worker at a time: the lock of ``book_site.install_node_modules``)."""
+    with FileLock(str(run_folder(tmp_path_factory) / "npm.lock")):
+        return _node_modules()
+
+
+def _node_modules() -> Path:
     modules = REPO / "node_modules"
     needed = [
         modules / HTML_MANAGER_DIST / "embed-amd.js",

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-from book_site import built_site  # tests/ is on the pytest pythonpath (pyproject.toml)
+from book_site import built_site, run_folder  # tests/ is on the pytest pythonpath (pyproject.toml)
 
 pytestmark = pytest.mark.browser
 
@@ -39,7 +39,7 @@ FRAME_SELECTOR = ".widget-html-content img"
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory, node_modules):
-    built = built_site(tmp_path_factory.getbasetemp(), offline=True)
+    built = built_site(run_folder(tmp_path_factory), offline=True)
     if built.returncode != 0:
         pytest.fail("the strict offline build failed:\n" + "\n".join(built.warnings()[:40]))
     return built
@@ -48,7 +48,7 @@ def site(tmp_path_factory, node_modules):
 @pytest.fixture(scope="session")
 def default_site(tmp_path_factory):
     """The published build: require.js, the widget manager and MathJax from the CDN."""
-    built = built_site(tmp_path_factory.getbasetemp())
+    built = built_site(run_folder(tmp_path_factory))
     if built.returncode != 0:
         pytest.fail("the strict default build failed:\n" + "\n".join(built.warnings()[:40]))
     return built
