@@ -2,7 +2,7 @@
 
 :func:`layer_table` describes the twelve layer types of the course, all built
 for the same input and the same channel counts: the shapes of their weights,
-their parameters and multiply-adds (from :mod:`convkit.arithmetic`), their
+their parameters and multiply-adds (from :mod:`convkit.costs`), their
 receptive field along each spatial axis, how many input channels one output
 channel depends on, and the shape of their output. The counts are the ones a
 ``torch.nn`` module of that layer has (``bias=False``); the tests check them
@@ -17,10 +17,12 @@ import math
 import numbers
 from dataclasses import dataclass
 
-from convkit.arithmetic import (
-    Cost, conv_cost, conv_output_size, conv_transpose_output_size, depthwise_conv_cost,
-    depthwise_separable_cost, effective_kernel_size, flattened_cost, grouped_conv_cost,
-    pointwise_conv_cost, receptive_field, spatially_separable_cost,
+from convkit.costs import (
+    Cost, conv_cost, depthwise_conv_cost, depthwise_separable_cost, flattened_cost,
+    grouped_conv_cost, pointwise_conv_cost, spatially_separable_cost,
+)
+from convkit.sizes import (
+    conv_output_size, conv_transpose_output_size, effective_kernel_size, receptive_field,
 )
 
 __all__ = ["LAYER_TYPES", "LayerRow", "layer_table"]
@@ -144,7 +146,7 @@ def layer_table(in_channels=64, out_channels=64, kernel_size=3, input_size=56, g
 
     Notes
     -----
-    Chapter 14. Counts come from :mod:`convkit.arithmetic`; the one count it
+    Chapter 14. Counts come from :mod:`convkit.costs`; the one count it
     has no function for, the transposed layer's, is ``C_in (C_out / g) kH kW``
     multiply-adds per *input* pixel: each input pixel stamps a scaled copy of
     its kernel (chapter 6), and the stamps on the cropped border are
@@ -191,7 +193,7 @@ def layer_table(in_channels=64, out_channels=64, kernel_size=3, input_size=56, g
 
     def row(name, chapter, shapes, cost, field, seen, out_size):
         params = sum(math.prod(shape) for shape in shapes)
-        assert params == cost.params, name  # the shapes and convkit.arithmetic agree
+        assert params == cost.params, name  # the shapes and convkit.costs agree
         return LayerRow(name, chapter, tuple(shapes), cost.params, cost.macs, tuple(field),
                         seen, (c_out, *out_size))
 

@@ -8,7 +8,7 @@ import torch.nn.functional as F
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from convkit.animation import CLASSIC_CASES
+from convkit.cases import CLASSIC_CASES
 from convkit.plotting import colors
 from convkit.plotting.positions import (
     cells_never_read, classic_case_end_figure, kernel_starts, positions_alt_text, positions_figure,

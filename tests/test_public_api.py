@@ -46,12 +46,13 @@ CALLABLES = [n for n in PUBLIC if callable(getattr(convkit, n))]
 
 # Public callables that take no array argument (sizes, layer lists, callables).
 NO_ARRAYS = {
-    "Cost", "CheckResult", "check", "conv_cost", "conv_macs", "conv_output_size", "conv_params",
+    "Cost", "conv_cost", "conv_macs", "conv_output_size", "conv_params",
     "conv_transpose_output_size", "depthwise_conv_cost", "depthwise_separable_cost",
     "effective_kernel_size", "flattened_cost", "full_padding", "grouped_conv_cost",
     "inception_bottleneck_cost", "mobilenet_block_cost", "overlap_counts", "pointwise_conv_cost",
     "receptive_field", "receptive_field_table", "resnet_bottleneck_cost", "same_padding",
-    "shuffle_permutation", "shufflenet_unit_cost", "spatially_separable_cost", "tf_same_padding",
+    "shuffle_permutation", "shufflenet_unit_cost", "spatially_separable_cost", "stack_reachability",
+    "tf_same_padding",
     "WinogradCount", "WinogradMatrices", "fft_size", "winograd_matrices", "winograd_multiplies",
 }
 

@@ -21,7 +21,9 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from convkit.arithmetic import conv_cost, depthwise_conv_cost, depthwise_separable_cost, pointwise_conv_cost
+from convkit.costs import (
+    conv_cost, depthwise_conv_cost, depthwise_separable_cost, pointwise_conv_cost,
+)
 from convkit.plotting import colors
 
 __all__ = [

@@ -24,7 +24,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
-from convkit.arithmetic import conv_output_size, effective_kernel_size
+from convkit.sizes import conv_output_size, effective_kernel_size
 from convkit.conv import conv1d, conv2d
 from convkit.plotting import colors
 

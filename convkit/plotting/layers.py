@@ -17,9 +17,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from convkit._validation import check_int
-from convkit.arithmetic import conv_cost, conv_output_size, pointwise_conv_cost
+from convkit.costs import conv_cost, pointwise_conv_cost
 from convkit.plotting import colors
 from convkit.separable import pointwise_conv2d
+from convkit.sizes import conv_output_size
 
 __all__ = [
     "layer_shapes_figure",

@@ -1,8 +1,7 @@
 """Figures of chapters 12 and 13: which channels reach which, and cost against time.
 
 ================================  ===================================================
-``stack_reachability``            which inputs reach which outputs in a stack (ch. 12)
-``reachability_figure``           that pattern as a grid, groups marked
+``reachability_figure``           which inputs reach which outputs (ch. 12), as a grid
 ``reachability_description``      its alt text
 ``cost_time_figure``              multiply-adds and measured time per layer (ch. 13)
 ``cost_time_description``         its alt text
@@ -24,7 +23,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from convkit import block_diagonal_weight, shuffle_permutation
+from convkit._compat import moved
 from convkit.plotting import colors
 
 __all__ = [
@@ -34,61 +33,10 @@ __all__ = [
     "reachability_figure",
     "shufflenet_unit_description",
     "shufflenet_unit_figure",
-    "stack_reachability",
 ]
 
-
-def _check_stack_args(channels, groups, layers) -> tuple[int, int, int]:
-    for name, value in (("channels", channels), ("groups", groups), ("layers", layers)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-            raise TypeError(f"{name} must be an int, got {value!r}")
-        if value < 1:
-            raise ValueError(f"{name} must be positive, got {value}")
-    if channels % groups:
-        raise ValueError(f"channels ({channels}) must be divisible by groups ({groups})")
-    return int(channels), int(groups), int(layers)
-
-
-def stack_reachability(channels: int, groups: int, layers: int, shuffle: bool = True) -> np.ndarray:
-    """Which input channels each output channel of a stack of grouped convolutions depends on.
-
-    The stack has ``layers`` grouped convolutions of ``channels -> channels``
-    with ``groups`` groups; with ``shuffle`` a channel shuffle (same
-    ``groups``) sits between consecutive layers, none after the last. Only
-    the pattern of non-zero weights matters, so the answer holds for any
-    kernel size and for weights with no zero inside the blocks.
-
-    Parameters
-    ----------
-    channels, groups, layers : int
-        ``C`` (divisible by ``g``), ``g`` and the number of layers ``L``.
-    shuffle : bool, default True
-
-    Returns
-    -------
-    numpy.ndarray of bool, shape (C, C)
-        ``reach[f, c]`` is True when output channel ``f`` of the last layer
-        depends on input channel ``c`` of the first (rows are outputs, as in
-        a weight ``(C_out, C_in)``).
-
-    Examples
-    --------
-    >>> stack_reachability(4, 2, 2, shuffle=False).astype(int)
-    array([[1, 1, 0, 0],
-           [1, 1, 0, 0],
-           [0, 0, 1, 1],
-           [0, 0, 1, 1]])
-    """
-    c, g, n_layers = _check_stack_args(channels, groups, layers)
-    mask = block_diagonal_weight(np.ones((c, c // g), dtype=np.int64), g)  # (C, C) 0/1
-    perm = shuffle_permutation(c, g)
-    permute = np.zeros((c, c), dtype=np.int64)
-    permute[np.arange(c), perm] = 1  # (P x)[k] = x[perm[k]]
-    reach = mask
-    for _ in range(n_layers - 1):
-        step = mask @ permute if shuffle else mask
-        reach = (step @ reach > 0).astype(np.int64)  # count paths, keep only "some path"
-    return reach.astype(bool)
+# stack_reachability (pure numpy) moved to convkit.grouped.
+__getattr__ = moved("convkit.plotting.shuffle", {"stack_reachability": "convkit.grouped"})
 
 
 def reachability_figure(reach, groups: int, title: str = "", marked_input: int | None = None) -> Figure:
@@ -97,7 +45,7 @@ def reachability_figure(reach, groups: int, title: str = "", marked_input: int |
     Parameters
     ----------
     reach : array_like of bool, shape (C, C)
-        ``reach[f, c]``, e.g. from :func:`stack_reachability`.
+        ``reach[f, c]``, e.g. from :func:`convkit.grouped.stack_reachability`.
     groups : int
         Groups of the layers; dashed lines separate them on both axes.
     title : str, optional

@@ -77,7 +77,7 @@ def uniform_upsample(image, kernel_size: int, stride: int) -> np.ndarray:
     numpy.ndarray
         ``((H - 1) s + k, (W - 1) s + k)`` float64.
     """
-    from convkit.transposed import conv_transpose2d
+    from convkit.conv_transpose import conv_transpose2d
 
     k = _positive_int(kernel_size, "kernel_size")
     s = _positive_int(stride, "stride")
@@ -269,7 +269,7 @@ def _output_padding_check(input_size, kernel_size, stride, padding, output_paddi
 def output_padding_description(input_size: int, kernel_size: int, stride: int, padding: int,
                                output_padding: int) -> str:
     """Alt text of :func:`output_padding_figure`."""
-    from convkit.arithmetic import conv_transpose_output_size
+    from convkit.sizes import conv_transpose_output_size
 
     i, k, s, p, a = _output_padding_check(input_size, kernel_size, stride, padding, output_padding)
     if a >= s:
@@ -307,7 +307,7 @@ def output_padding_figure(input_size: int, kernel_size: int, stride: int, paddin
     -------
     matplotlib.figure.Figure
     """
-    from convkit.arithmetic import conv_transpose_output_size
+    from convkit.sizes import conv_transpose_output_size
     from convkit.plotting.diagrams import conv_transpose_step_figure
     from convkit.plotting.notes import add_note
 
@@ -401,7 +401,7 @@ def stamps_figure(input, weight, stride: int) -> Figure:
     from matplotlib.patches import Rectangle
 
     from convkit.plotting._grid import format_value
-    from convkit.transposed import conv_transpose2d
+    from convkit.conv_transpose import conv_transpose2d
 
     x, w, s = _stamp_operands(input, weight, stride)
     parts = stamps(x, w, s)
@@ -447,7 +447,7 @@ def stamps_figure(input, weight, stride: int) -> Figure:
 
 def stamps_description(input, weight, stride: int) -> str:
     """Alt text of :func:`stamps_figure`."""
-    from convkit.transposed import conv_transpose2d
+    from convkit.conv_transpose import conv_transpose2d
 
     x, w, s = _stamp_operands(input, weight, stride)
     total = conv_transpose2d(x[None, None], w[None, None], stride=s)[0, 0]
