@@ -24,6 +24,7 @@ from typing import Any
 from matplotlib.figure import Figure
 
 from convkit._compat import moved
+from convkit._validation import check_colors
 from convkit.cases import _case, _figure_args, case_alt_text, case_steps
 from convkit.explorer import Explorer
 from convkit.plotting.diagrams import conv_step_figure, conv_transpose_step_figure
@@ -112,8 +113,9 @@ def save_gif(case: str | Mapping[str, Any], path: str | Path, dpi: float = 80,
     from PIL import Image
 
 
-    if isinstance(colors, bool) or not isinstance(colors, int) or not 2 <= colors <= 256:
-        raise ValueError(f"colors must be an int from 2 to 256, got {colors!r}")
+    if colors is None:
+        raise TypeError("colors must be an int, got None")
+    check_colors(colors)
     frames = [Image.open(io.BytesIO(figure_png(fig, dpi=dpi))).convert("RGB")
               for fig in case_frames(case, **figure_kwargs)]
     # One palette for all frames (the drawings use few colours) lets

@@ -14,9 +14,9 @@ Everything here works on plain integers: nothing is convolved.
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass
 
+from convkit._validation import check_int
 from convkit.costs import (
     Cost, conv_cost, depthwise_conv_cost, depthwise_separable_cost, flattened_cost,
     grouped_conv_cost, pointwise_conv_cost, spatially_separable_cost,
@@ -69,14 +69,6 @@ class LayerRow:
     receptive_field: tuple[int, ...]
     channels_seen: int
     output_shape: tuple[int, ...]
-
-
-def _positive_int(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {value!r}")
-    if value < 1:
-        raise ValueError(f"{name} must be positive, got {value}")
-    return int(value)
 
 
 def layer_table(in_channels=64, out_channels=64, kernel_size=3, input_size=56, groups=8,
@@ -164,14 +156,14 @@ def layer_table(in_channels=64, out_channels=64, kernel_size=3, input_size=56, g
     >>> rows[4].output_shape
     (64, 112, 112)
     """
-    c_in = _positive_int(in_channels, "in_channels")
-    c_out = _positive_int(out_channels, "out_channels")
-    k = _positive_int(kernel_size, "kernel_size")
-    i = _positive_int(input_size, "input_size")
-    g = _positive_int(groups, "groups")
-    d = _positive_int(dilation, "dilation")
-    s = _positive_int(stride, "stride")
-    depth = _positive_int(depth, "depth")
+    c_in = check_int(in_channels, "in_channels", minimum=1)
+    c_out = check_int(out_channels, "out_channels", minimum=1)
+    k = check_int(kernel_size, "kernel_size", minimum=1)
+    i = check_int(input_size, "input_size", minimum=1)
+    g = check_int(groups, "groups", minimum=1)
+    d = check_int(dilation, "dilation", minimum=1)
+    s = check_int(stride, "stride", minimum=1)
+    depth = check_int(depth, "depth", minimum=1)
     if k % 2 == 0:
         raise ValueError(f"kernel_size must be odd, got {k}")
     if c_in % g or c_out % g:

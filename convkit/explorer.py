@@ -33,6 +33,7 @@ import ipywidgets as widgets
 from matplotlib.figure import Figure
 from ipywidgets.widgets.widget_string import HTMLStyle
 
+from convkit._validation import check_colors, check_int
 from convkit.plotting.render import close_figure, figure_png, png_img_tag
 from convkit.costs import conv_macs, conv_params
 from convkit.plotting.diagrams import conv_step_figure, conv_transpose_step_figure
@@ -154,8 +155,7 @@ class Explorer(widgets.VBox):
             raise TypeError(f"title must be a str, got {type(title).__name__}")
         if not (alt is None or isinstance(alt, str) or callable(alt)):
             raise TypeError(f"alt must be a str, a callable or None, got {type(alt).__name__}")
-        if isinstance(max_frames, bool) or not isinstance(max_frames, int) or max_frames < 1:
-            raise ValueError(f"max_frames must be a positive int, got {max_frames!r}")
+        max_frames = check_int(max_frames, "max_frames", minimum=1)
         shape = tuple(len(v) for v in values.values())
         n_frames = 1
         for n in shape:
@@ -173,10 +173,7 @@ class Explorer(widgets.VBox):
         self._alt = alt
         self._draw = draw
         self._dpi = dpi
-        if colors is not None and (isinstance(colors, bool) or not isinstance(colors, int)
-                                   or not 2 <= colors <= 256):
-            raise ValueError(f"colors must be None or an int from 2 to 256, got {colors!r}")
-        self._colors = colors
+        self._colors = check_colors(colors)
 
         start = self._indices_of({**{n: values[n][0] for n in self.names}, **dict(initial or {})})
         label_of = dict(labels or {})

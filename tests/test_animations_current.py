@@ -31,8 +31,11 @@ def test_committed_gif_bytes_equal_a_fresh_drawing(case, tmp_path):
 
 
 def test_save_gif_colors_must_be_a_palette_size(tmp_path):
-    for bad in (1, 257, 2.5, True):
+    for bad in (1, 257):
         with pytest.raises(ValueError, match="colors"):
+            save_gif("no_padding_strides", tmp_path / "x.gif", dpi=20, colors=bad)
+    for bad in (2.5, True, None):  # the wrong type: TypeError, as everywhere in convkit
+        with pytest.raises(TypeError, match="colors must be an int"):
             save_gif("no_padding_strides", tmp_path / "x.gif", dpi=20, colors=bad)
 
 

@@ -24,6 +24,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from convkit._compat import moved
+from convkit._validation import check_int
 from convkit.plotting import colors
 
 __all__ = [
@@ -60,8 +61,8 @@ def reachability_figure(reach, groups: int, title: str = "", marked_input: int |
     if reach.ndim != 2 or reach.shape[0] != reach.shape[1]:
         raise ValueError(f"reach must be a square (C, C) array, got shape {reach.shape}")
     c = reach.shape[0]
-    if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 1 or c % groups:
-        raise ValueError(f"groups must be a positive divisor of {c}, got {groups!r}")
+    if check_int(groups, "groups", minimum=1) and c % groups:
+        raise ValueError(f"groups must be a divisor of {c}, got {groups!r}")
     fig = Figure(figsize=(3.6, 3.9), facecolor=colors.FIGURE_FACE)
     ax = fig.add_axes((0.17, 0.05, 0.78, 0.72))
     # One mesh and one scatter for the whole grid: far faster to draw than a patch per cell.
@@ -180,9 +181,8 @@ def cost_time_description(labels: Sequence[str], macs: Sequence[float], times_ms
 
 def _unit_layers(in_channels: int, out_channels: int | None, groups: int, stride: int):
     """(main-branch boxes, shortcut box, merge word, output channels) of a ShuffleNet unit."""
-    for name, value in (("in_channels", in_channels), ("groups", groups)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive int, got {value!r}")
+    check_int(in_channels, "in_channels", minimum=1)
+    check_int(groups, "groups", minimum=1)
     if stride not in (1, 2):
         raise ValueError(f"stride must be 1 or 2, got {stride!r}")
     c_out = (in_channels if stride == 1 else 2 * in_channels) if out_channels is None else out_channels
