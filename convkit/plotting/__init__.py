@@ -25,7 +25,6 @@ when showing a figure: :func:`show` or :func:`figure_html`.
 ``pointwise_figure``            1x1 convolution at one pixel (ch. 5)
 ``bottleneck_figure``           direct conv against 1x1 bottleneck cost (ch. 5)
 ``positions_figure``            every kernel position along one axis (ch. 3)
-``classic_case_end_figure``     a classic case at its last step (ch. 3)
 ``add_note``                    a line of text under a figure
 ``sliding_directions_figure``   2D of C channels against 3D, as boxes (ch. 4)
 ``volume_slices_figure``        a volume's surface and some slices (ch. 4)
@@ -40,7 +39,7 @@ from convkit.plotting.fields import overlap_figure, receptive_field_figure
 from convkit.plotting.images import edges_figure, equivariance_figure
 from convkit.plotting.layers import bottleneck_figure, layer_shapes_figure, pointwise_figure
 from convkit.plotting.notes import add_note
-from convkit.plotting.positions import classic_case_end_figure, positions_alt_text, positions_figure
+from convkit.plotting.positions import positions_alt_text, positions_figure
 from convkit.plotting.sliding import output_step_figure, sliding_step_figure
 from convkit.plotting.matrices import (
     channel_shuffle_figure,
@@ -58,7 +57,6 @@ from convkit.plotting.volumes import (
 
 __all__ = [
     "add_note",
-    "classic_case_end_figure",
     "positions_alt_text",
     "positions_figure",
     "bottleneck_figure",
