@@ -327,8 +327,7 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
 
 
 def conv2d_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
-    """Loop reference for :func:`conv2d`: every output is the dot product of the kernel
-    with the window of the padded input under it.
+    """Loop reference for :func:`conv2d`: each output is the kernel dotted with its window.
 
     Parameters
     ----------

@@ -463,10 +463,9 @@ def overlap_counts(input_size, kernel_size, stride, dilation=1):
     stride : int or tuple of ints
         ``s`` or ``(sH, sW)``.
     dilation : int or tuple of ints, default 1
-        ``d`` or ``(dH, dW)``.
-
-    The number of dimensions is the length of the tuples given (all tuples
-    must agree); with ints only, the result is 1D.
+        ``d`` or ``(dH, dW)``. The number of dimensions is the length of
+        the tuples given (all tuples must agree); with ints only, the result
+        is 1D.
 
     Returns
     -------
