@@ -25,18 +25,24 @@ from sphinx.util.nodes import nested_parse_with_titles
 COURSE_ORDER = [
     "correlation", "conv", "channels", "sizes", "padding", "cases", "conv_transpose",
     "transposed", "upsampling", "costs", "separable", "spatially_separable", "flattened",
-    "grouped", "arithmetic", "fft_conv", "winograd", "gradients", "checking", "explorer",
+    "grouped", "fft_conv", "winograd", "gradients", "checking", "explorer",
     "animation", "plotting",
 ]
 
 
 def public_modules(package_name: str = "convkit") -> list[str]:
-    """Names of the public modules of ``package_name``, subpackages' modules included."""
+    """Names of the public modules of ``package_name``, subpackages' modules included.
+
+    A deprecated module (an empty ``__all__``: its names moved elsewhere and
+    only warn from here) is left out.
+    """
     package = importlib.import_module(package_name)
     names = []
     for info in pkgutil.walk_packages(package.__path__, prefix=package_name + "."):
         parts = info.name.split(".")[1:]
         if any(part.startswith("_") for part in parts):
+            continue
+        if getattr(importlib.import_module(info.name), "__all__", None) == []:
             continue
         names.append(info.name)
     return names

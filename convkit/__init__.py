@@ -9,8 +9,10 @@ __version__ = "0.1.0"
 
 # Each module adds one import line below (keep them sorted by module name).
 from .channels import per_channel_maps, per_channel_maps_naive
-from .checking import CheckResult, check
-from .conv import conv1d, conv1d_naive, conv2d, conv2d_naive, conv3d, conv3d_naive, unfold
+from .conv import (
+    ConvMethod, choose_conv_method, conv1d, conv1d_naive, conv2d, conv2d_im2col, conv2d_naive,
+    conv3d, conv3d_naive, unfold,
+)
 from .conv_transpose import (
     conv_transpose1d, conv_transpose1d_naive, conv_transpose2d, conv_transpose2d_naive,
     conv_transpose3d, conv_transpose3d_naive,
@@ -30,7 +32,7 @@ from .gradients import conv2d_input_grad, conv2d_weight_grad, conv2d_weight_grad
 from .grouped import (
     block_diagonal_weight, channel_shuffle, channel_shuffle_naive, grouped_conv2d,
     grouped_conv2d_naive, pointwise_grouped_conv2d, shuffle_permutation, shuffled_grouped_conv2d,
-    shufflenet_unit,
+    shufflenet_unit, stack_reachability,
 )
 from .padding import pad, pad_naive, padded_conv2d
 from .separable import (
@@ -57,10 +59,10 @@ from .winograd import (
 # Every public name imported above, sorted (`from convkit import *` and the API tests
 # read it); a new import line adds its names here too.
 __all__ = [
-    "CheckResult", "Cost", "SOBEL_COLUMN", "SOBEL_ROW", "SOBEL_X", "SOBEL_Y", "WinogradCount",
+    "ConvMethod", "Cost", "SOBEL_COLUMN", "SOBEL_ROW", "SOBEL_X", "SOBEL_Y", "WinogradCount",
     "WinogradMatrices",
-    "block_diagonal_weight", "channel_shuffle", "channel_shuffle_naive", "check", "conv1d",
-    "conv1d_naive", "conv2d", "conv2d_fft", "conv2d_fft_naive", "conv2d_input_grad",
+    "block_diagonal_weight", "channel_shuffle", "channel_shuffle_naive", "choose_conv_method", "conv1d",
+    "conv1d_naive", "conv2d", "conv2d_fft", "conv2d_fft_naive", "conv2d_im2col", "conv2d_input_grad",
     "conv2d_naive", "conv2d_weight_grad", "conv2d_weight_grad_naive", "conv3d", "conv3d_naive",
     "conv_cost",
     "conv_macs", "conv_matrix", "conv_output_size", "conv_params", "conv_transpose1d",
@@ -78,7 +80,7 @@ __all__ = [
     "pointwise_grouped_conv2d", "receptive_field", "receptive_field_table", "resize_conv2d",
     "resnet_bottleneck_cost", "same_padding", "separate_kernel", "shuffle_permutation",
     "shuffled_grouped_conv2d", "shufflenet_unit", "shufflenet_unit_cost",
-    "spatially_separable_conv2d", "spatially_separable_cost", "tf_same_padding",
+    "spatially_separable_conv2d", "spatially_separable_cost", "stack_reachability", "tf_same_padding",
     "unfold", "upsample_nearest", "winograd_conv1d", "winograd_conv2d", "winograd_matrices",
     "winograd_multiplies", "zero_insert",
 ]

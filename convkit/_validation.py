@@ -83,6 +83,13 @@ def check_int(value: Any, name: str, minimum: int | None = None) -> int:
     return int(value)
 
 
+def check_colors(colors: Any) -> int | None:
+    """Check a palette size for a GIF or PNG: None, or an int from 2 to 256."""
+    if colors is not None and not 2 <= check_int(colors, "colors") <= 256:
+        raise ValueError(f"colors must be None or an int from 2 to 256, got {colors!r}")
+    return colors
+
+
 def to_tuple(value: Any, n: int, name: str, minimum: int | None = None) -> tuple[int, ...]:
     """Expand an int or a length-``n`` sequence of ints into an ``n``-tuple.
 

@@ -2,14 +2,14 @@
 
 :data:`convkit.cases.CLASSIC_CASES` lists the classic configurations of
 Dumoulin and Visin's guide to convolution arithmetic and the transposed
-counterpart of each (also importable from here). One generator,
+counterpart of each. One generator,
 :func:`case_frames`, draws any case step by step; :func:`save_gif` writes a
 GIF (Pillow) and :func:`step_player` makes an inline player (play button and
 slider over precomputed frames) that runs on the static site with no kernel.
 
 Example::
 
-    from convkit.animation import CLASSIC_CASES, save_gif, step_player
+    from convkit.animation import save_gif, step_player
     save_gif("padding_strides", "padding_strides.gif")
     step_player("padding_strides_transposed")   # last line of a notebook cell
 """
@@ -23,14 +23,17 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
-from convkit.cases import CLASSIC_CASES, _case, _figure_args, case_alt_text, case_steps
+from convkit._compat import moved
+from convkit._validation import check_colors
+from convkit.cases import _case, _figure_args, case_alt_text, case_steps
 from convkit.explorer import Explorer
 from convkit.plotting.diagrams import conv_step_figure, conv_transpose_step_figure
 from convkit.plotting.render import figure_png
 
-# CLASSIC_CASES, case_steps and case_alt_text (from convkit.cases) are imported
-# here too, so that ``from convkit.animation import CLASSIC_CASES`` keeps working.
 __all__ = ["case_frames", "save_gif", "step_player"]
+
+# The case table used to be importable from here.
+__getattr__ = moved("convkit.animation", {"CLASSIC_CASES": "convkit.cases"})
 
 def case_frames(case: str | Mapping[str, Any], **figure_kwargs: Any) -> Iterator[Figure]:
     """Yield one figure per output cell of ``case``, in reading order.
@@ -110,8 +113,9 @@ def save_gif(case: str | Mapping[str, Any], path: str | Path, dpi: float = 80,
     from PIL import Image
 
 
-    if isinstance(colors, bool) or not isinstance(colors, int) or not 2 <= colors <= 256:
-        raise ValueError(f"colors must be an int from 2 to 256, got {colors!r}")
+    if colors is None:
+        raise TypeError("colors must be an int, got None")
+    check_colors(colors)
     frames = [Image.open(io.BytesIO(figure_png(fig, dpi=dpi))).convert("RGB")
               for fig in case_frames(case, **figure_kwargs)]
     # One palette for all frames (the drawings use few colours) lets

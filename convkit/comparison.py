@@ -2,7 +2,7 @@
 
 :func:`layer_table` describes the twelve layer types of the course, all built
 for the same input and the same channel counts: the shapes of their weights,
-their parameters and multiply-adds (from :mod:`convkit.arithmetic`), their
+their parameters and multiply-adds (from :mod:`convkit.costs`), their
 receptive field along each spatial axis, how many input channels one output
 channel depends on, and the shape of their output. The counts are the ones a
 ``torch.nn`` module of that layer has (``bias=False``); the tests check them
@@ -14,13 +14,15 @@ Everything here works on plain integers: nothing is convolved.
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass
 
-from convkit.arithmetic import (
-    Cost, conv_cost, conv_output_size, conv_transpose_output_size, depthwise_conv_cost,
-    depthwise_separable_cost, effective_kernel_size, flattened_cost, grouped_conv_cost,
-    pointwise_conv_cost, receptive_field, spatially_separable_cost,
+from convkit._validation import check_int
+from convkit.costs import (
+    Cost, conv_cost, depthwise_conv_cost, depthwise_separable_cost, flattened_cost,
+    grouped_conv_cost, pointwise_conv_cost, spatially_separable_cost,
+)
+from convkit.sizes import (
+    conv_output_size, conv_transpose_output_size, effective_kernel_size, receptive_field,
 )
 
 __all__ = ["LAYER_TYPES", "LayerRow", "layer_table"]
@@ -67,14 +69,6 @@ class LayerRow:
     receptive_field: tuple[int, ...]
     channels_seen: int
     output_shape: tuple[int, ...]
-
-
-def _positive_int(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {value!r}")
-    if value < 1:
-        raise ValueError(f"{name} must be positive, got {value}")
-    return int(value)
 
 
 def layer_table(in_channels=64, out_channels=64, kernel_size=3, input_size=56, groups=8,
@@ -144,7 +138,7 @@ def layer_table(in_channels=64, out_channels=64, kernel_size=3, input_size=56, g
 
     Notes
     -----
-    Chapter 14. Counts come from :mod:`convkit.arithmetic`; the one count it
+    Chapter 14. Counts come from :mod:`convkit.costs`; the one count it
     has no function for, the transposed layer's, is ``C_in (C_out / g) kH kW``
     multiply-adds per *input* pixel: each input pixel stamps a scaled copy of
     its kernel (chapter 6), and the stamps on the cropped border are
@@ -162,14 +156,14 @@ def layer_table(in_channels=64, out_channels=64, kernel_size=3, input_size=56, g
     >>> rows[4].output_shape
     (64, 112, 112)
     """
-    c_in = _positive_int(in_channels, "in_channels")
-    c_out = _positive_int(out_channels, "out_channels")
-    k = _positive_int(kernel_size, "kernel_size")
-    i = _positive_int(input_size, "input_size")
-    g = _positive_int(groups, "groups")
-    d = _positive_int(dilation, "dilation")
-    s = _positive_int(stride, "stride")
-    depth = _positive_int(depth, "depth")
+    c_in = check_int(in_channels, "in_channels", minimum=1)
+    c_out = check_int(out_channels, "out_channels", minimum=1)
+    k = check_int(kernel_size, "kernel_size", minimum=1)
+    i = check_int(input_size, "input_size", minimum=1)
+    g = check_int(groups, "groups", minimum=1)
+    d = check_int(dilation, "dilation", minimum=1)
+    s = check_int(stride, "stride", minimum=1)
+    depth = check_int(depth, "depth", minimum=1)
     if k % 2 == 0:
         raise ValueError(f"kernel_size must be odd, got {k}")
     if c_in % g or c_out % g:
@@ -191,7 +185,7 @@ def layer_table(in_channels=64, out_channels=64, kernel_size=3, input_size=56, g
 
     def row(name, chapter, shapes, cost, field, seen, out_size):
         params = sum(math.prod(shape) for shape in shapes)
-        assert params == cost.params, name  # the shapes and convkit.arithmetic agree
+        assert params == cost.params, name  # the shapes and convkit.costs agree
         return LayerRow(name, chapter, tuple(shapes), cost.params, cost.macs, tuple(field),
                         seen, (c_out, *out_size))
 

@@ -15,8 +15,10 @@ Read this module top-down: the public functions, then how their arguments
 are checked (``_conv_args``, with the output size of :mod:`convkit.sizes`),
 then the plain loops (``conv2d_naive`` writes the formula above as seven
 loops). ``unfold`` is im2col: every window as a column, so that a
-convolution is one matrix multiply. The vectorised functions run the same
-computation through the cache-blocked fast path of ``convkit/_fast.py``.
+convolution is one matrix multiply, and ``conv2d_im2col`` runs exactly that;
+``choose_conv_method`` says which algorithm suits given shapes, and why. The
+vectorised functions run the im2col computation through the cache-blocked
+fast path of ``convkit/_fast.py``, tested against ``conv2d_im2col``.
 
 Chapter 1 (cross-correlation), chapter 2 (channels), chapter 3 (arithmetic)
 and chapter 4 (3D) explain these operations.
@@ -25,6 +27,7 @@ and chapter 4 (3D) explain these operations.
 from __future__ import annotations
 
 import itertools
+import math
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -32,8 +35,8 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from ._fast import conv_nd
 from ._validation import (
-    as_array, cast_to_result, check_bias, check_groups, conv_operands, finish, renamed,
-    split_batch, to_tuple,
+    as_array, cast_to_result, check_bias, check_groups, check_int, conv_operands, finish, is_int,
+    renamed, split_batch, to_tuple,
 )
 from .sizes import conv_output_size, same_padding
 
@@ -45,6 +48,9 @@ __all__ = [
     "conv2d_naive",
     "conv3d_naive",
     "unfold",
+    "conv2d_im2col",
+    "choose_conv_method",
+    "ConvMethod",
 ]
 
 
@@ -321,8 +327,7 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
 
 
 def conv2d_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
-    """Loop reference for :func:`conv2d`: every output is the dot product of the kernel
-    with the window of the padded input under it.
+    """Loop reference for :func:`conv2d`: each output is the kernel dotted with its window.
 
     Parameters
     ----------
@@ -433,6 +438,173 @@ def conv3d_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, grou
     """
     args = _conv_args(input, weight, bias, stride, padding, dilation, groups, 3, "conv3d")
     return _naive(args)
+
+
+# ---------------------------------------------------------------------------
+# im2col, plainly, and the choice of algorithm (chapter 15)
+# ---------------------------------------------------------------------------
+
+
+def conv2d_im2col(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """2D convolution as im2col: :func:`unfold` the windows, then one matrix multiply per group.
+
+    Parameters
+    ----------
+    input, weight, bias, stride, padding, dilation, groups
+        As in :func:`conv2d`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Equal to ``conv2d(input, weight, bias, stride, padding, dilation,
+        groups)`` within rounding: same shape, dtype and checks.
+
+    See Also
+    --------
+    conv2d : The same product, computed tile by tile so the copies stay in cache.
+    unfold : The matrix of windows this function multiplies.
+    choose_conv_method : Which algorithm suits given shapes, and why.
+
+    Notes
+    -----
+    The plain form of what :func:`conv2d` runs, six lines a student can read
+    (chapter 15): the whole ``(N, C_in kH kW, H_out W_out)`` matrix of windows
+    is built at once, which costs ``kH kW`` copies of the input in memory.
+    The tests hold it to PyTorch and hold the fast path to it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from convkit import conv2d, conv2d_im2col
+    >>> x = np.arange(32).reshape(2, 4, 4)            # (C_in, H, W)
+    >>> w = np.ones((4, 1, 2, 2), dtype=int)          # (C_out, C_in/groups, kH, kW)
+    >>> y = conv2d_im2col(x, w, stride=2, groups=2)
+    >>> y.shape, bool((y == conv2d(x, w, stride=2, groups=2)).all())
+    ((4, 2, 2), True)
+    """
+    args = _conv_args(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d")
+    w, g = args.weight, args.groups
+    x = np.pad(args.input, [(0, 0), (0, 0)] + list(zip(args.pad_before, args.pad_after)))
+    columns = unfold(x, w.shape[2:], args.dilation, 0, args.stride)  # (N, C_in * kH * kW, L)
+    columns = columns.reshape(x.shape[0], g, -1, columns.shape[-1])  # (N, g, C_in/g * kH * kW, L)
+    w_flat = w.reshape(g, w.shape[0] // g, -1)  # (g, C_out/g, C_in/g * kH * kW)
+    out = w_flat @ columns  # (N, g, C_out/g, L): one product per group and image
+    out = out.reshape((x.shape[0], w.shape[0]) + args.out_size)  # (N, C_out, H_out, W_out)
+    return finish(out, args.bias, args.unbatched)
+
+
+class ConvMethod(NamedTuple):
+    """The answer of :func:`choose_conv_method`.
+
+    Parameters
+    ----------
+    method : str
+        One of ``"direct"``, ``"im2col"``, ``"fft"``, ``"winograd"``.
+    reason : str
+        Why, in one sentence with the counts compared.
+    """
+
+    method: str
+    reason: str
+
+
+def _fft_operations(n: int, c_in: int, c_out: int, grid: tuple[int, ...]) -> float:
+    points = math.prod(grid)
+    transforms = (n * c_in + n * c_out + c_in * c_out) * 2.5 * points * math.log2(points)
+    return transforms + 2 * n * c_in * c_out * points  # plus the products, half spectrum
+
+
+def choose_conv_method(input, weight, stride=1, padding=0, dilation=1, groups=1):
+    """Which of direct, im2col, FFT or Winograd suits a 2D convolution, and why.
+
+    Parameters
+    ----------
+    input : array_like or tuple of int
+        The input, or its shape ``(N, C_in, H, W)`` or ``(C_in, H, W)``.
+    weight : array_like or tuple of int
+        The weight, or its shape ``(C_out, C_in/groups, kH, kW)``.
+    stride, padding, dilation, groups
+        As in :func:`conv2d`, and checked the same way.
+
+    Returns
+    -------
+    ConvMethod
+        ``method`` (``"direct"``, ``"im2col"``, ``"fft"`` or ``"winograd"``)
+        and ``reason``, a sentence giving the counts compared.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`conv2d` for the same arguments.
+
+    See Also
+    --------
+    conv2d_im2col : The im2col method, written plainly.
+    convkit.conv2d_fft : The FFT method.
+    convkit.winograd_conv2d : The Winograd method (valid 3x3, stride 1).
+
+    Notes
+    -----
+    A model of the work, like ``scipy.signal.choose_conv_method``'s, not a
+    timing: chapter 15's counts of multiplies, taken in this order:
+
+    1. ``"direct"``: a 1x1 kernel without padding; the input already is the
+       im2col matrix, so one matrix multiply over the channels, no copy
+       (what :func:`conv2d` runs).
+    2. ``"winograd"``: a valid 3x3 kernel, stride 1, dilation 1, one group
+       (what :func:`~convkit.winograd_conv2d` accepts); F(2x2, 3x3) needs 16
+       multiplies per 2x2 outputs against 36.
+    3. ``"fft"``: stride 1, dilation 1, one group, when the transforms and
+       the products (about ``2.5 P log2 P`` operations per transform of a
+       ``P``-point grid, plus ``2 N C_in C_out P``) cost fewer operations
+       than im2col's ``2 N C_out C_in kH kW H_out W_out``: large kernels.
+    4. ``"im2col"`` otherwise (what :func:`conv2d` runs).
+
+    :func:`conv2d` itself runs "direct" or "im2col" for every input; the
+    other two are the separate functions named above.
+
+    Examples
+    --------
+    >>> from convkit import choose_conv_method
+    >>> choose_conv_method((1, 64, 56, 56), (64, 64, 3, 3), padding=1).method
+    'im2col'
+    >>> choose_conv_method((1, 16, 64, 64), (16, 16, 31, 31), padding=15).method
+    'fft'
+    >>> choose_conv_method((1, 256, 56, 56), (64, 256, 1, 1)).method
+    'direct'
+    """
+    x, w = (np.broadcast_to(np.float32(0), _shape_of(a, name))
+            for a, name in ((input, "input"), (weight, "weight")))  # zero-size views, no memory
+    args = _conv_args(x, w, None, stride, padding, dilation, groups, 2, "conv2d")
+    n, c_in = args.input.shape[:2]
+    c_out, _, k_h, k_w = args.weight.shape
+    padded = any(args.pad_before) or any(args.pad_after)
+    plain = args.stride == (1, 1) and args.dilation == (1, 1) and args.groups == 1
+    im2col = 2 * n * c_out * (c_in // args.groups) * k_h * k_w * math.prod(args.out_size)
+    if (k_h, k_w) == (1, 1) and not padded:
+        return ConvMethod("direct", "a 1x1 kernel without padding: the input is already the "
+                                    "im2col matrix, one matrix multiply over channels")
+    if plain and (k_h, k_w) == (3, 3) and not padded:
+        return ConvMethod("winograd", "a valid 3x3 kernel with stride 1: F(2x2, 3x3) needs 16 "
+                                      "multiplies per 2x2 outputs against 36")
+    if plain:
+        grid = tuple(size + b + a for size, b, a in
+                     zip(args.input.shape[2:], args.pad_before, args.pad_after))
+        fft = _fft_operations(n, c_in, c_out, grid)
+        if fft < im2col:
+            return ConvMethod("fft", f"about {fft:.2g} operations by FFT against {im2col:.2g} "
+                                     f"by im2col for a {k_h}x{k_w} kernel")
+        reason = f"{im2col:.2g} operations against about {fft:.2g} by FFT"
+    else:
+        reason = "stride, dilation or groups rule out the FFT and Winograd methods"
+    return ConvMethod("im2col", reason)
+
+
+def _shape_of(value: Any, name: str) -> tuple[int, ...]:
+    """A flat sequence of ints is a shape (a conv2d operand has 3 or 4 axes); else an array's."""
+    if isinstance(value, (tuple, list)) and value and all(is_int(v) for v in value):
+        return tuple(check_int(v, f"{name} shape entry", minimum=0) for v in value)
+    return as_array(value, name).shape
 
 
 # ---------------------------------------------------------------------------

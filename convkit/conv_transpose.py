@@ -150,10 +150,12 @@ def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_paddi
         ``(C_in, C_out/groups, kL)``.
     bias : array_like, optional
         ``(C_out,)``.
-    stride, padding, output_padding, dilation : int or tuple of 1 int
+    stride, padding, output_padding : int or tuple of 1 int
         As in :func:`conv_transpose2d`, for the one axis.
     groups : int, default 1
         As in :func:`conv_transpose2d`.
+    dilation : int or tuple of 1 int, default 1
+        As in :func:`conv_transpose2d`, for the one axis.
 
     Returns
     -------
@@ -195,10 +197,12 @@ def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_paddi
         ``(C_in, C_out/groups, kD, kH, kW)``.
     bias : array_like, optional
         ``(C_out,)``.
-    stride, padding, output_padding, dilation : int or tuple of 3 ints
+    stride, padding, output_padding : int or tuple of 3 ints
         As in :func:`conv_transpose2d`, one entry per axis.
     groups : int, default 1
         As in :func:`conv_transpose2d`.
+    dilation : int or tuple of 3 ints, default 1
+        As in :func:`conv_transpose2d`, one entry per axis.
 
     Returns
     -------

@@ -15,7 +15,7 @@ import math
 import math
 from dataclasses import dataclass
 
-from ._validation import axis_count, check_int, to_tuple
+from ._validation import axis_count, check_groups, check_int, to_tuple
 from .sizes import conv_output_size
 
 __all__ = [
@@ -78,12 +78,7 @@ def _spatial(n_default: int, kernel_size, output_size) -> tuple[tuple[int, ...],
 def _channels(in_channels, out_channels, groups) -> tuple[int, int, int]:
     c_in = check_int(in_channels, "in_channels", 1)
     c_out = check_int(out_channels, "out_channels", 1)
-    g = check_int(groups, "groups", 1)
-    if c_in % g:
-        raise ValueError(f"in_channels ({c_in}) must be divisible by groups ({g})")
-    if c_out % g:
-        raise ValueError(f"out_channels ({c_out}) must be divisible by groups ({g})")
-    return c_in, c_out, g
+    return c_in, c_out, check_groups(groups, c_in, c_out)
 
 
 def _check_bias(bias) -> bool:

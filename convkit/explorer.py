@@ -18,8 +18,6 @@ Usage::
 
     Explorer(draw, {"kernel_size": [1, 2, 3], "stride": [1, 2]},
              title="Output size")
-
-Ready-made explorers for the course live at the end of this module.
 """
 
 from __future__ import annotations
@@ -30,23 +28,12 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import ipywidgets as widgets
-from matplotlib.figure import Figure
 from ipywidgets.widgets.widget_string import HTMLStyle
 
+from convkit._validation import check_colors, check_int
 from convkit.plotting.render import close_figure, figure_png, png_img_tag
-from convkit.costs import conv_macs, conv_params
-from convkit.plotting.diagrams import conv_step_figure, conv_transpose_step_figure
-from convkit.plotting.fields import receptive_field_figure
-from convkit.plotting.matrices import grouped_weight_figure
-from convkit.sizes import conv_output_size, conv_transpose_output_size, effective_kernel_size, receptive_field
 
-__all__ = [
-    "Explorer",
-    "output_size_explorer",
-    "transposed_explorer",
-    "receptive_field_explorer",
-    "groups_cost_explorer",
-]
+__all__ = ["Explorer"]
 
 MAX_PARAMETERS = 4
 
@@ -154,8 +141,7 @@ class Explorer(widgets.VBox):
             raise TypeError(f"title must be a str, got {type(title).__name__}")
         if not (alt is None or isinstance(alt, str) or callable(alt)):
             raise TypeError(f"alt must be a str, a callable or None, got {type(alt).__name__}")
-        if isinstance(max_frames, bool) or not isinstance(max_frames, int) or max_frames < 1:
-            raise ValueError(f"max_frames must be a positive int, got {max_frames!r}")
+        max_frames = check_int(max_frames, "max_frames", minimum=1)
         shape = tuple(len(v) for v in values.values())
         n_frames = 1
         for n in shape:
@@ -173,10 +159,7 @@ class Explorer(widgets.VBox):
         self._alt = alt
         self._draw = draw
         self._dpi = dpi
-        if colors is not None and (isinstance(colors, bool) or not isinstance(colors, int)
-                                   or not 2 <= colors <= 256):
-            raise ValueError(f"colors must be None or an int from 2 to 256, got {colors!r}")
-        self._colors = colors
+        self._colors = check_colors(colors)
 
         start = self._indices_of({**{n: values[n][0] for n in self.names}, **dict(initial or {})})
         label_of = dict(labels or {})
@@ -341,183 +324,3 @@ class Explorer(widgets.VBox):
         counts = " x ".join(f"{name} ({n})" for name, n in zip(self.names, self.shape))
         title = f"{self.title!r}: " if self.title else ""
         return f"Explorer({title}{counts} = {self.frame_count} frames)"
-
-
-# ---------------------------------------------------------------- ready-made
-def _sliders_and_fixed(**arguments: Any) -> tuple[dict[str, list], dict[str, Any]]:
-    """Split arguments into slider ranges (sequences of 2+ values) and fixed values."""
-    sliders: dict[str, list] = {}
-    fixed: dict[str, Any] = {}
-    for name, value in arguments.items():
-        if isinstance(value, (list, tuple, range)) and len(value) > 1:
-            sliders[name] = list(value)
-        elif isinstance(value, (list, tuple, range)):
-            fixed[name] = value[0]
-        else:
-            fixed[name] = value
-    if not 1 <= len(sliders) <= MAX_PARAMETERS:
-        raise ValueError(
-            f"give 1 to {MAX_PARAMETERS} arguments as lists of values (the sliders), got {len(sliders)}"
-        )
-    return sliders, fixed
-
-
-def output_size_explorer(input_size=5, kernel_size=(1, 2, 3, 4), stride=(1, 2, 3), padding=(0, 1, 2),
-                         dilation=1, dpi=72) -> Explorer:
-    """Output size of a convolution as kernel size, stride, padding or dilation change (chapter 3).
-
-    Each frame shows the last step of the convolution, so the whole output
-    is filled, and its alt text gives the output size (from
-    :func:`convkit.conv_output_size`).
-
-    Parameters
-    ----------
-    input_size : int, default 5
-        Side of the square input.
-    kernel_size, stride, padding, dilation : int or list of int
-        A single value is fixed; a list of values becomes a slider (1 to 4
-        sliders in all).
-    dpi : float, default 72
-        Frame resolution.
-
-    Returns
-    -------
-    Explorer
-    """
-    sliders, fixed = _sliders_and_fixed(kernel_size=kernel_size, stride=stride, padding=padding,
-                                        dilation=dilation)
-    largest = input_size + 2 * max(sliders.get("padding", [fixed.get("padding", 0)]))
-    cell = min(0.42, 3.2 / largest)
-
-    def draw(**values):
-        p = {**fixed, **values}
-        span = effective_kernel_size(p["kernel_size"], p["dilation"])
-        if span > input_size + 2 * p["padding"]:
-            fig = Figure(figsize=(4.5, 2.0), facecolor="white")
-            fig.text(0.5, 0.5, f"kernel spans {span} cells: larger than the padded input "
-                     f"({input_size + 2 * p['padding']}); no output", ha="center", va="center", fontsize=9)
-            return fig, (f"No output: a kernel of size {p['kernel_size']} with dilation {p['dilation']} "
-                         f"does not fit in the {input_size}-wide input padded by {p['padding']}.")
-        o = conv_output_size(input_size, p["kernel_size"], p["stride"], p["padding"], p["dilation"])
-        fig = conv_step_figure(input_size, p["kernel_size"], p["stride"], p["padding"], p["dilation"],
-                               step=o * o - 1, cell_inches=cell)
-        alt = (f"A {input_size}x{input_size} input padded by {p['padding']} on each side, a "
-               f"{p['kernel_size']}x{p['kernel_size']} kernel with stride {p['stride']} and dilation "
-               f"{p['dilation']}: the output is {o}x{o}.")
-        return fig, alt
-
-    return Explorer(draw, sliders, title=f"Output size of a convolution of a {input_size}×{input_size} input",
-                    dpi=dpi)
-
-
-def transposed_explorer(input_size=3, kernel_size=(2, 3, 4), stride=(1, 2, 3), padding=0, dpi=72) -> Explorer:
-    """A transposed convolution as stride and kernel size change (chapter 6).
-
-    Frames show the zero-inserted, padded grid with the kernel at its last
-    step and the full output; the alt text gives the output size (from
-    :func:`convkit.conv_transpose_output_size`).
-
-    Parameters
-    ----------
-    input_size : int, default 3
-        Side of the square input.
-    kernel_size, stride, padding : int or list of int
-        A single value is fixed; a list of values becomes a slider.
-    dpi : float, default 72
-
-    Returns
-    -------
-    Explorer
-    """
-    sliders, fixed = _sliders_and_fixed(kernel_size=kernel_size, stride=stride, padding=padding)
-
-    def draw(**values):
-        p = {**fixed, **values}
-        o = conv_transpose_output_size(input_size, p["kernel_size"], p["stride"], p["padding"])
-        fig = conv_transpose_step_figure(input_size, p["kernel_size"], p["stride"], p["padding"],
-                                         step=o * o - 1, cell_inches=0.3)
-        alt = (f"Transposed convolution of a {input_size}x{input_size} input with a "
-               f"{p['kernel_size']}x{p['kernel_size']} kernel, stride {p['stride']}, padding {p['padding']}: "
-               f"{p['stride'] - 1} zero(s) between input cells, output {o}x{o}.")
-        return fig, alt
-
-    return Explorer(draw, sliders, title=f"Transposed convolution of a {input_size}×{input_size} input", dpi=dpi)
-
-
-def receptive_field_explorer(layers=(1, 2, 3, 4), rate=(1, 2, 3), kernel_size=3, dpi=72) -> Explorer:
-    """Receptive field of stacked stride-1 layers with dilations ``1, r, r^2, ...`` (chapter 7).
-
-    ``rate = 1`` is an undilated stack (linear growth), ``rate = 2`` the
-    WaveNet/DeepLab doubling (exponential growth).
-
-    Parameters
-    ----------
-    layers : int or list of int
-        Number of layers.
-    rate : int or list of int
-        Dilation growth ``r``.
-    kernel_size : int or list of int, default 3
-        A list of values becomes a slider (1 to 4 sliders in all).
-    dpi : float, default 72
-
-    Returns
-    -------
-    Explorer
-    """
-    sliders, fixed = _sliders_and_fixed(layers=layers, rate=rate, kernel_size=kernel_size)
-
-    def draw(**values):
-        p = {**fixed, **values}
-        stack = [(p["kernel_size"], 1, p["rate"] ** level) for level in range(p["layers"])]
-        size = receptive_field(stack)
-        dilations = ", ".join(str(d) for _, _, d in stack)
-        alt = (f"{p['layers']} stacked layers with kernel size {p['kernel_size']} and dilations {dilations}: "
-               f"one output unit sees {size} input units.")
-        return receptive_field_figure(stack), alt
-
-    return Explorer(draw, sliders, title="Receptive field of stacked dilated layers", dpi=dpi)
-
-
-def groups_cost_explorer(in_channels=8, out_channels=(8, 16), groups=(1, 2, 4, 8), kernel_size=3,
-                         output_size=32, dpi=72) -> Explorer:
-    """Parameters and multiply-adds of a grouped convolution as groups and channels change (chapter 11).
-
-    Each frame draws the block-diagonal channel weight and states the weight
-    count and the multiply-adds, computed with :func:`convkit.conv_params`
-    and :func:`convkit.conv_macs`.
-
-    Parameters
-    ----------
-    in_channels, out_channels, groups : int or list of int
-        A list of values becomes a slider (1 to 4 sliders in all);
-        combinations where ``groups`` does not divide both channel counts
-        show a note instead.
-    kernel_size : int, default 3
-    output_size : int, default 32
-        Side of the output the multiply-adds are counted for.
-    dpi : float, default 72
-
-    Returns
-    -------
-    Explorer
-    """
-    sliders, fixed = _sliders_and_fixed(in_channels=in_channels, out_channels=out_channels, groups=groups)
-
-    def draw(**values):
-        p = {**fixed, **values}
-        if p["in_channels"] % p["groups"] or p["out_channels"] % p["groups"]:
-            fig = Figure(figsize=(4.5, 2.0), facecolor="white")
-            fig.text(0.5, 0.5, f"groups = {p['groups']} must divide both channel counts", ha="center",
-                     va="center", fontsize=9)
-            return fig, f"Not possible: {p['groups']} groups do not divide {p['in_channels']} and {p['out_channels']} channels."
-        params = conv_params(p["in_channels"], p["out_channels"], kernel_size, p["groups"], bias=False)
-        macs = conv_macs(p["in_channels"], p["out_channels"], kernel_size, output_size, p["groups"])
-        fig = grouped_weight_figure(p["in_channels"], p["out_channels"], p["groups"])
-        fig.text(0.5, 0.01, f"{kernel_size}×{kernel_size} kernels: {params:,} weights, "
-                 f"{macs:,} multiply-adds for a {output_size}×{output_size} output",
-                 ha="center", va="bottom", fontsize=8)
-        alt = (f"{p['in_channels']} to {p['out_channels']} channels in {p['groups']} group(s): "
-               f"{params} weights and {macs} multiply-adds.")
-        return fig, alt
-
-    return Explorer(draw, sliders, title="Grouped convolution: weights and multiply-adds", dpi=dpi)

@@ -128,7 +128,7 @@ def flattened_conv2d(input, lateral, vertical, horizontal, bias=None, padding=0)
     -----
     Chapter 10 (Jin et al. 2014). Cost per output pixel:
     ``C_out (C_in + kH + kW)`` multiply-adds instead of ``C_out C_in kH kW``;
-    see :func:`convkit.arithmetic.flattened_cost`.
+    see :func:`convkit.costs.flattened_cost`.
 
     Examples
     --------

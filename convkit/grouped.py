@@ -32,6 +32,7 @@ __all__ = [
     "shuffle_permutation",
     "shuffled_grouped_conv2d",
     "shufflenet_unit",
+    "stack_reachability",
 ]
 
 
@@ -206,6 +207,68 @@ def shuffle_permutation(channels, groups):
     if c % g:
         raise ValueError(f"channels ({c}) must be divisible by groups ({g})")
     return np.arange(c).reshape(g, c // g).T.ravel()  # (g, n) -> (n, g) -> (C,)
+
+
+def stack_reachability(channels, groups, layers, shuffle=True):
+    """Which input channels each output channel of a stack of grouped convolutions depends on.
+
+    The stack has ``layers`` grouped convolutions of ``channels -> channels``
+    with ``groups`` groups; with ``shuffle`` a channel shuffle (same
+    ``groups``) sits between consecutive layers, none after the last. Only
+    the pattern of non-zero weights matters, so the answer holds for any
+    kernel size and for weights with no zero inside the blocks.
+
+    Parameters
+    ----------
+    channels : int
+        ``C``, divisible by ``groups``.
+    groups : int
+        ``g``, the groups of every layer (and of every shuffle).
+    layers : int
+        ``L``, the number of grouped convolutions in the stack.
+    shuffle : bool, default True
+        Whether a channel shuffle sits between consecutive layers.
+
+    Returns
+    -------
+    numpy.ndarray of bool, shape (C, C)
+        ``reach[f, c]`` is True when output channel ``f`` of the last layer
+        depends on input channel ``c`` of the first (rows are outputs, as in
+        a weight ``(C_out, C_in)``).
+
+    Raises
+    ------
+    TypeError, ValueError
+        If an argument is not a positive int or ``groups`` does not divide
+        ``channels``.
+
+    See Also
+    --------
+    convkit.plotting.shuffle.reachability_figure : Draws the pattern.
+
+    Notes
+    -----
+    Chapter 12. The tests check every pattern against torch autograd.
+
+    Examples
+    --------
+    >>> stack_reachability(4, 2, 2, shuffle=False).astype(int)
+    array([[1, 1, 0, 0],
+           [1, 1, 0, 0],
+           [0, 0, 1, 1],
+           [0, 0, 1, 1]])
+    """
+    perm = shuffle_permutation(channels, groups)  # checks channels and groups
+    n_layers = check_int(layers, "layers", minimum=1)
+    c, g = len(perm), int(groups)
+    mask = block_diagonal_weight(np.ones((c, c // g), dtype=np.int64), g)  # (C, C) 0/1
+    permute = np.zeros((c, c), dtype=np.int64)
+    permute[np.arange(c), perm] = 1  # (P x)[k] = x[perm[k]]
+    reach = mask
+    for _ in range(n_layers - 1):
+        step = mask @ permute if shuffle else mask
+        reach = (step @ reach > 0).astype(np.int64)  # count paths, keep only "some path"
+    return reach.astype(bool)
 
 
 def _shuffle_args(input, groups):
@@ -424,7 +487,7 @@ def shufflenet_unit(input, pointwise1_weight, depthwise_weight, pointwise2_weigh
     Notes
     -----
     Chapter 13. Compare its cost with
-    :func:`convkit.arithmetic.shufflenet_unit_cost`.
+    :func:`convkit.costs.shufflenet_unit_cost`.
 
     Examples
     --------

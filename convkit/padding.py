@@ -271,7 +271,7 @@ def padded_conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, gro
     Returns
     -------
     numpy.ndarray, shape (N, C_out, H_out, W_out) or (C_out, H_out, W_out)
-        ``H_out`` from :func:`convkit.arithmetic.conv_output_size`: the mode
+        ``H_out`` from :func:`convkit.sizes.conv_output_size`: the mode
         changes the values near the border, never the shape.
 
     Raises

@@ -199,7 +199,7 @@ def depthwise_separable_conv2d(input, depthwise_weight, pointwise_weight, depthw
     weight has the factored form
     ``W[o, c, u, v] = sum_j P[o, c K + j] D[c K + j, 0, u, v]``.
     Cost ratio to that standard convolution: ``1 / C_out + 1 / (kH kW)``
-    (see :func:`convkit.arithmetic.depthwise_separable_cost`).
+    (see :func:`convkit.costs.depthwise_separable_cost`).
 
     Examples
     --------

@@ -1,7 +1,7 @@
 """Chapter 6's three views of the transposed convolution, in 2D.
 
 :mod:`convkit.conv_transpose` holds the PyTorch mirrors
-(``conv_transpose1d/2d/3d``, also importable from here). Chapter 6 shows
+(``conv_transpose1d/2d/3d``). Chapter 6 shows
 that three other descriptions compute the same thing, and this module
 implements each one so that tests (and readers) can compare them:
 
@@ -25,19 +25,11 @@ import numpy as np
 
 from ._validation import as_array, check_groups, finish, is_int, renamed, to_tuple
 from .conv import conv2d
-from .conv_transpose import (
-    _transpose_args, conv_transpose1d, conv_transpose1d_naive, conv_transpose2d,
-    conv_transpose2d_naive, conv_transpose3d, conv_transpose3d_naive,
-)
+from ._compat import moved
+from .conv_transpose import _transpose_args, conv_transpose2d
 from .sizes import conv_output_size
 
 __all__ = [
-    "conv_transpose1d",
-    "conv_transpose2d",
-    "conv_transpose3d",
-    "conv_transpose1d_naive",
-    "conv_transpose2d_naive",
-    "conv_transpose3d_naive",
     "conv_transpose2d_zero_insertion",
     "conv_transpose2d_scatter",
     "conv_transpose2d_matrix",
@@ -471,10 +463,9 @@ def overlap_counts(input_size, kernel_size, stride, dilation=1):
     stride : int or tuple of ints
         ``s`` or ``(sH, sW)``.
     dilation : int or tuple of ints, default 1
-        ``d`` or ``(dH, dW)``.
-
-    The number of dimensions is the length of the tuples given (all tuples
-    must agree); with ints only, the result is 1D.
+        ``d`` or ``(dH, dW)``. The number of dimensions is the length of
+        the tuples given (all tuples must agree); with ints only, the result
+        is 1D.
 
     Returns
     -------
@@ -537,3 +528,10 @@ def overlap_counts(input_size, kernel_size, stride, dilation=1):
     for axis in counts[1:]:
         out = np.multiply.outer(out, axis)  # taps of a separable box kernel: the counts multiply
     return out
+
+
+# The PyTorch mirrors used to be importable from here.
+__getattr__ = moved("convkit.transposed", dict.fromkeys([
+    "conv_transpose1d", "conv_transpose1d_naive", "conv_transpose2d_naive", "conv_transpose3d",
+    "conv_transpose3d_naive",
+], "convkit.conv_transpose"))

@@ -7,8 +7,9 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
-from convkit.animation import CLASSIC_CASES, case_alt_text, case_frames, case_steps, save_gif, step_player
-from convkit.arithmetic import conv_output_size
+from convkit.animation import case_frames, save_gif, step_player
+from convkit.cases import CLASSIC_CASES, case_alt_text, case_steps
+from convkit.sizes import conv_output_size
 
 
 def test_table_covers_the_classic_cases_and_their_transposes():

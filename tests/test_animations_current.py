@@ -6,7 +6,8 @@ import pytest
 from PIL import Image
 
 import make_animations  # tools/ is on the pytest pythonpath (pyproject.toml)
-from convkit.animation import case_steps, save_gif
+from convkit.animation import save_gif
+from convkit.cases import case_steps
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -30,8 +31,11 @@ def test_committed_gif_bytes_equal_a_fresh_drawing(case, tmp_path):
 
 
 def test_save_gif_colors_must_be_a_palette_size(tmp_path):
-    for bad in (1, 257, 2.5, True):
+    for bad in (1, 257):
         with pytest.raises(ValueError, match="colors"):
+            save_gif("no_padding_strides", tmp_path / "x.gif", dpi=20, colors=bad)
+    for bad in (2.5, True, None):  # the wrong type: TypeError, as everywhere in convkit
+        with pytest.raises(TypeError, match="colors must be an int"):
             save_gif("no_padding_strides", tmp_path / "x.gif", dpi=20, colors=bad)
 
 
@@ -55,7 +59,7 @@ def test_chapter_3_shows_every_gif_with_alt_text_and_caption():
 def make_animations_case(case):
     """The caption's numbers: the case's settings and its output size from convkit.conv_output_size."""
     from convkit import conv_output_size
-    from convkit.animation import CLASSIC_CASES
+    from convkit.cases import CLASSIC_CASES
 
     c = CLASSIC_CASES[case]
     i, k, s, p, d = (c[key] for key in ("input_size", "kernel_size", "stride", "padding", "dilation"))

@@ -8,6 +8,8 @@ student plausibly makes, and the test asserts the hint it should get.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -484,9 +486,12 @@ def test_register_exercise(monkeypatch):
         register_exercise({"exercise_id": "ch99-x"})
 
 
-def test_check_is_exported_from_the_package():
-    assert convkit.check is check
-    assert convkit.CheckResult is CheckResult
+def test_import_convkit_does_not_load_the_exercise_bank():
+    code = ("import sys, convkit; "
+            "print(sorted(m for m in sys.modules if m.startswith(('convkit.checking', 'convkit.plotting'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+    assert not hasattr(convkit, "check")
 
 
 # ---------------------------------------------------------------------------

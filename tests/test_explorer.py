@@ -7,9 +7,7 @@ import pytest
 from ipywidgets.widgets.widget_link import DirectionalLink
 from matplotlib.figure import Figure
 
-from convkit.explorer import (
-    Explorer, groups_cost_explorer, output_size_explorer, receptive_field_explorer, transposed_explorer,
-)
+from convkit.explorer import Explorer
 from convkit.plotting.render import figure_png
 
 DRAWN = []
@@ -160,27 +158,6 @@ def test_frame_lookup_errors_name_the_parameter():
         explorer.frame(a=7)
     with pytest.raises(ValueError, match="unknown parameters"):
         explorer.frame(a=1, b=2)
-
-
-@pytest.mark.slow
-def test_ready_made_explorers():
-    # The explorers take their numbers from convkit.arithmetic; the expected sizes are worked by hand.
-    e = output_size_explorer(input_size=5, kernel_size=[1, 3], stride=[1, 2], padding=1)
-    assert e.frame_count == 4 and e.names == ("kernel_size", "stride")
-    assert "output is 3x3" in e.alt_text(kernel_size=3, stride=2)  # floor((5 + 2 - 3) / 2) + 1
-    assert "output is 7x7" in e.alt_text(kernel_size=1, stride=1)  # 5 + 2 - 1 + 1
-    e = output_size_explorer(input_size=3, kernel_size=[3, 2], stride=1, padding=0, dilation=[1, 2])
-    assert "output is 1x1" in e.alt_text(kernel_size=3, dilation=1)
-    assert "output is 1x1" in e.alt_text(kernel_size=2, dilation=2)  # spans 3 cells: fits exactly
-    assert e.alt_text(kernel_size=3, dilation=2).startswith("No output")  # spans 5 cells > 3
-    e = transposed_explorer(input_size=2, kernel_size=[2, 3], stride=[1, 2])
-    assert "output 5x5" in e.alt_text(kernel_size=3, stride=2)  # (2 - 1) * 2 + (3 - 1) + 1
-    e = receptive_field_explorer(layers=[1, 2, 3], rate=[1, 2])
-    assert "sees 15 input units" in e.alt_text(layers=3, rate=2)  # 1 + 2 * (1 + 2 + 4)
-    e = groups_cost_explorer(in_channels=4, out_channels=[4], groups=[1, 2, 3])
-    assert "weights" in e.alt_text(groups=2) and "Not possible" in e.alt_text(groups=3)
-    with pytest.raises(ValueError, match="lists of values"):
-        output_size_explorer(kernel_size=3, stride=1, padding=0)
 
 
 def test_palette_frames_are_smaller_and_keep_the_drawing():

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from torch import nn
 
 import convkit.flattened as fl
-from convkit.arithmetic import flattened_cost
+from convkit.costs import flattened_cost
 
 
 def _t(a):

@@ -7,11 +7,11 @@ from matplotlib.figure import Figure
 from numpy.lib.stride_tricks import sliding_window_view
 
 from convkit.plotting import (
-    add_note, bottleneck_figure, edges_figure, equivariance_figure, layer_shapes_figure,
+    add_note, edges_figure, equivariance_figure, layer_shapes_figure,
     output_step_figure, pointwise_figure, sliding_step_figure,
 )
 from convkit.plotting.layers import (
-    MIN_BAR_FRACTION, bottleneck_description, layer_shapes_description, pointwise_description,
+    layer_shapes_description, pointwise_description,
 )
 from convkit.plotting.render import figure_png
 from convkit.plotting.sliding import output_step_description, sliding_step_description
@@ -195,49 +195,6 @@ def test_pointwise_rejects_mismatch_and_outside_pixel():
         pointwise_figure(x, np.zeros((3, 4)), (5, 0))
 
 
-# --- bottleneck (chapter 5) ----------------------------------------------------------------------
-
-@pytest.mark.parametrize("k, b", [(3, 64), (5, 8), (3, 256)])
-def test_bottleneck_bars_match_the_cost_formulas(k, b):
-    C_in, C_out, size = 256, 512, 128
-    direct_params = k * k * C_in * C_out
-    reduce_params = C_in * b
-    expand_params = k * k * b * C_out
-    fig = bottleneck_figure(C_in, C_out, k, b, output_size=size)
-    for ax, per_output, scale in [(fig.axes[0], 1, 1e6), (fig.axes[1], size * size, 1e9)]:
-        (direct,) = patches(ax, "direct")
-        (reduction,) = patches(ax, "reduction")
-        (expansion,) = patches(ax, "expansion")
-        floor = MIN_BAR_FRACTION * ax.get_xlim()[1]
-        assert direct.get_width() == pytest.approx(max(direct_params * per_output / scale, floor))
-        assert reduction.get_x() == 0
-        assert reduction.get_width() == pytest.approx(max(reduce_params * per_output / scale, floor))
-        assert expansion.get_x() == pytest.approx(reduction.get_width())      # stacked after the 1x1 part
-        assert expansion.get_width() == pytest.approx(max(expand_params * per_output / scale, floor))
-        total = f"{(reduce_params + expand_params) * per_output / scale:,.2f}"
-        assert any(t.startswith(f" {total}  (") for t in texts(ax))
-        assert f"1x1 part: {reduce_params * per_output / scale:,.3f}" in texts(ax)
-    text = bottleneck_description(C_in, C_out, k, b, output_size=size)
-    assert f"direct {direct_params:,} weights" in text
-    assert f"{reduce_params + expand_params:,} weights" in text
-    assert f"{(reduce_params + expand_params) * size * size:,} multiply-adds" in text
-
-
-def test_bottleneck_thin_reduction_stays_visible_and_shared_limits():
-    limits = (5 * 5 * 256 * 512, 5 * 5 * 256 * 512 * 128 * 128)
-    fig = bottleneck_figure(256, 512, 3, 8, output_size=128, limits=limits)
-    for ax, limit, scale in [(fig.axes[0], limits[0], 1e6), (fig.axes[1], limits[1], 1e9)]:
-        assert ax.get_xlim()[1] == pytest.approx(1.55 * limit / scale)
-        floor = MIN_BAR_FRACTION * ax.get_xlim()[1]
-        per_output = 1 if scale == 1e6 else 128 * 128
-        # Both parts of the block would be thinner than the floor: both are drawn at it, side by side.
-        assert 256 * 8 * per_output / scale < floor and 9 * 8 * 512 * per_output / scale < floor
-        (reduction,) = patches(ax, "reduction")
-        (expansion,) = patches(ax, "expansion")
-        assert reduction.get_width() == pytest.approx(floor) and expansion.get_width() == pytest.approx(floor)
-        assert expansion.get_x() == pytest.approx(floor)
-
-
 # --- images (chapters 1, 2) ----------------------------------------------------------------------
 
 def test_edges_figure_shows_correlation_and_convolution():
@@ -303,7 +260,7 @@ def test_helpers_leave_matplotlib_state_alone():
     open_before = plt.get_fignums()
     figures = [sliding_step_figure(X1, W1, 1), output_step_figure(X2, K2, 0),
                layer_shapes_figure(3, 5, 5, 4, 3), pointwise_figure(np.ones((2, 3, 3)), np.eye(2), (1, 1)),
-               bottleneck_figure(16, 32, 3, 4), edges_figure(np.eye(5), np.ones((2, 2))),
+               edges_figure(np.eye(5), np.ones((2, 2))),
                equivariance_figure(np.eye(6), np.ones((4, 4)), np.ones((4, 4)), 1, 1, 2)]
     for fig in figures:
         assert isinstance(fig, Figure)

@@ -98,7 +98,8 @@ def test_figures_render_and_bad_arguments_raise():
         assert figure_png(fig, dpi=40)[:8] == b"\x89PNG\r\n\x1a\n"
     with pytest.raises(ValueError, match="in_channels"):
         separable_connections_figure(0, 3)
-    with pytest.raises(ValueError, match="depth_multiplier"):
+    with pytest.raises(TypeError, match="depth_multiplier must be an int"):
         depthwise_source(3, 1.5)
-    with pytest.raises(ValueError, match="channels"):
+    with pytest.raises(TypeError, match="channels must be an int"):
         separable_cost_figure(True, 3)
+    assert separable_cost_figure(np.int64(16), np.int64(3)) is not None  # numpy ints accepted

@@ -8,10 +8,9 @@ import torch.nn.functional as F
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from convkit.animation import CLASSIC_CASES
 from convkit.plotting import colors
 from convkit.plotting.positions import (
-    cells_never_read, classic_case_end_figure, kernel_starts, positions_alt_text, positions_figure,
+    cells_never_read, kernel_starts, positions_alt_text, positions_figure,
 )
 
 CONFIGS = [(i, k, s, p, d)
@@ -114,14 +113,3 @@ def test_bad_input_names_the_argument(kwargs, error, match):
     with pytest.raises(ValueError, match="max_rows"):
         positions_figure(6, 3, max_rows=0)
 
-
-def test_classic_case_end_figure():
-    fig, alt = classic_case_end_figure("padding_strides_odd")
-    assert isinstance(fig, Figure)
-    case = CLASSIC_CASES["padding_strides_odd"]
-    assert f"{case['input_size']}x{case['input_size']} input" in alt
-    assert "step 9 of 9" in alt                        # output 3x3: floor((6 + 2 - 3) / 2) + 1 = 3
-    with pytest.raises(ValueError, match="case"):
-        classic_case_end_figure("padding_strides_odd_transposed")
-    with pytest.raises(TypeError, match="case"):
-        classic_case_end_figure(3)

@@ -8,9 +8,10 @@ import torch
 import torch.nn.functional as F
 from matplotlib.figure import Figure
 
+from convkit.grouped import stack_reachability
 from convkit.plotting.shuffle import (
     cost_time_description, cost_time_figure, reachability_description, reachability_figure,
-    shufflenet_unit_description, shufflenet_unit_figure, stack_reachability,
+    shufflenet_unit_description, shufflenet_unit_figure,
 )
 
 CONFIGS = [(c, g, layers, shuffle)

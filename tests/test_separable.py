@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from torch import nn
 
 import convkit.separable as sp
-from convkit.arithmetic import depthwise_separable_cost
+from convkit.costs import depthwise_separable_cost
 
 
 def _t(a):

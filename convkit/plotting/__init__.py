@@ -23,9 +23,7 @@ when showing a figure: :func:`show` or :func:`figure_html`.
 ``equivariance_figure``         conv(shift(x)) against shift(conv(x)) (ch. 2)
 ``layer_shapes_figure``         input, filters and output of a layer (ch. 2)
 ``pointwise_figure``            1x1 convolution at one pixel (ch. 5)
-``bottleneck_figure``           direct conv against 1x1 bottleneck cost (ch. 5)
 ``positions_figure``            every kernel position along one axis (ch. 3)
-``classic_case_end_figure``     a classic case at its last step (ch. 3)
 ``add_note``                    a line of text under a figure
 ``sliding_directions_figure``   2D of C channels against 3D, as boxes (ch. 4)
 ``volume_slices_figure``        a volume's surface and some slices (ch. 4)
@@ -38,9 +36,9 @@ from convkit.plotting.channels import groups_figure, multichannel_figure
 from convkit.plotting.diagrams import conv_step_figure, conv_transpose_step_figure
 from convkit.plotting.fields import overlap_figure, receptive_field_figure
 from convkit.plotting.images import edges_figure, equivariance_figure
-from convkit.plotting.layers import bottleneck_figure, layer_shapes_figure, pointwise_figure
+from convkit.plotting.layers import layer_shapes_figure, pointwise_figure
 from convkit.plotting.notes import add_note
-from convkit.plotting.positions import classic_case_end_figure, positions_alt_text, positions_figure
+from convkit.plotting.positions import positions_alt_text, positions_figure
 from convkit.plotting.sliding import output_step_figure, sliding_step_figure
 from convkit.plotting.matrices import (
     channel_shuffle_figure,
@@ -58,10 +56,8 @@ from convkit.plotting.volumes import (
 
 __all__ = [
     "add_note",
-    "classic_case_end_figure",
     "positions_alt_text",
     "positions_figure",
-    "bottleneck_figure",
     "edges_figure",
     "equivariance_figure",
     "layer_shapes_figure",

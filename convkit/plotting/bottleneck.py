@@ -53,7 +53,7 @@ def bottleneck_sweep_figure(in_channels: int, out_channels: int, kernel_sizes=(3
         One axes; line ``i`` (gid ``"ratio-k{k}"``) holds the ratios, line gid
         ``"break-even-k{k}"`` the vertical marker at :func:`break_even_width`.
     """
-    from convkit.arithmetic import conv_cost, inception_bottleneck_cost
+    from convkit.costs import conv_cost, inception_bottleneck_cost
 
     kernel_sizes = tuple(kernel_sizes)
     if not kernel_sizes or any(k not in _STYLES for k in kernel_sizes):

@@ -21,7 +21,10 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from convkit.arithmetic import conv_cost, depthwise_conv_cost, depthwise_separable_cost, pointwise_conv_cost
+from convkit._validation import check_int
+from convkit.costs import (
+    conv_cost, depthwise_conv_cost, depthwise_separable_cost, pointwise_conv_cost,
+)
 from convkit.plotting import colors
 
 __all__ = [
@@ -38,12 +41,6 @@ MIN_BAR_FRACTION = 0.012
 
 #: Fill of the depthwise step's output channels (Okabe-Ito blue), hatched ``..``.
 HIDDEN = "#0072B2"
-
-
-def _positive_int(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
-    return int(value)
 
 
 def depthwise_source(in_channels: int, depth_multiplier: int = 1) -> np.ndarray:
@@ -63,8 +60,8 @@ def depthwise_source(in_channels: int, depth_multiplier: int = 1) -> np.ndarray:
     -------
     numpy.ndarray of int, shape (C_in * K,)
     """
-    c = _positive_int(in_channels, "in_channels")
-    k = _positive_int(depth_multiplier, "depth_multiplier")
+    c = check_int(in_channels, "in_channels", minimum=1)
+    k = check_int(depth_multiplier, "depth_multiplier", minimum=1)
     return np.arange(c * k) // k
 
 
@@ -106,10 +103,10 @@ def separable_connections_figure(in_channels: int, out_channels: int, kernel_siz
     -------
     matplotlib.figure.Figure
     """
-    c_in = _positive_int(in_channels, "in_channels")
-    c_out = _positive_int(out_channels, "out_channels")
-    k = _positive_int(kernel_size, "kernel_size")
-    m = _positive_int(depth_multiplier, "depth_multiplier")
+    c_in = check_int(in_channels, "in_channels", minimum=1)
+    c_out = check_int(out_channels, "out_channels", minimum=1)
+    k = check_int(kernel_size, "kernel_size", minimum=1)
+    m = check_int(depth_multiplier, "depth_multiplier", minimum=1)
     hidden = c_in * m
     rows = max(c_in, c_out, hidden)
     standard = conv_cost(c_in, c_out, k)
@@ -223,9 +220,9 @@ def separable_cost_figure(channels: int, kernel_size: int, output_size: int = 1,
     -------
     matplotlib.figure.Figure
     """
-    c = _positive_int(channels, "channels")
-    k = _positive_int(kernel_size, "kernel_size")
-    size = _positive_int(output_size, "output_size")
+    c = check_int(channels, "channels", minimum=1)
+    k = check_int(kernel_size, "kernel_size", minimum=1)
+    size = check_int(output_size, "output_size", minimum=1)
     standard, depthwise, pointwise = _relative(c, k, size)
     separable = depthwise + pointwise
     fig = Figure(figsize=(8.0, 3.1), dpi=72, layout="constrained", facecolor=colors.FIGURE_FACE)

@@ -28,7 +28,7 @@ from convkit.plotting.geometry import (
     padding_mask,
     transposed_grid,
 )
-from convkit.transposed import conv_transpose2d
+from convkit.conv_transpose import conv_transpose2d
 
 __all__ = ["conv_step_figure", "conv_transpose_step_figure", "MAX_VALUE_GRID"]
 

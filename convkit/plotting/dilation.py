@@ -24,9 +24,10 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
-from convkit.arithmetic import conv_output_size, effective_kernel_size
+from convkit._validation import check_int
 from convkit.conv import conv1d, conv2d
 from convkit.plotting import colors
+from convkit.sizes import conv_output_size, effective_kernel_size
 
 __all__ = [
     "stack_footprint",
@@ -37,18 +38,10 @@ __all__ = [
 ]
 
 
-def _positive_int(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int, got {value!r}")
-    if value < 1:
-        raise ValueError(f"{name} must be positive, got {value}")
-    return int(value)
-
-
 def _dilations(dilations) -> tuple[int, ...]:
     if isinstance(dilations, (str, bytes)) or not isinstance(dilations, Sequence):
         raise TypeError(f"dilations must be a sequence of ints, got {dilations!r}")
-    return tuple(_positive_int(d, f"dilations[{i}]") for i, d in enumerate(dilations))
+    return tuple(check_int(d, f"dilations[{i}]", minimum=1) for i, d in enumerate(dilations))
 
 
 def stack_footprint(dilations, kernel_size=3, ndim=1) -> np.ndarray:
@@ -74,7 +67,7 @@ def stack_footprint(dilations, kernel_size=3, ndim=1) -> np.ndarray:
         equal to one, this is the input gradient of the output.
     """
     dilations = _dilations(dilations)
-    k = _positive_int(kernel_size, "kernel_size")
+    k = check_int(kernel_size, "kernel_size", minimum=1)
     if ndim not in (1, 2):
         raise ValueError(f"ndim must be 1 or 2, got {ndim!r}")
     conv = conv1d if ndim == 1 else conv2d
@@ -121,9 +114,9 @@ def dilated_kernel_figure(kernel_size, dilation, input_size=11) -> Figure:
         note when the window does not fit. The figure size depends on
         ``input_size`` only.
     """
-    k = _positive_int(kernel_size, "kernel_size")
-    d = _positive_int(dilation, "dilation")
-    i = _positive_int(input_size, "input_size")
+    k = check_int(kernel_size, "kernel_size", minimum=1)
+    d = check_int(dilation, "dilation", minimum=1)
+    i = check_int(input_size, "input_size", minimum=1)
     span = effective_kernel_size(k, d)
     fits = span <= i
     o = conv_output_size(i, k, 1, 0, d) if fits else 0
@@ -175,9 +168,9 @@ def dilated_kernel_figure(kernel_size, dilation, input_size=11) -> Figure:
 
 def dilated_kernel_description(kernel_size, dilation, input_size=11) -> str:
     """Alt text of :func:`dilated_kernel_figure` (the same numbers, in words)."""
-    k = _positive_int(kernel_size, "kernel_size")
-    d = _positive_int(dilation, "dilation")
-    i = _positive_int(input_size, "input_size")
+    k = check_int(kernel_size, "kernel_size", minimum=1)
+    d = check_int(dilation, "dilation", minimum=1)
+    i = check_int(input_size, "input_size", minimum=1)
     span = effective_kernel_size(k, d)
     gaps = f"with {d - 1} skipped pixel{'s' if d > 2 else ''} between neighbouring taps" if d > 1 \
         else "with no gaps between taps"
@@ -219,12 +212,12 @@ def footprint_figure(schedules, kernel_size=3, extent=None) -> Figure:
     if isinstance(schedules, (str, bytes)) or not isinstance(schedules, Sequence) or not schedules:
         raise TypeError(f"schedules must be a non-empty sequence of dilation sequences, got {schedules!r}")
     schedules = [_dilations(s) for s in schedules]
-    k = _positive_int(kernel_size, "kernel_size")
+    k = check_int(kernel_size, "kernel_size", minimum=1)
     counts = [stack_footprint(s, k, ndim=2) for s in schedules]
     largest = max(c.shape[0] for c in counts)
     if extent is None:
         extent = largest
-    extent = _positive_int(extent, "extent")
+    extent = check_int(extent, "extent", minimum=1)
     if extent < largest:
         raise ValueError(f"extent must be at least the largest receptive field {largest}, got {extent}")
 
@@ -262,7 +255,7 @@ def footprint_description(schedules, kernel_size=3) -> str:
     """Alt text of :func:`footprint_figure`."""
     if isinstance(schedules, (str, bytes)) or not isinstance(schedules, Sequence) or not schedules:
         raise TypeError(f"schedules must be a non-empty sequence of dilation sequences, got {schedules!r}")
-    k = _positive_int(kernel_size, "kernel_size")
+    k = check_int(kernel_size, "kernel_size", minimum=1)
     parts = []
     for schedule in schedules:
         schedule = _dilations(schedule)

@@ -6,7 +6,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from convkit.arithmetic import receptive_field
+from convkit.sizes import receptive_field
 from convkit.plotting import colors
 from convkit.plotting.geometry import (
     _layers,

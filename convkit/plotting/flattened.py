@@ -8,7 +8,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from convkit.arithmetic import conv_params, flattened_cost
+from convkit.costs import conv_params, flattened_cost
 from convkit.flattened import flattened_filter
 from convkit.plotting import colors
 
@@ -165,8 +165,8 @@ def flattened_cost_figure(in_channels: int, kernel_size: int, errors: Mapping[st
     """Weights per filter, full against flattened, beside the rank-1 approximation errors.
 
     Left: bars of ``C_in k^2`` (a full filter) and ``C_in + 2k`` (a flattened one),
-    counted by :func:`convkit.arithmetic.conv_params` and
-    :func:`convkit.arithmetic.flattened_cost` for one output channel, with
+    counted by :func:`convkit.costs.conv_params` and
+    :func:`convkit.costs.flattened_cost` for one output channel, with
     the counts printed. Right: one bar per filter family, the relative error
     of its best rank-1 approximation, printed.
 

@@ -8,7 +8,7 @@ output unit. Sizes follow PyTorch: ``padding`` is the number of zeros on
 
 The arithmetic itself (output sizes, overlap counts, receptive fields, the
 shuffle permutation, the grouped block pattern) is not repeated here: these
-helpers call :mod:`convkit.arithmetic`, :mod:`convkit.transposed` and
+helpers call :mod:`convkit.sizes`, :mod:`convkit.transposed` and
 :mod:`convkit.grouped`, so a figure shows the numbers the library computes,
 and arguments are checked by the library's rules (``convkit._validation``).
 The tests hold both to PyTorch and to brute-force counts. Chapters 3
@@ -23,13 +23,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from convkit._validation import check_groups, check_int, to_tuple
-from convkit.arithmetic import (
-    conv_output_size,
-    conv_transpose_output_size,
-    receptive_field,
-    receptive_field_table,
-)
 from convkit.grouped import block_diagonal_weight, shuffle_permutation
+from convkit.sizes import (
+    conv_output_size, conv_transpose_output_size, receptive_field, receptive_field_table,
+)
 from convkit.transposed import overlap_counts
 
 __all__ = [

@@ -1,12 +1,10 @@
-"""Whole layers: tensor shapes, a 1x1 convolution at one pixel, bottleneck cost (chapters 2, 5).
+"""Whole layers: tensor shapes and a 1x1 convolution at one pixel (chapters 2, 5).
 
 :func:`layer_shapes_figure` draws the input, filters and output of a
 convolution layer as stacks of slices labelled with their shapes (from
 :func:`convkit.conv_output_size`); :func:`pointwise_figure` shows a 1x1
 convolution as a matrix times one pixel's channel column (the output column
-is :func:`convkit.pointwise_conv2d`'s); :func:`bottleneck_figure` compares
-the weights and multiply-adds of a direct convolution with a 1x1-bottleneck
-block (from :func:`convkit.conv_cost` and friends). The ``*_description``
+is :func:`convkit.pointwise_conv2d`'s). The ``*_description``
 functions give alt text with the same numbers.
 """
 
@@ -17,22 +15,18 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from convkit._validation import check_int
-from convkit.arithmetic import conv_cost, conv_output_size, pointwise_conv_cost
 from convkit.plotting import colors
 from convkit.separable import pointwise_conv2d
+from convkit.sizes import conv_output_size
 
 __all__ = [
     "layer_shapes_figure",
     "layer_shapes_description",
     "pointwise_figure",
     "pointwise_description",
-    "bottleneck_figure",
-    "bottleneck_description",
     "MIN_BAR_FRACTION",
 ]
 
-#: Narrowest drawn bar of :func:`bottleneck_figure`, as a fraction of the axis.
-MIN_BAR_FRACTION = 0.015
 
 
 def _layer(in_channels, height, width, out_channels, kernel_size):
@@ -235,102 +229,3 @@ def pointwise_description(input, weight, pixel) -> str:
             f"Middle: the {C_out} by {C_in} weight matrix {weight.tolist()}. Right: a stack of {C_out} "
             f"output channels with the same pixel cross-hatched; its values are the matrix times the input "
             f"column, {output[:, i, j].tolist()}.")
-
-
-def _bottleneck(in_channels, out_channels, kernel_size, bottleneck_channels, output_size):
-    direct = conv_cost(in_channels, out_channels, kernel_size, output_size=output_size)
-    reduce = pointwise_conv_cost(in_channels, bottleneck_channels, output_size=output_size)
-    expand = conv_cost(bottleneck_channels, out_channels, kernel_size, output_size=output_size)
-    return direct, reduce, expand
-
-
-def bottleneck_figure(in_channels: int, out_channels: int, kernel_size: int, bottleneck_channels: int,
-                      output_size: int = 1, limits=None) -> Figure:
-    """Weights and multiply-adds: a direct ``k x k`` convolution against 1x1 reduction then ``k x k``.
-
-    Parameters
-    ----------
-    in_channels, out_channels : int
-        ``C_in`` and ``C_out`` of the block.
-    kernel_size : int
-        Side ``k`` of the square kernel.
-    bottleneck_channels : int
-        Width ``b`` of the 1x1 reduction.
-    output_size : int or pair of int, default 1
-        Spatial size of the outputs (multiply-adds scale with it).
-    limits : pair of int, optional
-        ``(params, macs)`` to scale the two axes to (times 1.55), so that
-        figures for several settings share their axes; default: this
-        figure's largest bar.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        Two axes (weights in millions, multiply-adds in billions), each with
-        a bar for the direct convolution (gid ``"direct"``, hatched ``//``)
-        and a stacked bar for the block: the 1x1 reduction (gid
-        ``"reduction"``, hatched ``..``) and the ``k x k`` after it (gid
-        ``"expansion"``). A part narrower than :data:`MIN_BAR_FRACTION` of
-        the axis is drawn that wide so that it stays visible (the drawn
-        total then exceeds the true one by at most twice that fraction);
-        the true totals and the 1x1 part are written beside the bars. The
-        numbers are :func:`convkit.conv_cost` and
-        :func:`convkit.pointwise_conv_cost`.
-    """
-    direct, reduce, expand = _bottleneck(in_channels, out_channels, kernel_size, bottleneck_channels,
-                                         output_size)
-    k, b = kernel_size, bottleneck_channels
-    fig = Figure(figsize=(7.6, 3.0), dpi=72, layout="constrained", facecolor=colors.FIGURE_FACE)
-    axes = fig.subplots(1, 2)
-    for n, (ax, attr, unit, scale) in enumerate([(axes[0], "params", "weights (millions)", 1e6),
-                                                 (axes[1], "macs", "multiply-adds (billions)", 1e9)]):
-        d, r, e = (getattr(c, attr) / scale for c in (direct, reduce, expand))
-        limit = (limits[n] / scale) if limits is not None else max(d, r + e)
-        xmax = 1.55 * limit
-        floor = MIN_BAR_FRACTION * xmax
-        # Parts narrower than the floor are drawn at the floor, so that each stays visible.
-        drawn_d, drawn_r, drawn_e = (max(v, floor) for v in (d, r, e))
-        ax.barh([1], [drawn_d], color=colors.KERNEL, edgecolor=colors.EDGE, hatch="//", gid="direct")
-        ax.barh([0], [drawn_r], color=colors.INPUT, edgecolor=colors.EDGE, hatch="..", gid="reduction")
-        ax.barh([0], [drawn_e], left=[drawn_r], color=colors.OUTPUT, edgecolor=colors.EDGE, gid="expansion")
-        ax.set_xlim(0, xmax)
-        ax.text(drawn_d, 1, f" {d:,.2f}", va="center", fontsize=9)
-        total = r + e
-        ratio = f"{d / total:.1f}x fewer" if d > total else f"{total / d:.2f}x more"
-        ax.text(drawn_r + drawn_e, 0, f" {total:,.2f}  ({ratio})", va="center", fontsize=9)
-        ax.text(0, -0.55, f"1x1 part: {r:,.3f}", va="center", fontsize=8)
-        ax.set_ylim(-0.85, 1.5)
-        ax.set_yticks([0, 1], [f"1x1 to {b}\n+ {k}x{k}", f"direct\n{k}x{k}"])
-        ax.set_xlabel(unit)
-    handles = [Rectangle((0, 0), 1, 1, facecolor=colors.KERNEL, hatch="//", edgecolor=colors.EDGE),
-               Rectangle((0, 0), 1, 1, facecolor=colors.INPUT, hatch="..", edgecolor=colors.EDGE),
-               Rectangle((0, 0), 1, 1, facecolor=colors.OUTPUT, edgecolor=colors.EDGE)]
-    fig.legend(handles=handles, labels=[f"direct {k}x{k}", "1x1 reduction", f"{k}x{k} after it"],
-               fontsize=8, loc="outside upper center", ncol=3, frameon=False)
-    return fig
-
-
-def bottleneck_description(in_channels: int, out_channels: int, kernel_size: int, bottleneck_channels: int,
-                           output_size: int = 1) -> str:
-    """Alt text for :func:`bottleneck_figure` with the same arguments.
-
-    Parameters
-    ----------
-    in_channels, out_channels, kernel_size, bottleneck_channels, output_size
-        As in :func:`bottleneck_figure`.
-
-    Returns
-    -------
-    str
-        Both costs (weights and multiply-adds) of the direct convolution,
-        of the 1x1 reduction and of the whole block.
-    """
-    direct, reduce, expand = _bottleneck(in_channels, out_channels, kernel_size, bottleneck_channels,
-                                         output_size)
-    total = reduce + expand
-    k = kernel_size
-    size = f"{output_size}x{output_size}" if np.ndim(output_size) == 0 else "x".join(map(str, output_size))
-    return (f"{k}x{k} convolution from {in_channels} to {out_channels} channels at {size}: "
-            f"direct {direct.params:,} weights and {direct.macs:,} multiply-adds; with a 1x1 bottleneck of "
-            f"{bottleneck_channels} channels {total.params:,} weights and {total.macs:,} multiply-adds "
-            f"(of which the 1x1 reduction {reduce.params:,} weights and {reduce.macs:,} multiply-adds).")

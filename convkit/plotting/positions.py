@@ -1,13 +1,11 @@
-"""Where the kernel lands along one axis, and the classic cases at their last step (chapter 3).
+"""Where the kernel lands along one axis (chapter 3).
 
 :func:`kernel_starts` and :func:`cells_never_read` are the geometry;
 :func:`positions_figure` draws it: the padded input on top, one row per
 kernel position, the output underneath, the output-size formula with the
 numbers filled in, and a cross on every cell no position reads. Every size
 it prints comes from :func:`convkit.conv_output_size`. :func:`positions_alt_text`
-describes a frame in words. :func:`classic_case_end_figure` shows a case of
-:data:`convkit.cases.CLASSIC_CASES` at its last step, where the whole
-output is filled.
+describes a frame in words.
 """
 
 from __future__ import annotations
@@ -18,9 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from convkit._validation import check_int
-from convkit.cases import CLASSIC_CASES, case_alt_text, case_steps
 from convkit.plotting import colors
-from convkit.plotting.diagrams import conv_step_figure
 from convkit.sizes import conv_output_size
 
 __all__ = [
@@ -28,7 +24,6 @@ __all__ = [
     "cells_never_read",
     "positions_figure",
     "positions_alt_text",
-    "classic_case_end_figure",
 ]
 
 
@@ -212,40 +207,3 @@ def positions_figure(input_size: int, kernel_size: int, stride: int = 1, padding
                  ha="center", fontsize=9)
     fig.text(0.5, 0.1 / height, "× = cell never read by any kernel position", ha="center", fontsize=8.5)
     return fig
-
-
-def classic_case_end_figure(case: str, cell_inches: float = 0.38) -> tuple[Figure, str]:
-    """A direct case of :data:`convkit.cases.CLASSIC_CASES` at its last step.
-
-    At the last step the whole output is filled and the kernel sits at the
-    last position the formula allows.
-
-    Parameters
-    ----------
-    case : str
-        Name of a direct (not ``*_transposed``) classic case.
-    cell_inches : float, default 0.38
-        Size of one cell, passed to :func:`convkit.plotting.conv_step_figure`.
-
-    Returns
-    -------
-    fig : matplotlib.figure.Figure
-    alt : str
-        Alt text from :func:`convkit.cases.case_alt_text` for the last step.
-
-    Raises
-    ------
-    TypeError
-        If ``case`` is not a str.
-    ValueError
-        If ``case`` is not a direct classic case.
-    """
-    if not isinstance(case, str):
-        raise TypeError(f"case must be a str, got {type(case).__name__}")
-    direct = [name for name, params in CLASSIC_CASES.items() if not params["transposed"]]
-    if case not in direct:
-        raise ValueError(f"case must be one of the direct classic cases {direct}, got {case!r}")
-    params = {key: value for key, value in CLASSIC_CASES[case].items() if key != "transposed"}
-    last = case_steps(case) - 1
-    fig = conv_step_figure(**params, step=last, cell_inches=cell_inches)
-    return fig, case_alt_text(case, last)

@@ -12,8 +12,11 @@ from __future__ import annotations
 import base64
 import html
 import io
+import numbers
 
 from matplotlib.figure import Figure
+
+from convkit._validation import check_colors
 
 __all__ = ["figure_png", "figure_html", "show", "ALT_METADATA_KEY"]
 
@@ -59,11 +62,11 @@ def figure_png(fig: Figure, dpi: float = 90, colors: int | None = None) -> bytes
         The PNG file.
     """
     _check_figure(fig)
-    if not isinstance(dpi, (int, float)) or isinstance(dpi, bool) or dpi <= 0:
-        raise ValueError(f"dpi must be a positive number, got {dpi!r}")
-    if colors is not None and (isinstance(colors, bool) or not isinstance(colors, int)
-                               or not 2 <= colors <= 256):
-        raise ValueError(f"colors must be None or an int from 2 to 256, got {colors!r}")
+    if not isinstance(dpi, numbers.Real) or isinstance(dpi, bool):
+        raise TypeError(f"dpi must be a number, got {dpi!r}")
+    if dpi <= 0:
+        raise ValueError(f"dpi must be positive, got {dpi!r}")
+    check_colors(colors)
     buffer = io.BytesIO()
     fig.savefig(
         buffer,

@@ -1,8 +1,7 @@
 """Figures of chapters 12 and 13: which channels reach which, and cost against time.
 
 ================================  ===================================================
-``stack_reachability``            which inputs reach which outputs in a stack (ch. 12)
-``reachability_figure``           that pattern as a grid, groups marked
+``reachability_figure``           which inputs reach which outputs (ch. 12), as a grid
 ``reachability_description``      its alt text
 ``cost_time_figure``              multiply-adds and measured time per layer (ch. 13)
 ``cost_time_description``         its alt text
@@ -24,7 +23,8 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from convkit import block_diagonal_weight, shuffle_permutation
+from convkit._compat import moved
+from convkit._validation import check_int
 from convkit.plotting import colors
 
 __all__ = [
@@ -34,61 +34,10 @@ __all__ = [
     "reachability_figure",
     "shufflenet_unit_description",
     "shufflenet_unit_figure",
-    "stack_reachability",
 ]
 
-
-def _check_stack_args(channels, groups, layers) -> tuple[int, int, int]:
-    for name, value in (("channels", channels), ("groups", groups), ("layers", layers)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-            raise TypeError(f"{name} must be an int, got {value!r}")
-        if value < 1:
-            raise ValueError(f"{name} must be positive, got {value}")
-    if channels % groups:
-        raise ValueError(f"channels ({channels}) must be divisible by groups ({groups})")
-    return int(channels), int(groups), int(layers)
-
-
-def stack_reachability(channels: int, groups: int, layers: int, shuffle: bool = True) -> np.ndarray:
-    """Which input channels each output channel of a stack of grouped convolutions depends on.
-
-    The stack has ``layers`` grouped convolutions of ``channels -> channels``
-    with ``groups`` groups; with ``shuffle`` a channel shuffle (same
-    ``groups``) sits between consecutive layers, none after the last. Only
-    the pattern of non-zero weights matters, so the answer holds for any
-    kernel size and for weights with no zero inside the blocks.
-
-    Parameters
-    ----------
-    channels, groups, layers : int
-        ``C`` (divisible by ``g``), ``g`` and the number of layers ``L``.
-    shuffle : bool, default True
-
-    Returns
-    -------
-    numpy.ndarray of bool, shape (C, C)
-        ``reach[f, c]`` is True when output channel ``f`` of the last layer
-        depends on input channel ``c`` of the first (rows are outputs, as in
-        a weight ``(C_out, C_in)``).
-
-    Examples
-    --------
-    >>> stack_reachability(4, 2, 2, shuffle=False).astype(int)
-    array([[1, 1, 0, 0],
-           [1, 1, 0, 0],
-           [0, 0, 1, 1],
-           [0, 0, 1, 1]])
-    """
-    c, g, n_layers = _check_stack_args(channels, groups, layers)
-    mask = block_diagonal_weight(np.ones((c, c // g), dtype=np.int64), g)  # (C, C) 0/1
-    perm = shuffle_permutation(c, g)
-    permute = np.zeros((c, c), dtype=np.int64)
-    permute[np.arange(c), perm] = 1  # (P x)[k] = x[perm[k]]
-    reach = mask
-    for _ in range(n_layers - 1):
-        step = mask @ permute if shuffle else mask
-        reach = (step @ reach > 0).astype(np.int64)  # count paths, keep only "some path"
-    return reach.astype(bool)
+# stack_reachability (pure numpy) moved to convkit.grouped.
+__getattr__ = moved("convkit.plotting.shuffle", {"stack_reachability": "convkit.grouped"})
 
 
 def reachability_figure(reach, groups: int, title: str = "", marked_input: int | None = None) -> Figure:
@@ -97,7 +46,7 @@ def reachability_figure(reach, groups: int, title: str = "", marked_input: int |
     Parameters
     ----------
     reach : array_like of bool, shape (C, C)
-        ``reach[f, c]``, e.g. from :func:`stack_reachability`.
+        ``reach[f, c]``, e.g. from :func:`convkit.grouped.stack_reachability`.
     groups : int
         Groups of the layers; dashed lines separate them on both axes.
     title : str, optional
@@ -112,8 +61,8 @@ def reachability_figure(reach, groups: int, title: str = "", marked_input: int |
     if reach.ndim != 2 or reach.shape[0] != reach.shape[1]:
         raise ValueError(f"reach must be a square (C, C) array, got shape {reach.shape}")
     c = reach.shape[0]
-    if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 1 or c % groups:
-        raise ValueError(f"groups must be a positive divisor of {c}, got {groups!r}")
+    if check_int(groups, "groups", minimum=1) and c % groups:
+        raise ValueError(f"groups must be a divisor of {c}, got {groups!r}")
     fig = Figure(figsize=(3.6, 3.9), facecolor=colors.FIGURE_FACE)
     ax = fig.add_axes((0.17, 0.05, 0.78, 0.72))
     # One mesh and one scatter for the whole grid: far faster to draw than a patch per cell.
@@ -232,9 +181,8 @@ def cost_time_description(labels: Sequence[str], macs: Sequence[float], times_ms
 
 def _unit_layers(in_channels: int, out_channels: int | None, groups: int, stride: int):
     """(main-branch boxes, shortcut box, merge word, output channels) of a ShuffleNet unit."""
-    for name, value in (("in_channels", in_channels), ("groups", groups)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive int, got {value!r}")
+    check_int(in_channels, "in_channels", minimum=1)
+    check_int(groups, "groups", minimum=1)
     if stride not in (1, 2):
         raise ValueError(f"stride must be 1 or 2, got {stride!r}")
     c_out = (in_channels if stride == 1 else 2 * in_channels) if out_channels is None else out_channels

@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
+from convkit._validation import check_int
 from convkit.plotting import colors
 
 __all__ = [
@@ -41,14 +42,6 @@ __all__ = [
 OVERLAP_INPUT = 4
 #: Input size whose interior decides "even" or "uneven" (large enough for a 5x5 kernel at stride 1).
 VERDICT_INPUT = 8
-
-
-def _positive_int(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name} must be positive, got {value}")
-    return int(value)
 
 
 def _image(image) -> np.ndarray:
@@ -77,10 +70,10 @@ def uniform_upsample(image, kernel_size: int, stride: int) -> np.ndarray:
     numpy.ndarray
         ``((H - 1) s + k, (W - 1) s + k)`` float64.
     """
-    from convkit.transposed import conv_transpose2d
+    from convkit.conv_transpose import conv_transpose2d
 
-    k = _positive_int(kernel_size, "kernel_size")
-    s = _positive_int(stride, "stride")
+    k = check_int(kernel_size, "kernel_size", minimum=1)
+    s = check_int(stride, "stride", minimum=1)
     x = _image(image)
     weight = np.full((1, 1, k, k), (s / k) ** 2)  # (C_in, C_out, kH, kW)
     return conv_transpose2d(x[None, None], weight, stride=s)[0, 0]  # (1, 1, H_out, W_out) -> (H_out, W_out)
@@ -97,8 +90,8 @@ def _interior(kernel_size: int, stride: int) -> np.ndarray:
 
 def checkerboard_description(image, kernel_size: int, stride: int) -> str:
     """Alt text of :func:`checkerboard_figure`, from the same overlap counts."""
-    k = _positive_int(kernel_size, "kernel_size")
-    s = _positive_int(stride, "stride")
+    k = check_int(kernel_size, "kernel_size", minimum=1)
+    s = check_int(stride, "stride", minimum=1)
     x = _image(image)
     inner = _interior(k, s)
     low, high = int(inner.min()), int(inner.max())
@@ -137,8 +130,8 @@ def checkerboard_figure(image, kernel_size: int, stride: int) -> Figure:
     """
     from convkit.transposed import overlap_counts
 
-    k = _positive_int(kernel_size, "kernel_size")
-    s = _positive_int(stride, "stride")
+    k = check_int(kernel_size, "kernel_size", minimum=1)
+    s = check_int(stride, "stride", minimum=1)
     x = _image(image)
     counts = overlap_counts((OVERLAP_INPUT, OVERLAP_INPUT), k, s)  # (H_out, W_out)
     inner = _interior(k, s)
@@ -168,8 +161,8 @@ def checkerboard_figure(image, kernel_size: int, stride: int) -> Figure:
 
 def upsampling_comparison_description(image, kernel_size: int, stride: int) -> str:
     """Alt text of :func:`upsampling_comparison_figure`."""
-    k = _positive_int(kernel_size, "kernel_size")
-    s = _positive_int(stride, "stride")
+    k = check_int(kernel_size, "kernel_size", minimum=1)
+    s = check_int(stride, "stride", minimum=1)
     x = _image(image)
     a, b = _comparison_outputs(x, k, s)
     return (f"Three grey images: a {x.shape[0]}x{x.shape[1]} photograph; the same upsampled by a "
@@ -207,8 +200,8 @@ def upsampling_comparison_figure(image, kernel_size: int, stride: int) -> Figure
     -------
     matplotlib.figure.Figure
     """
-    k = _positive_int(kernel_size, "kernel_size")
-    s = _positive_int(stride, "stride")
+    k = check_int(kernel_size, "kernel_size", minimum=1)
+    s = check_int(stride, "stride", minimum=1)
     x = _image(image)
     transposed, resized = _comparison_outputs(x, k, s)
     fig = Figure(figsize=(7.2, 2.8), facecolor=colors.FIGURE_FACE)
@@ -246,30 +239,27 @@ def direct_input_sizes(output_size: int, kernel_size: int, stride: int = 1, padd
     list of int
         The sizes, increasing (only positive ones).
     """
-    o = _positive_int(output_size, "output_size")
-    k = _positive_int(kernel_size, "kernel_size")
-    s = _positive_int(stride, "stride")
-    d = _positive_int(dilation, "dilation")
-    if isinstance(padding, bool) or not isinstance(padding, (int, np.integer)) or padding < 0:
-        raise ValueError(f"padding must be a non-negative int, got {padding!r}")
-    first = (o - 1) * s - 2 * int(padding) + d * (k - 1) + 1
+    o = check_int(output_size, "output_size", minimum=1)
+    k = check_int(kernel_size, "kernel_size", minimum=1)
+    s = check_int(stride, "stride", minimum=1)
+    d = check_int(dilation, "dilation", minimum=1)
+    p = check_int(padding, "padding", minimum=0)
+    first = (o - 1) * s - 2 * p + d * (k - 1) + 1
     return [i for i in range(first, first + s) if i >= 1]
 
 
 def _output_padding_check(input_size, kernel_size, stride, padding, output_padding):
-    i = _positive_int(input_size, "input_size")
-    k = _positive_int(kernel_size, "kernel_size")
-    s = _positive_int(stride, "stride")
-    for name, value in (("padding", padding), ("output_padding", output_padding)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
-            raise ValueError(f"{name} must be a non-negative int, got {value!r}")
-    return i, k, s, int(padding), int(output_padding)
+    i = check_int(input_size, "input_size", minimum=1)
+    k = check_int(kernel_size, "kernel_size", minimum=1)
+    s = check_int(stride, "stride", minimum=1)
+    p = check_int(padding, "padding", minimum=0)
+    return i, k, s, p, check_int(output_padding, "output_padding", minimum=0)
 
 
 def output_padding_description(input_size: int, kernel_size: int, stride: int, padding: int,
                                output_padding: int) -> str:
     """Alt text of :func:`output_padding_figure`."""
-    from convkit.arithmetic import conv_transpose_output_size
+    from convkit.sizes import conv_transpose_output_size
 
     i, k, s, p, a = _output_padding_check(input_size, kernel_size, stride, padding, output_padding)
     if a >= s:
@@ -307,7 +297,7 @@ def output_padding_figure(input_size: int, kernel_size: int, stride: int, paddin
     -------
     matplotlib.figure.Figure
     """
-    from convkit.arithmetic import conv_transpose_output_size
+    from convkit.sizes import conv_transpose_output_size
     from convkit.plotting.diagrams import conv_transpose_step_figure
     from convkit.plotting.notes import add_note
 
@@ -346,7 +336,7 @@ def _stamp_operands(input, weight, stride):
         raise ValueError(f"input and weight must be 2D (H, W) and (kH, kW), got {x.shape} and {w.shape}")
     if x.size > 9:
         raise ValueError(f"input must have at most 9 pixels (one panel each), got {x.shape}")
-    return x, w, _positive_int(stride, "stride")
+    return x, w, check_int(stride, "stride", minimum=1)
 
 
 def stamps(input, weight, stride: int) -> list[np.ndarray]:
@@ -401,7 +391,7 @@ def stamps_figure(input, weight, stride: int) -> Figure:
     from matplotlib.patches import Rectangle
 
     from convkit.plotting._grid import format_value
-    from convkit.transposed import conv_transpose2d
+    from convkit.conv_transpose import conv_transpose2d
 
     x, w, s = _stamp_operands(input, weight, stride)
     parts = stamps(x, w, s)
@@ -447,7 +437,7 @@ def stamps_figure(input, weight, stride: int) -> Figure:
 
 def stamps_description(input, weight, stride: int) -> str:
     """Alt text of :func:`stamps_figure`."""
-    from convkit.transposed import conv_transpose2d
+    from convkit.conv_transpose import conv_transpose2d
 
     x, w, s = _stamp_operands(input, weight, stride)
     total = conv_transpose2d(x[None, None], w[None, None], stride=s)[0, 0]

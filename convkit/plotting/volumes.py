@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Polygon, Rectangle
 
 from convkit._validation import check_int, is_int
-from convkit.arithmetic import conv_output_size
+from convkit.sizes import conv_output_size
 from convkit.conv import conv3d
 from convkit.plotting import colors
 

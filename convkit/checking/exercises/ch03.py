@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from convkit.arithmetic import conv_output_size
+from convkit.sizes import conv_output_size
 from convkit.checking.engine import Case, Diagnosis, Exercise, register_exercise
 
 

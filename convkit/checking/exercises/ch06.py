@@ -9,7 +9,7 @@ from convkit.checking.exercises._cases import floats, ints
 
 
 def _ref_transposed(input: np.ndarray, weight: np.ndarray, stride: int, padding: int = 0) -> np.ndarray:
-    from convkit.transposed import conv_transpose2d
+    from convkit.conv_transpose import conv_transpose2d
 
     return conv_transpose2d(input, weight, stride=stride, padding=padding)  # (C_in, H, W) -> (C_out, H_out, W_out)
 

@@ -58,7 +58,7 @@ register_exercise(
 # Stretch: the reachability matrix of a shuffled stack
 # --------------------------------------------------------------------------- #
 def _ref_reachability(channels: int, groups: int, layers: int) -> np.ndarray:
-    from convkit.plotting.shuffle import stack_reachability
+    from convkit.grouped import stack_reachability
 
     return stack_reachability(channels, groups, layers, shuffle=True).astype(np.int64)
 

@@ -71,7 +71,7 @@ register_exercise(
 # Stretch: the multiply-adds of a ShuffleNet unit
 # --------------------------------------------------------------------------- #
 def _ref_unit_macs(in_channels, out_channels, groups, stride, height, width) -> int:
-    from convkit.arithmetic import shufflenet_unit_cost
+    from convkit.costs import shufflenet_unit_cost
 
     return shufflenet_unit_cost(in_channels, out_channels, groups, stride=stride,
                                 input_size=(height, width)).macs

@@ -12,7 +12,7 @@ from convkit.checking.engine import Case, Diagnosis, Exercise, register_exercise
 #                               stride, padding, dilation, groups) -> [params, macs]
 # --------------------------------------------------------------------------- #
 def _cost(c_in, c_out, k, i, s, p, d, g, *, per_group=True, size_from="output", dilated=True):
-    from convkit.arithmetic import conv_output_size
+    from convkit.sizes import conv_output_size
 
     o = conv_output_size(i, k, s, p, d if dilated else 1)
     weights = c_out * (c_in // g if per_group else c_in) * k * k
@@ -21,7 +21,8 @@ def _cost(c_in, c_out, k, i, s, p, d, g, *, per_group=True, size_from="output", 
 
 
 def _ref_conv2d_cost(c_in, c_out, k, i, s, p, d, g):
-    from convkit.arithmetic import conv_cost, conv_output_size
+    from convkit.costs import conv_cost
+    from convkit.sizes import conv_output_size
 
     o = conv_output_size(i, k, s, p, d)
     cost = conv_cost(c_in, c_out, k, o, groups=g)
@@ -92,7 +93,8 @@ register_exercise(
 # --------------------------------------------------------------------------- #
 def _block(c_in, i, layers, *, jumps=True, macs_at_input=False, jump_includes_own=False,
            groups=True):
-    from convkit.arithmetic import conv_cost, conv_output_size
+    from convkit.costs import conv_cost
+    from convkit.sizes import conv_output_size
 
     params = macs = 0
     field, jump = 1, 1
@@ -112,7 +114,8 @@ def _block(c_in, i, layers, *, jumps=True, macs_at_input=False, jump_includes_ow
 
 
 def _ref_block_row(c_in, i, layers):
-    from convkit.arithmetic import conv_cost, conv_output_size, receptive_field
+    from convkit.costs import conv_cost
+    from convkit.sizes import conv_output_size, receptive_field
 
     params = macs = 0
     size = i
