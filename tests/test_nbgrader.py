@@ -236,3 +236,20 @@ def _cell_scores(course: Path) -> dict:
                     for grade in notebook.grades:
                         out[(assignment.name, submission.student.id, grade.name)] = grade.score
     return out
+
+
+def test_the_leak_check_fires_on_a_notebook_with_solutions(tmp_path):
+    totals = _course(tmp_path)
+    name = CHAPTERS[0]
+    source = nbformat.read(tmp_path / "source" / name / f"{name}.ipynb", as_version=4)
+    assert _solution_leaks(source)  # the source (instructor) version holds solutions
+    assert sum(totals[name].values()) > 0
+
+
+def test_the_mistaken_submission_fails_each_check():
+    # the end-to-end test's "mistakes" student loses points only because check() catches it
+    for name in CHAPTERS:
+        totals = make_nbgrader.make_source(nbformat.read(REPO / "chapters" / f"{name}.ipynb", as_version=4))[1]
+        for exercise_id in _coding_ids(totals):
+            wrong = EXERCISES[exercise_id].diagnoses[0].wrong
+            assert not check(wrong, exercise_id, verbose=False).passed, exercise_id
