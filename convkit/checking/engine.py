@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import difflib
 import numbers
+import signal
+import threading
 import traceback
 import zlib
 from dataclasses import dataclass, field
@@ -49,6 +51,9 @@ __all__ = [
 PASSED = "passed"
 FAILED = "failed"
 NOT_IMPLEMENTED = "not implemented"
+TIME_LIMIT = 5.0
+"""Seconds one case may run before :func:`check` stops it and reports a failure."""
+
 _SHOWN_FAILURES = 3  # the report details this many failing cases; .failures holds all
 
 
@@ -238,6 +243,51 @@ def _copy_args(case: Case) -> tuple[tuple, dict]:
     return args, kwargs
 
 
+class CaseTimeout(Exception):
+    """A student's function ran past the time limit of one case."""
+
+
+def _call_with_limit(fn: Callable, args: tuple, kwargs: dict, limit: float | None) -> Any:
+    """``fn(*args, **kwargs)``, stopped with :class:`CaseTimeout` after ``limit`` seconds.
+
+    In the main thread on Unix (a notebook kernel, nbgrader's autograder) a
+    ``SIGALRM`` timer interrupts the function itself, so nothing keeps
+    running. Elsewhere (Windows, another thread) the call runs in a daemon
+    thread that is abandoned when the limit passes: the case is reported as
+    failed, but Python cannot stop that thread, which keeps its CPU until the
+    process ends. A subprocess would stop it, but notebook-defined functions
+    cannot be pickled into one.
+    """
+    if not limit:
+        return fn(*args, **kwargs)
+    if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
+        def _alarm(signum, frame):
+            raise CaseTimeout
+        previous = signal.signal(signal.SIGALRM, _alarm)
+        signal.setitimer(signal.ITIMER_REAL, limit)
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+    box: dict[str, Any] = {}
+
+    def _run():
+        try:
+            box["value"] = fn(*args, **kwargs)
+        except BaseException as exc:  # handed back to the caller's thread
+            box["error"] = exc
+
+    worker = threading.Thread(target=_run, daemon=True)
+    worker.start()
+    worker.join(limit)
+    if worker.is_alive():
+        raise CaseTimeout
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
 def _tolerances(case: Case) -> tuple[float, float]:
     """(rtol, atol per unit of magnitude) for a case, from its least precise float input."""
     dtypes = [a.dtype for a in (*case.args, *case.kwargs.values()) if isinstance(a, np.ndarray)]
@@ -375,7 +425,9 @@ def _lookup(exercise_id: Any) -> Exercise:
         ) from None
 
 
-def check(student_fn: Callable, exercise_id: str, *, verbose: bool = True) -> CheckResult:
+def check(
+    student_fn: Callable, exercise_id: str, *, verbose: bool = True, time_limit: float | None = TIME_LIMIT
+) -> CheckResult:
     """Run a student's function on an exercise's hidden cases and report.
 
     Each case's arguments are passed as fresh copies to ``student_fn`` and to
@@ -394,6 +446,9 @@ def check(student_fn: Callable, exercise_id: str, *, verbose: bool = True) -> Ch
         :data:`EXERCISES`).
     verbose : bool, default True
         Print the report. The same text is in the result's ``report``.
+    time_limit : float or None, default :data:`TIME_LIMIT`
+        Seconds each case may run; a case that runs longer is stopped and
+        reported as failed ("took longer than ..."). None: no limit.
 
     Returns
     -------
@@ -430,7 +485,13 @@ def check(student_fn: Callable, exercise_id: str, *, verbose: bool = True) -> Ch
     for index, case in enumerate(cases, start=1):
         args, kwargs = _copy_args(case)
         try:
-            got = student_fn(*args, **kwargs)
+            got = _call_with_limit(student_fn, args, kwargs, time_limit)
+        except CaseTimeout:
+            raised.append((index, (
+                f"{_describe_case(exercise, index, case)}: took longer than {time_limit:g} s and was "
+                "stopped (an endless loop, or far too much work); the remaining cases were not run"
+            )))
+            break
         except NotImplementedError:
             status = NOT_IMPLEMENTED
             break
@@ -464,7 +525,7 @@ def check(student_fn: Callable, exercise_id: str, *, verbose: bool = True) -> Ch
         n_passed = 0
     elif failures:
         status = FAILED
-        n_passed = len(cases) - len(failures)
+        n_passed = len(returned) - len(wrong)
         lines.append(
             f"{exercise.exercise_id}: {n_passed} of {len(cases)} hidden cases pass; "
             f"{name} fails on {len(failures)}:"

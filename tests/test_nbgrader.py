@@ -1,0 +1,255 @@
+"""The nbgrader course of tools/make_nbgrader.py, graded end to end, and check()'s guards."""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+
+from convkit.checking import EXERCISES, check
+from convkit.checking.engine import CaseTimeout, _call_with_limit
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tools"))
+import make_handouts  # noqa: E402
+import make_nbgrader  # noqa: E402
+
+CHAPTERS = ["03_arithmetic", "07_dilated", "12_shuffled_grouped"]
+
+
+# ---------------------------------------------------------------------------
+# check(): time limit, copies, noisy and raising functions
+# ---------------------------------------------------------------------------
+
+
+def test_check_stops_an_endless_loop_with_a_message():
+    def conv_output_size(i, k, s=1, p=0, d=1):
+        while True:
+            pass
+
+    start = time.monotonic()
+    result = check(conv_output_size, "ch03-output-size", verbose=False, time_limit=0.5)
+    assert time.monotonic() - start < 5
+    assert result.status == "failed" and result.n_passed == 0
+    assert "took longer than 0.5 s" in result.report
+
+
+def test_time_limit_in_a_thread_also_stops_the_case():
+    import threading
+
+    box = {}
+
+    def run():
+        try:
+            _call_with_limit(lambda: time.sleep(30), (), {}, 0.3)
+        except CaseTimeout:
+            box["stopped"] = True
+
+    worker = threading.Thread(target=run)
+    start = time.monotonic()
+    worker.start()
+    worker.join(10)
+    assert box.get("stopped") and time.monotonic() - start < 5
+
+
+def test_time_limit_returns_the_value_and_restores_the_alarm():
+    import signal
+
+    before = signal.getsignal(signal.SIGALRM) if hasattr(signal, "SIGALRM") else None
+    assert _call_with_limit(lambda a, b=0: a + b, (1,), {"b": 2}, 1.0) == 3
+    if hasattr(signal, "SIGALRM"):
+        assert signal.getsignal(signal.SIGALRM) == before
+        assert signal.getitimer(signal.ITIMER_REAL)[0] == 0
+
+
+def test_mutating_inputs_does_not_leak_into_later_cases_or_the_reference():
+    exercise = EXERCISES["ch07-dilated-conv1d"]
+    seen = []
+
+    def mutating(*args, **kwargs):
+        arrays = [a for a in args if isinstance(a, np.ndarray)]
+        seen.append([a.copy() for a in arrays])
+        expected = exercise.reference(*args, **kwargs)
+        for a in arrays:
+            a[...] = 0  # vandalise after computing the right answer
+        return expected
+
+    result = check(mutating, "ch07-dilated-conv1d", verbose=False)
+    assert result.passed, result.report
+    # every call saw the original inputs, not the zeros of the previous call
+    assert all(np.any(a != 0) for call in seen for a in call if a.size and np.any(a))
+    assert check(exercise.reference, "ch07-dilated-conv1d", verbose=False).passed
+
+
+def test_wrong_dtype_shape_raising_and_printing_are_failed_cases(capsys):
+    def wrong_shape(*args, **kwargs):
+        print("x" * 100_000)
+        return np.zeros((1, 2, 3))
+
+    def raises(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    def wrong_dtype(*args, **kwargs):
+        return "not an array"
+
+    for fn in (wrong_shape, raises, wrong_dtype):
+        result = check(fn, "ch07-dilated-conv1d", verbose=False)
+        assert result.status == "failed" and result.n_passed == 0, fn.__name__
+        assert result.failures
+    assert "RuntimeError: boom" in check(raises, "ch07-dilated-conv1d", verbose=False).report
+
+
+# ---------------------------------------------------------------------------
+# The generated course
+# ---------------------------------------------------------------------------
+
+
+def _course(tmp_path: Path) -> dict:
+    paths = [REPO / "chapters" / f"{name}.ipynb" for name in CHAPTERS]
+    return make_nbgrader.write_course(paths, tmp_path)
+
+
+def _coding_ids(points: dict) -> list[str]:
+    return [g[: -len("-test")] for g in points if g.endswith("-test")]
+
+
+def test_every_coding_exercise_gets_a_locked_test_cell(tmp_path):
+    totals = _course(tmp_path)
+    assert (tmp_path / "nbgrader_config.py").read_text().count("ExecutePreprocessor.timeout") == 1
+    for name in CHAPTERS:
+        nb = nbformat.read(tmp_path / "source" / name / f"{name}.ipynb", as_version=4)
+        tests = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"]
+        assert tests and all(c.metadata["nbgrader"]["locked"] for c in tests)
+        assert len(tests) == len(_coding_ids(totals[name]))
+        assert all(EXERCISES.get(i) for i in _coding_ids(totals[name]))
+
+
+def _solution_leaks(nb) -> list[str]:
+    """Solution lines found in a release notebook (the handouts' check: no solution code)."""
+    sources = [c.source for c in nb.cells]
+    return [s for s in sources if "### BEGIN SOLUTION" in s or "### BEGIN HIDDEN TESTS" in s]
+
+
+def _nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    return subprocess.run(
+        [sys.executable, "-m", "nbgrader", *args], cwd=course, env=env, capture_output=True, text=True, timeout=600
+    )
+
+
+def _replace_solution(nb, exercise_id: str, source: str) -> None:
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == f"{exercise_id}-solution":
+            cell.source = source
+            return
+    raise AssertionError(f"no solution cell for {exercise_id}")
+
+
+def _student_code(exercise_id: str, body: str) -> str:
+    name = EXERCISES[exercise_id].function_name
+    return textwrap.dedent(f"""\
+        from convkit.checking import EXERCISES as _E
+        def {name}(*args, **kwargs):
+        """) + textwrap.indent(textwrap.dedent(body).format(id=exercise_id), "    ")
+
+
+MISTAKE = "return _E[{id!r}].diagnoses[0].wrong(*args, **kwargs)\n"
+LOOP = "while True:\n    pass\n"
+MUTATE = """\
+import numpy as _np
+for _a in args:
+    if isinstance(_a, _np.ndarray):
+        _a += 1
+return _E[{id!r}].reference(*args, **kwargs)
+"""
+
+
+@pytest.mark.slow
+def test_course_graded_end_to_end(tmp_path):
+    totals = _course(tmp_path)
+    students = ["reference", "untouched", "mistakes", "looping-mutating"]
+    for student in students:
+        assert _nbgrader(tmp_path, "db", "student", "add", student).returncode == 0
+    for name in CHAPTERS:
+        done = _nbgrader(tmp_path, "generate_assignment", name, "--force")
+        assert done.returncode == 0, done.stderr[-2000:]
+        release = tmp_path / "release" / name / f"{name}.ipynb"
+        assert not _solution_leaks(nbformat.read(release, as_version=4))
+        valid = _nbgrader(tmp_path, "validate", str(release))
+        assert "ERROR" not in valid.stdout + valid.stderr[-3000:] or "Success" in valid.stdout
+        source = nbformat.read(tmp_path / "source" / name / f"{name}.ipynb", as_version=4)
+        subs = {"reference": source, "untouched": nbformat.read(release, as_version=4)}
+        # "mistakes": a diagnosed mistake in the first coding exercise, the rest correct;
+        # "looping-mutating": an endless loop in the first, input mutation in the last
+        ids = _coding_ids(totals[name])
+        nb = nbformat.read(tmp_path / "source" / name / f"{name}.ipynb", as_version=4)
+        _replace_solution(nb, ids[0], _student_code(ids[0], MISTAKE))
+        subs["mistakes"] = nb
+        nb = nbformat.read(tmp_path / "source" / name / f"{name}.ipynb", as_version=4)
+        _replace_solution(nb, ids[0], _student_code(ids[0], LOOP))
+        _replace_solution(nb, ids[-1], _student_code(ids[-1], MUTATE))
+        subs["looping-mutating"] = nb
+        for student, nb in subs.items():
+            folder = tmp_path / "submitted" / student / name
+            folder.mkdir(parents=True)
+            nbformat.write(nb, folder / f"{name}.ipynb")
+        start = time.monotonic()
+        graded = _nbgrader(tmp_path, "autograde", name)
+        assert graded.returncode == 0, graded.stderr[-3000:]
+        print(f"autograde {name}: {time.monotonic() - start:.0f} s")
+    assert _nbgrader(tmp_path, "export", "--to", "grades.csv").returncode == 0
+    with open(tmp_path / "grades.csv") as f:
+        rows = {(r["assignment"], r["student_id"]): float(r["score"]) for r in csv.DictReader(f)}
+    scores = _cell_scores(tmp_path)
+    for name in CHAPTERS:
+        ids = _coding_ids(totals[name])
+        auto = sum(p for g, p in totals[name].items() if g.endswith("-test"))
+        assert auto > 0 and len(ids) >= 2
+        assert rows[(name, "reference")] == auto
+        assert rows[(name, "untouched")] == 0
+        # mutation changes the answer only where the inputs are arrays (ch03's are integers)
+        mutable = any(isinstance(a, np.ndarray) for a in EXERCISES[ids[-1]].cases()[0].args)
+        for student, lost in (("mistakes", [ids[0]]), ("looping-mutating", [ids[0]] + [ids[-1]] * mutable)):
+            expected = auto - sum(totals[name][f"{i}-test"] for i in lost)
+            assert rows[(name, student)] == expected, (name, student)
+            for i in ids:
+                assert (scores[(name, student, f"{i}-test")] == 0) == (i in lost), (name, student, i)
+
+
+def _cell_scores(course: Path) -> dict:
+    """``{(assignment, student, grade_id): score}`` from the gradebook."""
+    from nbgrader.api import Gradebook
+
+    out = {}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for assignment in gb.assignments:
+            for submission in gb.assignment_submissions(assignment.name):
+                for notebook in submission.notebooks:
+                    for grade in notebook.grades:
+                        out[(assignment.name, submission.student.id, grade.name)] = grade.score
+    return out
+
+
+def test_the_leak_check_fires_on_a_notebook_with_solutions(tmp_path):
+    totals = _course(tmp_path)
+    name = CHAPTERS[0]
+    source = nbformat.read(tmp_path / "source" / name / f"{name}.ipynb", as_version=4)
+    assert _solution_leaks(source)  # the source (instructor) version holds solutions
+    assert sum(totals[name].values()) > 0
+
+
+def test_the_mistaken_submission_fails_each_check():
+    # the end-to-end test's "mistakes" student loses points only because check() catches it
+    for name in CHAPTERS:
+        totals = make_nbgrader.make_source(nbformat.read(REPO / "chapters" / f"{name}.ipynb", as_version=4))[1]
+        for exercise_id in _coding_ids(totals):
+            wrong = EXERCISES[exercise_id].diagnoses[0].wrong
+            assert not check(wrong, exercise_id, verbose=False).passed, exercise_id

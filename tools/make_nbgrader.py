@@ -1,0 +1,153 @@
+"""Write an nbgrader course from the chapters (first version; see issue 21).
+
+Usage::
+
+    python tools/make_nbgrader.py --out course/    # every chapter
+    python tools/make_nbgrader.py chapters/03_arithmetic.ipynb --out /tmp/course
+
+One assignment per chapter: ``DIR/source/<chapter>/<chapter>.ipynb``, plus
+``DIR/nbgrader_config.py``. The solution blocks are found with the handouts'
+code (:func:`make_handouts.solution_blocks`, :func:`make_handouts.stub_source`):
+
+- a coding exercise (its solution defines a function) becomes one nbgrader
+  solution cell with the solution code between ``### BEGIN SOLUTION`` and
+  ``### END SOLUTION``; the chapter's ``check`` cell after it becomes a
+  locked autograded test cell worth :data:`CODING_POINTS` that fails with
+  ``check()``'s report;
+- any other exercise becomes a manually graded markdown answer cell worth
+  :data:`WRITTEN_POINTS`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import make_handouts as mh  # noqa: E402
+
+REPO = mh.REPO
+CODING_POINTS = 2
+"""Points of each coding exercise's autograded test cell (the one points table)."""
+WRITTEN_POINTS = 1
+"""Points of each conceptual or by-hand exercise's manually graded answer cell."""
+CELL_TIMEOUT = 120
+"""nbgrader's per-cell timeout in seconds (ExecutePreprocessor.timeout)."""
+
+CONFIG = f"""c = get_config()
+
+c.ExecutePreprocessor.timeout = {CELL_TIMEOUT}
+"""
+
+_CHECK_CALL = re.compile(r"check\(\s*(?P<fn>\w+)\s*,\s*(?P<id>[\"'][^\"']+[\"'])")
+
+
+def _meta(cell_id: str, *, solution: bool, grade: bool, locked: bool = False, points: int | None = None) -> dict:
+    meta = {"grade": grade, "solution": solution, "locked": locked, "grade_id": cell_id, "schema_version": 3}
+    if points is not None:
+        meta["points"] = points
+    return meta
+
+
+def make_source(nb) -> tuple[nbformat.NotebookNode, dict]:
+    """The nbgrader source version of a chapter; returns it and ``{grade_id: points}``."""
+    nb = copy.deepcopy(nb)
+    blocks = mh.solution_blocks(nb)
+    block_at = {first: (last, label) for first, last, label in blocks}
+    points: dict[str, int] = {}
+    cells = []
+    index = 0
+    while index < len(nb.cells):
+        if index in block_at:
+            last, label = block_at[index]
+            block = nb.cells[index : last + 1]
+            code = [c.source for c in block if c.cell_type == "code"]
+            stub, _ = mh.stub_source(code)
+            tag = label or f"exercise-{index}"
+            if stub:
+                body = "\n\n".join(code)
+                cell = nbformat.v4.new_code_cell(f"### BEGIN SOLUTION\n{body}\n### END SOLUTION")
+                cell.id = mh._cell_id(nb, f"{tag}-solution")
+                cell.metadata["nbgrader"] = _meta(f"{tag}-solution", solution=True, grade=False)
+            else:
+                texts = [c.source for c in block[1:-1]]
+                answer = "\n\n".join(t for t in texts if t.strip())
+                cell = nbformat.v4.new_markdown_cell(
+                    f"{mh.ANSWER_NOTE}\n\n### BEGIN SOLUTION\n{answer}\n### END SOLUTION"
+                )
+                cell.id = mh._cell_id(nb, f"{tag}-answer")
+                cell.metadata["nbgrader"] = _meta(
+                    f"{tag}-answer", solution=True, grade=True, points=WRITTEN_POINTS
+                )
+                points[f"{tag}-answer"] = WRITTEN_POINTS
+            cells.append(cell)
+            index = last + 1
+            continue
+        cell = nb.cells[index]
+        index += 1
+        if mh.SOLUTION_TAG in mh._tags(cell):
+            continue
+        if cell.cell_type == "markdown":
+            source = mh._remove_fenced(cell.source, mh._SOLUTION_DIRECTIVE)
+            source = mh._plain_exercise_heading(source)
+            source = mh._remove_fenced(source, mh._EXERCISE_END)
+            if source != cell.source:
+                if not source.strip():
+                    continue
+                cell.source = source.strip()
+        if cell.cell_type == "code" and mh.CHECK_TAG in mh._tags(cell):
+            match = _CHECK_CALL.search(cell.source)
+            if match:
+                grade_id = f"{match['id'][1:-1]}-test"
+                cell.source = (
+                    "from convkit.checking import check\n"
+                    f"_result = check({match['fn']}, {match['id']})\n"
+                    "assert _result.passed, _result.report"
+                )
+                cell.metadata["nbgrader"] = _meta(
+                    grade_id, solution=False, grade=True, locked=True, points=CODING_POINTS
+                )
+                points[grade_id] = CODING_POINTS
+            cell.outputs = []
+            cell.execution_count = None
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+        cells.append(cell)
+    nb.cells = cells
+    return nb, points
+
+
+def write_course(paths: list[Path], out: Path) -> dict[str, dict]:
+    """Write ``out/nbgrader_config.py`` and one assignment per chapter; return the points."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "nbgrader_config.py").write_text(CONFIG)
+    totals = {}
+    for path in paths:
+        source, points = make_source(nbformat.read(path, as_version=4))
+        folder = out / "source" / path.stem
+        folder.mkdir(parents=True, exist_ok=True)
+        nbformat.write(source, folder / path.name)
+        totals[path.stem] = points
+    return totals
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="*", type=Path)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    paths = args.notebooks or sorted((REPO / "chapters").glob("[0-9][0-9]_*.ipynb"))
+    totals = write_course(paths, args.out)
+    for name, points in totals.items():
+        print(f"{name}: {len(points)} graded cells, {sum(points.values())} points")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
