@@ -53,6 +53,7 @@ NO_ARRAYS = {
     "receptive_field", "receptive_field_table", "resnet_bottleneck_cost", "same_padding",
     "shuffle_permutation", "shufflenet_unit_cost", "spatially_separable_cost", "tf_same_padding",
     "WinogradCount", "WinogradMatrices", "fft_size", "winograd_matrices", "winograd_multiplies",
+    "CausalConv1dStream", "causal_padding", "causal_receptive_field",
 }
 
 
@@ -138,6 +139,8 @@ CALLS = {
                                      grad_output=arr((2, 6, 3, 3), 2), padding=0, groups=2),
     "winograd_conv1d": dict(input=arr((2, 3, 7)), weight=arr((4, 3, 3), 1)),
     "winograd_conv2d": dict(input=arr((2, 3, 6, 5)), weight=arr((4, 3, 3, 3), 1)),
+    **{f"causal_conv1d{s}": dict(input=arr((2, 4, 6)), weight=arr((6, 2, 3), 1), bias=arr((6,), 2),
+                                 dilation=2, groups=2) for s in ("", "_naive")},
 }
 # Documented to return float64 (an SVD or a power method) or a bool whatever
 # the input dtype: left out of the dtype tests, on purpose.
