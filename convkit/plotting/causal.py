@@ -114,10 +114,13 @@ def causal_stack_figure(kernel_size, dilations, length=16, max_layers=None) -> F
         raise ValueError(f"max_layers ({rows}) must be at least the number of layers ({len(dilations)})")
     reach = causal_reach(k, dilations, length)
 
-    fig = Figure(figsize=(0.32 * length + 1.4, 0.55 * (rows + 1) + 0.9), facecolor=colors.FIGURE_FACE)
-    ax = fig.add_axes((0.1, 0.18, 0.88, 0.8))
+    unit, left, bottom = 0.3, 1.2, 0.45                  # inches per time step, margins
+    width, height = unit * (length + 0.6), unit * (rows + 1.5)
+    fig = Figure(figsize=(left + width + 0.1, bottom + height + 0.05), facecolor=colors.FIGURE_FACE)
+    fig_w, fig_h = fig.get_size_inches()
+    ax = fig.add_axes((left / fig_w, bottom / fig_h, width / fig_w, height / fig_h))
     ax.set_xlim(-0.8, length - 0.2)
-    ax.set_ylim(-0.6, rows + 0.6)
+    ax.set_ylim(-0.9, rows + 0.6)   # one data unit is `unit` inches on both axes: round units
     ax.axis("off")
     for layer in range(len(dilations), 0, -1):
         d = dilations[layer - 1]
@@ -136,7 +139,7 @@ def causal_stack_figure(kernel_size, dilations, length=16, max_layers=None) -> F
         label = name if layer in (0, len(dilations)) else f"{name} (d={dilations[layer - 1]})"
         if layer == len(dilations) and layer:
             label = f"output (d={dilations[-1]})"
-        ax.text(-0.7, layer, label, ha="right", va="center", fontsize=8, color=colors.EDGE)
+        ax.text(-0.6, layer, label, ha="right", va="center", fontsize=8, color=colors.EDGE)
         for t in range(length):
             hit = reach[layer, t]
             colour = colors.HIGHLIGHT if (hit and layer == len(dilations)) else fill
@@ -144,12 +147,12 @@ def causal_stack_figure(kernel_size, dilations, length=16, max_layers=None) -> F
                                 edgecolor=colors.EDGE, lw=1.4 if hit else 0.6,
                                 gid="reached" if hit else "unreached", zorder=2))
     for t in range(0, length, 4):
-        ax.text(t, -0.55, f"t={t}", ha="center", va="center", fontsize=7, color=colors.EDGE)
+        ax.text(t, -0.75, f"t={t}", ha="center", va="center", fontsize=7, color=colors.EDGE)
     field = _field(k, dilations)
     note = f"k = {k}, dilations {', '.join(map(str, dilations)) or 'none'}: receptive field {field}"
     if field > length:
         note += f" (the first {field - length} reach into the left padding)"
-    fig.text(0.5, 0.03, note, ha="center", fontsize=9, color=colors.EDGE)
+    fig.text(0.02, 0.04, note, ha="left", fontsize=9, color=colors.EDGE)
     return fig
 
 
