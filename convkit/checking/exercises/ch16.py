@@ -1,86 +1,90 @@
-"""Chapter 16's coding exercises: a causal dilated 1D convolution, and the cost of recomputing a stack."""
+"""Chapter 16's coding exercises: the dependency mask of a causal layer, and the cost of recomputing a stack."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from convkit.checking.engine import Case, Diagnosis, Exercise, register_exercise
-from convkit.checking.exercises._cases import floats, ints
 
 
 # --------------------------------------------------------------------------- #
-# ch16-causal-conv1d: causal_filter(signal, kernel, dilation)
+# ch16-dependencies: causal_dependencies(length, kernel_size, dilation)
 # --------------------------------------------------------------------------- #
-def _padded(signal, kernel, dilation, left, right):
-    from convkit.conv import conv1d
+def _ref_dependencies(length, kernel_size, dilation):
+    from convkit.causal import causal_conv1d
 
-    signal = np.asarray(signal)
-    padded = np.pad(signal, (left, right))                                   # (left + L + right,)
-    out = conv1d(padded[np.newaxis], np.ascontiguousarray(kernel)[np.newaxis, np.newaxis],
-                 dilation=dilation)                                          # (1, L_out)
-    return out[0]
-
-
-def _ref_causal(signal, kernel, dilation):
-    return _padded(signal, kernel, dilation, dilation * (len(kernel) - 1), 0)
+    eye = np.eye(length, dtype=np.int64)[:, np.newaxis, :]        # (N = L, C = 1, L): one impulse each
+    ones = np.ones((1, 1, kernel_size), dtype=np.int64)           # (C_out, C_in, k)
+    responses = causal_conv1d(eye, ones, dilation=dilation)[:, 0, :]   # (j, u): impulse j -> output u
+    return responses.T != 0                                       # (u, j)
 
 
-def _cases_causal(rng: np.random.Generator) -> list[Case]:
+def _mask_from_offsets(length, offsets):
+    """mask[u, j] True when j = u + offset for one of the offsets, inside the sequence."""
+    mask = np.zeros((length, length), dtype=bool)
+    for u in range(length):
+        for off in offsets:
+            if 0 <= u + off < length:
+                mask[u, u + off] = True
+    return mask
+
+
+def _cases_dependencies(rng: np.random.Generator) -> list[Case]:
+    del rng  # fixed layers, each a kind of kernel
     return [
-        Case((np.arange(1, 9), np.array([1, 2, 3]), 2), "small integers, dilation 2"),
-        Case((ints(rng, (10,)), np.array([2, -1, 3]), 1), "dilation 1"),
-        Case((floats(rng, (16,)), floats(rng, (4,)), 3), "even kernel, dilation 3"),
-        Case((ints(rng, (12,)), np.array([1, -2]), 4), "two taps, dilation 4 (WaveNet's kernel)"),
-        Case((floats(rng, (5,)), floats(rng, (3,)), 3), "the dilated kernel is longer than the signal"),
-        Case((floats(rng, (7,)), floats(rng, (1,)), 5), "one tap: a scaled copy"),
-        Case((floats(rng, (20,), np.float32), floats(rng, (3,), np.float32), 2), "float32"),
+        Case((8, 3, 1), "three taps, no dilation"),
+        Case((10, 3, 2), "three taps, dilation 2"),
+        Case((12, 2, 4), "two taps, dilation 4 (WaveNet's kernel)"),
+        Case((9, 4, 3), "even kernel, dilation 3"),
+        Case((5, 3, 3), "the kernel reaches past the start for every output"),
+        Case((6, 1, 2), "one tap: only the current input"),
+        Case((16, 5, 2), "five taps, dilation 2"),
     ]
 
 
-def _symmetric(signal, kernel, dilation):
-    total = dilation * (len(kernel) - 1)
-    return _padded(signal, kernel, dilation, total // 2, total - total // 2)
+def _same(length, k, d):
+    left = d * (k - 1) // 2
+    return _mask_from_offsets(length, [m * d - left for m in range(k)])
 
 
-def _undilated_padding(signal, kernel, dilation):
-    """Left padding k - 1, as if the kernel were not dilated (the same mistake as none for d = 1)."""
-    if dilation == 1:
-        raise ValueError("the mistake cannot show at dilation 1")
-    return _padded(signal, kernel, dilation, len(kernel) - 1, 0)
+def _undilated(length, k, d):
+    if d == 1 or k == 1:
+        raise ValueError("the mistake cannot show without dilation")
+    return _mask_from_offsets(length, [-(k - 1 - m) for m in range(k)])
 
 
 register_exercise(
     Exercise(
-        exercise_id="ch16-causal-conv1d",
-        function_name="causal_filter",
-        arg_names=("signal", "kernel", "dilation"),
-        reference=_ref_causal,
-        make_cases=_cases_causal,
+        exercise_id="ch16-dependencies",
+        function_name="causal_dependencies",
+        arg_names=("length", "kernel_size", "dilation"),
+        reference=_ref_dependencies,
+        make_cases=_cases_dependencies,
         diagnoses=(
             Diagnosis(
-                _symmetric,
-                "the padding is split between both ends ('same' padding): output t then reads "
-                "inputs after t. Put all d(k - 1) zeros on the left.",
+                _same,
+                "this is 'same' padding: the zeros are split between both ends, so output u reads "
+                "inputs after u. A causal layer puts all d(k - 1) zeros on the left.",
             ),
             Diagnosis(
-                _undilated_padding,
-                "the left padding ignores the dilation: a dilated kernel spans d(k - 1) + 1 "
-                "samples, so it needs d(k - 1) zeros on the left, not k - 1.",
+                _undilated,
+                "the dilation is missing: tap m reads (k - 1 - m) * d steps back, not k - 1 - m.",
             ),
             Diagnosis(
-                lambda s, k, d: _padded(s, k, d, 0, d * (len(k) - 1)),
-                "the zeros went on the right: output t then reads inputs t .. t + d(k - 1), the "
-                "future. Pad on the left.",
+                lambda n, k, d: _mask_from_offsets(n, [-(k - 1 - m) * d - 1 for m in range(k)]),
+                "off by one: the last tap reads the current input, so output u depends on input u "
+                "itself (the diagonal is True).",
             ),
             Diagnosis(
-                lambda s, k, d: _padded(s, k, d, d * (len(k) - 1) + 1, 0)[: len(s)],
-                "off by one: output t must include input t itself (the last tap reads the "
-                "current sample), so pad d(k - 1) zeros, not d(k - 1) + 1.",
+                lambda n, k, d: _ref_dependencies(n, k, d).T,
+                "the mask is transposed: row u is output u and column j is input j, so a causal "
+                "mask is lower-triangular.",
             ),
             Diagnosis(
-                lambda s, k, d: _ref_causal(s, np.ascontiguousarray(np.asarray(k)[::-1]), d),
-                "the kernel is flipped: as in PyTorch, tap m multiplies the input "
-                "(k - 1 - m) * d steps back, so the last tap reads the current sample.",
+                lambda n, k, d: np.tril(np.ones((n, n), dtype=bool)) & (
+                    np.arange(n)[:, None] - np.arange(n)[None, :] <= d * (k - 1)),
+                "every input of the window is marked: with dilation d only every d-th input, "
+                "u, u - d, ..., u - (k - 1)d, is read.",
             ),
         ),
     )
