@@ -56,7 +56,7 @@ def test_stack_figure_draws_the_reach(dilations, k):
 def test_wavenet_stack_every_input_once():
     reach = causal_reach(2, (1, 2, 4, 8), 16)
     assert reach[0].all()
-    assert "to 16 input steps, from t=0 to t=15" in causal_stack_description(2, (1, 2, 4, 8), 16)
+    assert "to 16 input steps, from time 0 to time 15" in causal_stack_description(2, (1, 2, 4, 8), 16)
 
 
 def test_dependency_figure_marks_the_future():

@@ -55,7 +55,7 @@ def causal_reach(kernel_size, dilations, length) -> np.ndarray:
     dilations : sequence of int
         Dilation of each layer, input side first.
     length : int
-        Time steps ``0 .. length - 1`` shown; the last output is at ``length - 1``.
+        Time steps ``0 .. length - 1`` shown; the last output is at time ``length - 1``.
 
     Returns
     -------
@@ -104,7 +104,7 @@ def causal_stack_figure(kernel_size, dilations, length=16, max_layers=None) -> F
         hidden rows orange, the output vermillion; gid ``"reached"``), the
         others hollow (gid ``"unreached"``); each tap used is a line (gid
         ``"tap"``). A note under the figure gives the receptive field and
-        says when it reaches past ``t = 0`` (into the left padding).
+        says when it reaches past time 0 (into the left padding).
     """
     k = _positive_int(kernel_size, "kernel_size")
     dilations = _dilations(dilations)
@@ -147,7 +147,7 @@ def causal_stack_figure(kernel_size, dilations, length=16, max_layers=None) -> F
                                 edgecolor=colors.EDGE, lw=1.4 if hit else 0.6,
                                 gid="reached" if hit else "unreached", zorder=2))
     for t in range(0, length, 4):
-        ax.text(t, -0.75, f"t={t}", ha="center", va="center", fontsize=7, color=colors.EDGE)
+        ax.text(t, -0.75, f"time {t}", ha="center", va="center", fontsize=7, color=colors.EDGE)
     field = _field(k, dilations)
     note = f"k = {k}, dilations {', '.join(map(str, dilations)) or 'none'}: receptive field {field}"
     if field > length:
@@ -166,10 +166,10 @@ def causal_stack_description(kernel_size, dilations, length=16) -> str:
     schedule = ", ".join(map(str, dilations))
     text = (f"A causal stack of {len(dilations)} layer{'s' if len(dilations) != 1 else ''} with "
             f"{k} taps and dilations {schedule}, drawn over {length} time steps. Lines from the last "
-            f"output fan down through the layers to {len(inputs)} input steps, from t={inputs.min()} "
-            f"to t={inputs.max()}; no line goes to a later time. Receptive field {field}")
+            f"output fan down through the layers to {len(inputs)} input steps, from time {inputs.min()} "
+            f"to time {inputs.max()}; no line goes to a later time. Receptive field {field}")
     if field > length:
-        text += f", of which {field - length} steps lie before t=0 in the left padding"
+        text += f", of which {field - length} steps lie before time 0, in the left padding"
     return text + "."
 
 
@@ -205,8 +205,8 @@ def dependency_figure(masks, titles) -> Figure:
         ax.set_aspect("equal")
         ax.set_xticks([])
         ax.set_yticks([])
-        ax.set_xlabel("input time s", fontsize=8)
-        ax.set_ylabel("output time t", fontsize=8)
+        ax.set_xlabel("input time step", fontsize=8)
+        ax.set_ylabel("output time step", fontsize=8)
         ax.set_title(title, fontsize=9)
         for t, s in zip(*np.nonzero(mask)):
             future = s > t
