@@ -221,10 +221,10 @@ def causal_conv1d_naive(input, weight, bias=None, dilation=1, groups=1):
 class CausalConv1dStream:
     """One causal layer run one time step at a time from a ring buffer.
 
-    Each :meth:`step` takes the inputs ``x_t`` of one time step and returns the
+    Each ``step`` takes the inputs ``x_t`` of one time step and returns the
     outputs of that step, equal to column ``t`` of :func:`causal_conv1d` on the
     whole sequence. The layer keeps the last ``dilation * (k - 1)`` inputs of
-    every channel (:attr:`buffer`), overwriting the oldest in place.
+    every channel (``buffer``), overwriting the oldest in place.
 
     Parameters
     ----------
@@ -248,7 +248,7 @@ class CausalConv1dStream:
     macs : int
         Multiply-adds done so far (``C_out * C_in/groups * k`` per step and batch item).
     t : int
-        Steps taken since construction or :meth:`reset`.
+        Steps taken since construction or ``reset``.
 
     Examples
     --------
