@@ -224,7 +224,7 @@ class CausalConv1dStream:
     Each ``step`` takes the inputs ``x_t`` of one time step and returns the
     outputs of that step, equal to column ``t`` of :func:`causal_conv1d` on the
     whole sequence. The layer keeps the last ``dilation * (k - 1)`` inputs of
-    every channel (``buffer``), overwriting the oldest in place.
+    every channel (the ``buffer`` property), overwriting the oldest in place.
 
     Parameters
     ----------
@@ -242,9 +242,6 @@ class CausalConv1dStream:
 
     Attributes
     ----------
-    buffer : numpy.ndarray
-        ``(N, C_in, dilation * (k - 1))``, or ``(C_in, dilation * (k - 1))``
-        unbatched: the past inputs, slot ``s mod (dilation * (k - 1))`` holding time ``s``.
     macs : int
         Multiply-adds done so far (``C_out * C_in/groups * k`` per step and batch item).
     t : int
@@ -283,12 +280,12 @@ class CausalConv1dStream:
 
     @property
     def buffer_length(self) -> int:
-        """Past inputs kept per channel: ``dilation * (k - 1)``."""
+        """The number of past inputs kept per channel, ``dilation * (k - 1)``."""
         return self.dilation * (self.kernel_size - 1)
 
     @property
     def macs_per_step(self) -> int:
-        """Multiply-adds of one step for one batch item: ``C_out * C_in/groups * k``."""
+        """The multiply-adds of one step for one batch item, ``C_out * C_in/groups * k``."""
         return int(self.weight.size)
 
     def reset(self) -> None:
@@ -300,7 +297,10 @@ class CausalConv1dStream:
 
     @property
     def buffer(self) -> np.ndarray:
-        """The ring buffer, ``(N, C_in, dilation * (k - 1))`` (no batch axis when unbatched)."""
+        """The ring buffer of past inputs, ``(N, C_in, dilation * (k - 1))``, without ``N`` when unbatched.
+
+        Slot ``s mod (dilation * (k - 1))`` holds the input of time ``s``.
+        """
         return self._buffer[0] if self.batch_size is None else self._buffer
 
     def step(self, x_t):
