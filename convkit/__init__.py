@@ -8,6 +8,9 @@ PyTorch in one line.
 __version__ = "0.1.0"
 
 # Each module adds one import line below (keep them sorted by module name).
+from .causal import (
+    CausalConv1dStream, causal_conv1d, causal_conv1d_naive, causal_padding, causal_receptive_field,
+)
 from .channels import per_channel_maps, per_channel_maps_naive
 from .conv import (
     ConvMethod, choose_conv_method, conv1d, conv1d_naive, conv2d, conv2d_im2col, conv2d_naive,
@@ -59,9 +62,10 @@ from .winograd import (
 # Every public name imported above, sorted (`from convkit import *` and the API tests
 # read it); a new import line adds its names here too.
 __all__ = [
-    "ConvMethod", "Cost", "SOBEL_COLUMN", "SOBEL_ROW", "SOBEL_X", "SOBEL_Y", "WinogradCount",
-    "WinogradMatrices",
-    "block_diagonal_weight", "channel_shuffle", "channel_shuffle_naive", "choose_conv_method", "conv1d",
+    "CausalConv1dStream", "ConvMethod", "Cost", "SOBEL_COLUMN", "SOBEL_ROW", "SOBEL_X", "SOBEL_Y",
+    "WinogradCount", "WinogradMatrices",
+    "block_diagonal_weight", "causal_conv1d", "causal_conv1d_naive", "causal_padding",
+    "causal_receptive_field", "channel_shuffle", "channel_shuffle_naive", "choose_conv_method", "conv1d",
     "conv1d_naive", "conv2d", "conv2d_fft", "conv2d_fft_naive", "conv2d_im2col", "conv2d_input_grad",
     "conv2d_naive", "conv2d_weight_grad", "conv2d_weight_grad_naive", "conv3d", "conv3d_naive",
     "conv_cost",

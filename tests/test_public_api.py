@@ -56,6 +56,7 @@ NO_ARRAYS = {
     "shuffle_permutation", "shufflenet_unit_cost", "spatially_separable_cost", "stack_reachability",
     "tf_same_padding",
     "WinogradCount", "WinogradMatrices", "fft_size", "winograd_matrices", "winograd_multiplies",
+    "CausalConv1dStream", "causal_padding", "causal_receptive_field",
 }
 
 
@@ -142,6 +143,8 @@ CALLS = {
                                      grad_output=arr((2, 6, 3, 3), 2), padding=0, groups=2),
     "winograd_conv1d": dict(input=arr((2, 3, 7)), weight=arr((4, 3, 3), 1)),
     "winograd_conv2d": dict(input=arr((2, 3, 6, 5)), weight=arr((4, 3, 3, 3), 1)),
+    **{f"causal_conv1d{s}": dict(input=arr((2, 4, 6)), weight=arr((6, 2, 3), 1), bias=arr((6,), 2),
+                                 dilation=2, groups=2) for s in ("", "_naive")},
 }
 # Documented to return float64 (an SVD or a power method) or a bool whatever
 # the input dtype: left out of the dtype tests, on purpose.

@@ -140,6 +140,12 @@ def _computing():
                          row_label="kernel tap", col_label="output position")
 
 
+def _causal():
+    from convkit.plotting.causal import causal_stack_figure
+
+    return causal_stack_figure(2, [1, 2, 4, 8], length=16)
+
+
 # chapter -> (drawing function, alt text). The alt text says what the picture
 # shows, for a reader who cannot see it.
 def _transposed():
@@ -227,6 +233,12 @@ PICTURES = {
         "The im2col matrix of a 4 by 4 input holding 1 to 16 for a 3 by 3 kernel: 9 rows, one "
         "per kernel tap, and 4 columns, one per window; the central values 6, 7, 10 and 11 "
         "appear in every column.",
+    ),
+    "chapters/16_causal": (
+        _causal,
+        "A causal stack of four layers with 2 taps and dilations 1, 2, 4 and 8: lines from the "
+        "last output fan down to the 16 most recent inputs, one path each, and none reaches a "
+        "later time.",
     ),
 }
 

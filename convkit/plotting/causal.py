@@ -1,0 +1,233 @@
+"""Causal stacks and their dependency patterns (chapter 16).
+
+* :func:`causal_reach`: which time steps of each layer of a causal stack
+  reach the last output (what a reader should see in the figure).
+* :func:`causal_stack_figure`: the stack drawn as rows of units over time,
+  with the taps that connect the last output to the inputs it reads, on a
+  canvas whose size depends only on ``length`` and ``max_layers`` (explorer
+  frames do not jump).
+* :func:`dependency_figure`: which outputs depend on which inputs (the
+  nonzero pattern of a Jacobian), for one or more maps side by side.
+
+Each figure has a ``*_description`` giving its alt text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.patches import Circle, Rectangle
+
+from convkit.plotting import colors
+
+__all__ = [
+    "causal_reach",
+    "causal_stack_figure",
+    "causal_stack_description",
+    "dependency_figure",
+    "dependency_description",
+]
+
+
+def _positive_int(value, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an int, got {value!r}")
+    if value < 1:
+        raise ValueError(f"{name} must be positive, got {value}")
+    return int(value)
+
+
+def _dilations(dilations) -> tuple[int, ...]:
+    if isinstance(dilations, (str, bytes)) or not isinstance(dilations, Sequence):
+        raise TypeError(f"dilations must be a sequence of ints, got {dilations!r}")
+    return tuple(_positive_int(d, f"dilations[{i}]") for i, d in enumerate(dilations))
+
+
+def causal_reach(kernel_size, dilations, length) -> np.ndarray:
+    """Which units of a causal stack lie on a path to the last output.
+
+    Parameters
+    ----------
+    kernel_size : int
+        Taps per layer ``k``.
+    dilations : sequence of int
+        Dilation of each layer, input side first.
+    length : int
+        Time steps ``0 .. length - 1`` shown; the last output is at time ``length - 1``.
+
+    Returns
+    -------
+    numpy.ndarray of bool, shape (len(dilations) + 1, length)
+        Row 0 is the input, row ``l`` the output of layer ``l``. Entry
+        ``[l, t]`` is True when unit ``t`` of row ``l`` reaches the last
+        output of the top row (taps that read negative times read the left
+        padding, which is not drawn).
+    """
+    k = _positive_int(kernel_size, "kernel_size")
+    dilations = _dilations(dilations)
+    length = _positive_int(length, "length")
+    reach = np.zeros((len(dilations) + 1, length), dtype=bool)
+    reach[-1, -1] = True
+    for layer in range(len(dilations), 0, -1):
+        d = dilations[layer - 1]
+        for t in np.flatnonzero(reach[layer]):
+            for m in range(k):                       # tap m reads time t - m * d of the row below
+                if t - m * d >= 0:
+                    reach[layer - 1, t - m * d] = True
+    return reach
+
+
+def _field(k: int, dilations: tuple[int, ...]) -> int:
+    return 1 + sum(d * (k - 1) for d in dilations)
+
+
+def causal_stack_figure(kernel_size, dilations, length=16, max_layers=None) -> Figure:
+    """A causal stack as rows of units over time, with the paths into the last output.
+
+    Parameters
+    ----------
+    kernel_size : int
+        Taps per layer ``k``.
+    dilations : sequence of int
+        Dilation of each layer, input side first.
+    length : int, default 16
+        Time steps drawn.
+    max_layers : int, optional
+        Rows reserved for layers (the canvas height); default ``len(dilations)``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Units reached from the last output are filled (input row sky blue,
+        hidden rows orange, the output vermillion; gid ``"reached"``), the
+        others hollow (gid ``"unreached"``); each tap used is a line (gid
+        ``"tap"``). A note under the figure gives the receptive field and
+        says when it reaches past time 0 (into the left padding).
+    """
+    k = _positive_int(kernel_size, "kernel_size")
+    dilations = _dilations(dilations)
+    length = _positive_int(length, "length")
+    rows = len(dilations) if max_layers is None else _positive_int(max_layers, "max_layers")
+    if rows < len(dilations):
+        raise ValueError(f"max_layers ({rows}) must be at least the number of layers ({len(dilations)})")
+    reach = causal_reach(k, dilations, length)
+
+    unit, left, bottom = 0.3, 1.2, 0.45                  # inches per time step, margins
+    width, height = unit * (length + 0.6), unit * (rows + 1.5)
+    fig = Figure(figsize=(left + width + 0.1, bottom + height + 0.05), facecolor=colors.FIGURE_FACE)
+    fig_w, fig_h = fig.get_size_inches()
+    ax = fig.add_axes((left / fig_w, bottom / fig_h, width / fig_w, height / fig_h))
+    ax.set_xlim(-0.8, length - 0.2)
+    ax.set_ylim(-0.9, rows + 0.6)   # one data unit is `unit` inches on both axes: round units
+    ax.axis("off")
+    for layer in range(len(dilations), 0, -1):
+        d = dilations[layer - 1]
+        for t in np.flatnonzero(reach[layer]):
+            for m in range(k):
+                if t - m * d >= 0:
+                    ax.plot([t, t - m * d], [layer, layer - 1], color=colors.EDGE, lw=1.0, gid="tap",
+                            zorder=1)
+    for layer in range(len(dilations) + 1):
+        if layer == 0:
+            fill, name = colors.INPUT, "input"
+        elif layer == len(dilations):
+            fill, name = colors.OUTPUT, "output"
+        else:
+            fill, name = colors.KERNEL, f"layer {layer}"
+        label = name if layer in (0, len(dilations)) else f"{name} (d={dilations[layer - 1]})"
+        if layer == len(dilations) and layer:
+            label = f"output (d={dilations[-1]})"
+        ax.text(-0.6, layer, label, ha="right", va="center", fontsize=8, color=colors.EDGE)
+        for t in range(length):
+            hit = reach[layer, t]
+            colour = colors.HIGHLIGHT if (hit and layer == len(dilations)) else fill
+            ax.add_patch(Circle((t, layer), 0.28, facecolor=colour if hit else colors.FIGURE_FACE,
+                                edgecolor=colors.EDGE, lw=1.4 if hit else 0.6,
+                                gid="reached" if hit else "unreached", zorder=2))
+    for t in range(0, length, 4):
+        ax.text(t, -0.75, f"time {t}", ha="center", va="center", fontsize=7, color=colors.EDGE)
+    field = _field(k, dilations)
+    note = f"k = {k}, dilations {', '.join(map(str, dilations)) or 'none'}: receptive field {field}"
+    if field > length:
+        note += f" (the first {field - length} reach into the left padding)"
+    fig.text(0.02, 0.04, note, ha="left", fontsize=9, color=colors.EDGE)
+    return fig
+
+
+def causal_stack_description(kernel_size, dilations, length=16) -> str:
+    """Alt text for :func:`causal_stack_figure` with the same arguments."""
+    k = _positive_int(kernel_size, "kernel_size")
+    dilations = _dilations(dilations)
+    reach = causal_reach(k, dilations, length)
+    inputs = np.flatnonzero(reach[0])
+    field = _field(k, dilations)
+    schedule = ", ".join(map(str, dilations))
+    text = (f"A causal stack of {len(dilations)} layer{'s' if len(dilations) != 1 else ''} with "
+            f"{k} taps and dilations {schedule}, drawn over {length} time steps. Lines from the last "
+            f"output fan down through the layers to {len(inputs)} input steps, from time {inputs.min()} "
+            f"to time {inputs.max()}; no line goes to a later time. Receptive field {field}")
+    if field > length:
+        text += f", of which {field - length} steps lie before time 0, in the left padding"
+    return text + "."
+
+
+def dependency_figure(masks, titles) -> Figure:
+    """Which outputs depend on which inputs, for maps side by side.
+
+    Parameters
+    ----------
+    masks : sequence of array_like of bool, each (L_out, L_in)
+        Entry ``[t, s]`` True when output ``t`` depends on input ``s``
+        (a nonzero Jacobian entry).
+    titles : sequence of str
+        One title per mask.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Dependencies as filled squares (gid ``"depends"``); the ones above the
+        diagonal (output reading a later input) in vermillion with a cross
+        (gid ``"future"``); the diagonal outlined.
+    """
+    masks = [np.asarray(m, dtype=bool) for m in masks]
+    if not masks or any(m.ndim != 2 for m in masks):
+        raise ValueError("masks must be a non-empty sequence of 2D arrays")
+    if isinstance(titles, str) or len(titles) != len(masks):
+        raise ValueError(f"titles must hold one title per mask ({len(masks)})")
+    size = max(max(m.shape) for m in masks)
+    fig = Figure(figsize=(3.2 * len(masks), 3.6), facecolor=colors.FIGURE_FACE)
+    axes = fig.subplots(1, len(masks), squeeze=False)[0]
+    for ax, mask, title in zip(axes, masks, titles):
+        ax.set_xlim(-0.5, size - 0.5)
+        ax.set_ylim(size - 0.5, -0.5)
+        ax.set_aspect("equal")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_xlabel("input time step", fontsize=8)
+        ax.set_ylabel("output time step", fontsize=8)
+        ax.set_title(title, fontsize=9)
+        for t, s in zip(*np.nonzero(mask)):
+            future = s > t
+            ax.add_patch(Rectangle((s - 0.5, t - 0.5), 1, 1, gid="future" if future else "depends",
+                                   facecolor=colors.HIGHLIGHT if future else colors.INPUT,
+                                   edgecolor=colors.EDGE, lw=0.4))
+            if future:
+                ax.plot([s - 0.35, s + 0.35], [t - 0.35, t + 0.35], color=colors.EDGE, lw=0.8)
+                ax.plot([s - 0.35, s + 0.35], [t + 0.35, t - 0.35], color=colors.EDGE, lw=0.8)
+        ax.plot([-0.5, size - 0.5], [-0.5, size - 0.5], color=colors.EDGE, lw=0.8, ls="--")
+    fig.tight_layout()
+    return fig
+
+
+def dependency_description(masks, titles) -> str:
+    """Alt text for :func:`dependency_figure` with the same arguments."""
+    parts = []
+    for mask, title in zip(masks, titles):
+        mask = np.asarray(mask, dtype=bool)
+        future = int(np.triu(mask, 1).sum())
+        parts.append(f"{title}: {int(mask.sum())} dependencies, {future} of them on a later input"
+                     + (" (crossed, above the diagonal)" if future else " (none above the diagonal)"))
+    return (f"{len(parts)} grid{'s' if len(parts) != 1 else ''} of output time against input time, "
+            "a filled square where the output depends on the input. " + "; ".join(parts) + ".")
