@@ -28,7 +28,7 @@ CELL_INCHES = 0.38
 
 def direct_cases() -> list[str]:
     """Names of the direct (not transposed) classic cases, in table order."""
-    from convkit.animation import CLASSIC_CASES
+    from convkit.cases import CLASSIC_CASES
 
     return [name for name, case in CLASSIC_CASES.items() if not case["transposed"]]
 
