@@ -1,4 +1,4 @@
-"""The course has one notation (notation.md) and every chapter follows it.
+r"""The course has one notation (notation.md) and every chapter follows it.
 
 The notation page exists, comes before the chapters in the table of
 contents, and every chapter's Objectives box links it. The chapters' math

@@ -59,6 +59,10 @@ def test_machine_dependent_text_is_found(line, kind, text):
     "12.8 M multiply-adds, 217.1 k values",
     "output shape (2, 6, 7, 4), 1.00000 exactly",
     "stride 2, 3 channels, 10 s-shaped curves",
+    "float32: both below 1e-5 of the largest output: True",
+    "off by less than 1e-9 but not 0: True",
+    "sum of the LoG's entries: 0 (to 1e-12)",
+    "every entry under 1e-6",
 ])
 def test_verdicts_bounds_and_exact_values_pass(line):
     assert machine_dependent_text(line) == []

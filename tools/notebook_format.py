@@ -35,7 +35,8 @@ SCIENTIFIC = re.compile(r"(?<![\w.])[-+]?\d+(?:\.\d*)?[eE]([-+]?\d+)(?![\w.])")
 # thread count, unless it is a bound: a threshold printed right after a
 # comparison or a tolerance word ("< 1e-12", "atol 1e-5", "within 1e-6").
 NOISE_EXPONENT = -5
-BOUND_BEFORE = re.compile(r"(?:<|<=|\u2264|\batol|\brtol|\btol|\btolerance|\bwithin)\s*[=:]?\s*$")
+BOUND_BEFORE = re.compile(
+    r"(?:<|<=|\u2264|\batol|\brtol|\btol|\btolerance|\bwithin|\bbelow|\bless than|\bunder|\(to)\s*[=:]?\s*$")
 # A long run of 0s or 9s in a decimal fraction followed by other digits:
 # 1.0000000000000002, 0.30000000000000004, 0.9999999999999998.
 LONG_FRACTION = re.compile(r"(?<![\w.])[-+]?\d+\.\d*?(?:0{6,}[1-9]|9{6,}[0-8])\d*")
