@@ -69,6 +69,8 @@ MISUSES = [
     (re.compile(r"\^\\top\s*g(?![A-Za-z_])"), "g for the upstream gradient (g is groups; the gradient is \\delta)"),
     (re.compile(r"(?<![\\\w])h\s*\\times\s*w(?![A-Za-z])"), "w as a width (w is the weight; a map is H x W)"),
     (re.compile(r"\\sum_\{?h\b"), "h as a channel index (an intermediate channel is c')"),
+    (re.compile(r"(?<![\\\w])w_r\b|(?<![\\\w])r\s*\(k_H"), "r for a rank (r_ell is a receptive field; the rank is R)"),
+    (re.compile(r"cK\s*\+\s*j\b"), "j for one of the K depthwise kernels (j_ell is a jump; the index is \\kappa)"),
 ]
 
 
