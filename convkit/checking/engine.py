@@ -451,12 +451,12 @@ def check(
         :data:`EXERCISES`).
     verbose : bool, default True
         Print the report. The same text is in the result's ``report``.
-    time_limit : float or None, default :data:`TIME_LIMIT`
+    time_limit : float or None, default ``TIME_LIMIT``
         Seconds each case may run; a case that runs longer is stopped and
         reported as failed ("took longer than ..."). None: no limit.
     part : {"all", "visible", "hidden"}, default "all"
         Which cases to run: all of them (the chapters and handouts), the
-        first :data:`VISIBLE_CASES` (the test an nbgrader release shows the
+        first ``VISIBLE_CASES`` (the test an nbgrader release shows the
         student), or the others (the hidden test the autograder adds back).
         Cases keep their numbers, so "case 3" is the same case in every part.
 
