@@ -25,8 +25,8 @@ from .correlation import (
     correlate2d, correlate2d_naive, flip,
 )
 from .costs import (
-    Cost, conv_cost, conv_macs, conv_params, depthwise_conv_cost, depthwise_separable_cost,
-    flattened_cost, grouped_conv_cost, inception_bottleneck_cost, mobilenet_block_cost,
+    Cost, conv_cost, conv_macs, conv_memory_access, conv_params, depthwise_conv_cost,
+    depthwise_separable_cost, elementwise_memory_access, flattened_cost, grouped_conv_cost, inception_bottleneck_cost, mobilenet_block_cost,
     pointwise_conv_cost, resnet_bottleneck_cost, shufflenet_unit_cost, spatially_separable_cost,
 )
 from .fft_conv import conv2d_fft, conv2d_fft_naive, fft_size
@@ -69,14 +69,14 @@ __all__ = [
     "conv1d_naive", "conv2d", "conv2d_fft", "conv2d_fft_naive", "conv2d_im2col", "conv2d_input_grad",
     "conv2d_naive", "conv2d_weight_grad", "conv2d_weight_grad_naive", "conv3d", "conv3d_naive",
     "conv_cost",
-    "conv_macs", "conv_matrix", "conv_output_size", "conv_params", "conv_transpose1d",
+    "conv_macs", "conv_matrix", "conv_memory_access", "conv_output_size", "conv_params", "conv_transpose1d",
     "conv_transpose1d_naive", "conv_transpose2d", "conv_transpose2d_matrix",
     "conv_transpose2d_naive", "conv_transpose2d_scatter", "conv_transpose2d_zero_insertion",
     "conv_transpose3d", "conv_transpose3d_naive", "conv_transpose_output_size", "convolve1d",
     "convolve1d_naive", "convolve2d", "convolve2d_naive", "correlate1d", "correlate1d_naive",
     "correlate2d", "correlate2d_naive", "depthwise_conv2d", "depthwise_conv2d_naive",
     "depthwise_conv_cost", "depthwise_separable_conv2d", "depthwise_separable_cost",
-    "effective_kernel_size", "fft_size", "flatten_filter", "flattened_conv2d", "flattened_cost",
+    "effective_kernel_size", "elementwise_memory_access", "fft_size", "flatten_filter", "flattened_conv2d", "flattened_cost",
     "flattened_filter", "flip", "full_padding", "grouped_conv2d", "grouped_conv2d_naive",
     "grouped_conv_cost", "inception_bottleneck_cost", "is_separable", "low_rank_kernel",
     "mobilenet_block_cost", "overlap_counts", "pad", "pad_naive", "padded_conv2d",

@@ -1,4 +1,4 @@
-"""Costs of convolution layers and blocks: learnable parameters and multiply-adds.
+"""Costs of convolution layers and blocks: learnable parameters, multiply-adds and memory access.
 
 The cost functions return a :class:`Cost` holding the number of learnable
 parameters and of multiply-accumulate operations (MACs): one multiplication
@@ -6,7 +6,9 @@ and one addition each. Papers that report "FLOPs" for these layers
 (MobileNets, ShuffleNet) count mult-adds, i.e. MACs. Chapter 5 (pointwise)
 and chapters 9-13 (the efficient convolutions) compare layers with them. As
 in :mod:`convkit.sizes`, integer arguments mean "the same on every axis" and
-tuples give one value per axis.
+tuples give one value per axis. :func:`conv_memory_access` and
+:func:`elementwise_memory_access` count the values a layer reads and writes,
+ShuffleNet V2's memory access cost (chapter 13).
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ __all__ = [
     "resnet_bottleneck_cost",
     "mobilenet_block_cost",
     "shufflenet_unit_cost",
+    "conv_memory_access",
+    "elementwise_memory_access",
 ]
 
 
@@ -588,3 +592,91 @@ def shufflenet_unit_cost(in_channels, out_channels, groups, bottleneck_channels=
     return (pointwise_conv_cost(c_in, m, size, groups=g1, bias=bias)
             + depthwise_conv_cost(m, 3, out, bias=bias)
             + pointwise_conv_cost(m, expand, out, groups=g, bias=bias))
+
+
+# --------------------------------------------------------------------------- #
+# memory access (ShuffleNet V2's "MAC", in values)
+# --------------------------------------------------------------------------- #
+def conv_memory_access(in_channels, out_channels, kernel_size, input_size, output_size=None,
+                       groups=1, bias=False):
+    """Values a convolution layer reads and writes if each is moved once: input, weights, output.
+
+    ShuffleNet V2's memory access cost (Ma et al. 2018, section 2): the input
+    map, ``C_in * prod(input_size)`` values, the weights (and biases), and
+    the output map, ``C_out * prod(output_size)``. For a 1x1 convolution on
+    ``H x W`` that is ``HW (C_in + C_out) + C_in C_out / g``, the paper's
+    equation 2. Multiply by the bytes per value (4 in float32) for bytes.
+
+    Parameters
+    ----------
+    in_channels, out_channels : int
+    kernel_size : int or tuple of int
+    input_size : int or tuple of int
+        Spatial size of the input (an int means square in 2D).
+    output_size : int or tuple of int, optional
+        Spatial size of the output; default ``input_size`` (stride 1,
+        'same' padding).
+    groups : int, default 1
+    bias : bool, default False
+
+    Returns
+    -------
+    int
+
+    See Also
+    --------
+    elementwise_memory_access : The same count for a layer without weights.
+
+    Notes
+    -----
+    Chapter 13. The count is the traffic of a layer whose operands each
+    cross the memory interface once; it ignores caches, which can make the
+    real traffic smaller (operands that stay in cache) or larger (data read
+    more than once).
+
+    Examples
+    --------
+    >>> conv_memory_access(128, 128, 1, input_size=56)            # 56*56*256 + 128*128
+    819200
+    >>> conv_memory_access(360, 360, 1, input_size=56, groups=8)  # 56*56*720 + 360*360/8
+    2274120
+    """
+    n = axis_count(2, kernel_size=kernel_size, input_size=input_size,
+                   output_size=input_size if output_size is None else output_size)
+    size = to_tuple(input_size, n, "input_size", 1)
+    out = size if output_size is None else to_tuple(output_size, n, "output_size", 1)
+    c_in, c_out, g = _channels(in_channels, out_channels, groups)
+    weights = conv_params(c_in, c_out, kernel_size, g, _check_bias(bias))
+    return c_in * math.prod(size) + weights + c_out * math.prod(out)
+
+
+def elementwise_memory_access(channels, size, inputs=1):
+    """Values an element-wise operation reads and writes: ``inputs`` maps read, one written.
+
+    A ReLU or a channel shuffle reads one map and writes one (``inputs=1``);
+    the addition of a shortcut reads two (``inputs=2``). Such layers have no
+    multiply-adds, but they move as much data as a convolution's input and
+    output; ShuffleNet V2's guideline G4 is about them.
+
+    Parameters
+    ----------
+    channels : int
+        Channels of each map.
+    size : int or tuple of int
+        Spatial size of each map (an int means square in 2D).
+    inputs : int, default 1
+        Maps read.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> elementwise_memory_access(240, 28, inputs=2)   # x + y: reads 2, writes 1 map of 240*28*28
+    564480
+    """
+    c = check_int(channels, "channels", 1)
+    k = check_int(inputs, "inputs", 1)
+    n = axis_count(2, size=size)
+    return (k + 1) * c * math.prod(to_tuple(size, n, "size", 1))

@@ -418,6 +418,51 @@ def test_shufflenet_unit_matches_paper_formula():
     assert ar.resnet_bottleneck_cost(c, m, input_size=h).macs == h * w * (2 * c * m + 9 * m * m)
 
 
+# --------------------------------------------------------------------------- #
+# memory access against the tensors a torch layer reads and writes
+# --------------------------------------------------------------------------- #
+@pytest.mark.parametrize("c_in, c_out, k, stride, padding, groups, bias, size", [
+    (128, 128, 1, 1, 0, 1, False, 56),        # ShuffleNet V2, Table 2, g = 1
+    (360, 360, 1, 1, 0, 8, False, 56),        # ... g = 8
+    (60, 60, 3, 2, 1, 60, False, (7, 9)),     # depthwise, stride 2
+    (6, 4, (3, 1), 1, 0, 2, True, (5, 6)),
+])
+def test_conv_memory_access_counts_the_tensors_torch_touches(c_in, c_out, k, stride, padding, groups, bias, size):
+    conv = nn.Conv2d(c_in, c_out, k, stride=stride, padding=padding, groups=groups, bias=bias, device="meta")
+    shape = (size, size) if isinstance(size, int) else size
+    x = torch.empty(1, c_in, *shape, device="meta")
+    y = conv(x)
+    touched = x.numel() + y.numel() + sum(p.numel() for p in conv.parameters())
+    assert ar.conv_memory_access(c_in, c_out, k, size, tuple(y.shape[2:]), groups, bias) == touched
+
+
+def test_conv_memory_access_is_shufflenet_v2_equation_2():
+    # Ma et al. 2018, eq. 2: MAC = hw (c1 + c2) + c1 c2 / g for a 1x1 group convolution
+    for g, c in [(1, 128), (2, 180), (4, 256), (8, 360)]:
+        assert ar.conv_memory_access(c, c, 1, 56, groups=g) == 56 * 56 * (c + c) + c * c // g
+
+
+def test_elementwise_memory_access_counts_maps_read_and_written():
+    x = torch.empty(1, 240, 28, 28, device="meta")
+    assert ar.elementwise_memory_access(240, 28) == 2 * x.numel()             # relu(x): read, write
+    assert ar.elementwise_memory_access(240, (28, 28), inputs=2) == 3 * x.numel()  # x + y
+    assert ar.elementwise_memory_access(3, (4,)) == 2 * 3 * 4                   # 1D map
+
+
+@pytest.mark.parametrize("call, error, name", [
+    (lambda: ar.conv_memory_access(6, 4, 1, 8, groups=4), ValueError, "groups"),
+    (lambda: ar.conv_memory_access(6, 4, 1, 0), ValueError, "input_size"),
+    (lambda: ar.conv_memory_access(6, 4, 1, (8, 8), output_size=(4, 4, 4)), ValueError, "same length"),
+    (lambda: ar.conv_memory_access(6, 4, 1, 8, bias=1), TypeError, "bias"),
+    (lambda: ar.elementwise_memory_access(0, 8), ValueError, "channels"),
+    (lambda: ar.elementwise_memory_access(4, 8, inputs=0), ValueError, "inputs"),
+    (lambda: ar.elementwise_memory_access(4, 2.5), TypeError, "size"),
+])
+def test_memory_access_bad_input(call, error, name):
+    with pytest.raises(error, match=name):
+        call()
+
+
 def test_cost_addition():
     assert ar.Cost(1, 2) + ar.Cost(3, 4) == ar.Cost(4, 6)
     with pytest.raises(TypeError):

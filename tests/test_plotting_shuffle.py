@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 
 from convkit.grouped import stack_reachability
 from convkit.plotting.shuffle import (
-    cost_time_description, cost_time_figure, reachability_description, reachability_figure,
+    cost_access_description, cost_access_figure, reachability_description, reachability_figure,
     shufflenet_unit_description, shufflenet_unit_figure,
 )
 
@@ -101,29 +101,36 @@ def test_description_states_the_counts():
     assert "144 of 144" in full and "every output channel depends on every input channel" in full
 
 
-def test_cost_time_figure_bars_are_the_data():
+def test_cost_access_figure_bars_are_the_data():
     labels = ["1x1 a", "shuffle", "3x3 dw"]
-    macs, times = [2.0e6, 0.0, 5.0e5], [1.5, 0.25, 0.75]
-    fig = cost_time_figure(labels, macs, times, title="x", macs_max=4e6, time_max=3.0)
+    macs, accesses = [2.0e6, 0.0, 5.0e5], [1.5e6, 2.5e5, 7.5e5]
+    fig = cost_access_figure(labels, macs, accesses, title="x", macs_max=4e6, access_max=3e6)
     left, right = fig.axes
     widths = [p.get_width() for p in left.patches if p.get_gid() == "macs"]
     np.testing.assert_allclose(widths, np.array(macs) / 1e6)
-    np.testing.assert_allclose([p.get_width() for p in right.patches if p.get_gid() == "time"], times)
+    np.testing.assert_allclose([p.get_width() for p in right.patches if p.get_gid() == "access"],
+                               np.array(accesses) / 1e6)
     assert left.get_xlim()[1] == pytest.approx(4.0 * 1.3)
     assert right.get_xlim()[1] == pytest.approx(3.0 * 1.3)
     texts = [t.get_text() for t in left.texts] + [t.get_text() for t in right.texts]
     assert {"2.0", "0.0", "0.5", "1.50", "0.25", "0.75"} <= set(texts)
     assert [t.get_text() for t in left.get_yticklabels()] == labels
+    assert "memory access" in right.get_xlabel() and "multiply-adds" in left.get_xlabel()
+    hatches = {p.get_hatch() for p in left.patches}, {p.get_hatch() for p in right.patches}
+    assert hatches[0].isdisjoint(hatches[1])  # the panels differ by more than colour
+    unscaled = cost_access_figure(labels, macs, accesses)  # default limits: the largest value
+    assert unscaled.axes[1].get_xlim()[1] == pytest.approx(1.5 * 1.3)
     with pytest.raises(ValueError, match="same non-zero length"):
-        cost_time_figure(labels, macs[:2], times)
+        cost_access_figure(labels, macs[:2], accesses)
     with pytest.raises(ValueError, match="negative"):
-        cost_time_figure(labels, [-1, 0, 0], times)
+        cost_access_figure(labels, [-1, 0, 0], accesses)
 
 
-def test_cost_time_description_lists_each_layer():
-    text = cost_time_description(["a", "b"], [3e6, 0], [1.0, 0.125], title="g = 2")
+def test_cost_access_description_lists_each_layer():
+    text = cost_access_description(["a", "b"], [3e6, 0], [1.0e6, 1.25e5], title="g = 2")
     assert text.startswith("g = 2. ")
-    assert "a: 3.0 million multiply-adds, 1.00 ms" in text and "b: 0.0 million multiply-adds, 0.12 ms" in text
+    assert "a: 3.0 million multiply-adds, 1.00 million values moved" in text
+    assert "b: 0.0 million multiply-adds, 0.12 million values moved" in text
 
 
 @pytest.mark.parametrize("in_channels, groups, stride", [(240, 3, 1), (240, 3, 2), (384, 8, 1), (24, 1, 2)])

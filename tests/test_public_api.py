@@ -48,7 +48,8 @@ CALLABLES = [n for n in PUBLIC if callable(getattr(convkit, n))]
 # choose_conv_method reads only the shapes of its arrays and returns no array
 # (tests/test_conv_im2col.py tests it).
 NO_ARRAYS = {
-    "ConvMethod", "Cost", "choose_conv_method", "conv_cost", "conv_macs", "conv_output_size", "conv_params",
+    "ConvMethod", "Cost", "choose_conv_method", "conv_cost", "conv_macs", "conv_memory_access",
+    "conv_output_size", "conv_params", "elementwise_memory_access",
     "conv_transpose_output_size", "depthwise_conv_cost", "depthwise_separable_cost",
     "effective_kernel_size", "flattened_cost", "full_padding", "grouped_conv_cost",
     "inception_bottleneck_cost", "mobilenet_block_cost", "overlap_counts", "pointwise_conv_cost",

@@ -1,10 +1,10 @@
-"""Figures of chapters 12 and 13: which channels reach which, and cost against time.
+"""Figures of chapters 12 and 13: which channels reach which, and multiply-adds against memory access.
 
 ================================  ===================================================
 ``reachability_figure``           which inputs reach which outputs (ch. 12), as a grid
 ``reachability_description``      its alt text
-``cost_time_figure``              multiply-adds and measured time per layer (ch. 13)
-``cost_time_description``         its alt text
+``cost_access_figure``            multiply-adds and memory access per layer (ch. 13)
+``cost_access_description``       its alt text
 ``shufflenet_unit_figure``        a ShuffleNet unit's layers and channels (ch. 13)
 ``shufflenet_unit_description``   its alt text
 ================================  ===================================================
@@ -28,8 +28,8 @@ from convkit._validation import check_int
 from convkit.plotting import colors
 
 __all__ = [
-    "cost_time_description",
-    "cost_time_figure",
+    "cost_access_description",
+    "cost_access_figure",
     "reachability_description",
     "reachability_figure",
     "shufflenet_unit_description",
@@ -115,46 +115,50 @@ def reachability_description(reach, groups: int, layers: int, shuffle: bool) -> 
             f"{int(reach.sum())} of {c * c} pairs are connected; {what}.")
 
 
-def cost_time_figure(labels: Sequence[str], macs: Sequence[float], times_ms: Sequence[float],
-                     title: str = "", macs_max: float | None = None,
-                     time_max: float | None = None) -> Figure:
-    """Horizontal bars: multiply-adds and measured time of each layer of a block.
+def cost_access_figure(labels: Sequence[str], macs: Sequence[float], accesses: Sequence[float],
+                       title: str = "", macs_max: float | None = None,
+                       access_max: float | None = None) -> Figure:
+    """Horizontal bars: multiply-adds and memory access of each layer of a block (the model, no timing).
 
     Parameters
     ----------
     labels : sequence of str
         One name per layer, top to bottom.
     macs : sequence of float
-        Multiply-adds of each layer (0 for a shuffle or an addition).
-    times_ms : sequence of float
-        Measured time of each layer, in milliseconds.
+        Multiply-adds of each layer (0 for a shuffle or an addition), e.g. from
+        :func:`convkit.costs.conv_cost`.
+    accesses : sequence of float
+        Values each layer reads and writes, e.g. from
+        :func:`convkit.costs.conv_memory_access`.
     title : str, optional
-    macs_max, time_max : float, optional
-        Axis limits, to keep several frames on one scale; default: the
-        largest value here.
+    macs_max, access_max : float, optional
+        Axis limits (in multiply-adds and in values), to keep several frames on
+        one scale; default: the largest value here.
 
     Returns
     -------
     matplotlib.figure.Figure
-        Each bar carries its value as text, so no value is read from colour.
+        Both panels in millions; each bar carries its value as text and the two
+        panels differ in hatching, so no value is read from colour.
     """
     macs = np.asarray(macs, dtype=float)
-    times = np.asarray(times_ms, dtype=float)
-    if not (len(labels) == macs.size == times.size) or macs.size == 0:
-        raise ValueError("labels, macs and times_ms must have the same non-zero length, got "
-                         f"{len(labels)}, {macs.size} and {times.size}")
-    if np.any(macs < 0) or np.any(times < 0):
-        raise ValueError("macs and times_ms must not be negative")
+    accesses = np.asarray(accesses, dtype=float)
+    if not (len(labels) == macs.size == accesses.size) or macs.size == 0:
+        raise ValueError("labels, macs and accesses must have the same non-zero length, got "
+                         f"{len(labels)}, {macs.size} and {accesses.size}")
+    if np.any(macs < 0) or np.any(accesses < 0):
+        raise ValueError("macs and accesses must not be negative")
     fig = Figure(figsize=(6.4, 0.42 * len(labels) + 1.3), facecolor=colors.FIGURE_FACE)
     y = np.arange(len(labels))
     panels = (
-        (fig.add_axes((0.30, 0.12, 0.30, 0.66)), macs / 1e6, macs_max, "multiply-adds (millions)",
+        (fig.add_axes((0.30, 0.12, 0.30, 0.66)), macs, macs_max, "multiply-adds (millions)",
          colors.KERNEL, "//", "macs", "{:.1f}"),
-        (fig.add_axes((0.66, 0.12, 0.30, 0.66)), times, time_max, "measured time (ms)",
-         colors.OUTPUT, "", "time", "{:.2f}"),
+        (fig.add_axes((0.66, 0.12, 0.30, 0.66)), accesses, access_max,
+         "memory access (million values)", colors.OUTPUT, "..", "access", "{:.2f}"),
     )
     for index, (ax, values, limit, xlabel, color, hatch, gid, fmt) in enumerate(panels):
-        top = (limit / 1e6 if gid == "macs" else limit) if limit else float(values.max())
+        values = values / 1e6
+        top = limit / 1e6 if limit else float(values.max())
         top = top if top > 0 else 1.0
         ax.barh(y, values, color=color, hatch=hatch, edgecolor=colors.EDGE, linewidth=0.6, gid=gid)
         for yi, v in zip(y, values):
@@ -170,11 +174,11 @@ def cost_time_figure(labels: Sequence[str], macs: Sequence[float], times_ms: Seq
     return fig
 
 
-def cost_time_description(labels: Sequence[str], macs: Sequence[float], times_ms: Sequence[float],
-                          title: str = "") -> str:
-    """Alt text for :func:`cost_time_figure`, listing each layer's two numbers."""
-    parts = [f"{name}: {m / 1e6:.1f} million multiply-adds, {t:.2f} ms"
-             for name, m, t in zip(labels, macs, times_ms)]
+def cost_access_description(labels: Sequence[str], macs: Sequence[float], accesses: Sequence[float],
+                            title: str = "") -> str:
+    """Alt text for :func:`cost_access_figure`, listing each layer's two numbers."""
+    parts = [f"{name}: {m / 1e6:.1f} million multiply-adds, {a / 1e6:.2f} million values moved"
+             for name, m, a in zip(labels, macs, accesses)]
     lead = f"{title}. " if title else ""
     return f"{lead}Bars per layer, " + "; ".join(parts) + "."
 
