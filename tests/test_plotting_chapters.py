@@ -140,6 +140,29 @@ def test_add_note_rejects_bad_input():
         add_note(Figure(), "x", inches=0)
 
 
+
+def test_message_figure_holds_only_the_wrapped_text():
+    from convkit.plotting.notes import message_figure
+
+    text = "out_channels must be divisible by groups " * 3
+    fig = message_figure(text, width=3, height=1.5)
+    assert tuple(fig.get_size_inches()) == pytest.approx((3, 1.5)) and not fig.axes
+    (message,) = fig.texts
+    assert message.get_gid() == "message"
+    assert message.get_text().split() == text.split()          # every word kept, in order
+    assert "\n" in message.get_text()                          # a long message is wrapped
+
+
+def test_message_figure_rejects_bad_input():
+    from convkit.plotting.notes import message_figure
+
+    with pytest.raises(TypeError, match="text"):
+        message_figure(3)
+    with pytest.raises(ValueError, match="empty"):
+        message_figure("  ")
+    with pytest.raises(ValueError, match="width"):
+        message_figure("x", width=0)
+
 # --- layer shapes (chapter 2) --------------------------------------------------------------------
 
 @pytest.mark.parametrize("C_in, H, W, C_out, k", [(3, 5, 5, 4, 3), (2, 6, 7, 3, 2)])

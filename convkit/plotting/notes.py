@@ -1,10 +1,14 @@
-"""A line of text under an existing figure, without redrawing it."""
+"""Text in figures: a line under an existing figure, or a figure that is only a message."""
 
 from __future__ import annotations
 
+import textwrap
+
 from matplotlib.figure import Figure
 
-__all__ = ["add_note"]
+from convkit.plotting import colors
+
+__all__ = ["add_note", "message_figure"]
 
 
 def add_note(fig: Figure, text: str, inches: float = 0.35, fontsize: float = 9) -> Figure:
@@ -52,4 +56,47 @@ def add_note(fig: Figure, text: str, inches: float = 0.35, fontsize: float = 9) 
     for legend in fig.legends:
         legend.set_bbox_to_anchor((0, 1 - scale, 1, scale), transform=fig.transFigure)
     fig.text(0.5, 0.5 * (1 - scale), text, ha="center", va="center", fontsize=fontsize, gid="note")
+    return fig
+
+
+def message_figure(text: str, width: float = 3.4, height: float = 1.6, fontsize: float = 9) -> Figure:
+    """A figure that holds only ``text``, centred and wrapped: the frame an explorer shows for an invalid setting.
+
+    Parameters
+    ----------
+    text : str
+        The message (for example the error a library raises for that setting); not empty.
+    width, height : float, default 3.4 and 1.6
+        Size of the figure in inches.
+    fontsize : float, default 9
+        Size of the text.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A figure with no axes and one text, whose ``gid`` is ``"message"``.
+
+    Raises
+    ------
+    TypeError
+        If ``text`` is not a str.
+    ValueError
+        If ``text`` is empty or ``width`` or ``height`` is not positive.
+
+    Examples
+    --------
+    >>> fig = message_figure("groups must divide both channel counts")
+    >>> [t.get_text() for t in fig.texts]
+    ['groups must divide both channel counts']
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {type(text).__name__}")
+    if not text.strip():
+        raise ValueError("text must not be empty")
+    if not (width > 0 and height > 0):
+        raise ValueError(f"width and height must be positive, got {width} and {height}")
+    fig = Figure(figsize=(width, height), facecolor=colors.FIGURE_FACE)
+    characters = max(12, int(width * 72 / (0.6 * fontsize)))    # about 0.6 em a character
+    wrapped = "\n".join(textwrap.wrap(text, characters))
+    fig.text(0.5, 0.5, wrapped, ha="center", va="center", fontsize=fontsize, gid="message")
     return fig
