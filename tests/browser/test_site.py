@@ -167,9 +167,14 @@ class Visits:
         return {name: getattr(self.probe, name)[count:] for name, count in counts.items()}
 
     def of(self, url: str) -> dict:
+        """What loading ``url`` showed; a load that failed fails each test of the page
+        with the same error (not a new 30-second wait per test)."""
         if url not in self.seen:
-            self.seen[url] = self._load_and_record(url)
-        return self.seen[url]
+            try:
+                self.seen[url] = self._load_and_record(url)
+            except Exception as error:
+                self.seen[url] = error
+        return _result(self.seen[url])
 
     def _load_and_record(self, url: str) -> dict:
         page = self.probe.page
@@ -195,7 +200,7 @@ class Visits:
         """Move the sliders of chapter ``url``: see :func:`_slide`."""
         if url not in self.slid:
             if self.untouched != url:
-                self.seen.pop(url, None)
+                self.seen.pop(url, None)  # a fresh load, recorded again
                 self.of(url)
             self.untouched = None
             counts = self._counts()
