@@ -19,6 +19,10 @@ except ImportError:  # pragma: no cover - threadpoolctl is in requirements.txt
     pass
 
 
+# The longest single tests (minutes of CPU; measured with --durations), started first.
+LONGEST = {"tests/test_nbgrader.py::test_course_graded_end_to_end"}
+
+
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks
 def pytest_collection_modifyitems(config, items):
     """Mark nbval's notebook cells ``slow`` (``-m "not slow"`` then skips every chapter run)
@@ -31,6 +35,53 @@ def pytest_collection_modifyitems(config, items):
         if path.endswith(".ipynb"):
             item.add_marker(pytest.mark.slow)
             item.add_marker(pytest.mark.xdist_group(path))
+    # Longest first (pytest-xdist hands out work in this order, after the
+    # groups, largest first): a long test started last would run alone at the
+    # end while the other worker idles.
+    items.sort(key=lambda item: 0 if item.nodeid in LONGEST else 1 if (
+        item.get_closest_marker("slow") or item.get_closest_marker("browser")) else 2)
+    _start_book_builds(config, items)
+
+
+# The book editions each test file needs (tests/book_site.py builds each once per run).
+BOOK_EDITIONS = {
+    "tests/test_book.py": [{"offline": True}, {"hide_solutions": True}],
+    "tests/browser/test_site.py": [{"offline": True}, {}],
+}
+
+
+def _start_book_builds(config, items):
+    """Start building the book editions the collected tests need, in the background of
+    one process (the first worker, or the only process), while tests run.
+
+    Without this, the first test that needs an edition builds it (about a minute)
+    and the other worker, wanting the same edition, waits idle on its lock. The
+    build is the same (tests/book_site.py: one build per edition and run, under
+    a file lock); a test that needs an edition still being built waits for it.
+    """
+    if os.environ.get("PYTEST_XDIST_WORKER", "gw0") != "gw0" or config.option.collectonly:
+        return
+    files = {item.nodeid.split("::")[0] for item in items}
+    editions = []
+    for path, options in BOOK_EDITIONS.items():
+        if path in files:
+            editions += [o for o in options if o not in editions]
+    if not editions:
+        return
+    import threading
+
+    from book_site import built_site, run_folder  # tests/ is on the pytest pythonpath
+
+    base = run_folder(config._tmp_path_factory)
+
+    def build_all():
+        for options in editions:
+            try:
+                built_site(base, **options)
+            except Exception:  # the test that needs the edition builds it again and reports
+                pass
+
+    threading.Thread(target=build_all, name="book-builds", daemon=True).start()
 
 
 def pytest_ignore_collect(collection_path, config):

@@ -115,22 +115,30 @@ def test_alternate_environment_takes_effect():
 
 FAILED_CELL = re.compile(r"^FAILED (\S+\.ipynb)::Cell (\d+)", re.MULTILINE)
 
+# The chapters run in a few batches, one subprocess (one pytest start, about
+# 4 s of CPU) per batch instead of per chapter; interleaved, so that the
+# batches take about as long as each other and spread over the workers.
+BATCHES = 4
+CHAPTER_BATCHES = [CHAPTERS[i::BATCHES] for i in range(BATCHES)]
 
-@pytest.mark.parametrize("chapter", CHAPTERS, ids=[p.stem for p in CHAPTERS])
-def test_chapter_outputs_hold_in_the_alternate_environment(chapter):
-    """nbval passes on ``chapter`` under the alternate environment; a failure names the
-    environment and every cell whose output differed."""
+
+@pytest.mark.parametrize("chapters", CHAPTER_BATCHES,
+                         ids=["+".join(p.stem[:2] for p in batch) for batch in CHAPTER_BATCHES])
+def test_chapter_outputs_hold_in_the_alternate_environment(chapters):
+    """nbval passes on ``chapters`` under the alternate environment; a failure names the
+    environment, and every chapter and cell whose output differed."""
     _, variables, _ = alternate()
     command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:xdist",
                "-q", "-rf", "--color=no", "--nbval", "--nbval-current-env",
                "--nbval-sanitize-with", str(REPO / "tests" / "nbval_sanitize.cfg"),
-               "-o", "addopts=", str(chapter.relative_to(REPO))]
+               "-o", "addopts=", *(str(c.relative_to(REPO)) for c in chapters)]
     done = subprocess.run(command, cwd=REPO, env={**native_env(), **variables},
                           capture_output=True, text=True, timeout=1800)
-    failed = [int(c) for _, c in FAILED_CELL.findall(done.stdout)]
+    failed = [(REPO / path, int(c)) for path, c in FAILED_CELL.findall(done.stdout)]
     assert done.returncode == 0, (
-        f"under {describe(variables)}, {chapter.name}: "
-        + ("; ".join(name_cell(chapter, c) + " differs" for c in failed) or "nbval failed")
+        f"under {describe(variables)}: "
+        + ("; ".join(f"{path.name}: {name_cell(path, c)} differs" for path, c in failed)
+           or f"nbval failed on {', '.join(c.name for c in chapters)}")
         + "\n" + done.stdout[-6000:])
 
 

@@ -136,23 +136,33 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         super().do_GET()
 
 
+def start_server(directory: Path) -> tuple[str, http.server.ThreadingHTTPServer]:
+    """Serve ``directory`` on 127.0.0.1 (a free port) in a thread; return (base URL, server)."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return f"http://127.0.0.1:{server.server_address[1]}", server
+
+
+def stop_server(server: http.server.ThreadingHTTPServer) -> None:
+    server.shutdown()
+    server.server_close()
+
+
 @pytest.fixture
 def static_server():
     """``serve(directory) -> "http://127.0.0.1:PORT"``; every server stops after the test."""
     servers = []
 
     def serve(directory: Path) -> str:
-        handler = functools.partial(_QuietHandler, directory=str(directory))
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
+        base, server = start_server(directory)
         servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}"
+        return base
 
     yield serve
     for server in servers:
-        server.shutdown()
-        server.server_close()
+        stop_server(server)
 
 
 @pytest.fixture(scope="session")
@@ -236,10 +246,14 @@ def _is_local(url: str) -> bool:
     return parts.hostname in LOCAL_HOSTS
 
 
-@pytest.fixture
-def page_probe(browser):
-    """A new page recording console errors and every request leaving 127.0.0.1 (aborted)."""
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
+def open_probe(browser, **context_options) -> tuple[PageProbe, object]:
+    """A new context and page recording what :class:`PageProbe` lists; returns (probe, context).
+
+    Requests leaving 127.0.0.1 are recorded and aborted (or, after
+    :meth:`PageProbe.serve_cdn_from_npm`, answered from the npm copies).
+    The caller closes the context.
+    """
+    context = browser.new_context(**{"viewport": {"width": 1200, "height": 900}, **context_options})
     page = context.new_page()
     probe = PageProbe(page=page)
 
@@ -268,5 +282,43 @@ def page_probe(browser):
         f"{response.status} {response.url}"))
     page.on("requestfailed", lambda request: request.url not in probe.external_requests
             and probe.failed_requests.append(f"failed {request.url}"))
+    return probe, context
+
+
+@pytest.fixture
+def page_probe(browser):
+    """A new page recording console errors and every request leaving 127.0.0.1 (aborted)."""
+    probe, context = open_probe(browser)
     yield probe
     context.close()
+
+
+@pytest.fixture(scope="session")
+def session_server():
+    """``serve(directory) -> "http://127.0.0.1:PORT"``; the servers stop when the worker ends."""
+    servers = []
+
+    def serve(directory: Path) -> str:
+        base, server = start_server(directory)
+        servers.append(server)
+        return base
+
+    yield serve
+    for server in servers:
+        stop_server(server)
+
+
+@pytest.fixture(scope="session")
+def session_probe(browser):
+    """``new(**context_options) -> PageProbe``: a page of its own context (see
+    :func:`open_probe`), kept open until the worker ends."""
+    contexts = []
+
+    def new(**context_options) -> PageProbe:
+        probe, context = open_probe(browser, **context_options)
+        contexts.append(context)
+        return probe
+
+    yield new
+    for context in contexts:
+        context.close()

@@ -11,6 +11,14 @@ left). Checked on the site: the sidebar and the next/previous links walk the
 table of contents, search finds pages, every slider of every explorer on
 the chapters changes the frame its explorer shows, and each chapter page stays under
 the page-weight budget below (the weights are printed).
+
+Speed: the tests of one page share one load of it. Each worker of the run
+opens one browser context per edition; :class:`Visits` loads a page once,
+records everything the per-page tests ask about (console errors, failed and
+network requests, images, math, icons, page weight) and each test asserts on
+its part. The slider tests then use the same loaded page. Every per-page test
+carries its page's ``xdist_group``, so one worker runs all of a page's tests
+and the pages spread over the workers.
 """
 
 from __future__ import annotations
@@ -21,7 +29,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-from book_site import built_site, run_folder  # tests/ is on the pytest pythonpath (pyproject.toml)
+from book_site import built_site, run_folder, toc_documents  # tests/ is on the pytest pythonpath
 
 pytestmark = pytest.mark.browser
 
@@ -54,6 +62,19 @@ def default_site(tmp_path_factory):
     return built
 
 
+# The pages under test, known before the build (_toc.yml); that they are the
+# site's pages is checked by test_the_pages_under_test_are_the_sites_pages.
+TOC_PAGES = [f"{doc}.html" for doc in toc_documents()]
+PAGES = TOC_PAGES + ["search.html", "genindex.html"]
+CHAPTERS = [url for url in TOC_PAGES if url.startswith("chapters/")]
+
+
+def per_page(urls: list[str]) -> list:
+    """One parameter per page, in the page's pytest-xdist group (one worker loads it once)."""
+    return [pytest.param(url, id=url, marks=pytest.mark.xdist_group(f"site-page:{url}"))
+            for url in urls]
+
+
 def page_urls(site) -> list[str]:
     """Site-relative URLs of every content page, plus the search and index pages."""
     pages = [p.relative_to(site.html).as_posix() for p in site.pages()]
@@ -74,95 +95,187 @@ def visit(page, url: str) -> None:
     )
 
 
+PROBLEM_KINDS = ("console_errors", "external_requests", "failed_requests")
+
+# Every image of the page, with its alt text and whether it has loaded.
+IMAGES = """() => Array.from(document.images).map(img => ({
+    src: img.getAttribute('src') || '',
+    alt: (img.getAttribute('alt') || '').trim(),
+    loaded: img.complete && img.naturalWidth > 0,
+}))"""
+
+# Math elements MathJax left untypeset, and TeX delimiters left in visible prose.
+MATH = r"""() => {
+    const math = Array.from(document.querySelectorAll('.math'));
+    const untypeset = math.filter(el => !el.querySelector('mjx-container'))
+                          .map(el => el.textContent.slice(0, 60));
+    // Visible prose outside code: no TeX delimiters may be left.
+    const walker = document.createTreeWalker(document.querySelector('main') || document.body,
+                                             NodeFilter.SHOW_TEXT);
+    const raw = [];
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const parent = node.parentElement;
+        if (parent.closest('pre, code, script, style, mjx-container, .widget-html-content')) continue;
+        if (!parent.offsetParent && parent.tagName !== 'BODY') continue;  // hidden
+        const match = node.textContent.match(/\$[^$\s][^$]*\$|\\\(|\\\[/);
+        if (match) raw.push(match[0].slice(0, 60));
+    }
+    return {count: math.length, untypeset, raw,
+            containers: document.querySelectorAll('mjx-container').length};
+}"""
+
+# Bytes fetched to show the page: everything, and its own content (HTML, _images/).
+WEIGHT = """() => {
+    const nav = performance.getEntriesByType('navigation')[0];
+    const resources = performance.getEntriesByType('resource');
+    const images = resources.filter(r => r.name.includes('/_images/'));
+    const sum = list => list.reduce((total, r) => total + r.encodedBodySize, 0);
+    return {total: nav.encodedBodySize + sum(resources),
+            content: nav.encodedBodySize + sum(images)};
+}"""
+
+# The theme's Font Awesome icons, and those whose <svg> replaced its tag.
+FONT_AWESOME = """() => {
+    const svgs = Array.from(document.querySelectorAll('svg.svg-inline--fa'));
+    return {svgs: svgs.length,
+            swapped: svgs.filter(s => !(['I', 'SPAN'].includes(s.parentElement.tagName)
+                                       && s.parentElement.children.length === 1))
+                         .map(s => s.parentElement.tagName + '.' + s.parentElement.className)};
+}"""
+
+
+class Visits:
+    """One browser page of one edition, in one worker, and what each page showed on it.
+
+    :meth:`of` loads a page once and records what it showed while loading
+    (the :class:`~conftest.PageProbe` lists, filled from the load on) and
+    what the per-page tests check; :meth:`sliders` moves the sliders of a
+    chapter on a fresh load of it (the one :meth:`of` left, when the page
+    still shows it untouched).
+    """
+
+    def __init__(self, probe, base: str, *, full: bool = True):
+        self.probe, self.base, self.full = probe, base, full
+        self.seen: dict[str, dict] = {}
+        self.slid: dict[str, dict] = {}
+        self.untouched: str | None = None  # the URL the page shows as loaded, if any
+
+    def _counts(self) -> dict[str, int]:
+        return {name: len(getattr(self.probe, name)) for name in PROBLEM_KINDS}
+
+    def _since(self, counts: dict[str, int]) -> dict[str, list[str]]:
+        return {name: getattr(self.probe, name)[count:] for name, count in counts.items()}
+
+    def of(self, url: str) -> dict:
+        """What loading ``url`` showed; a load that failed fails each test of the page
+        with the same error (not a new 30-second wait per test)."""
+        if url not in self.seen:
+            try:
+                self.seen[url] = self._load_and_record(url)
+            except Exception as error:
+                self.seen[url] = error
+        return _result(self.seen[url])
+
+    def _load_and_record(self, url: str) -> dict:
+        page = self.probe.page
+        self.untouched = None
+        counts = self._counts()
+        visit(page, f"{self.base}/{url}")
+        record = {}
+        if self.full:
+            record["weight"] = page.evaluate(WEIGHT)
+            record["math"] = page.evaluate(MATH)
+            record["font_awesome"] = page.evaluate(FONT_AWESOME)
+        page.wait_for_timeout(300)  # late errors (widget rendering, fonts)
+        if self.full:
+            # Bring every image into view once, in case one loads lazily.
+            page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
+            page.wait_for_load_state("networkidle")
+            record["images"] = page.evaluate(IMAGES)
+        record["problems"] = self._since(counts)
+        self.untouched = url
+        return record
+
+    def sliders(self, url: str) -> dict:
+        """Move the sliders of chapter ``url``: see :func:`_slide`."""
+        if url not in self.slid:
+            if self.untouched != url:
+                self.seen.pop(url, None)  # a fresh load, recorded again
+                self.of(url)
+            self.untouched = None
+            counts = self._counts()
+            result = _slide(self.probe.page, url)
+            # Leave the page here, so that errors of leaving it (widgets torn
+            # down mid-message) count for this page, not the next one loaded.
+            self.probe.page.goto("about:blank")
+            during = self._since(counts)
+            loading = self.of(url)["problems"]
+            result["problems"] = {name: loading[name] + during[name] for name in PROBLEM_KINDS}
+            self.slid[url] = result
+        return self.slid[url]
+
+
+@pytest.fixture(scope="session")
+def offline_visits(site, session_server, session_probe):
+    """The offline edition, served locally, in one page of this worker."""
+    return Visits(session_probe(), session_server(site.html))
+
+
+@pytest.fixture(scope="session")
+def default_visits(default_site, session_server, session_probe, node_modules):
+    """The published edition, its CDN URLs answered from the npm copies package.json pins."""
+    probe = session_probe()
+    probe.serve_cdn_from_npm(node_modules)
+    return Visits(probe, session_server(default_site.html), full=False)
+
+
+def test_the_pages_under_test_are_the_sites_pages(site):
+    """The per-page tests cover every page of the built site (their list comes from _toc.yml)."""
+    assert sorted(page_urls(site)) == sorted(PAGES)
+
+
+@pytest.mark.parametrize("url", per_page(PAGES))
 @pytest.mark.parametrize("edition", ["offline", "default"])
 def test_every_page_loads_without_console_errors_failed_requests_or_network(
-        edition, request, node_modules, static_server, page_probe):
+        edition, url, request):
     """Both builds: no console error, no failed request (404 ...), nothing from the network.
 
     The default build's CDN URLs are answered from the npm copies of the
     versions package.json pins (any other version, or any other host, counts
     as a network request), so the pages run exactly as on the published site.
     """
-    site = request.getfixturevalue("site" if edition == "offline" else "default_site")
-    if edition == "default":
-        page_probe.serve_cdn_from_npm(node_modules)
-    base = static_server(site.html)
-    problems = {}
-    for url in page_urls(site):
-        before = {name: len(getattr(page_probe, name))
-                  for name in ("console_errors", "external_requests", "failed_requests")}
-        visit(page_probe.page, f"{base}/{url}")
-        page_probe.page.wait_for_timeout(300)  # late errors (widget rendering, fonts)
-        found = {name: getattr(page_probe, name)[count:] for name, count in before.items()}
-        if any(found.values()):
-            problems[url] = found
-    assert not problems, problems
+    visits = request.getfixturevalue("offline_visits" if edition == "offline" else "default_visits")
+    found = visits.of(url)["problems"]
+    assert not any(found.values()), {url: found}
 
 
-def test_every_image_has_alt_text_and_has_loaded(site, static_server, page_probe):
-    base = static_server(site.html)
-    page = page_probe.page
+@pytest.mark.parametrize("url", per_page(PAGES))
+def test_every_image_has_alt_text_and_has_loaded(offline_visits, url):
     problems = []
-    for url in page_urls(site):
-        visit(page, f"{base}/{url}")
-        # Bring every image into view once, in case one loads lazily.
-        page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
-        page.wait_for_load_state("networkidle")
-        images = page.evaluate(
-            """() => Array.from(document.images).map(img => ({
-                   src: img.getAttribute('src') || '',
-                   alt: (img.getAttribute('alt') || '').trim(),
-                   loaded: img.complete && img.naturalWidth > 0,
-               }))"""
-        )
-        for image in images:
-            if not image["alt"]:
-                problems.append(f"{url}: no alt text on {image['src'][:80]}")
-            if not image["loaded"]:
-                problems.append(f"{url}: image did not load: {image['src'][:80]}")
+    for image in offline_visits.of(url)["images"]:
+        if not image["alt"]:
+            problems.append(f"{url}: no alt text on {image['src'][:80]}")
+        if not image["loaded"]:
+            problems.append(f"{url}: image did not load: {image['src'][:80]}")
     assert not problems, "\n".join(problems)
 
 
-def test_all_math_is_typeset(site, static_server, page_probe):
-    base = static_server(site.html)
-    page = page_probe.page
+@pytest.mark.parametrize("url", per_page(PAGES))
+def test_all_math_is_typeset(offline_visits, url):
+    result = offline_visits.of(url)["math"]
     problems = []
-    for url in page_urls(site):
-        visit(page, f"{base}/{url}")
-        result = page.evaluate(
-            r"""() => {
-                const math = Array.from(document.querySelectorAll('.math'));
-                const untypeset = math.filter(el => !el.querySelector('mjx-container'))
-                                      .map(el => el.textContent.slice(0, 60));
-                // Visible prose outside code: no TeX delimiters may be left.
-                const walker = document.createTreeWalker(document.querySelector('main') || document.body,
-                                                         NodeFilter.SHOW_TEXT);
-                const raw = [];
-                for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-                    const parent = node.parentElement;
-                    if (parent.closest('pre, code, script, style, mjx-container, .widget-html-content')) continue;
-                    if (!parent.offsetParent && parent.tagName !== 'BODY') continue;  // hidden
-                    const match = node.textContent.match(/\$[^$\s][^$]*\$|\\\(|\\\[/);
-                    if (match) raw.push(match[0].slice(0, 60));
-                }
-                return {count: math.length, untypeset, raw};
-            }"""
-        )
-        if result["untypeset"]:
-            problems.append(f"{url}: {len(result['untypeset'])} math not typeset, e.g. "
-                            f"{result['untypeset'][:3]}")
-        if result["raw"]:
-            problems.append(f"{url}: raw TeX left in the text: {result['raw'][:3]}")
+    if result["untypeset"]:
+        problems.append(f"{url}: {len(result['untypeset'])} math not typeset, e.g. "
+                        f"{result['untypeset'][:3]}")
+    if result["raw"]:
+        problems.append(f"{url}: raw TeX left in the text: {result['raw'][:3]}")
     assert not problems, "\n".join(problems)
 
 
-def test_math_is_typeset_on_chapters(site, static_server, page_probe):
+@pytest.mark.parametrize("url", per_page(CHAPTERS))
+def test_math_is_typeset_on_chapters(offline_visits, url):
     """The chapters do have math, and MathJax (served locally) typesets it."""
-    base = static_server(site.html)
-    page = page_probe.page
-    for url in chapter_urls(site):
-        visit(page, f"{base}/{url}")
-        assert page.locator("mjx-container").count() > 0, f"{url}: no typeset math"
+    assert offline_visits.of(url)["math"]["containers"] > 0, f"{url}: no typeset math"
 
 
 def test_sidebar_and_next_links_walk_the_table_of_contents(site, static_server, page_probe):
@@ -181,8 +294,10 @@ def test_sidebar_and_next_links_walk_the_table_of_contents(site, static_server, 
         next_link = page.locator("a.right-next")
         if next_link.count() == 0:
             break
-        next_link.first.click()
-        page.wait_for_load_state("load")
+        # The next page's links are there once its document is parsed; its
+        # scripts and math are the other tests' subject.
+        with page.expect_navigation(wait_until="domcontentloaded"):
+            next_link.first.click()
         visited.append(page.url.removeprefix(f"{base}/").split("#")[0])
         assert len(visited) <= len(order) + 1, f"next links loop: {visited}"
     assert sorted(visited) == sorted(order), visited
@@ -233,26 +348,6 @@ def _move_first_slider(page, explorer) -> tuple[str, str]:
     return before, explorer.locator(FRAME_SELECTOR).first.get_attribute("src")
 
 
-def test_an_explorer_per_chapter_responds_to_its_slider(site, static_server, page_probe):
-    base = static_server(site.html)
-    page = page_probe.page
-    dead = []
-    for url in chapter_urls(site):
-        visit(page, f"{base}/{url}")
-        page.wait_for_selector(".widget-slider", timeout=30_000)
-        # The innermost widget box holding both a slider and a frame.
-        explorer = page.locator(".widget-vbox",
-                                has=page.locator(".widget-slider")).filter(
-                                    has=page.locator(FRAME_SELECTOR)).last
-        before, after = _move_first_slider(page, explorer)
-        if before == after:
-            dead.append(url)
-        assert explorer.locator(FRAME_SELECTOR).first.get_attribute("alt"), f"{url}: frame without alt"
-    assert not dead, f"explorers that ignore their slider: {dead}"
-    assert page_probe.console_errors == []
-    assert page_probe.external_requests == []
-
-
 # Every explorer of a page: the innermost widget boxes holding both a slider
 # and a frame. Each gets a data attribute so Python can address it.
 MARK_EXPLORERS = """(sel) => {
@@ -275,82 +370,109 @@ def _visible_frame(page, explorer) -> dict:
     return frames[0]
 
 
-def test_every_slider_of_every_explorer_changes_its_frame(site, static_server, page_probe):
+def _slide(page, url: str) -> dict:
+    """On the loaded chapter ``url``: the first slider of the page's last explorer box
+    (``"first"``, or the exception it raised), then each slider of each explorer
+    (``"every"``), each moved one step with the keyboard."""
+    result = {}
+    try:
+        page.wait_for_selector(".widget-slider", timeout=30_000)
+        # The innermost widget box holding both a slider and a frame.
+        explorer = page.locator(".widget-vbox",
+                                has=page.locator(".widget-slider")).filter(
+                                    has=page.locator(FRAME_SELECTOR)).last
+        before, after = _move_first_slider(page, explorer)
+        result["first"] = {"before": before, "after": after,
+                           "alt": explorer.locator(FRAME_SELECTOR).first.get_attribute("alt")}
+    except Exception as error:  # re-raised by the test that asks
+        result["first"] = error
+    try:
+        result["every"] = _move_every_slider(page, url)
+    except Exception as error:
+        result["every"] = error
+    return result
+
+
+def _move_every_slider(page, url: str) -> dict:
+    dead, moved = [], 0
+    page.wait_for_selector(".widget-slider", timeout=30_000)
+    count = page.evaluate(MARK_EXPLORERS, FRAME_SELECTOR)
+    assert count > 0, f"{url}: no explorer"
+    in_explorers = page.locator("[data-explorer-under-test] .widget-slider").count()
+    assert in_explorers == page.locator(".widget-slider").count(), \
+        f"{url}: sliders outside any explorer found (explorer detection out of date?)"
+    for number in range(count):
+        explorer = page.locator(f"[data-explorer-under-test='{number}']")
+        sliders = explorer.locator(".widget-slider")
+        assert sliders.count() > 0, f"{url}: explorer {number} has no slider"
+        for index in range(sliders.count()):
+            where = f"{url}: explorer {number}, slider {index}"
+            slider = sliders.nth(index)
+            readout = slider.locator(".widget-readout")
+            start = readout.inner_text().strip()
+            before = _visible_frame(page, explorer)
+            slider.locator(".noUi-handle").focus()
+            page.keyboard.press("ArrowRight")
+            if readout.inner_text().strip() == start:  # it was at its last value
+                page.keyboard.press("ArrowLeft")
+            after_value = readout.inner_text().strip()
+            if after_value == start:
+                dead.append(f"{where}: the slider did not move from {start!r}")
+                continue
+            try:
+                page.wait_for_function(
+                    """([root, sel, old]) => Array.from(root.querySelectorAll(sel))
+                           .some(img => img.offsetParent !== null && img.getAttribute('src') !== old)""",
+                    arg=[explorer.element_handle(), FRAME_SELECTOR, before["src"]], timeout=5_000)
+            except Exception:  # playwright's TimeoutError: record it, check the rest
+                dead.append(f"{where}: {start!r} -> {after_value!r} left the frame as it was")
+                continue
+            after = _visible_frame(page, explorer)
+            assert after["src"].startswith("data:image/png;base64,"), f"{where}: not a precomputed frame"
+            assert after["alt"], f"{where}: frame without alt text"
+            assert after["alt"] != before["alt"], f"{where}: the new frame has the old alt text"
+            moved += 1
+    return {"dead": dead, "moved": moved}
+
+
+def _result(value):
+    if isinstance(value, BaseException):
+        raise value
+    return value
+
+
+@pytest.mark.parametrize("url", per_page(CHAPTERS))
+def test_an_explorer_per_chapter_responds_to_its_slider(offline_visits, url):
+    slid = offline_visits.sliders(url)
+    first = _result(slid["first"])
+    assert first["before"] != first["after"], f"explorers that ignore their slider: {[url]}"
+    assert first["alt"], f"{url}: frame without alt"
+    assert slid["problems"]["console_errors"] == []
+    assert slid["problems"]["external_requests"] == []
+
+
+@pytest.mark.parametrize("url", per_page(CHAPTERS))
+def test_every_slider_of_every_explorer_changes_its_frame(offline_visits, url):
     """On every chapter, each slider of each explorer, moved one step with the
     keyboard, swaps the visible frame for another precomputed one."""
-    base = static_server(site.html)
-    page = page_probe.page
-    dead, moved = [], 0
-    for url in chapter_urls(site):
-        visit(page, f"{base}/{url}")
-        page.wait_for_selector(".widget-slider", timeout=30_000)
-        count = page.evaluate(MARK_EXPLORERS, FRAME_SELECTOR)
-        assert count > 0, f"{url}: no explorer"
-        in_explorers = page.locator("[data-explorer-under-test] .widget-slider").count()
-        assert in_explorers == page.locator(".widget-slider").count(), \
-            f"{url}: sliders outside any explorer found (explorer detection out of date?)"
-        for number in range(count):
-            explorer = page.locator(f"[data-explorer-under-test='{number}']")
-            sliders = explorer.locator(".widget-slider")
-            assert sliders.count() > 0, f"{url}: explorer {number} has no slider"
-            for index in range(sliders.count()):
-                where = f"{url}: explorer {number}, slider {index}"
-                slider = sliders.nth(index)
-                readout = slider.locator(".widget-readout")
-                start = readout.inner_text().strip()
-                before = _visible_frame(page, explorer)
-                slider.locator(".noUi-handle").focus()
-                page.keyboard.press("ArrowRight")
-                if readout.inner_text().strip() == start:  # it was at its last value
-                    page.keyboard.press("ArrowLeft")
-                after_value = readout.inner_text().strip()
-                if after_value == start:
-                    dead.append(f"{where}: the slider did not move from {start!r}")
-                    continue
-                try:
-                    page.wait_for_function(
-                        """([root, sel, old]) => Array.from(root.querySelectorAll(sel))
-                               .some(img => img.offsetParent !== null && img.getAttribute('src') !== old)""",
-                        arg=[explorer.element_handle(), FRAME_SELECTOR, before["src"]], timeout=5_000)
-                except Exception:  # playwright's TimeoutError: record it, check the rest
-                    dead.append(f"{where}: {start!r} -> {after_value!r} left the frame as it was")
-                    continue
-                after = _visible_frame(page, explorer)
-                assert after["src"].startswith("data:image/png;base64,"), f"{where}: not a precomputed frame"
-                assert after["alt"], f"{where}: frame without alt text"
-                assert after["alt"] != before["alt"], f"{where}: the new frame has the old alt text"
-                moved += 1
-    print(f"\nmoved {moved} sliders")
-    assert not dead, "sliders that do not change their explorer's frame:\n" + "\n".join(dead)
-    assert moved > 0
-    assert page_probe.console_errors == []
-    assert page_probe.external_requests == []
+    slid = offline_visits.sliders(url)
+    every = _result(slid["every"])
+    print(f"\nmoved {every['moved']} sliders")
+    assert not every["dead"], ("sliders that do not change their explorer's frame:\n"
+                               + "\n".join(every["dead"]))
+    assert every["moved"] > 0
+    assert slid["problems"]["console_errors"] == []
+    assert slid["problems"]["external_requests"] == []
 
 
-def test_chapter_page_weight_is_under_budget(site, static_server, page_probe):
-    base = static_server(site.html)
-    page = page_probe.page
-    weights = {}
-    for url in chapter_urls(site):
-        visit(page, f"{base}/{url}")
-        weights[url] = page.evaluate(
-            """() => {
-                const nav = performance.getEntriesByType('navigation')[0];
-                const resources = performance.getEntriesByType('resource');
-                const images = resources.filter(r => r.name.includes('/_images/'));
-                const sum = list => list.reduce((total, r) => total + r.encodedBodySize, 0);
-                return {total: nav.encodedBodySize + sum(resources),
-                        content: nav.encodedBodySize + sum(images)};
-            }"""
-        )
-    print("\nPage weight of each chapter (uncompressed bytes fetched to show it):")
-    for url, weight in weights.items():
-        print(f"  {url:45s} total {weight['total'] / 1e6:6.2f} MB, "
-              f"own content {weight['content'] / 1e6:5.2f} MB")
-    over = {url: w for url, w in weights.items()
-            if w["total"] > PAGE_WEIGHT_BUDGET or w["content"] > CHAPTER_CONTENT_BUDGET}
-    assert not over, (f"over budget ({PAGE_WEIGHT_BUDGET / 1e6:.0f} MB in all, "
-                      f"{CHAPTER_CONTENT_BUDGET / 1e6:.0f} MB own content): {over}")
+@pytest.mark.parametrize("url", per_page(CHAPTERS))
+def test_chapter_page_weight_is_under_budget(offline_visits, url):
+    weight = offline_visits.of(url)["weight"]
+    print(f"\n  {url:45s} total {weight['total'] / 1e6:6.2f} MB, "
+          f"own content {weight['content'] / 1e6:5.2f} MB")
+    assert weight["total"] <= PAGE_WEIGHT_BUDGET and weight["content"] <= CHAPTER_CONTENT_BUDGET, (
+        f"over budget ({PAGE_WEIGHT_BUDGET / 1e6:.0f} MB in all, "
+        f"{CHAPTER_CONTENT_BUDGET / 1e6:.0f} MB own content): {url}: {weight}")
 
 
 def _rgba(css_colour: str) -> tuple[float, float, float, float]:
@@ -358,29 +480,34 @@ def _rgba(css_colour: str) -> tuple[float, float, float, float]:
     return (*numbers[:3], numbers[3] if len(numbers) > 3 else 1.0)
 
 
-def test_figures_stay_readable_in_dark_mode(site, static_server, browser):
-    """In the dark theme, figures keep an opaque light background (the theme's)."""
-    base = static_server(site.html)
+@pytest.fixture(scope="session")
+def dark_page(site, browser, session_server):
+    """(page, base URL): the offline edition in a dark-themed context of this worker."""
+    base = session_server(site.html)
     context = browser.new_context(color_scheme="dark", viewport={"width": 1200, "height": 900})
     page = context.new_page()
     page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
                or route.request.url.startswith("data:") else route.abort())
-    try:
-        for url in chapter_urls(site):
-            visit(page, f"{base}/{url}")
-            assert page.evaluate("() => document.documentElement.dataset.theme") == "dark"
-            backgrounds = page.evaluate(
-                """() => Array.from(document.querySelectorAll('main img'))
-                       .filter(img => !img.closest('.navbar, .bd-header, .dropdown-menu'))
-                       .map(img => getComputedStyle(img).backgroundColor)"""
-            )
-            assert backgrounds, f"{url}: no figure"
-            for background in set(backgrounds):
-                red, green, blue, alpha = _rgba(background)
-                luminance = (0.2126 * red + 0.7152 * green + 0.0722 * blue) / 255
-                assert alpha == 1 and luminance > 0.7, (url, background)
-    finally:
-        context.close()
+    yield page, base
+    context.close()
+
+
+@pytest.mark.parametrize("url", per_page(CHAPTERS))
+def test_figures_stay_readable_in_dark_mode(dark_page, url):
+    """In the dark theme, figures keep an opaque light background (the theme's)."""
+    page, base = dark_page
+    visit(page, f"{base}/{url}")
+    assert page.evaluate("() => document.documentElement.dataset.theme") == "dark"
+    backgrounds = page.evaluate(
+        """() => Array.from(document.querySelectorAll('main img'))
+               .filter(img => !img.closest('.navbar, .bd-header, .dropdown-menu'))
+               .map(img => getComputedStyle(img).backgroundColor)"""
+    )
+    assert backgrounds, f"{url}: no figure"
+    for background in set(backgrounds):
+        red, green, blue, alpha = _rgba(background)
+        luminance = (0.2126 * red + 0.7152 * green + 0.0722 * blue) / 255
+        assert alpha == 1 and luminance > 0.7, (url, background)
 
 
 # --- the Play widget (convkit.animation.step_player) -------------------------------------
@@ -501,7 +628,8 @@ def test_play_widget_steps_the_frames_on_chapter_pages(site, static_server, page
     assert page_probe.external_requests == []
 
 
-def test_font_awesome_keeps_the_icon_tags(site, static_server, page_probe):
+@pytest.mark.parametrize("url", per_page(["intro.html", *CHAPTERS]))
+def test_font_awesome_keeps_the_icon_tags(offline_visits, url):
     """On the landing page and the chapters (where the widgets are) the theme's
     icons are <svg> nested in their <i>/<span>, never swapped.
 
@@ -509,19 +637,5 @@ def test_font_awesome_keeps_the_icon_tags(site, static_server, page_probe):
     where the tag was (in a button, a link, ...). That every page carries the
     setting is checked without a browser in tests/test_book.py.
     """
-    base = static_server(site.html)
-    page = page_probe.page
-    problems = {}
-    for url in ["intro.html", *chapter_urls(site)]:
-        visit(page, f"{base}/{url}")
-        result = page.evaluate(
-            """() => {
-                const svgs = Array.from(document.querySelectorAll('svg.svg-inline--fa'));
-                return {svgs: svgs.length,
-                        swapped: svgs.filter(s => !(['I', 'SPAN'].includes(s.parentElement.tagName)
-                                                   && s.parentElement.children.length === 1))
-                                     .map(s => s.parentElement.tagName + '.' + s.parentElement.className)};
-            }""")
-        if result["svgs"] == 0 or result["swapped"]:
-            problems[url] = result
-    assert not problems, problems
+    result = offline_visits.of(url)["font_awesome"]
+    assert result["svgs"] > 0 and not result["swapped"], {url: result}
