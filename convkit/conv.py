@@ -172,7 +172,9 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 
     See Also
     --------
-    conv2d, conv1d_naive, convkit.correlate1d
+    conv2d : The same convolution over two spatial axes.
+    conv1d_naive : The same computation as plain loops.
+    convkit.correlate1d : One signal and one kernel, no channels or batch.
 
     Notes
     -----
@@ -220,7 +222,8 @@ def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 
     See Also
     --------
-    conv2d, conv3d_naive
+    conv2d : The same convolution over two spatial axes.
+    conv3d_naive : The same computation as plain loops.
 
     Notes
     -----
@@ -342,7 +345,7 @@ def conv2d_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, grou
 
     See Also
     --------
-    conv2d
+    conv2d : The same convolution, vectorised.
 
     Notes
     -----
@@ -387,7 +390,8 @@ def conv1d_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, grou
 
     See Also
     --------
-    conv1d, conv2d_naive
+    conv1d : The same convolution, vectorised.
+    conv2d_naive : The same loops over two spatial axes.
 
     Notes
     -----
@@ -420,7 +424,8 @@ def conv3d_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, grou
 
     See Also
     --------
-    conv3d, conv2d_naive
+    conv3d : The same convolution, vectorised.
+    conv2d_naive : The same loops over two spatial axes.
 
     Notes
     -----

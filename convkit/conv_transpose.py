@@ -169,7 +169,8 @@ def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_paddi
 
     See Also
     --------
-    conv_transpose2d, conv_transpose1d_naive
+    conv_transpose2d : The same operation over two spatial axes.
+    conv_transpose1d_naive : The same computation as plain loops.
 
     Examples
     --------
@@ -217,7 +218,8 @@ def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_paddi
 
     See Also
     --------
-    conv_transpose2d, conv_transpose3d_naive
+    conv_transpose2d : The same operation over two spatial axes.
+    conv_transpose3d_naive : The same computation as plain loops.
 
     Examples
     --------
@@ -249,7 +251,7 @@ def conv_transpose2d_naive(input, weight, bias=None, stride=1, padding=0, output
 
     See Also
     --------
-    conv_transpose2d
+    conv_transpose2d : The same operation, vectorised.
 
     Notes
     -----
@@ -289,7 +291,8 @@ def conv_transpose1d_naive(input, weight, bias=None, stride=1, padding=0, output
 
     See Also
     --------
-    conv_transpose1d, conv_transpose2d_naive
+    conv_transpose1d : The same operation, vectorised.
+    conv_transpose2d_naive : The same loops over two spatial axes.
 
     Examples
     --------
@@ -319,7 +322,8 @@ def conv_transpose3d_naive(input, weight, bias=None, stride=1, padding=0, output
 
     See Also
     --------
-    conv_transpose3d, conv_transpose2d_naive
+    conv_transpose3d : The same operation, vectorised.
+    conv_transpose2d_naive : The same loops over two spatial axes.
 
     Examples
     --------

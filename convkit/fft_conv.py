@@ -70,7 +70,7 @@ def conv2d_fft(input, weight, bias=None, stride=1, padding=0, dilation=1, groups
 
     See Also
     --------
-    convkit.conv.conv2d : im2col and a matrix multiply (exact for integers).
+    convkit.conv.conv2d : Im2col and a matrix multiply (exact for integers).
     conv2d_fft_naive : The same steps with loops over filters and channels.
     fft_size : The transform size used along one axis.
 
@@ -161,7 +161,7 @@ def conv2d_fft_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, 
 
     See Also
     --------
-    conv2d_fft
+    conv2d_fft : The same transforms, vectorised over filters and channels.
 
     Notes
     -----

@@ -56,7 +56,8 @@ def conv2d_input_grad(input_size, weight, grad_output, stride=1, padding=0, dila
 
     See Also
     --------
-    conv2d_weight_grad, conv_transpose2d
+    conv2d_weight_grad : The gradient with respect to the weight.
+    conv_transpose2d : The transposed convolution, which this gradient equals.
 
     Examples
     --------
@@ -115,7 +116,9 @@ def conv2d_weight_grad(input, weight_size, grad_output, stride=1, padding=0, dil
 
     See Also
     --------
-    conv2d_weight_grad_naive, conv2d_input_grad, unfold
+    conv2d_weight_grad_naive : The same sum as plain loops.
+    conv2d_input_grad : The gradient with respect to the input.
+    unfold : The matrix of windows the upstream gradient multiplies.
 
     Notes
     -----
@@ -164,7 +167,7 @@ def conv2d_weight_grad_naive(input, weight_size, grad_output, stride=1, padding=
 
     See Also
     --------
-    conv2d_weight_grad
+    conv2d_weight_grad : The same sum, vectorised.
 
     Notes
     -----

@@ -92,6 +92,11 @@ def time_interleaved(functions: Mapping[str, Callable[[], object]], rounds: int 
 def one_thread() -> Iterator[None]:
     """Limit numpy's BLAS, OpenMP and PyTorch to one thread inside the block, then restore them.
 
+    Yields
+    ------
+    None
+        The block runs with one thread; the previous limits return on exit.
+
     Examples
     --------
     >>> with one_thread():
@@ -116,6 +121,11 @@ def one_thread() -> Iterator[None]:
 
 def machine() -> str:
     """One line naming the machine a timing was measured on: CPU model, BLAS and kernel, PyTorch.
+
+    Returns
+    -------
+    str
+        Parts joined by ``"; "``, e.g. ``CPU: <model>; numpy <version> with openblas <version>, SkylakeX kernel; torch <version> (AVX512); one thread``.
 
     Examples
     --------

@@ -94,7 +94,7 @@ def winograd_matrices(exact=False, dtype=np.float64):
         Return arrays of ``fractions.Fraction`` (dtype object), the exact
         rational values, instead of floats.
     dtype : numpy dtype, default float64
-        dtype of the float arrays (the values, 0, +-1 and +-1/2, are exact in
+        The dtype of the float arrays (the values, 0, +-1 and +-1/2, are exact in
         every float type).
 
     Returns
@@ -146,7 +146,10 @@ def winograd_conv1d(input, weight):
 
     See Also
     --------
-    winograd_conv2d, winograd_matrices, winograd_multiplies, convkit.conv.conv1d
+    winograd_conv2d : The same method on 2x2 output tiles of an image.
+    winograd_matrices : The transform matrices ``B^T``, ``G`` and ``A^T``.
+    winograd_multiplies : Its multiplies against the direct method.
+    convkit.conv.conv1d : The direct convolution this one equals.
 
     Notes
     -----
@@ -205,7 +208,10 @@ def winograd_conv2d(input, weight):
 
     See Also
     --------
-    winograd_conv1d, winograd_matrices, winograd_multiplies, convkit.conv.conv2d
+    winograd_conv1d : The same method on one axis, tiles of two outputs.
+    winograd_matrices : The transform matrices ``B^T``, ``G`` and ``A^T``.
+    winograd_multiplies : Its multiplies against the direct method.
+    convkit.conv.conv2d : The direct convolution this one equals.
 
     Notes
     -----

@@ -19,6 +19,18 @@ def break_even_width(in_channels: int, out_channels: int, kernel_size: int) -> f
 
     ``C_in C_mid + k^2 C_mid C_out = k^2 C_in C_out`` gives
     ``C_mid = k^2 C_in C_out / (C_in + k^2 C_out)``; narrower bottlenecks save.
+
+    Parameters
+    ----------
+    in_channels, out_channels : int
+        ``C_in`` and ``C_out`` of the block.
+    kernel_size : int
+        ``k`` of the square middle convolution.
+
+    Returns
+    -------
+    float
+        The break-even width (not rounded).
     """
     for name, value in (("in_channels", in_channels), ("out_channels", out_channels),
                         ("kernel_size", kernel_size)):

@@ -257,7 +257,18 @@ class TransposedGrid:
     dilation: tuple[int, int]
 
     def input_cell(self, row: int, col: int) -> tuple[int, int]:
-        """Grid position of input cell ``(row, col)``."""
+        """Grid position of input cell ``(row, col)``.
+
+        Parameters
+        ----------
+        row, col : int
+            The input cell's row and column.
+
+        Returns
+        -------
+        tuple of int
+            Its ``(row, column)`` in the grid.
+        """
         return (
             self.input_origin[0] + row * self.stride[0],
             self.input_origin[1] + col * self.stride[1],

@@ -89,7 +89,18 @@ def _interior(kernel_size: int, stride: int) -> np.ndarray:
 
 
 def checkerboard_description(image, kernel_size: int, stride: int) -> str:
-    """Alt text of :func:`checkerboard_figure`, from the same overlap counts."""
+    """Alt text of :func:`checkerboard_figure`, from the same overlap counts.
+
+    Parameters
+    ----------
+    image, kernel_size, stride
+        As in :func:`checkerboard_figure`.
+
+    Returns
+    -------
+    str
+        The figure's content in words, for its alt text.
+    """
     k = check_int(kernel_size, "kernel_size", minimum=1)
     s = check_int(stride, "stride", minimum=1)
     x = _image(image)
@@ -160,7 +171,18 @@ def checkerboard_figure(image, kernel_size: int, stride: int) -> Figure:
 
 
 def upsampling_comparison_description(image, kernel_size: int, stride: int) -> str:
-    """Alt text of :func:`upsampling_comparison_figure`."""
+    """Alt text of :func:`upsampling_comparison_figure`.
+
+    Parameters
+    ----------
+    image, kernel_size, stride
+        As in :func:`upsampling_comparison_figure`.
+
+    Returns
+    -------
+    str
+        The figure's content in words, for its alt text.
+    """
     k = check_int(kernel_size, "kernel_size", minimum=1)
     s = check_int(stride, "stride", minimum=1)
     x = _image(image)
@@ -258,7 +280,18 @@ def _output_padding_check(input_size, kernel_size, stride, padding, output_paddi
 
 def output_padding_description(input_size: int, kernel_size: int, stride: int, padding: int,
                                output_padding: int) -> str:
-    """Alt text of :func:`output_padding_figure`."""
+    """Alt text of :func:`output_padding_figure`.
+
+    Parameters
+    ----------
+    input_size, kernel_size, stride, padding, output_padding
+        As in :func:`output_padding_figure`.
+
+    Returns
+    -------
+    str
+        The figure's content in words, for its alt text.
+    """
     from convkit.sizes import conv_transpose_output_size
 
     i, k, s, p, a = _output_padding_check(input_size, kernel_size, stride, padding, output_padding)
@@ -436,7 +469,18 @@ def stamps_figure(input, weight, stride: int) -> Figure:
 
 
 def stamps_description(input, weight, stride: int) -> str:
-    """Alt text of :func:`stamps_figure`."""
+    """Alt text of :func:`stamps_figure`.
+
+    Parameters
+    ----------
+    input, weight, stride
+        As in :func:`stamps_figure`.
+
+    Returns
+    -------
+    str
+        The figure's content in words, for its alt text.
+    """
     from convkit.conv_transpose import conv_transpose2d
 
     x, w, s = _stamp_operands(input, weight, stride)

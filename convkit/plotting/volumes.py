@@ -274,11 +274,19 @@ def sliding_directions_figure(channels=3, depth=8, kernel_depth=3):
 def sliding_directions_description(channels=3, depth=8, kernel_depth=3):
     """Alt text for :func:`sliding_directions_figure` with the same numbers.
 
-    Parameters and Raises as :func:`sliding_directions_figure`.
+    Parameters
+    ----------
+    channels, depth, kernel_depth
+        As in :func:`sliding_directions_figure`.
 
     Returns
     -------
     str
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`sliding_directions_figure`.
     """
     channels, depth, kernel_depth, _, out_depth = _sketch_sizes(channels, depth, kernel_depth)
     return (f"Two sketches. Left: a light blue input block {channels} channels deep holds an orange "
@@ -506,13 +514,21 @@ def depth_slice_figure(volume, kernel, z):
 def depth_slice_description(volume, kernel, z):
     """Alt text for :func:`depth_slice_figure` with the same numbers.
 
-    Parameters and Raises as :func:`depth_slice_figure`.
+    Parameters
+    ----------
+    volume, kernel, z
+        As in :func:`depth_slice_figure`.
 
     Returns
     -------
     str
         Which input slices are shown (and which are padding), and the
         smallest and largest value of output slice ``z`` (from :func:`convkit.conv3d`).
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`depth_slice_figure`.
     """
     scene, weight, z, response = _depth_slice(volume, kernel, z)
     half = weight.shape[0] // 2
@@ -591,11 +607,19 @@ def response_projection_figure(volume, kernel):
 def response_projection_description(volume, kernel):
     """Alt text for :func:`response_projection_figure`: where and how large the strongest response is.
 
-    Parameters and Raises as :func:`response_projection_figure`.
+    Parameters
+    ----------
+    volume, kernel
+        As in :func:`response_projection_figure`.
 
     Returns
     -------
     str
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`response_projection_figure`.
     """
     _, weight, response, strongest = _same_response(volume, kernel)
     shape = "x".join(str(k) for k in weight.shape)
