@@ -25,7 +25,7 @@ from matplotlib.figure import Figure
 
 from convkit._compat import moved
 from convkit._validation import check_colors
-from convkit.cases import _case, _figure_args, case_alt_text, case_steps
+from convkit.cases import case_alt_text, case_parameters, case_steps
 from convkit.explorer import Explorer
 from convkit.plotting.diagrams import conv_step_figure, conv_transpose_step_figure
 from convkit.plotting.render import figure_png
@@ -67,7 +67,7 @@ def case_frames(case: str | Mapping[str, Any], **figure_kwargs: Any) -> Iterator
         or the step figure refuses its parameters.
     """
 
-    transposed, params = _figure_args(_case(case))
+    transposed, params = case_parameters(case)
     draw = conv_transpose_step_figure if transposed else conv_step_figure
     for step in range(case_steps(case)):
         yield draw(**params, step=step, **figure_kwargs)
@@ -151,7 +151,7 @@ def step_player(case: str | Mapping[str, Any], dpi: float = 72, interval: int = 
         One parameter, ``step``, from 1 to the number of output cells.
     """
 
-    transposed, params = _figure_args(_case(case))
+    transposed, params = case_parameters(case)
     draw_step = conv_transpose_step_figure if transposed else conv_step_figure
     n_steps = case_steps(case)
     name = case if isinstance(case, str) else "custom case"

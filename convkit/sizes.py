@@ -16,9 +16,9 @@ PyTorch's conventions:
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any
 
-from ._validation import axis_count, check_int, to_tuple
+from ._validation import axis_count, check_layers, to_tuple
 
 __all__ = [
     "conv_output_size",
@@ -361,26 +361,6 @@ def conv_transpose_output_size(input_size, kernel_size, stride=1, padding=0,
 # --------------------------------------------------------------------------- #
 # receptive field
 # --------------------------------------------------------------------------- #
-def _layers(layers: Any) -> list[tuple[int, int, int]]:
-    if isinstance(layers, (str, bytes)) or not isinstance(layers, Sequence):
-        raise TypeError(
-            f"layers must be a sequence of (kernel_size, stride[, dilation]) tuples, got {layers!r}"
-        )
-    checked = []
-    for index, layer in enumerate(layers):
-        if not isinstance(layer, (tuple, list)) or len(layer) not in (2, 3):
-            raise TypeError(
-                f"layers[{index}] must be a (kernel_size, stride[, dilation]) tuple, got {layer!r}"
-            )
-        kernel, stride, dilation = (*layer, 1) if len(layer) == 2 else layer
-        checked.append((
-            check_int(kernel, f"layers[{index}] kernel_size", 1),
-            check_int(stride, f"layers[{index}] stride", 1),
-            check_int(dilation, f"layers[{index}] dilation", 1),
-        ))
-    return checked
-
-
 def receptive_field_table(layers):
     """Receptive field and jump after every layer of a stack.
 
@@ -410,7 +390,7 @@ def receptive_field_table(layers):
     """
     r, j = 1, 1
     table = []
-    for kernel, stride, dilation in _layers(layers):
+    for kernel, stride, dilation in check_layers(layers):
         r += (kernel - 1) * dilation * j
         j *= stride
         table.append((r, j))

@@ -26,7 +26,8 @@ import numpy as np
 from ._validation import as_array, check_groups, finish, is_int, renamed, to_tuple
 from .conv import conv2d
 from ._compat import moved
-from .conv_transpose import _transpose_args, conv_transpose2d
+from ._params import transpose_args
+from .conv_transpose import conv_transpose2d
 from .sizes import conv_output_size
 
 __all__ = [
@@ -163,7 +164,7 @@ def conv_transpose2d_zero_insertion(
     ...             conv_transpose2d(x, w, stride=2, padding=1))
     True
     """
-    args = _transpose_args(
+    args = transpose_args(
         input, weight, bias, stride, padding, output_padding, groups, dilation, 2,
         "conv_transpose2d_zero_insertion",
     )
@@ -229,7 +230,7 @@ def conv_transpose2d_scatter(
     array([[[1, 3, 2],
             [1, 3, 2]]])
     """
-    args = _transpose_args(
+    args = transpose_args(
         input, weight, bias, stride, padding, output_padding, groups, dilation, 2,
         "conv_transpose2d_scatter",
     )
@@ -428,7 +429,7 @@ def conv_transpose2d_matrix(
     ...             conv_transpose2d(x, w, stride=2))
     True
     """
-    args = _transpose_args(
+    args = transpose_args(
         input, weight, bias, stride, padding, output_padding, groups, dilation, 2,
         "conv_transpose2d_matrix",
     )

@@ -33,7 +33,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .conv import _conv_args
+from ._params import conv_args
 from ._validation import check_int, to_tuple
 
 __all__ = [
@@ -164,7 +164,7 @@ def winograd_conv1d(input, weight):
     >>> winograd_conv1d(np.array([[1, 2, 3, 4, 5, 6]]), np.array([[[1, 0, -1]]]))
     array([[-2, -2, -2, -2]])
     """
-    args = _conv_args(input, weight, None, 1, 0, 1, 1, 1, "winograd_conv1d")
+    args = conv_args(input, weight, None, 1, 0, 1, 1, 1, "winograd_conv1d")
     x, w, (BT, G, AT), scale = _working(args, 1)
     n_batch, c_in, length = x.shape
     c_out = w.shape[0]
@@ -232,7 +232,7 @@ def winograd_conv2d(input, weight):
     array([[[45, 54],
             [81, 90]]])
     """
-    args = _conv_args(input, weight, None, 1, 0, 1, 1, 2, "winograd_conv2d")
+    args = conv_args(input, weight, None, 1, 0, 1, 1, 2, "winograd_conv2d")
     x, w, (BT, G, AT), scale = _working(args, 2)
     n_batch, c_in, height, width = x.shape
     c_out = w.shape[0]

@@ -1,0 +1,164 @@
+"""The checked arguments of a convolution and of a transposed convolution.
+
+Internal API shared by the modules that compute convolutions (``conv``,
+``conv_transpose``, ``fft_conv``, ``gradients``, ``transposed``,
+``winograd``): :func:`conv_args` and :func:`transpose_args` check a call's
+arguments the way PyTorch does, once, with the helpers of
+:mod:`convkit._validation` and the output sizes of :mod:`convkit.sizes`, and
+return a :class:`ConvArgs` or :class:`TransposeArgs` the algorithms read.
+Nothing here is public API.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from ._validation import (
+    cast_to_result, check_bias, check_groups, conv_operands, renamed, to_tuple,
+)
+from .sizes import conv_output_size, conv_transpose_output_size, same_padding
+
+__all__ = ["ConvArgs", "TransposeArgs", "conv_args", "transpose_args"]
+
+
+class ConvArgs(NamedTuple):
+    """Checked, normalised arguments of a convolution."""
+
+    input: np.ndarray  # (N, C_in, *spatial), already in the result dtype
+    weight: np.ndarray  # (C_out, C_in / groups, *kernel), in the result dtype
+    bias: np.ndarray | None  # (C_out,) in the result dtype, or None
+    stride: tuple[int, ...]
+    pad_before: tuple[int, ...]
+    pad_after: tuple[int, ...]
+    dilation: tuple[int, ...]
+    groups: int
+    out_size: tuple[int, ...]
+    unbatched: bool
+
+
+def conv_args(
+    input: Any,
+    weight: Any,
+    bias: Any,
+    stride: Any,
+    padding: Any,
+    dilation: Any,
+    groups: Any,
+    n: int,
+    fname: str,
+) -> ConvArgs:
+    """Check the arguments of an ``n``-D convolution the way PyTorch does.
+
+    ``input`` to ``groups`` are a call's arguments as ``conv2d`` documents
+    them; ``n`` is the number of spatial axes and ``fname`` the public
+    function's name, used in error messages. Returns them checked and
+    normalised (batched, tuples of ``n`` ints, the output size computed);
+    raises the ``TypeError`` or ``ValueError`` of :mod:`convkit._validation`
+    naming the argument.
+    """
+    x, weight, bias, unbatched = conv_operands(
+        input, weight, bias, n, fname, "C_out, C_in/groups"
+    )
+
+    c_in = x.shape[1]
+    c_out = weight.shape[0]
+    groups = check_groups(groups, c_in, c_out)
+    if weight.shape[1] * groups != c_in:
+        raise ValueError(
+            f"input has {c_in} channels but weight of shape {weight.shape} with "
+            f"groups={groups} expects {weight.shape[1] * groups} input channels "
+            f"(weight.shape[1] * groups)"
+        )
+    check_bias(bias, c_out)
+
+    stride = to_tuple(stride, n, "stride", minimum=1)
+    dilation = to_tuple(dilation, n, "dilation", minimum=1)
+    kernel = weight.shape[2:]
+    if isinstance(padding, str):
+        if padding not in ("valid", "same"):
+            raise ValueError(
+                f"padding must be 'valid', 'same', an int or a tuple of {n} ints, "
+                f"got {padding!r}"
+            )
+        pairs = same_padding(kernel, dilation) if padding == "same" else ((0, 0),) * n
+        pad_before = tuple(before for before, _ in pairs)
+        pad_after = tuple(after for _, after in pairs)
+    else:
+        pad_before = pad_after = to_tuple(padding, n, "padding", minimum=0)
+    # The formula of chapter 3, which also refuses 'same' with a stride and a
+    # kernel larger than the padded input.
+    with renamed(kernel_size="weight's kernel size"):
+        out_size = conv_output_size(
+            x.shape[2:], kernel, stride, padding if isinstance(padding, str) else pad_before, dilation
+        )
+
+    x, weight, bias = cast_to_result(x, weight, bias)
+    return ConvArgs(
+        x, weight, bias, stride, pad_before, pad_after, dilation, groups, out_size, unbatched
+    )
+
+
+class TransposeArgs(NamedTuple):
+    """Checked, normalised arguments of a transposed convolution."""
+
+    input: np.ndarray  # (N, C_in, *spatial), in the result dtype
+    weight: np.ndarray  # (C_in, C_out / groups, *kernel), in the result dtype
+    bias: np.ndarray | None  # (C_out,) in the result dtype, or None
+    stride: tuple[int, ...]
+    padding: tuple[int, ...]
+    output_padding: tuple[int, ...]
+    groups: int
+    dilation: tuple[int, ...]
+    out_size: tuple[int, ...]
+    unbatched: bool
+
+
+def transpose_args(
+    input: Any,
+    weight: Any,
+    bias: Any,
+    stride: Any,
+    padding: Any,
+    output_padding: Any,
+    groups: Any,
+    dilation: Any,
+    n: int,
+    fname: str,
+) -> TransposeArgs:
+    """Check the arguments of an ``n``-D transposed convolution as PyTorch does.
+
+    As :func:`conv_args`, for the arguments of ``conv_transpose2d`` (note the
+    order: ``output_padding`` and ``groups`` come before ``dilation``).
+    """
+    x, weight, bias, unbatched = conv_operands(
+        input, weight, bias, n, fname, "C_in, C_out/groups"
+    )
+
+    c_in = x.shape[1]
+    # Axis 1 of a transposed weight already holds C_out / groups, so only
+    # axis 0 (C_in) can fail to divide: it is checked for both counts.
+    groups = check_groups(groups, weight.shape[0], weight.shape[0])
+    if c_in != weight.shape[0]:
+        raise ValueError(
+            f"input has {c_in} channels but weight of shape {weight.shape} expects "
+            f"{weight.shape[0]} (weight.shape[0] is C_in for a transposed convolution)"
+        )
+    c_out = weight.shape[1] * groups
+    check_bias(bias, c_out)
+
+    stride = to_tuple(stride, n, "stride", minimum=1)
+    padding = to_tuple(padding, n, "padding", minimum=0)
+    output_padding = to_tuple(output_padding, n, "output_padding", minimum=0)
+    dilation = to_tuple(dilation, n, "dilation", minimum=1)
+    # The formula of chapter 6, which also refuses an output_padding not smaller
+    # than stride or dilation, and a padding that leaves no output.
+    out_size = conv_transpose_output_size(
+        x.shape[2:], weight.shape[2:], stride, padding, output_padding, dilation
+    )
+
+    x, weight, bias = cast_to_result(x, weight, bias)
+    return TransposeArgs(
+        x, weight, bias, stride, padding, output_padding, groups, dilation, out_size, unbatched
+    )
