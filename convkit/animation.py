@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from matplotlib.figure import Figure
+from PIL import Image
 
 from convkit._compat import moved
 from convkit._validation import check_colors
@@ -110,8 +111,6 @@ def save_gif(case: str | Mapping[str, Any], path: str | Path, dpi: float = 80,
     ValueError
         If ``colors`` is not an int from 2 to 256.
     """
-    from PIL import Image
-
 
     if colors is None:
         raise TypeError("colors must be an int, got None")

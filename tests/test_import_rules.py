@@ -10,12 +10,18 @@ underscore on the module marks it internal; its names are its documented API.
 So ``from ._validation import check_int`` is allowed and ``from .conv import
 _conv_args`` is not.
 
+**A function-level import says why.** An ``import`` inside a function either
+moves to the top of its module or carries a comment, on its line or the line
+above, that names what it avoids: an import cycle (the comment says "cycle")
+or an optional or heavy dependency that most uses of the module never need
+(the comment says "optional" or "heavy", e.g. scikit-image, PIL, torch).
 """
 
 from __future__ import annotations
 
 import ast
 import pathlib
+import re
 
 import pytest
 
@@ -23,6 +29,7 @@ import convkit
 
 PACKAGE = pathlib.Path(convkit.__file__).parent
 SOURCES = sorted(PACKAGE.rglob("*.py"))
+REASON = re.compile(r"#.*\b(cycle|optional|heavy)\b", re.IGNORECASE)
 
 
 def relative(path):
@@ -40,6 +47,20 @@ def private_imports(source):
     return found
 
 
+def unexplained_local_imports(source):
+    """``[(line, statement)]`` of imports inside a function with no reason in a comment."""
+    lines = source.splitlines()
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for inner in ast.walk(node):
+                if isinstance(inner, (ast.Import, ast.ImportFrom)):
+                    nearby = lines[inner.lineno - 2: inner.end_lineno]  # the line above to the last line
+                    if not any(REASON.search(line) for line in nearby):
+                        found.append((inner.lineno, ast.unparse(inner)))
+    return found
+
+
 @pytest.mark.parametrize("path", SOURCES, ids=relative)
 def test_no_private_name_crosses_a_module(path):
     found = private_imports(path.read_text())
@@ -47,6 +68,25 @@ def test_no_private_name_crosses_a_module(path):
         f"line {line}: {name} from {module}" for line, module, name in found)
 
 
+@pytest.mark.parametrize("path", SOURCES, ids=relative)
+def test_a_function_level_import_names_its_reason(path):
+    found = unexplained_local_imports(path.read_text())
+    assert not found, (
+        f"{relative(path)}: move these imports to the top of the module, or say in a comment which "
+        "import cycle or optional/heavy dependency they avoid: "
+        + "; ".join(f"line {line}: {statement}" for line, statement in found))
+
+
 def test_the_checks_can_fail():
-    bad = "from .conv import _conv_args, conv2d\nfrom ._validation import check_int\n"
+    bad = (
+        "from .conv import _conv_args, conv2d\n"
+        "def f():\n"
+        "    from convkit.sizes import conv_output_size\n"
+        "    return conv_output_size\n"
+        "def g():\n"
+        "    # scikit-image is optional: only this function needs it\n"
+        "    from skimage.measure import marching_cubes\n"
+        "    import PIL  # heavy, loaded on first use\n"
+    )
     assert private_imports(bad) == [(1, ".conv", "_conv_args")]
+    assert unexplained_local_imports(bad) == [(3, "from convkit.sizes import conv_output_size")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
+from convkit.costs import conv_cost, inception_bottleneck_cost
 from convkit.plotting import colors
 
 __all__ = ["break_even_width", "bottleneck_sweep_figure"]
@@ -65,8 +66,6 @@ def bottleneck_sweep_figure(in_channels: int, out_channels: int, kernel_sizes=(3
         One axes; line ``i`` (gid ``"ratio-k{k}"``) holds the ratios, line gid
         ``"break-even-k{k}"`` the vertical marker at :func:`break_even_width`.
     """
-    from convkit.costs import conv_cost, inception_bottleneck_cost
-
     kernel_sizes = tuple(kernel_sizes)
     if not kernel_sizes or any(k not in _STYLES for k in kernel_sizes):
         raise ValueError(f"kernel_sizes must be taken from {sorted(_STYLES)}, got {kernel_sizes}")

@@ -21,6 +21,7 @@ import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Polygon, Rectangle
+from mpl_toolkits.mplot3d.art3d import Poly3DCollection
 
 from convkit._validation import check_int, is_int
 from convkit.sizes import conv_output_size
@@ -377,8 +378,9 @@ def volume_slices_figure(volume, slices, level=0.5, elev=20, azim=-150):
     if not scene.min() < level < scene.max():
         raise ValueError(f"level must lie between the volume's smallest ({scene.min()}) and "
                          f"largest ({scene.max()}) value, got {level}")
-    from mpl_toolkits.mplot3d.art3d import Poly3DCollection
-    from skimage.measure import marching_cubes   # optional: only this function needs it
+    # Only this function needs scikit-image (requirements.txt installs it; without it this
+    # raises ModuleNotFoundError): an optional dependency, so it is imported here.
+    from skimage.measure import marching_cubes
 
     depth, height, width = scene.shape
     fig = Figure(figsize=(9.5, 4.0), facecolor=colors.FIGURE_FACE)
