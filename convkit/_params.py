@@ -1,12 +1,12 @@
 """The checked arguments of a convolution and of a transposed convolution.
 
 Internal API shared by the modules that compute convolutions (``conv``,
-``conv_transpose``, ``fft_conv``, ``gradients``, ``transposed``,
+``_fast``, ``conv_transpose``, ``fft_conv``, ``gradients``, ``transposed``,
 ``winograd``): :func:`conv_args` and :func:`transpose_args` check a call's
 arguments the way PyTorch does, once, with the helpers of
 :mod:`convkit._validation` and the output sizes of :mod:`convkit.sizes`, and
-return a :class:`ConvArgs` or :class:`TransposeArgs` the algorithms read.
-Nothing here is public API.
+return the one :class:`ConvArgs` the algorithms read. Nothing here is public
+API.
 """
 
 from __future__ import annotations
@@ -20,14 +20,21 @@ from ._validation import (
 )
 from .sizes import conv_output_size, conv_transpose_output_size, same_padding
 
-__all__ = ["ConvArgs", "TransposeArgs", "conv_args", "transpose_args"]
+__all__ = ["ConvArgs", "conv_args", "transpose_args"]
 
 
 class ConvArgs(NamedTuple):
-    """Checked, normalised arguments of a convolution."""
+    """Checked, normalised arguments of a convolution or a transposed convolution.
+
+    One struct for both, as PyTorch's ``ConvParams``: :func:`conv_args` fills
+    it for ``conv1d``/``2d``/``3d`` and the functions built on them,
+    :func:`transpose_args` for ``conv_transpose1d``/``2d``/``3d`` (then
+    ``transposed`` is True, the weight is laid out ``(C_in, C_out / groups,
+    *kernel)``, ``pad_before == pad_after`` and ``output_padding`` is set).
+    """
 
     input: np.ndarray  # (N, C_in, *spatial), already in the result dtype
-    weight: np.ndarray  # (C_out, C_in / groups, *kernel), in the result dtype
+    weight: np.ndarray  # (C_out, C_in / groups, *kernel), transposed: (C_in, C_out / groups, *kernel)
     bias: np.ndarray | None  # (C_out,) in the result dtype, or None
     stride: tuple[int, ...]
     pad_before: tuple[int, ...]
@@ -36,6 +43,8 @@ class ConvArgs(NamedTuple):
     groups: int
     out_size: tuple[int, ...]
     unbatched: bool
+    output_padding: tuple[int, ...] = ()  # transposed only
+    transposed: bool = False
 
 
 def conv_args(
@@ -100,21 +109,6 @@ def conv_args(
     )
 
 
-class TransposeArgs(NamedTuple):
-    """Checked, normalised arguments of a transposed convolution."""
-
-    input: np.ndarray  # (N, C_in, *spatial), in the result dtype
-    weight: np.ndarray  # (C_in, C_out / groups, *kernel), in the result dtype
-    bias: np.ndarray | None  # (C_out,) in the result dtype, or None
-    stride: tuple[int, ...]
-    padding: tuple[int, ...]
-    output_padding: tuple[int, ...]
-    groups: int
-    dilation: tuple[int, ...]
-    out_size: tuple[int, ...]
-    unbatched: bool
-
-
 def transpose_args(
     input: Any,
     weight: Any,
@@ -126,7 +120,7 @@ def transpose_args(
     dilation: Any,
     n: int,
     fname: str,
-) -> TransposeArgs:
+) -> ConvArgs:
     """Check the arguments of an ``n``-D transposed convolution as PyTorch does.
 
     As :func:`conv_args`, for the arguments of ``conv_transpose2d`` (note the
@@ -159,6 +153,7 @@ def transpose_args(
     )
 
     x, weight, bias = cast_to_result(x, weight, bias)
-    return TransposeArgs(
-        x, weight, bias, stride, padding, output_padding, groups, dilation, out_size, unbatched
+    return ConvArgs(
+        x, weight, bias, stride, padding, padding, dilation, groups, out_size, unbatched,
+        output_padding, transposed=True,
     )

@@ -612,11 +612,7 @@ def _shape_of(value: Any, name: str) -> tuple[int, ...]:
 
 def _conv_fast(args: ConvArgs) -> np.ndarray:
     """The vectorised convolution of checked arguments, through ``convkit/_fast.py``."""
-    out = conv_nd(
-        args.input, args.weight, args.stride, args.pad_before, args.pad_after,
-        args.dilation, args.groups, args.out_size,
-    )
-    return finish(out, args.bias, args.unbatched)
+    return finish(conv_nd(args), args.bias, args.unbatched)
 
 
 # ---------------------------------------------------------------------------

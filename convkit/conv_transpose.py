@@ -29,7 +29,7 @@ import itertools
 import math
 import numpy as np
 
-from ._params import TransposeArgs, transpose_args
+from ._params import ConvArgs, transpose_args
 from ._validation import finish
 
 __all__ = [
@@ -343,7 +343,7 @@ def conv_transpose3d_naive(input, weight, bias=None, stride=1, padding=0, output
 # ---------------------------------------------------------------------------
 
 
-def _conv_transpose_nd(args: TransposeArgs) -> np.ndarray:
+def _conv_transpose_nd(args: ConvArgs) -> np.ndarray:
     """col2im: one matrix multiply per group, then one strided slab add per tap."""
     x, w, g = args.input, args.weight, args.groups
     n_batch, c_in = x.shape[:2]
@@ -358,7 +358,7 @@ def _conv_transpose_nd(args: TransposeArgs) -> np.ndarray:
         pairs = [
             _tap_slices(i, o, s, d, p, t)
             for i, o, s, d, p, t in zip(
-                in_size, args.out_size, args.stride, args.dilation, args.padding, tap
+                in_size, args.out_size, args.stride, args.dilation, args.pad_before, tap
             )
         ]
         if all(pair is not None for pair in pairs):
@@ -379,7 +379,7 @@ def _conv_transpose_nd(args: TransposeArgs) -> np.ndarray:
     return finish(out, args.bias, args.unbatched)
 
 
-def _conv_transpose_naive(args: TransposeArgs) -> np.ndarray:
+def _conv_transpose_naive(args: ConvArgs) -> np.ndarray:
     """Loop reference: every input pixel, every tap, added where it lands."""
     x, w, g = args.input, args.weight, args.groups
     n_batch, c_in = x.shape[:2]
@@ -395,7 +395,7 @@ def _conv_transpose_naive(args: TransposeArgs) -> np.ndarray:
                 for tap in itertools.product(*(range(k) for k in kernel)):
                     target = tuple(
                         j * s + t * d - p
-                        for j, t, s, d, p in zip(pos, tap, args.stride, args.dilation, args.padding)
+                        for j, t, s, d, p in zip(pos, tap, args.stride, args.dilation, args.pad_before)
                     )
                     if all(0 <= q < o for q, o in zip(target, args.out_size)):
                         # sum over the group's input channels of x[c, pos] * w[c, :, tap]
