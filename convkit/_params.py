@@ -16,9 +16,9 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ._validation import (
-    cast_to_result, check_bias, check_groups, conv_operands, renamed, to_tuple,
+    cast_to_result, check_bias, check_groups, conv_operands, to_tuple,
 )
-from .sizes import conv_output_size, conv_transpose_output_size, same_padding
+from .sizes import conv_transpose_output_size, output_sizes, same_padding
 
 __all__ = ["ConvArgs", "conv_args", "transpose_args"]
 
@@ -91,17 +91,18 @@ def conv_args(
                 f"padding must be 'valid', 'same', an int or a tuple of {n} ints, "
                 f"got {padding!r}"
             )
+        if padding == "same" and any(s != 1 for s in stride):
+            raise ValueError("padding='same' is not supported for strided convolutions "
+                             f"(stride must be 1, got {stride!r})")
         pairs = same_padding(kernel, dilation) if padding == "same" else ((0, 0),) * n
         pad_before = tuple(before for before, _ in pairs)
         pad_after = tuple(after for _, after in pairs)
     else:
         pad_before = pad_after = to_tuple(padding, n, "padding", minimum=0)
-    # The formula of chapter 3, which also refuses 'same' with a stride and a
-    # kernel larger than the padded input.
-    with renamed(kernel_size="weight's kernel size"):
-        out_size = conv_output_size(
-            x.shape[2:], kernel, stride, padding if isinstance(padding, str) else pad_before, dilation
-        )
+    # The formula of chapter 3 on the tuples checked above (no second round of
+    # checks); it refuses a kernel larger than the padded input.
+    totals = tuple(before + after for before, after in zip(pad_before, pad_after))
+    out_size = output_sizes(x.shape[2:], kernel, stride, totals, dilation, "weight's kernel size")
 
     x, weight, bias = cast_to_result(x, weight, bias)
     return ConvArgs(

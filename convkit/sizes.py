@@ -271,19 +271,31 @@ def conv_output_size(input_size, kernel_size, stride=1, padding=0, dilation=1):
             totals = per_side if padding == "same" else tuple(2 * p for p in per_side)
     else:
         totals = tuple(2 * p for p in to_tuple(padding, n, "padding", 0))
+    as_tuple = _any_tuple(input_size, kernel_size, stride, dilation,
+                          padding if not isinstance(padding, str) else 0)
+    return _unwrap(output_sizes(i, k, s, totals, d), as_tuple)
+
+
+def output_sizes(input_size, kernel_size, stride, totals, dilation, kernel_name="kernel_size"):
+    """Output size per axis from checked tuples: ``(i + total - d (k - 1) - 1) // s + 1``.
+
+    The formula of :func:`conv_output_size` without its argument checks, for
+    a caller that has checked its tuples already (``conv_args`` in
+    ``convkit/_params.py``); not in ``__all__``. ``totals`` is the padding
+    of each axis, both sides summed. Raises ``ValueError`` naming
+    ``kernel_name`` if an output would be empty.
+    """
     out = []
-    for ii, ki, si, di, total in zip(i, k, s, d, totals):
+    for ii, ki, si, di, total in zip(input_size, kernel_size, stride, dilation, totals):
         size = (ii + total - di * (ki - 1) - 1) // si + 1
         if size < 1:
             raise ValueError(
-                f"kernel_size is larger than the padded input: kernel extent "
+                f"{kernel_name} is larger than the padded input: kernel extent "
                 f"{di * (ki - 1) + 1} > padded input size {ii + total}, so the "
                 f"output size would be {size}"
             )
         out.append(size)
-    as_tuple = _any_tuple(input_size, kernel_size, stride, dilation,
-                          padding if not isinstance(padding, str) else 0)
-    return _unwrap(tuple(out), as_tuple)
+    return tuple(out)
 
 
 def conv_transpose_output_size(input_size, kernel_size, stride=1, padding=0,
