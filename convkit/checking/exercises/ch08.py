@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from convkit import SOBEL_X, conv2d, low_rank_kernel
+from convkit import conv2d, low_rank_kernel, spatially_separable
 from convkit.checking.engine import Case, Diagnosis, Exercise, register_exercise
 from convkit.checking.exercises._cases import floats, ints
 
@@ -68,8 +68,8 @@ def _outer(rng: np.random.Generator, kh: int, kw: int) -> np.ndarray:
 def _cases_separable_filter(rng: np.random.Generator) -> list[Case]:
     gaussian = np.exp(-0.5 * (np.arange(5) - 2.0) ** 2)
     return [
-        Case((ints(rng, (6, 7)), np.array(SOBEL_X)), "the Sobel kernel, integers"),
-        Case((ints(rng, (7, 6)), np.array(SOBEL_X).T), "the other Sobel kernel (its transpose)"),
+        Case((ints(rng, (6, 7)), np.array(spatially_separable.SOBEL_X)), "the Sobel kernel, integers"),
+        Case((ints(rng, (7, 6)), np.array(spatially_separable.SOBEL_X).T), "the other Sobel kernel (its transpose)"),
         Case((ints(rng, (7, 9)), _outer(rng, 3, 5)), "a 3x5 kernel (not square)"),
         Case((floats(rng, (8, 6)), -np.outer([1.0, 2.0, 4.0], [0.5, 1.0, 3.0, -1.0])),
              "a mostly negative 3x4 kernel"),
