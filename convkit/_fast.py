@@ -43,10 +43,11 @@ The results carry no bias: the caller adds it.
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
+
+from ._params import ConvArgs
 
 __all__ = ["conv_nd"]
 
@@ -67,40 +68,19 @@ _TILE_COLUMNS = 1 << 12
 _ROWS_MAX_FILTERS = 16
 
 
-class _Conv(NamedTuple):
-    """The checked arguments the kernels below read."""
+def conv_nd(args: ConvArgs) -> np.ndarray:
+    """The ``(N, C_out, *out_size)`` convolution of checked arguments, without bias.
 
-    input: np.ndarray  # (N, C_in, *spatial)
-    weight: np.ndarray  # (C_out, C_in / groups, *kernel), the dtype of input
-    stride: tuple[int, ...]
-    pad_before: tuple[int, ...]
-    pad_after: tuple[int, ...]
-    dilation: tuple[int, ...]
-    groups: int
-    out_size: tuple[int, ...]
-
-
-def conv_nd(
-    input: np.ndarray,
-    weight: np.ndarray,
-    stride: tuple[int, ...],
-    pad_before: tuple[int, ...],
-    pad_after: tuple[int, ...],
-    dilation: tuple[int, ...],
-    groups: int,
-    out_size: tuple[int, ...],
-) -> np.ndarray:
-    """The ``(N, C_out, *out_size)`` convolution of checked arrays, without bias.
-
-    ``input`` ``(N, C_in, *spatial)`` and ``weight`` ``(C_out, C_in/groups,
-    *kernel)`` share one dtype; the tuples hold one entry per spatial axis.
+    ``args`` comes from :func:`convkit._params.conv_args`: ``input`` ``(N,
+    C_in, *spatial)`` and ``weight`` ``(C_out, C_in/groups, *kernel)`` share
+    one dtype, and the tuples hold one entry per spatial axis. Its ``bias``
+    and ``unbatched`` are left to the caller.
     """
-    args = _Conv(input, weight, stride, pad_before, pad_after, dilation, groups, out_size)
-    kernel = weight.shape[2:]
-    padded = any(pad_before) or any(pad_after)
+    kernel = args.weight.shape[2:]
+    padded = any(args.pad_before) or any(args.pad_after)
     if all(k == 1 for k in kernel) and not padded:
         return _conv_pointwise(args)
-    if all(s == 1 for s in stride) and weight.shape[0] // groups <= _ROWS_MAX_FILTERS:
+    if all(s == 1 for s in args.stride) and args.weight.shape[0] // args.groups <= _ROWS_MAX_FILTERS:
         return _conv_im2col_rows(args)
     return _conv_im2col(args)
 
@@ -110,7 +90,7 @@ def _window(start: int, count: int, step: int) -> slice:
     return slice(start, start + step * (count - 1) + 1, step)
 
 
-def _pad_image(image: np.ndarray, args: _Conv, buffer: np.ndarray | None) -> np.ndarray:
+def _pad_image(image: np.ndarray, args: ConvArgs, buffer: np.ndarray | None) -> np.ndarray:
     """Zero-pad one image ``(C, *spatial)`` into ``buffer``; without padding, no copy."""
     if buffer is None:  # no padding: the windows are read from the caller's array
         return image
@@ -121,7 +101,7 @@ def _pad_image(image: np.ndarray, args: _Conv, buffer: np.ndarray | None) -> np.
     return buffer
 
 
-def _conv_pointwise(args: _Conv) -> np.ndarray:
+def _conv_pointwise(args: ConvArgs) -> np.ndarray:
     """A kernel of size one without padding: a matrix multiply over channels."""
     x, w, g = args.input, args.weight, args.groups
     n_batch, c_in = x.shape[:2]
@@ -141,7 +121,7 @@ def _conv_pointwise(args: _Conv) -> np.ndarray:
     return out
 
 
-def _conv_im2col(args: _Conv) -> np.ndarray:
+def _conv_im2col(args: ConvArgs) -> np.ndarray:
     """Channel-major im2col and one matrix multiply per group, tile by tile.
 
     For each image, the windows under every kernel tap are read through one
@@ -213,7 +193,7 @@ def _conv_im2col(args: _Conv) -> np.ndarray:
     return out
 
 
-def _conv_im2col_rows(args: _Conv) -> np.ndarray:
+def _conv_im2col_rows(args: ConvArgs) -> np.ndarray:
     """Stride-1 im2col over whole padded rows: long contiguous copies, then a crop.
 
     With stride 1, if each output row is computed over the full padded width

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import numbers
 import re
+from collections import abc
 from typing import Any
 
 import numpy as np
@@ -28,6 +29,7 @@ __all__ = [
     "cast_to_result",
     "finish",
     "renamed",
+    "check_layers",
 ]
 
 _ALLOWED_KINDS = "iuf"  # signed int, unsigned int, float
@@ -268,3 +270,31 @@ def renamed(**names: str):
         if message == str(exc):
             raise
         raise type(exc)(message) from None
+
+
+def check_layers(layers: Any) -> list[tuple[int, int, int]]:
+    """Check a layer stack; return ``(kernel_size, stride, dilation)`` per layer.
+
+    ``layers`` is a sequence of ``(kernel_size, stride)`` or ``(kernel_size,
+    stride, dilation)`` tuples of positive ints (dilation defaults to 1), as
+    :func:`convkit.sizes.receptive_field_table` takes. A wrong kind of value
+    raises ``TypeError`` and a value below 1 ``ValueError``, naming
+    ``layers[i]``.
+    """
+    if isinstance(layers, (str, bytes)) or not isinstance(layers, abc.Sequence):
+        raise TypeError(
+            f"layers must be a sequence of (kernel_size, stride[, dilation]) tuples, got {layers!r}"
+        )
+    checked = []
+    for index, layer in enumerate(layers):
+        if not isinstance(layer, (tuple, list)) or len(layer) not in (2, 3):
+            raise TypeError(
+                f"layers[{index}] must be a (kernel_size, stride[, dilation]) tuple, got {layer!r}"
+            )
+        kernel, stride, dilation = (*layer, 1) if len(layer) == 2 else layer
+        checked.append((
+            check_int(kernel, f"layers[{index}] kernel_size", 1),
+            check_int(stride, f"layers[{index}] stride", 1),
+            check_int(dilation, f"layers[{index}] dilation", 1),
+        ))
+    return checked

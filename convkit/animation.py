@@ -22,10 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from matplotlib.figure import Figure
+from PIL import Image
 
 from convkit._compat import moved
 from convkit._validation import check_colors
-from convkit.cases import _case, _figure_args, case_alt_text, case_steps
+from convkit.cases import case_alt_text, case_parameters, case_steps
 from convkit.explorer import Explorer
 from convkit.plotting.diagrams import conv_step_figure, conv_transpose_step_figure
 from convkit.plotting.render import figure_png
@@ -67,7 +68,7 @@ def case_frames(case: str | Mapping[str, Any], **figure_kwargs: Any) -> Iterator
         or the step figure refuses its parameters.
     """
 
-    transposed, params = _figure_args(_case(case))
+    transposed, params = case_parameters(case)
     draw = conv_transpose_step_figure if transposed else conv_step_figure
     for step in range(case_steps(case)):
         yield draw(**params, step=step, **figure_kwargs)
@@ -110,8 +111,6 @@ def save_gif(case: str | Mapping[str, Any], path: str | Path, dpi: float = 80,
     ValueError
         If ``colors`` is not an int from 2 to 256.
     """
-    from PIL import Image
-
 
     if colors is None:
         raise TypeError("colors must be an int, got None")
@@ -151,7 +150,7 @@ def step_player(case: str | Mapping[str, Any], dpi: float = 72, interval: int = 
         One parameter, ``step``, from 1 to the number of output cells.
     """
 
-    transposed, params = _figure_args(_case(case))
+    transposed, params = case_parameters(case)
     draw_step = conv_transpose_step_figure if transposed else conv_step_figure
     n_steps = case_steps(case)
     name = case if isinstance(case, str) else "custom case"

@@ -2,8 +2,9 @@
 
 :data:`CLASSIC_CASES` lists the configurations of Dumoulin and Visin's guide
 to convolution arithmetic and the transposed counterpart of each;
-:func:`case_steps` counts the frames of a case (one per output cell) and
-:func:`case_alt_text` describes a case in a sentence. The figures of
+:func:`case_parameters` reads a case's figure arguments,
+:func:`case_steps` counts its frames (one per output cell) and
+:func:`case_alt_text` describes it in a sentence. The figures of
 :mod:`convkit.plotting` and the animations of :mod:`convkit.animation` draw
 them; this module needs neither.
 """
@@ -15,7 +16,7 @@ from typing import Any
 
 from .sizes import conv_output_size, conv_transpose_output_size
 
-__all__ = ["CLASSIC_CASES", "case_alt_text", "case_steps"]
+__all__ = ["CLASSIC_CASES", "case_alt_text", "case_parameters", "case_steps"]
 _DIRECT = {
     # name: (input_size, kernel_size, stride, padding, dilation)
     "no_padding_no_strides": (4, 3, 1, 0, 1),
@@ -53,22 +54,41 @@ def _classic_cases() -> dict[str, dict[str, Any]]:
 CLASSIC_CASES: dict[str, dict[str, Any]] = _classic_cases()
 
 
-def _case(case: str | Mapping[str, Any]) -> dict[str, Any]:
+def case_parameters(case: str | Mapping[str, Any]) -> tuple[bool, dict[str, Any]]:
+    """Whether a case is transposed, and the keyword arguments of its step figure.
+
+    Parameters
+    ----------
+    case : str or mapping
+        A name of :data:`CLASSIC_CASES` or a mapping with the same keys
+        (``transposed`` defaults to False).
+
+    Returns
+    -------
+    transposed : bool
+        True for a transposed convolution.
+    params : dict
+        The case without ``transposed``: ``input_size``, ``kernel_size`` and
+        those of ``stride``, ``padding``, ``dilation`` and ``output_padding``
+        it gives.
+
+    Raises
+    ------
+    ValueError
+        If ``case`` is a name not in :data:`CLASSIC_CASES`.
+    TypeError
+        If ``case`` is neither a name nor a mapping.
+    """
     if isinstance(case, str):
         try:
-            return dict(CLASSIC_CASES[case])
+            params = dict(CLASSIC_CASES[case])
         except KeyError:
             raise ValueError(f"case must be one of {sorted(CLASSIC_CASES)}, got {case!r}") from None
-    if isinstance(case, Mapping):
+    elif isinstance(case, Mapping):
         params = dict(case)
-        params.setdefault("transposed", False)
-        return params
-    raise TypeError(f"case must be a case name or a mapping of parameters, got {type(case).__name__}")
-
-
-def _figure_args(params: dict[str, Any]) -> tuple[bool, dict[str, Any]]:
-    params = dict(params)
-    transposed = bool(params.pop("transposed"))
+    else:
+        raise TypeError(f"case must be a case name or a mapping of parameters, got {type(case).__name__}")
+    transposed = bool(params.pop("transposed", False))
     return transposed, params
 
 
@@ -85,7 +105,7 @@ def case_steps(case: str | Mapping[str, Any]) -> int:
     -------
     int
     """
-    transposed, params = _figure_args(_case(case))
+    transposed, params = case_parameters(case)
     size = conv_transpose_output_size if transposed else conv_output_size
     shape = size(**{key: value if isinstance(value, (tuple, list)) else (value, value)
                     for key, value in params.items()})  # (H_out, W_out)
@@ -107,7 +127,7 @@ def case_alt_text(case: str | Mapping[str, Any], step: int | None = None) -> str
     -------
     str
     """
-    transposed, params = _figure_args(_case(case))
+    transposed, params = case_parameters(case)
     kind = "Transposed convolution" if transposed else "Convolution"
     extra = f", output padding {params['output_padding']}" if params.get("output_padding") else ""
     text = (f"{kind} of a {params['input_size']}x{params['input_size']} input with a "

@@ -136,7 +136,9 @@ def causal_conv1d(input, weight, bias=None, dilation=1, groups=1):
 
     See Also
     --------
-    causal_conv1d_naive, CausalConv1dStream, convkit.conv1d
+    causal_conv1d_naive : The same computation as plain loops.
+    CausalConv1dStream : The same convolution one time step at a time.
+    convkit.conv1d : The convolution this one pads on the left.
 
     Notes
     -----
@@ -187,7 +189,7 @@ def causal_conv1d_naive(input, weight, bias=None, dilation=1, groups=1):
 
     See Also
     --------
-    causal_conv1d
+    causal_conv1d : The same convolution, padded and passed to ``conv1d``.
 
     Examples
     --------

@@ -11,10 +11,10 @@ argument names, order, defaults, tensor layouts and output shapes. In 2D,
 where ``g`` is the group of output channel ``o`` and ``C_g = C_in / groups``
 (the index names of ``conv2d_naive``'s loops).
 
-Read this module top-down: the public functions, then how their arguments
-are checked (``_conv_args``, with the output size of :mod:`convkit.sizes`),
-then the plain loops (``conv2d_naive`` writes the formula above as seven
-loops). ``unfold`` is im2col: every window as a column, so that a
+Read this module top-down: the public functions (each checks its arguments
+once, with ``conv_args`` of ``convkit/_params.py`` and the output size of
+:mod:`convkit.sizes`), then the plain loops (``conv2d_naive`` writes the
+formula above as seven loops). ``unfold`` is im2col: every window as a column, so that a
 convolution is one matrix multiply, and ``conv2d_im2col`` runs exactly that;
 ``choose_conv_method`` says which algorithm suits given shapes, and why. The
 vectorised functions run the im2col computation through the cache-blocked
@@ -34,11 +34,9 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from ._fast import conv_nd
-from ._validation import (
-    as_array, cast_to_result, check_bias, check_groups, check_int, conv_operands, finish, is_int,
-    renamed, split_batch, to_tuple,
-)
-from .sizes import conv_output_size, same_padding
+from ._params import ConvArgs, conv_args
+from ._validation import as_array, check_int, finish, is_int, split_batch, to_tuple
+from .sizes import conv_output_size
 
 __all__ = [
     "conv1d",
@@ -138,7 +136,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     array([[[10, 18],
             [42, 50]]])
     """
-    args = _conv_args(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d")
+    args = conv_args(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d")
     return _conv_fast(args)
 
 
@@ -172,7 +170,9 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 
     See Also
     --------
-    conv2d, conv1d_naive, convkit.correlate1d
+    conv2d : The same convolution over two spatial axes.
+    conv1d_naive : The same computation as plain loops.
+    convkit.correlate1d : One signal and one kernel, no channels or batch.
 
     Notes
     -----
@@ -185,7 +185,7 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     >>> conv1d(np.array([[1, 2, 3, 4]]), np.array([[[1, 0, -1]]]))
     array([[-2, -2]])
     """
-    args = _conv_args(input, weight, bias, stride, padding, dilation, groups, 1, "conv1d")
+    args = conv_args(input, weight, bias, stride, padding, dilation, groups, 1, "conv1d")
     return _conv_fast(args)
 
 
@@ -220,7 +220,8 @@ def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 
     See Also
     --------
-    conv2d, conv3d_naive
+    conv2d : The same convolution over two spatial axes.
+    conv3d_naive : The same computation as plain loops.
 
     Notes
     -----
@@ -235,7 +236,7 @@ def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     >>> conv3d(x, w, padding='same').shape
     (1, 2, 4, 4, 4)
     """
-    args = _conv_args(input, weight, bias, stride, padding, dilation, groups, 3, "conv3d")
+    args = conv_args(input, weight, bias, stride, padding, dilation, groups, 3, "conv3d")
     return _conv_fast(args)
 
 
@@ -342,7 +343,7 @@ def conv2d_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, grou
 
     See Also
     --------
-    conv2d
+    conv2d : The same convolution, vectorised.
 
     Notes
     -----
@@ -368,7 +369,7 @@ def conv2d_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, grou
     array([[[10, 18],
             [42, 50]]])
     """
-    args = _conv_args(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d")
+    args = conv_args(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d")
     return _naive_2d(args)
 
 
@@ -387,7 +388,8 @@ def conv1d_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, grou
 
     See Also
     --------
-    conv1d, conv2d_naive
+    conv1d : The same convolution, vectorised.
+    conv2d_naive : The same loops over two spatial axes.
 
     Notes
     -----
@@ -401,7 +403,7 @@ def conv1d_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, grou
     >>> conv1d_naive(np.array([[1, 2, 3, 4]]), np.array([[[1, 0, -1]]]))
     array([[-2, -2]])
     """
-    args = _conv_args(input, weight, bias, stride, padding, dilation, groups, 1, "conv1d")
+    args = conv_args(input, weight, bias, stride, padding, dilation, groups, 1, "conv1d")
     return _naive(args)
 
 
@@ -420,7 +422,8 @@ def conv3d_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, grou
 
     See Also
     --------
-    conv3d, conv2d_naive
+    conv3d : The same convolution, vectorised.
+    conv2d_naive : The same loops over two spatial axes.
 
     Notes
     -----
@@ -436,7 +439,7 @@ def conv3d_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, grou
     >>> conv3d_naive(x, w, padding='same').shape
     (1, 2, 4, 4, 4)
     """
-    args = _conv_args(input, weight, bias, stride, padding, dilation, groups, 3, "conv3d")
+    args = conv_args(input, weight, bias, stride, padding, dilation, groups, 3, "conv3d")
     return _naive(args)
 
 
@@ -482,7 +485,7 @@ def conv2d_im2col(input, weight, bias=None, stride=1, padding=0, dilation=1, gro
     >>> y.shape, bool((y == conv2d(x, w, stride=2, groups=2)).all())
     ((4, 2, 2), True)
     """
-    args = _conv_args(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d")
+    args = conv_args(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d")
     w, g = args.weight, args.groups
     x = np.pad(args.input, [(0, 0), (0, 0)] + list(zip(args.pad_before, args.pad_after)))
     columns = unfold(x, w.shape[2:], args.dilation, 0, args.stride)  # (N, C_in * kH * kW, L)
@@ -575,7 +578,7 @@ def choose_conv_method(input, weight, stride=1, padding=0, dilation=1, groups=1)
     """
     x, w = (np.broadcast_to(np.float32(0), _shape_of(a, name))
             for a, name in ((input, "input"), (weight, "weight")))  # zero-size views, no memory
-    args = _conv_args(x, w, None, stride, padding, dilation, groups, 2, "conv2d")
+    args = conv_args(x, w, None, stride, padding, dilation, groups, 2, "conv2d")
     n, c_in = args.input.shape[:2]
     c_out, _, k_h, k_w = args.weight.shape
     padded = any(args.pad_before) or any(args.pad_after)
@@ -607,87 +610,9 @@ def _shape_of(value: Any, name: str) -> tuple[int, ...]:
     return as_array(value, name).shape
 
 
-# ---------------------------------------------------------------------------
-# argument handling
-# ---------------------------------------------------------------------------
-
-
-class _ConvArgs(NamedTuple):
-    """Checked, normalised arguments of a convolution."""
-
-    input: np.ndarray  # (N, C_in, *spatial), already in the result dtype
-    weight: np.ndarray  # (C_out, C_in / groups, *kernel), in the result dtype
-    bias: np.ndarray | None  # (C_out,) in the result dtype, or None
-    stride: tuple[int, ...]
-    pad_before: tuple[int, ...]
-    pad_after: tuple[int, ...]
-    dilation: tuple[int, ...]
-    groups: int
-    out_size: tuple[int, ...]
-    unbatched: bool
-
-
-def _conv_args(
-    input: Any,
-    weight: Any,
-    bias: Any,
-    stride: Any,
-    padding: Any,
-    dilation: Any,
-    groups: Any,
-    n: int,
-    fname: str,
-) -> _ConvArgs:
-    """Check the arguments of an ``n``-D convolution the way PyTorch does."""
-    x, weight, bias, unbatched = conv_operands(
-        input, weight, bias, n, fname, "C_out, C_in/groups"
-    )
-
-    c_in = x.shape[1]
-    c_out = weight.shape[0]
-    groups = check_groups(groups, c_in, c_out)
-    if weight.shape[1] * groups != c_in:
-        raise ValueError(
-            f"input has {c_in} channels but weight of shape {weight.shape} with "
-            f"groups={groups} expects {weight.shape[1] * groups} input channels "
-            f"(weight.shape[1] * groups)"
-        )
-    check_bias(bias, c_out)
-
-    stride = to_tuple(stride, n, "stride", minimum=1)
-    dilation = to_tuple(dilation, n, "dilation", minimum=1)
-    kernel = weight.shape[2:]
-    if isinstance(padding, str):
-        if padding not in ("valid", "same"):
-            raise ValueError(
-                f"padding must be 'valid', 'same', an int or a tuple of {n} ints, "
-                f"got {padding!r}"
-            )
-        pairs = same_padding(kernel, dilation) if padding == "same" else ((0, 0),) * n
-        pad_before = tuple(before for before, _ in pairs)
-        pad_after = tuple(after for _, after in pairs)
-    else:
-        pad_before = pad_after = to_tuple(padding, n, "padding", minimum=0)
-    # The formula of chapter 3, which also refuses 'same' with a stride and a
-    # kernel larger than the padded input.
-    with renamed(kernel_size="weight's kernel size"):
-        out_size = conv_output_size(
-            x.shape[2:], kernel, stride, padding if isinstance(padding, str) else pad_before, dilation
-        )
-
-    x, weight, bias = cast_to_result(x, weight, bias)
-    return _ConvArgs(
-        x, weight, bias, stride, pad_before, pad_after, dilation, groups, out_size, unbatched
-    )
-
-
-def _conv_fast(args: _ConvArgs) -> np.ndarray:
+def _conv_fast(args: ConvArgs) -> np.ndarray:
     """The vectorised convolution of checked arguments, through ``convkit/_fast.py``."""
-    out = conv_nd(
-        args.input, args.weight, args.stride, args.pad_before, args.pad_after,
-        args.dilation, args.groups, args.out_size,
-    )
-    return finish(out, args.bias, args.unbatched)
+    return finish(conv_nd(args), args.bias, args.unbatched)
 
 
 # ---------------------------------------------------------------------------
@@ -695,7 +620,7 @@ def _conv_fast(args: _ConvArgs) -> np.ndarray:
 # ---------------------------------------------------------------------------
 
 
-def _naive(args: _ConvArgs) -> np.ndarray:
+def _naive(args: ConvArgs) -> np.ndarray:
     """Loop reference: the dot product of the kernel with each window under it."""
     x, w = args.input, args.weight
     n_batch, c_in = x.shape[:2]
@@ -719,7 +644,7 @@ def _naive(args: _ConvArgs) -> np.ndarray:
     return finish(out, args.bias, args.unbatched)
 
 
-def _naive_2d(args: _ConvArgs) -> np.ndarray:
+def _naive_2d(args: ConvArgs) -> np.ndarray:
     """The 2D definition written out, one multiply-add at a time."""
     x, w, b = args.input, args.weight, args.bias
     n_batch, c_in, _, _ = x.shape

@@ -18,8 +18,8 @@ pixels (col2im): one matrix multiply per group gives, for every tap, the
 slab of contributions of all input pixels, and each slab is added into a
 strided slice of the output. Nothing is spent on inserted zeros.
 
-Read top-down: the public functions, then the argument checks, then the
-two algorithms. Chapter 6 explains the operation; its three other views
+Read top-down: the public functions (each checks its arguments once, with
+``transpose_args`` of ``convkit/_params.py``), then the two algorithms. Chapter 6 explains the operation; its three other views
 (zero insertion, scatter, matrix) are in :mod:`convkit.transposed`.
 """
 
@@ -27,12 +27,10 @@ from __future__ import annotations
 
 import itertools
 import math
-from typing import Any, NamedTuple
-
 import numpy as np
 
-from ._validation import cast_to_result, check_bias, check_groups, conv_operands, finish, to_tuple
-from .sizes import conv_transpose_output_size
+from ._params import ConvArgs, transpose_args
+from ._validation import finish
 
 __all__ = [
     "conv_transpose1d",
@@ -131,7 +129,7 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
            [1, 1, 2, 1, 1],
            [1, 1, 2, 1, 1]])
     """
-    args = _transpose_args(
+    args = transpose_args(
         input, weight, bias, stride, padding, output_padding, groups, dilation, 2, "conv_transpose2d"
     )
     return _conv_transpose_nd(args)
@@ -169,7 +167,8 @@ def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_paddi
 
     See Also
     --------
-    conv_transpose2d, conv_transpose1d_naive
+    conv_transpose2d : The same operation over two spatial axes.
+    conv_transpose1d_naive : The same computation as plain loops.
 
     Examples
     --------
@@ -178,7 +177,7 @@ def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_paddi
     >>> conv_transpose1d(np.array([[1, 2]]), np.array([[[1, 10, 100]]]), stride=2)
     array([[  1,  10, 102,  20, 200]])
     """
-    args = _transpose_args(
+    args = transpose_args(
         input, weight, bias, stride, padding, output_padding, groups, dilation, 1, "conv_transpose1d"
     )
     return _conv_transpose_nd(args)
@@ -217,7 +216,8 @@ def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_paddi
 
     See Also
     --------
-    conv_transpose2d, conv_transpose3d_naive
+    conv_transpose2d : The same operation over two spatial axes.
+    conv_transpose3d_naive : The same computation as plain loops.
 
     Examples
     --------
@@ -228,7 +228,7 @@ def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_paddi
     >>> conv_transpose3d(x, w, stride=2, padding=1, output_padding=1).shape
     (3, 8, 8, 8)
     """
-    args = _transpose_args(
+    args = transpose_args(
         input, weight, bias, stride, padding, output_padding, groups, dilation, 3, "conv_transpose3d"
     )
     return _conv_transpose_nd(args)
@@ -249,7 +249,7 @@ def conv_transpose2d_naive(input, weight, bias=None, stride=1, padding=0, output
 
     See Also
     --------
-    conv_transpose2d
+    conv_transpose2d : The same operation, vectorised.
 
     Notes
     -----
@@ -268,7 +268,7 @@ def conv_transpose2d_naive(input, weight, bias=None, stride=1, padding=0, output
     >>> conv_transpose2d_naive(x, w, stride=2)[0, 2]
     array([2, 2, 4, 2, 2])
     """
-    args = _transpose_args(
+    args = transpose_args(
         input, weight, bias, stride, padding, output_padding, groups, dilation, 2, "conv_transpose2d"
     )
     return _conv_transpose_naive(args)
@@ -289,7 +289,8 @@ def conv_transpose1d_naive(input, weight, bias=None, stride=1, padding=0, output
 
     See Also
     --------
-    conv_transpose1d, conv_transpose2d_naive
+    conv_transpose1d : The same operation, vectorised.
+    conv_transpose2d_naive : The same loops over two spatial axes.
 
     Examples
     --------
@@ -298,7 +299,7 @@ def conv_transpose1d_naive(input, weight, bias=None, stride=1, padding=0, output
     >>> conv_transpose1d_naive(np.array([[1, 2]]), np.array([[[1, 10, 100]]]), stride=2)
     array([[  1,  10, 102,  20, 200]])
     """
-    args = _transpose_args(
+    args = transpose_args(
         input, weight, bias, stride, padding, output_padding, groups, dilation, 1, "conv_transpose1d"
     )
     return _conv_transpose_naive(args)
@@ -319,7 +320,8 @@ def conv_transpose3d_naive(input, weight, bias=None, stride=1, padding=0, output
 
     See Also
     --------
-    conv_transpose3d, conv_transpose2d_naive
+    conv_transpose3d : The same operation, vectorised.
+    conv_transpose2d_naive : The same loops over two spatial axes.
 
     Examples
     --------
@@ -330,75 +332,10 @@ def conv_transpose3d_naive(input, weight, bias=None, stride=1, padding=0, output
     >>> conv_transpose3d_naive(x, w, stride=2, padding=1, output_padding=1).shape
     (3, 4, 4, 4)
     """
-    args = _transpose_args(
+    args = transpose_args(
         input, weight, bias, stride, padding, output_padding, groups, dilation, 3, "conv_transpose3d"
     )
     return _conv_transpose_naive(args)
-
-
-# ---------------------------------------------------------------------------
-# argument handling
-# ---------------------------------------------------------------------------
-
-
-class _TransposeArgs(NamedTuple):
-    """Checked, normalised arguments of a transposed convolution."""
-
-    input: np.ndarray  # (N, C_in, *spatial), in the result dtype
-    weight: np.ndarray  # (C_in, C_out / groups, *kernel), in the result dtype
-    bias: np.ndarray | None  # (C_out,) in the result dtype, or None
-    stride: tuple[int, ...]
-    padding: tuple[int, ...]
-    output_padding: tuple[int, ...]
-    groups: int
-    dilation: tuple[int, ...]
-    out_size: tuple[int, ...]
-    unbatched: bool
-
-
-def _transpose_args(
-    input: Any,
-    weight: Any,
-    bias: Any,
-    stride: Any,
-    padding: Any,
-    output_padding: Any,
-    groups: Any,
-    dilation: Any,
-    n: int,
-    fname: str,
-) -> _TransposeArgs:
-    """Check the arguments of an ``n``-D transposed convolution as PyTorch does."""
-    x, weight, bias, unbatched = conv_operands(
-        input, weight, bias, n, fname, "C_in, C_out/groups"
-    )
-
-    c_in = x.shape[1]
-    # Axis 1 of a transposed weight already holds C_out / groups, so only
-    # axis 0 (C_in) can fail to divide: it is checked for both counts.
-    groups = check_groups(groups, weight.shape[0], weight.shape[0])
-    if c_in != weight.shape[0]:
-        raise ValueError(
-            f"input has {c_in} channels but weight of shape {weight.shape} expects "
-            f"{weight.shape[0]} (weight.shape[0] is C_in for a transposed convolution)"
-        )
-    c_out = weight.shape[1] * groups
-    check_bias(bias, c_out)
-
-    stride = to_tuple(stride, n, "stride", minimum=1)
-    padding = to_tuple(padding, n, "padding", minimum=0)
-    output_padding = to_tuple(output_padding, n, "output_padding", minimum=0)
-    dilation = to_tuple(dilation, n, "dilation", minimum=1)
-    # The formula of chapter 6, which also refuses an output_padding not smaller
-    # than stride or dilation, and a padding that leaves no output.
-    out_size = conv_transpose_output_size(
-        x.shape[2:], weight.shape[2:], stride, padding, output_padding, dilation
-    )
-
-    x, weight, bias = cast_to_result(x, weight, bias)
-    return _TransposeArgs(
-        x, weight, bias, stride, padding, output_padding, groups, dilation, out_size, unbatched
-    )
 
 
 # ---------------------------------------------------------------------------
@@ -406,7 +343,7 @@ def _transpose_args(
 # ---------------------------------------------------------------------------
 
 
-def _conv_transpose_nd(args: _TransposeArgs) -> np.ndarray:
+def _conv_transpose_nd(args: ConvArgs) -> np.ndarray:
     """col2im: one matrix multiply per group, then one strided slab add per tap."""
     x, w, g = args.input, args.weight, args.groups
     n_batch, c_in = x.shape[:2]
@@ -421,7 +358,7 @@ def _conv_transpose_nd(args: _TransposeArgs) -> np.ndarray:
         pairs = [
             _tap_slices(i, o, s, d, p, t)
             for i, o, s, d, p, t in zip(
-                in_size, args.out_size, args.stride, args.dilation, args.padding, tap
+                in_size, args.out_size, args.stride, args.dilation, args.pad_before, tap
             )
         ]
         if all(pair is not None for pair in pairs):
@@ -442,7 +379,7 @@ def _conv_transpose_nd(args: _TransposeArgs) -> np.ndarray:
     return finish(out, args.bias, args.unbatched)
 
 
-def _conv_transpose_naive(args: _TransposeArgs) -> np.ndarray:
+def _conv_transpose_naive(args: ConvArgs) -> np.ndarray:
     """Loop reference: every input pixel, every tap, added where it lands."""
     x, w, g = args.input, args.weight, args.groups
     n_batch, c_in = x.shape[:2]
@@ -458,7 +395,7 @@ def _conv_transpose_naive(args: _TransposeArgs) -> np.ndarray:
                 for tap in itertools.product(*(range(k) for k in kernel)):
                     target = tuple(
                         j * s + t * d - p
-                        for j, t, s, d, p in zip(pos, tap, args.stride, args.dilation, args.padding)
+                        for j, t, s, d, p in zip(pos, tap, args.stride, args.dilation, args.pad_before)
                     )
                     if all(0 <= q < o for q, o in zip(target, args.out_size)):
                         # sum over the group's input channels of x[c, pos] * w[c, :, tap]

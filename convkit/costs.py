@@ -14,7 +14,6 @@ ShuffleNet V2's memory access cost (chapter 13).
 from __future__ import annotations
 
 import math
-import math
 from dataclasses import dataclass
 
 from ._validation import axis_count, check_groups, check_int, to_tuple

@@ -287,23 +287,77 @@ class Explorer(widgets.VBox):
         return len(self._pngs)
 
     def index_of(self, **values: Any) -> tuple[int, ...]:
-        """Slider indices (0-based, one per parameter) that select ``values``."""
+        """Slider indices (0-based, one per parameter) that select ``values``.
+
+        Parameters
+        ----------
+        **values
+            One value per parameter, by parameter name, each among the values
+            the explorer was built with.
+
+        Returns
+        -------
+        tuple of int
+            One index per parameter, in the order of :attr:`names`.
+        """
         return self._indices_of(values)
 
     def frame(self, **values: Any) -> bytes:
-        """PNG bytes of the frame precomputed for ``values`` (all parameters)."""
+        """PNG bytes of the frame precomputed for ``values`` (all parameters).
+
+        Parameters
+        ----------
+        **values
+            One value per parameter, by parameter name, each among the values
+            the explorer was built with.
+
+        Returns
+        -------
+        bytes
+            The PNG image.
+        """
         return self._pngs[self._indices_of(values)]
 
     def alt_text(self, **values: Any) -> str:
-        """Alt text of the frame for ``values``."""
+        """Alt text of the frame for ``values``.
+
+        Parameters
+        ----------
+        **values
+            One value per parameter, by parameter name, each among the values
+            the explorer was built with.
+
+        Returns
+        -------
+        str
+            The description the frame's image carries.
+        """
         return self._alts[self._indices_of(values)]
 
     def frame_widget(self, **values: Any) -> widgets.HTML:
-        """The ``HTML`` widget holding the frame for ``values``."""
+        """The ``HTML`` widget holding the frame for ``values``.
+
+        Parameters
+        ----------
+        **values
+            One value per parameter, by parameter name, each among the values
+            the explorer was built with.
+
+        Returns
+        -------
+        ipywidgets.HTML
+            The widget whose value is the frame's ``<img>`` tag.
+        """
         return self._frames[self._indices_of(values)]
 
     def shown_indices(self) -> tuple[int, ...]:
-        """Indices of the frame the stacks currently show, following the nesting."""
+        """Indices of the frame the stacks currently show, following the nesting.
+
+        Returns
+        -------
+        tuple of int
+            One index per parameter, read from the selected stack at each level.
+        """
         indices: list[int] = []
         node: widgets.Widget = self.stack
         while isinstance(node, widgets.Stack):
@@ -313,11 +367,28 @@ class Explorer(widgets.VBox):
         return tuple(indices)
 
     def shown_values(self) -> dict[str, Any]:
-        """Parameter values of the frame the stacks currently show."""
+        """Parameter values of the frame the stacks currently show.
+
+        Returns
+        -------
+        dict
+            ``{parameter name: value}`` for the frame of :meth:`shown_indices`.
+        """
         return self._kwargs(self.shown_indices())
 
     def stacks(self, level: int) -> tuple[widgets.Stack, ...]:
-        """All stacks selected by slider number ``level`` (0-based)."""
+        """All stacks selected by slider number ``level`` (0-based).
+
+        Parameters
+        ----------
+        level : int
+            The slider's position among the parameters, 0 for the first.
+
+        Returns
+        -------
+        tuple of ipywidgets.Stack
+            Every stack at that nesting depth, which the slider drives together.
+        """
         return self._stacks_by_level[level]
 
     def __repr__(self) -> str:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .conv import _conv_args, _ConvArgs
+from ._params import ConvArgs, conv_args
 from ._validation import check_int, finish
 
 __all__ = ["conv2d_fft", "conv2d_fft_naive", "fft_size"]
@@ -70,7 +70,7 @@ def conv2d_fft(input, weight, bias=None, stride=1, padding=0, dilation=1, groups
 
     See Also
     --------
-    convkit.conv.conv2d : im2col and a matrix multiply (exact for integers).
+    convkit.conv.conv2d : Im2col and a matrix multiply (exact for integers).
     conv2d_fft_naive : The same steps with loops over filters and channels.
     fft_size : The transform size used along one axis.
 
@@ -121,7 +121,7 @@ def conv2d_fft(input, weight, bias=None, stride=1, padding=0, dilation=1, groups
     >>> bool(np.allclose(conv2d_fft(x, w, padding=1), conv2d(x, w, padding=1)))
     True
     """
-    args = _conv_args(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d_fft")
+    args = conv_args(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d_fft")
     x, w, _, out_dtype = _prepared(args)
     n_batch = x.shape[0]
     c_out, per_group_in = w.shape[:2]
@@ -161,7 +161,7 @@ def conv2d_fft_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, 
 
     See Also
     --------
-    conv2d_fft
+    conv2d_fft : The same transforms, vectorised over filters and channels.
 
     Notes
     -----
@@ -178,7 +178,7 @@ def conv2d_fft_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, 
     array([[[10., 18.],
             [42., 50.]]])
     """
-    args = _conv_args(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d_fft")
+    args = conv_args(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d_fft")
     x, w, work, out_dtype = _prepared(args)
     n_batch = x.shape[0]
     c_out, per_group_in = w.shape[:2]
@@ -235,7 +235,7 @@ def fft_size(n):
 # ---------------------------------------------------------------------------
 
 
-def _prepared(args: _ConvArgs):
+def _prepared(args: ConvArgs):
     """Step 1: the padded input and the dilated, flipped kernel, in the working dtype.
 
     Returns ``(x, w, work_dtype, out_dtype)`` with ``x`` of shape ``(N, C_in,
@@ -257,7 +257,7 @@ def _prepared(args: _ConvArgs):
     return x, w, work, out_dtype
 
 
-def _valid(full: np.ndarray, extent: tuple[int, int], args: _ConvArgs) -> np.ndarray:
+def _valid(full: np.ndarray, extent: tuple[int, int], args: ConvArgs) -> np.ndarray:
     """Step 4: the outputs of the full convolution where the kernel lies inside.
 
     Output ``(u, v)`` of the correlation is entry ``(e_H - 1 + u s_H, e_W - 1

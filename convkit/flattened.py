@@ -167,7 +167,7 @@ def flatten_filter(weight, max_iter=500, tol=1e-12):
     lateral : numpy.ndarray, shape (C_out, C_in)
     vertical : numpy.ndarray, shape (C_out, kH)
     horizontal : numpy.ndarray, shape (C_out, kW)
-        float64. ``vertical`` and ``horizontal`` have unit norm and their
+        Float64. ``vertical`` and ``horizontal`` have unit norm and their
         largest entry positive; ``lateral`` carries the scale. The filter
         ``flattened_filter(lateral, vertical, horizontal)`` reproduces a
         rank-1 ``weight`` exactly (to rounding).

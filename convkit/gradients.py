@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .conv import _conv_args, unfold
+from ._params import conv_args
+from .conv import unfold
 from .conv_transpose import conv_transpose2d
 from ._validation import as_array, check_int
 
@@ -56,7 +57,8 @@ def conv2d_input_grad(input_size, weight, grad_output, stride=1, padding=0, dila
 
     See Also
     --------
-    conv2d_weight_grad, conv_transpose2d
+    conv2d_weight_grad : The gradient with respect to the weight.
+    conv_transpose2d : The transposed convolution, which this gradient equals.
 
     Examples
     --------
@@ -70,7 +72,7 @@ def conv2d_input_grad(input_size, weight, grad_output, stride=1, padding=0, dila
     shape = _shape(input_size, "input_size")
     w = as_array(weight, "weight")
     probe = np.broadcast_to(np.zeros((), dtype=w.dtype), shape)  # no data: only the checks
-    args = _conv_args(probe, w, None, stride, padding, dilation, groups, 2, "conv2d")
+    args = conv_args(probe, w, None, stride, padding, dilation, groups, 2, "conv2d")
     grad = _grad_output(grad_output, args)
     # The transposed convolution without padding covers the padded input from
     # its top-left corner; the rows the floor dropped stay zero.
@@ -115,7 +117,9 @@ def conv2d_weight_grad(input, weight_size, grad_output, stride=1, padding=0, dil
 
     See Also
     --------
-    conv2d_weight_grad_naive, conv2d_input_grad, unfold
+    conv2d_weight_grad_naive : The same sum as plain loops.
+    conv2d_input_grad : The gradient with respect to the input.
+    unfold : The matrix of windows the upstream gradient multiplies.
 
     Notes
     -----
@@ -164,7 +168,7 @@ def conv2d_weight_grad_naive(input, weight_size, grad_output, stride=1, padding=
 
     See Also
     --------
-    conv2d_weight_grad
+    conv2d_weight_grad : The same sum, vectorised.
 
     Notes
     -----
@@ -207,7 +211,7 @@ def _weight_grad_args(input, weight_size, grad_output, stride, padding, dilation
     x = as_array(input, "input")
     shape = _shape(weight_size, "weight_size")
     probe = np.broadcast_to(np.zeros((), dtype=x.dtype), shape)  # no data: only the checks
-    args = _conv_args(x, probe, None, stride, padding, dilation, groups, 2, "conv2d")
+    args = conv_args(x, probe, None, stride, padding, dilation, groups, 2, "conv2d")
     grad = _grad_output(grad_output, args)
     pad = [(0, 0), (0, 0)] + list(zip(args.pad_before, args.pad_after))
     xp = np.pad(args.input, pad)  # (N, C_in, H_p, W_p)

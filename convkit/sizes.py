@@ -16,9 +16,9 @@ PyTorch's conventions:
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any
 
-from ._validation import axis_count, check_int, to_tuple
+from ._validation import axis_count, check_layers, to_tuple
 
 __all__ = [
     "conv_output_size",
@@ -271,19 +271,31 @@ def conv_output_size(input_size, kernel_size, stride=1, padding=0, dilation=1):
             totals = per_side if padding == "same" else tuple(2 * p for p in per_side)
     else:
         totals = tuple(2 * p for p in to_tuple(padding, n, "padding", 0))
+    as_tuple = _any_tuple(input_size, kernel_size, stride, dilation,
+                          padding if not isinstance(padding, str) else 0)
+    return _unwrap(output_sizes(i, k, s, totals, d), as_tuple)
+
+
+def output_sizes(input_size, kernel_size, stride, totals, dilation, kernel_name="kernel_size"):
+    """Output size per axis from checked tuples: ``(i + total - d (k - 1) - 1) // s + 1``.
+
+    The formula of :func:`conv_output_size` without its argument checks, for
+    a caller that has checked its tuples already (``conv_args`` in
+    ``convkit/_params.py``); not in ``__all__``. ``totals`` is the padding
+    of each axis, both sides summed. Raises ``ValueError`` naming
+    ``kernel_name`` if an output would be empty.
+    """
     out = []
-    for ii, ki, si, di, total in zip(i, k, s, d, totals):
+    for ii, ki, si, di, total in zip(input_size, kernel_size, stride, dilation, totals):
         size = (ii + total - di * (ki - 1) - 1) // si + 1
         if size < 1:
             raise ValueError(
-                f"kernel_size is larger than the padded input: kernel extent "
+                f"{kernel_name} is larger than the padded input: kernel extent "
                 f"{di * (ki - 1) + 1} > padded input size {ii + total}, so the "
                 f"output size would be {size}"
             )
         out.append(size)
-    as_tuple = _any_tuple(input_size, kernel_size, stride, dilation,
-                          padding if not isinstance(padding, str) else 0)
-    return _unwrap(tuple(out), as_tuple)
+    return tuple(out)
 
 
 def conv_transpose_output_size(input_size, kernel_size, stride=1, padding=0,
@@ -361,26 +373,6 @@ def conv_transpose_output_size(input_size, kernel_size, stride=1, padding=0,
 # --------------------------------------------------------------------------- #
 # receptive field
 # --------------------------------------------------------------------------- #
-def _layers(layers: Any) -> list[tuple[int, int, int]]:
-    if isinstance(layers, (str, bytes)) or not isinstance(layers, Sequence):
-        raise TypeError(
-            f"layers must be a sequence of (kernel_size, stride[, dilation]) tuples, got {layers!r}"
-        )
-    checked = []
-    for index, layer in enumerate(layers):
-        if not isinstance(layer, (tuple, list)) or len(layer) not in (2, 3):
-            raise TypeError(
-                f"layers[{index}] must be a (kernel_size, stride[, dilation]) tuple, got {layer!r}"
-            )
-        kernel, stride, dilation = (*layer, 1) if len(layer) == 2 else layer
-        checked.append((
-            check_int(kernel, f"layers[{index}] kernel_size", 1),
-            check_int(stride, f"layers[{index}] stride", 1),
-            check_int(dilation, f"layers[{index}] dilation", 1),
-        ))
-    return checked
-
-
 def receptive_field_table(layers):
     """Receptive field and jump after every layer of a stack.
 
@@ -410,7 +402,7 @@ def receptive_field_table(layers):
     """
     r, j = 1, 1
     table = []
-    for kernel, stride, dilation in _layers(layers):
+    for kernel, stride, dilation in check_layers(layers):
         r += (kernel - 1) * dilation * j
         j *= stride
         table.append((r, j))

@@ -118,7 +118,7 @@ def separate_kernel(kernel, rtol=None):
     -------
     column : numpy.ndarray, shape (kH,)
     row : numpy.ndarray, shape (kW,)
-        float64. The column is the kernel's column through its largest entry
+        Float64. The column is the kernel's column through its largest entry
         (in absolute value) and the row is the matching kernel row divided by
         that entry, so integer kernels give exact factors (``SOBEL_X`` gives
         ``[1, 2, 1]`` and ``[1, 0, -1]``). A zero kernel gives zero factors.

@@ -92,15 +92,21 @@ def time_interleaved(functions: Mapping[str, Callable[[], object]], rounds: int 
 def one_thread() -> Iterator[None]:
     """Limit numpy's BLAS, OpenMP and PyTorch to one thread inside the block, then restore them.
 
+    Yields
+    ------
+    None
+        The block runs with one thread; the previous limits return on exit.
+
     Examples
     --------
     >>> with one_thread():
     ...     pass
     """
-    from threadpoolctl import threadpool_limits  # in requirements.txt, not a convkit dependency
+    # threadpoolctl is in requirements.txt but optional for convkit; torch is heavy and optional.
+    from threadpoolctl import threadpool_limits
 
     try:
-        import torch
+        import torch  # heavy and optional: only the timing helpers use it
     except ImportError:  # pragma: no cover - torch is in requirements.txt
         torch = None
     previous = torch.get_num_threads() if torch is not None else None
@@ -117,6 +123,11 @@ def one_thread() -> Iterator[None]:
 def machine() -> str:
     """One line naming the machine a timing was measured on: CPU model, BLAS and kernel, PyTorch.
 
+    Returns
+    -------
+    str
+        Parts joined by ``"; "``, e.g. ``CPU: <model>; numpy <version> with openblas <version>, SkylakeX kernel; torch <version> (AVX512); one thread``.
+
     Examples
     --------
     >>> "CPU" in machine()
@@ -124,7 +135,7 @@ def machine() -> str:
     """
     parts = [f"CPU: {_cpu_model()}"]
     try:
-        from threadpoolctl import threadpool_info
+        from threadpoolctl import threadpool_info  # optional for convkit (see one_thread)
 
         blas = [info for info in threadpool_info() if info.get("user_api") == "blas"]
     except ImportError:  # pragma: no cover - threadpoolctl is in requirements.txt
@@ -137,7 +148,7 @@ def machine() -> str:
     else:
         parts.append(f"numpy {np.__version__}")
     try:
-        import torch
+        import torch  # heavy and optional: only the timing helpers use it
 
         parts.append(f"torch {torch.__version__} ({torch.backends.cpu.get_cpu_capability()})")
     except ImportError:  # pragma: no cover

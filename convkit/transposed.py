@@ -26,7 +26,8 @@ import numpy as np
 from ._validation import as_array, check_groups, finish, is_int, renamed, to_tuple
 from .conv import conv2d
 from ._compat import moved
-from .conv_transpose import _transpose_args, conv_transpose2d
+from ._params import transpose_args
+from .conv_transpose import conv_transpose2d
 from .sizes import conv_output_size
 
 __all__ = [
@@ -163,13 +164,13 @@ def conv_transpose2d_zero_insertion(
     ...             conv_transpose2d(x, w, stride=2, padding=1))
     True
     """
-    args = _transpose_args(
+    args = transpose_args(
         input, weight, bias, stride, padding, output_padding, groups, dilation, 2,
         "conv_transpose2d_zero_insertion",
     )
     kernel = args.weight.shape[2:]
     x = zero_insert(args.input, args.stride)  # (N, C_in, (H-1)s+1, (W-1)s+1)
-    before = [d * (k - 1) - p for d, k, p in zip(args.dilation, kernel, args.padding)]
+    before = [d * (k - 1) - p for d, k, p in zip(args.dilation, kernel, args.pad_before)]
     after = [b + op for b, op in zip(before, args.output_padding)]
     # A padding larger than d (k - 1) turns into cropping the dilated input.
     crop = (slice(None), slice(None)) + tuple(
@@ -229,7 +230,7 @@ def conv_transpose2d_scatter(
     array([[[1, 3, 2],
             [1, 3, 2]]])
     """
-    args = _transpose_args(
+    args = transpose_args(
         input, weight, bias, stride, padding, output_padding, groups, dilation, 2,
         "conv_transpose2d_scatter",
     )
@@ -237,7 +238,7 @@ def conv_transpose2d_scatter(
     n_batch, c_in, height, width = x.shape
     per_group_in, per_group_out, kh, kw = c_in // g, w.shape[1], w.shape[2], w.shape[3]
     (sh, sw), (dh, dw) = args.stride, args.dilation
-    (ph, pw), (oh, ow) = args.padding, args.out_size
+    (ph, pw), (oh, ow) = args.pad_before, args.out_size
     canvas = np.zeros((n_batch, g, per_group_out, oh + 2 * ph, ow + 2 * pw), dtype=w.dtype)
     xg = x.reshape(n_batch, g, per_group_in, height, width)  # (N, G, C_in/G, H, W)
     wg = w.reshape(g, per_group_in, per_group_out * kh * kw)  # (G, C_in/G, C_out/G * kH * kW)
@@ -428,7 +429,7 @@ def conv_transpose2d_matrix(
     ...             conv_transpose2d(x, w, stride=2))
     True
     """
-    args = _transpose_args(
+    args = transpose_args(
         input, weight, bias, stride, padding, output_padding, groups, dilation, 2,
         "conv_transpose2d_matrix",
     )
@@ -436,9 +437,9 @@ def conv_transpose2d_matrix(
     n_batch, c_in, height, width = x.shape
     c_out = w.shape[1] * args.groups
     out_size = args.out_size
-    conv_out = conv_output_size(out_size, w.shape[2:], args.stride, args.padding, args.dilation)
+    conv_out = conv_output_size(out_size, w.shape[2:], args.stride, args.pad_before, args.dilation)
     matrix = _conv_matrix(
-        (c_out,) + out_size, w, args.stride, args.padding, args.dilation, args.groups, conv_out
+        (c_out,) + out_size, w, args.stride, args.pad_before, args.dilation, args.groups, conv_out
     )  # (C_in, H', W', C_out, H_out, W_out) with H' >= H, W' >= W
     matrix = matrix[:, :height, :width].reshape(c_in * height * width, -1)  # (C_in*H*W, C_out*H_out*W_out)
     flat = x.reshape(n_batch, c_in * height * width)  # (N, C_in*H*W)

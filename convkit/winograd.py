@@ -33,7 +33,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .conv import _conv_args
+from ._params import conv_args
 from ._validation import check_int, to_tuple
 
 __all__ = [
@@ -94,7 +94,7 @@ def winograd_matrices(exact=False, dtype=np.float64):
         Return arrays of ``fractions.Fraction`` (dtype object), the exact
         rational values, instead of floats.
     dtype : numpy dtype, default float64
-        dtype of the float arrays (the values, 0, +-1 and +-1/2, are exact in
+        The dtype of the float arrays (the values, 0, +-1 and +-1/2, are exact in
         every float type).
 
     Returns
@@ -146,7 +146,10 @@ def winograd_conv1d(input, weight):
 
     See Also
     --------
-    winograd_conv2d, winograd_matrices, winograd_multiplies, convkit.conv.conv1d
+    winograd_conv2d : The same method on 2x2 output tiles of an image.
+    winograd_matrices : The transform matrices ``B^T``, ``G`` and ``A^T``.
+    winograd_multiplies : Its multiplies against the direct method.
+    convkit.conv.conv1d : The direct convolution this one equals.
 
     Notes
     -----
@@ -161,7 +164,7 @@ def winograd_conv1d(input, weight):
     >>> winograd_conv1d(np.array([[1, 2, 3, 4, 5, 6]]), np.array([[[1, 0, -1]]]))
     array([[-2, -2, -2, -2]])
     """
-    args = _conv_args(input, weight, None, 1, 0, 1, 1, 1, "winograd_conv1d")
+    args = conv_args(input, weight, None, 1, 0, 1, 1, 1, "winograd_conv1d")
     x, w, (BT, G, AT), scale = _working(args, 1)
     n_batch, c_in, length = x.shape
     c_out = w.shape[0]
@@ -205,7 +208,10 @@ def winograd_conv2d(input, weight):
 
     See Also
     --------
-    winograd_conv1d, winograd_matrices, winograd_multiplies, convkit.conv.conv2d
+    winograd_conv1d : The same method on one axis, tiles of two outputs.
+    winograd_matrices : The transform matrices ``B^T``, ``G`` and ``A^T``.
+    winograd_multiplies : Its multiplies against the direct method.
+    convkit.conv.conv2d : The direct convolution this one equals.
 
     Notes
     -----
@@ -226,7 +232,7 @@ def winograd_conv2d(input, weight):
     array([[[45, 54],
             [81, 90]]])
     """
-    args = _conv_args(input, weight, None, 1, 0, 1, 1, 2, "winograd_conv2d")
+    args = conv_args(input, weight, None, 1, 0, 1, 1, 2, "winograd_conv2d")
     x, w, (BT, G, AT), scale = _working(args, 2)
     n_batch, c_in, height, width = x.shape
     c_out = w.shape[0]

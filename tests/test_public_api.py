@@ -5,9 +5,7 @@ introspection, so a new export is checked without editing this file, except
 that an array-taking function must be given a small valid call in ``CALLS``
 (``test_every_public_function_is_known`` fails until it is). For each name:
 
-* a numpydoc docstring with a summary, a ``Parameters`` section that lists
-  every argument of the signature and a ``Returns`` section (classes:
-  ``Parameters`` or ``Attributes``);
+(docstrings are checked by ``numpydoc.validate`` in ``test_docstrings.py``)
 and for each array-taking function:
 * a bool array and a string in place of each array argument raise
   ``TypeError`` whose message names that argument;
@@ -159,7 +157,6 @@ ARRAY_ARGS = [(n, a) for n in ARRAY_CASES for a, v in CALLS[n].items() if isinst
 # depthwise_separable_conv2d's and shufflenet_unit's arrays and the missing
 # docstring sections of the _naive references were fixed in 777ed75.
 KNOWN_NAMING = {}
-KNOWN_DOCS = {}
 
 
 def _marked(values, known, key=lambda v: v):
@@ -221,62 +218,6 @@ def test_registered_calls_run():
     """The registry is right: every registered call succeeds on float64 arrays."""
     for name in ARRAY_CASES:
         assert arrays_of(call(name)), name
-
-
-# ---------------------------------------------------------------------------
-# docstrings
-# ---------------------------------------------------------------------------
-
-
-def _sections(doc):
-    """numpydoc sections: {title: body}, a title being a line underlined by dashes."""
-    lines = doc.splitlines()
-    sections, title, body = {}, None, []
-    for i, line in enumerate(lines):
-        underline = lines[i + 1] if i + 1 < len(lines) else ""
-        if line.strip() and re.fullmatch(r"-{3,}", underline.strip()) and len(underline.strip()) >= len(line.strip()):
-            if title:
-                sections[title] = "\n".join(body)
-            title, body = line.strip(), []
-        elif title and not re.fullmatch(r"-{3,}", line.strip()):
-            body.append(line)
-    if title:
-        sections[title] = "\n".join(body)
-    return sections
-
-
-def _documented_parameters(body):
-    """Names on the unindented lines of a Parameters section (``a, b : int`` gives a and b)."""
-    names = set()
-    for line in body.splitlines():
-        if line and not line[0].isspace():
-            for part in line.split(":")[0].split(","):
-                names.add(part.strip().lstrip("*"))
-    return names
-
-
-@pytest.mark.parametrize("name", _marked(CALLABLES, KNOWN_DOCS))
-def test_numpydoc_docstring(name):
-    obj = getattr(convkit, name)
-    doc = inspect.getdoc(obj)
-    assert doc and doc.strip(), f"{name} has no docstring"
-    summary = doc.strip().splitlines()[0]
-    assert summary.strip(), f"{name}: the docstring must open with a summary line"
-    sections = _sections(doc)
-    if inspect.isclass(obj):
-        assert {"Parameters", "Attributes"} & set(sections), (
-            f"{name}: a class docstring needs a Parameters or Attributes section, has {sorted(sections)}"
-        )
-        return
-    assert "Parameters" in sections, f"{name}: no Parameters section (has {sorted(sections)})"
-    assert "Returns" in sections or "Yields" in sections, f"{name}: no Returns section"
-    documented = _documented_parameters(sections["Parameters"])
-    expected = [
-        p.name for p in inspect.signature(obj).parameters.values()
-        if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
-    ]
-    missing = [p for p in expected if p not in documented]
-    assert not missing, f"{name}: Parameters does not document {missing}"
 
 
 # ---------------------------------------------------------------------------

@@ -135,7 +135,13 @@ class Exercise:
     diagnoses: tuple[Diagnosis, ...] = ()
 
     def cases(self) -> list[Case]:
-        """The exercise's hidden cases, identical on every call."""
+        """The exercise's hidden cases, identical on every call.
+
+        Returns
+        -------
+        list of Case
+            Built by ``make_cases`` from a generator seeded by the exercise id.
+        """
         seed = zlib.crc32(self.exercise_id.encode("utf-8"))
         return list(self.make_cases(np.random.default_rng(seed)))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
+from convkit.costs import conv_cost, inception_bottleneck_cost
 from convkit.plotting import colors
 
 __all__ = ["break_even_width", "bottleneck_sweep_figure"]
@@ -19,6 +20,18 @@ def break_even_width(in_channels: int, out_channels: int, kernel_size: int) -> f
 
     ``C_in C_mid + k^2 C_mid C_out = k^2 C_in C_out`` gives
     ``C_mid = k^2 C_in C_out / (C_in + k^2 C_out)``; narrower bottlenecks save.
+
+    Parameters
+    ----------
+    in_channels, out_channels : int
+        ``C_in`` and ``C_out`` of the block.
+    kernel_size : int
+        ``k`` of the square middle convolution.
+
+    Returns
+    -------
+    float
+        The break-even width (not rounded).
     """
     for name, value in (("in_channels", in_channels), ("out_channels", out_channels),
                         ("kernel_size", kernel_size)):
@@ -53,8 +66,6 @@ def bottleneck_sweep_figure(in_channels: int, out_channels: int, kernel_sizes=(3
         One axes; line ``i`` (gid ``"ratio-k{k}"``) holds the ratios, line gid
         ``"break-even-k{k}"`` the vertical marker at :func:`break_even_width`.
     """
-    from convkit.costs import conv_cost, inception_bottleneck_cost
-
     kernel_sizes = tuple(kernel_sizes)
     if not kernel_sizes or any(k not in _STYLES for k in kernel_sizes):
         raise ValueError(f"kernel_sizes must be taken from {sorted(_STYLES)}, got {kernel_sizes}")

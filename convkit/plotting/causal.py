@@ -157,7 +157,18 @@ def causal_stack_figure(kernel_size, dilations, length=16, max_layers=None) -> F
 
 
 def causal_stack_description(kernel_size, dilations, length=16) -> str:
-    """Alt text for :func:`causal_stack_figure` with the same arguments."""
+    """Alt text for :func:`causal_stack_figure` with the same arguments.
+
+    Parameters
+    ----------
+    kernel_size, dilations, length
+        As in :func:`causal_stack_figure`.
+
+    Returns
+    -------
+    str
+        The figure's content in words, for its alt text.
+    """
     k = _positive_int(kernel_size, "kernel_size")
     dilations = _dilations(dilations)
     reach = causal_reach(k, dilations, length)
@@ -222,7 +233,18 @@ def dependency_figure(masks, titles) -> Figure:
 
 
 def dependency_description(masks, titles) -> str:
-    """Alt text for :func:`dependency_figure` with the same arguments."""
+    """Alt text for :func:`dependency_figure` with the same arguments.
+
+    Parameters
+    ----------
+    masks, titles
+        As in :func:`dependency_figure`.
+
+    Returns
+    -------
+    str
+        The figure's content in words, for its alt text.
+    """
     parts = []
     for mask, title in zip(masks, titles):
         mask = np.asarray(mask, dtype=bool)

@@ -118,7 +118,20 @@ def method_times_figure(kernel_sizes: Sequence[int], times: Mapping[str, Sequenc
 
 
 def method_times_description(kernel_sizes, times, crossover=None, setting: str = "") -> str:
-    """Alt text for :func:`method_times_figure`: the times at the ends and the crossover."""
+    """Alt text for :func:`method_times_figure`: the times at the ends and the crossover.
+
+    Parameters
+    ----------
+    kernel_sizes, times, crossover
+        As in :func:`method_times_figure`.
+    setting : str, optional
+        Words naming the measurement (machine, sizes), appended to the lead sentence.
+
+    Returns
+    -------
+    str
+        The figure's content in words, for its alt text.
+    """
     sizes = list(kernel_sizes)
     parts = [
         f"{label}: {values[0] * 1e3:.1f} ms at {sizes[0]}x{sizes[0]}, "
@@ -185,7 +198,18 @@ def roofline_figure(peak_gflops: float, bandwidth_gbs: float,
 
 
 def roofline_description(peak_gflops, bandwidth_gbs, points) -> str:
-    """Alt text for :func:`roofline_figure`."""
+    """Alt text for :func:`roofline_figure`.
+
+    Parameters
+    ----------
+    peak_gflops, bandwidth_gbs, points
+        As in :func:`roofline_figure`.
+
+    Returns
+    -------
+    str
+        The figure's content in words, for its alt text.
+    """
     ridge = peak_gflops / bandwidth_gbs
     placed = "; ".join(
         f"{label} at {intensity:.1f} FLOP/byte reaches {gflops:.1f} GFLOP/s "

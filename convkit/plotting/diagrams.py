@@ -15,13 +15,13 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
+from convkit._validation import to_tuple
 from convkit.conv import conv2d
 from convkit.plotting import colors
 from convkit.plotting.geometry import (
     INPUT_CELL,
     INSERTED_CELL,
     PADDING_CELL,
-    _pair,
     conv_output_shape,
     kernel_taps,
     output_position,
@@ -154,9 +154,9 @@ def conv_step_figure(input_size, kernel_size, stride=1, padding=0, dilation=1, s
         dilation gaps visible; right: the output, computed cells filled, the
         current one outlined.
     """
-    h, w = _pair(input_size, "input_size", 1)
-    kh, kw = _pair(kernel_size, "kernel_size", 1)
-    ph, pw = _pair(padding, "padding", 0)
+    h, w = to_tuple(input_size, 2, "input_size", 1)
+    kh, kw = to_tuple(kernel_size, 2, "kernel_size", 1)
+    ph, pw = to_tuple(padding, 2, "padding", 0)
     output_shape = conv_output_shape(input_size, kernel_size, stride, padding, dilation)
     position = output_position(step, output_shape)
     input = _check_values(input, (h, w), "input")
@@ -186,8 +186,8 @@ def conv_step_figure(input_size, kernel_size, stride=1, padding=0, dilation=1, s
     _frame_axes(ax_in, grid_rows, grid_cols)
     _draw_output(ax_out, output_shape, step, output_values, show_values, fontsize)
 
-    sh, sw = _pair(stride, "stride", 1)
-    dh, dw = _pair(dilation, "dilation", 1)
+    sh, sw = to_tuple(stride, 2, "stride", 1)
+    dh, dw = to_tuple(dilation, 2, "dilation", 1)
     ax_in.set_title(f"input {h}×{w}, padding {_fmt(ph, pw)}\nkernel {kh}×{kw}, stride {_fmt(sh, sw)}, dilation {_fmt(dh, dw)}",
                     fontsize=9)
     ax_out.set_title(f"output {output_shape[0]}×{output_shape[1]}\nstep {step + 1} of {output_shape[0] * output_shape[1]}",
@@ -230,8 +230,8 @@ def conv_transpose_step_figure(input_size, kernel_size, stride=1, padding=0, out
     -------
     matplotlib.figure.Figure
     """
-    h, w = _pair(input_size, "input_size", 1)
-    kh, kw = _pair(kernel_size, "kernel_size", 1)
+    h, w = to_tuple(input_size, 2, "input_size", 1)
+    kh, kw = to_tuple(kernel_size, 2, "kernel_size", 1)
     grid = transposed_grid(input_size, kernel_size, stride, padding, output_padding, dilation)
     output_shape = grid.output_shape
     position = output_position(step, output_shape)

@@ -167,7 +167,18 @@ def dilated_kernel_figure(kernel_size, dilation, input_size=11) -> Figure:
 
 
 def dilated_kernel_description(kernel_size, dilation, input_size=11) -> str:
-    """Alt text of :func:`dilated_kernel_figure` (the same numbers, in words)."""
+    """Alt text of :func:`dilated_kernel_figure` (the same numbers, in words).
+
+    Parameters
+    ----------
+    kernel_size, dilation, input_size
+        As in :func:`dilated_kernel_figure`.
+
+    Returns
+    -------
+    str
+        The figure's content in words, for its alt text.
+    """
     k = check_int(kernel_size, "kernel_size", minimum=1)
     d = check_int(dilation, "dilation", minimum=1)
     i = check_int(input_size, "input_size", minimum=1)
@@ -252,7 +263,18 @@ def footprint_figure(schedules, kernel_size=3, extent=None) -> Figure:
 
 
 def footprint_description(schedules, kernel_size=3) -> str:
-    """Alt text of :func:`footprint_figure`."""
+    """Alt text of :func:`footprint_figure`.
+
+    Parameters
+    ----------
+    schedules, kernel_size
+        As in :func:`footprint_figure`.
+
+    Returns
+    -------
+    str
+        The figure's content in words, for its alt text.
+    """
     if isinstance(schedules, (str, bytes)) or not isinstance(schedules, Sequence) or not schedules:
         raise TypeError(f"schedules must be a non-empty sequence of dilation sequences, got {schedules!r}")
     k = check_int(kernel_size, "kernel_size", minimum=1)

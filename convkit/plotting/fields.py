@@ -6,10 +6,10 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from convkit._validation import check_layers
 from convkit.sizes import receptive_field
 from convkit.plotting import colors
 from convkit.plotting.geometry import (
-    _layers,
     overlap_counts_1d,
     overlap_counts_2d,
     receptive_field_units,
@@ -34,7 +34,7 @@ def receptive_field_figure(layers) -> Figure:
         the top unit are filled and outlined (others white), with the lines
         each layer's kernel taps draw; the title gives the receptive field.
     """
-    parsed = _layers(layers)
+    parsed = check_layers(layers)
     masks = receptive_field_units(parsed)
     width = len(masks[0])
     levels = len(masks)

@@ -92,7 +92,18 @@ def flattened_filter_figure(lateral, vertical, horizontal) -> Figure:
 
 
 def flattened_filter_description(lateral, vertical, horizontal) -> str:
-    """Alt text for :func:`flattened_filter_figure`."""
+    """Alt text for :func:`flattened_filter_figure`.
+
+    Parameters
+    ----------
+    lateral, vertical, horizontal
+        As in :func:`flattened_filter_figure`.
+
+    Returns
+    -------
+    str
+        The figure's content in words, for its alt text.
+    """
     c, kh, kw = len(lateral), len(vertical), len(horizontal)
     return (f"A lateral filter of {c} weights, a vertical filter of {kh} and a horizontal filter of "
             f"{kw}, above the {c} slices of the {c} by {kh} by {kw} filter they make: slice c is "

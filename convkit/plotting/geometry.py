@@ -22,10 +22,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from convkit._validation import check_groups, check_int, to_tuple
+from convkit._validation import check_groups, check_int, check_layers, to_tuple
 from convkit.grouped import block_diagonal_weight, shuffle_permutation
 from convkit.sizes import (
-    conv_output_size, conv_transpose_output_size, receptive_field, receptive_field_table,
+    conv_output_size, conv_transpose_output_size, receptive_field,
 )
 from convkit.transposed import overlap_counts
 
@@ -257,7 +257,18 @@ class TransposedGrid:
     dilation: tuple[int, int]
 
     def input_cell(self, row: int, col: int) -> tuple[int, int]:
-        """Grid position of input cell ``(row, col)``."""
+        """Grid position of input cell ``(row, col)``.
+
+        Parameters
+        ----------
+        row, col : int
+            The input cell's row and column.
+
+        Returns
+        -------
+        tuple of int
+            Its ``(row, column)`` in the grid.
+        """
         return (
             self.input_origin[0] + row * self.stride[0],
             self.input_origin[1] + col * self.stride[1],
@@ -394,12 +405,6 @@ def overlap_counts_2d(input_size, kernel_size, stride, dilation=1) -> np.ndarray
     )  # (H_out, W_out)
 
 
-def _layers(layers) -> list[tuple[int, int, int]]:
-    """``(kernel_size, stride, dilation)`` per layer, checked by :func:`convkit.receptive_field_table`."""
-    receptive_field_table(layers)  # raises the library's TypeError/ValueError naming layers[i]
-    return [(int(layer[0]), int(layer[1]), int(layer[2]) if len(layer) == 3 else 1) for layer in layers]
-
-
 def receptive_field_units(layers) -> list[np.ndarray]:
     """Which units of every level feed the first unit of the last layer.
 
@@ -428,7 +433,7 @@ def receptive_field_units(layers) -> list[np.ndarray]:
     ValueError
         If a kernel size, stride or dilation is not positive.
     """
-    parsed = _layers(layers)
+    parsed = check_layers(layers)
     lengths = [receptive_field(parsed)]
     for k, s, d in parsed:
         lengths.append(conv_output_size(lengths[-1], k, s, 0, d))

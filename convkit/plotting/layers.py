@@ -26,6 +26,7 @@ __all__ = [
     "pointwise_description",
 ]
 
+
 def _layer(in_channels, height, width, out_channels, kernel_size):
     sizes = [check_int(v, n, minimum=1) for v, n in [(in_channels, "in_channels"), (height, "height"),
                                                 (width, "width"), (out_channels, "out_channels"),

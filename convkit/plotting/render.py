@@ -13,8 +13,10 @@ import base64
 import html
 import io
 import numbers
+import sys
 
 from matplotlib.figure import Figure
+from PIL import Image
 
 from convkit._validation import check_colors
 
@@ -77,7 +79,6 @@ def figure_png(fig: Figure, dpi: float = 90, colors: int | None = None) -> bytes
     )
     if colors is None:
         return buffer.getvalue()
-    from PIL import Image
 
     buffer.seek(0)
     with Image.open(buffer) as image:
@@ -187,8 +188,6 @@ def show(fig: Figure, alt: str, dpi: float = 100, close: bool = True):
 
 def close_figure(fig: Figure) -> None:
     """Forget ``fig`` in pyplot if pyplot created it; a no-op otherwise."""
-    import sys
-
     pyplot = sys.modules.get("matplotlib.pyplot")
     if pyplot is not None and getattr(fig.canvas, "manager", None) is not None:
         pyplot.close(fig)

@@ -98,7 +98,22 @@ def reachability_figure(reach, groups: int, title: str = "", marked_input: int |
 
 
 def reachability_description(reach, groups: int, layers: int, shuffle: bool) -> str:
-    """Alt text for :func:`reachability_figure`: the counts a reader would read off it."""
+    """Alt text for :func:`reachability_figure`: the counts a reader would read off it.
+
+    Parameters
+    ----------
+    reach, groups
+        As in :func:`reachability_figure`.
+    layers : int
+        Number of grouped layers the pattern is for.
+    shuffle : bool
+        Whether a channel shuffle sits between the layers.
+
+    Returns
+    -------
+    str
+        The figure's content in words, for its alt text.
+    """
     reach = np.asarray(reach, dtype=bool)
     c = reach.shape[0]
     per_input = reach.sum(axis=0)
@@ -176,7 +191,18 @@ def cost_access_figure(labels: Sequence[str], macs: Sequence[float], accesses: S
 
 def cost_access_description(labels: Sequence[str], macs: Sequence[float], accesses: Sequence[float],
                             title: str = "") -> str:
-    """Alt text for :func:`cost_access_figure`, listing each layer's two numbers."""
+    """Alt text for :func:`cost_access_figure`, listing each layer's two numbers.
+
+    Parameters
+    ----------
+    labels, macs, accesses, title
+        As in :func:`cost_access_figure`.
+
+    Returns
+    -------
+    str
+        The figure's content in words, for its alt text.
+    """
     parts = [f"{name}: {m / 1e6:.1f} million multiply-adds, {a / 1e6:.2f} million values moved"
              for name, m, a in zip(labels, macs, accesses)]
     lead = f"{title}. " if title else ""
@@ -268,7 +294,18 @@ def shufflenet_unit_figure(in_channels: int = 240, groups: int = 3, stride: int 
 
 def shufflenet_unit_description(in_channels: int = 240, groups: int = 3, stride: int = 1,
                                 out_channels: int | None = None) -> str:
-    """Alt text for :func:`shufflenet_unit_figure`: the layers in order with their channels."""
+    """Alt text for :func:`shufflenet_unit_figure`: the layers in order with their channels.
+
+    Parameters
+    ----------
+    in_channels, groups, stride, out_channels
+        As in :func:`shufflenet_unit_figure`.
+
+    Returns
+    -------
+    str
+        The figure's content in words, for its alt text.
+    """
     main, shortcut, merge, _ = _unit_layers(in_channels, out_channels, groups, stride)
     steps = "; ".join(text for _, text in main)
     return (f"A ShuffleNet unit with stride {stride} on {in_channels} input channels. Main branch, top to "

@@ -20,9 +20,17 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
 from convkit._validation import check_int
+from convkit.conv_transpose import conv_transpose2d
 from convkit.plotting import colors
+from convkit.plotting._grid import format_value
+from convkit.plotting.diagrams import conv_transpose_step_figure
+from convkit.plotting.notes import add_note
+from convkit.sizes import conv_transpose_output_size
+from convkit.transposed import overlap_counts
+from convkit.upsampling import resize_conv2d
 
 __all__ = [
     "uniform_upsample",
@@ -70,8 +78,6 @@ def uniform_upsample(image, kernel_size: int, stride: int) -> np.ndarray:
     numpy.ndarray
         ``((H - 1) s + k, (W - 1) s + k)`` float64.
     """
-    from convkit.conv_transpose import conv_transpose2d
-
     k = check_int(kernel_size, "kernel_size", minimum=1)
     s = check_int(stride, "stride", minimum=1)
     x = _image(image)
@@ -81,15 +87,24 @@ def uniform_upsample(image, kernel_size: int, stride: int) -> np.ndarray:
 
 def _interior(kernel_size: int, stride: int) -> np.ndarray:
     """Overlap counts away from the border (``k - 1`` cells), for a ``VERDICT_INPUT`` square input."""
-    from convkit.transposed import overlap_counts
-
     counts = overlap_counts((VERDICT_INPUT, VERDICT_INPUT), kernel_size, stride)
     margin = kernel_size - 1
     return counts[margin: counts.shape[0] - margin, margin: counts.shape[1] - margin]
 
 
 def checkerboard_description(image, kernel_size: int, stride: int) -> str:
-    """Alt text of :func:`checkerboard_figure`, from the same overlap counts."""
+    """Alt text of :func:`checkerboard_figure`, from the same overlap counts.
+
+    Parameters
+    ----------
+    image, kernel_size, stride
+        As in :func:`checkerboard_figure`.
+
+    Returns
+    -------
+    str
+        The figure's content in words, for its alt text.
+    """
     k = check_int(kernel_size, "kernel_size", minimum=1)
     s = check_int(stride, "stride", minimum=1)
     x = _image(image)
@@ -128,8 +143,6 @@ def checkerboard_figure(image, kernel_size: int, stride: int) -> Figure:
     -------
     matplotlib.figure.Figure
     """
-    from convkit.transposed import overlap_counts
-
     k = check_int(kernel_size, "kernel_size", minimum=1)
     s = check_int(stride, "stride", minimum=1)
     x = _image(image)
@@ -160,7 +173,18 @@ def checkerboard_figure(image, kernel_size: int, stride: int) -> Figure:
 
 
 def upsampling_comparison_description(image, kernel_size: int, stride: int) -> str:
-    """Alt text of :func:`upsampling_comparison_figure`."""
+    """Alt text of :func:`upsampling_comparison_figure`.
+
+    Parameters
+    ----------
+    image, kernel_size, stride
+        As in :func:`upsampling_comparison_figure`.
+
+    Returns
+    -------
+    str
+        The figure's content in words, for its alt text.
+    """
     k = check_int(kernel_size, "kernel_size", minimum=1)
     s = check_int(stride, "stride", minimum=1)
     x = _image(image)
@@ -173,8 +197,6 @@ def upsampling_comparison_description(image, kernel_size: int, stride: int) -> s
 
 
 def _comparison_outputs(x: np.ndarray, k: int, s: int) -> tuple[np.ndarray, np.ndarray]:
-    from convkit.upsampling import resize_conv2d
-
     transposed = uniform_upsample(x, k, s)  # (H_out, W_out)
     box = np.full((1, 1, k, k), 1.0 / k**2)  # (C_out, C_in, kH, kW): a box blur
     resized = resize_conv2d(x[None, None], box, scale_factor=s, padding="same")[0, 0]  # (sH, sW)
@@ -258,9 +280,18 @@ def _output_padding_check(input_size, kernel_size, stride, padding, output_paddi
 
 def output_padding_description(input_size: int, kernel_size: int, stride: int, padding: int,
                                output_padding: int) -> str:
-    """Alt text of :func:`output_padding_figure`."""
-    from convkit.sizes import conv_transpose_output_size
+    """Alt text of :func:`output_padding_figure`.
 
+    Parameters
+    ----------
+    input_size, kernel_size, stride, padding, output_padding
+        As in :func:`output_padding_figure`.
+
+    Returns
+    -------
+    str
+        The figure's content in words, for its alt text.
+    """
     i, k, s, p, a = _output_padding_check(input_size, kernel_size, stride, padding, output_padding)
     if a >= s:
         return (f"No output: PyTorch refuses output_padding {a} with stride {s}; output_padding "
@@ -297,9 +328,6 @@ def output_padding_figure(input_size: int, kernel_size: int, stride: int, paddin
     -------
     matplotlib.figure.Figure
     """
-    from convkit.sizes import conv_transpose_output_size
-    from convkit.plotting.diagrams import conv_transpose_step_figure
-    from convkit.plotting.notes import add_note
 
     i, k, s, p, a = _output_padding_check(input_size, kernel_size, stride, padding, output_padding)
     if a >= s:
@@ -388,10 +416,6 @@ def stamps_figure(input, weight, stride: int) -> Figure:
     -------
     matplotlib.figure.Figure
     """
-    from matplotlib.patches import Rectangle
-
-    from convkit.plotting._grid import format_value
-    from convkit.conv_transpose import conv_transpose2d
 
     x, w, s = _stamp_operands(input, weight, stride)
     parts = stamps(x, w, s)
@@ -436,9 +460,18 @@ def stamps_figure(input, weight, stride: int) -> Figure:
 
 
 def stamps_description(input, weight, stride: int) -> str:
-    """Alt text of :func:`stamps_figure`."""
-    from convkit.conv_transpose import conv_transpose2d
+    """Alt text of :func:`stamps_figure`.
 
+    Parameters
+    ----------
+    input, weight, stride
+        As in :func:`stamps_figure`.
+
+    Returns
+    -------
+    str
+        The figure's content in words, for its alt text.
+    """
     x, w, s = _stamp_operands(input, weight, stride)
     total = conv_transpose2d(x[None, None], w[None, None], stride=s)[0, 0]
     return (f"A {x.shape[0]}x{x.shape[1]} input and a {w.shape[0]}x{w.shape[1]} kernel with stride {s}: "

@@ -21,6 +21,7 @@ import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Polygon, Rectangle
+from mpl_toolkits.mplot3d.art3d import Poly3DCollection
 
 from convkit._validation import check_int, is_int
 from convkit.sizes import conv_output_size
@@ -274,11 +275,19 @@ def sliding_directions_figure(channels=3, depth=8, kernel_depth=3):
 def sliding_directions_description(channels=3, depth=8, kernel_depth=3):
     """Alt text for :func:`sliding_directions_figure` with the same numbers.
 
-    Parameters and Raises as :func:`sliding_directions_figure`.
+    Parameters
+    ----------
+    channels, depth, kernel_depth
+        As in :func:`sliding_directions_figure`.
 
     Returns
     -------
     str
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`sliding_directions_figure`.
     """
     channels, depth, kernel_depth, _, out_depth = _sketch_sizes(channels, depth, kernel_depth)
     return (f"Two sketches. Left: a light blue input block {channels} channels deep holds an orange "
@@ -369,8 +378,9 @@ def volume_slices_figure(volume, slices, level=0.5, elev=20, azim=-150):
     if not scene.min() < level < scene.max():
         raise ValueError(f"level must lie between the volume's smallest ({scene.min()}) and "
                          f"largest ({scene.max()}) value, got {level}")
-    from mpl_toolkits.mplot3d.art3d import Poly3DCollection
-    from skimage.measure import marching_cubes   # optional: only this function needs it
+    # Only this function needs scikit-image (requirements.txt installs it; without it this
+    # raises ModuleNotFoundError): an optional dependency, so it is imported here.
+    from skimage.measure import marching_cubes
 
     depth, height, width = scene.shape
     fig = Figure(figsize=(9.5, 4.0), facecolor=colors.FIGURE_FACE)
@@ -506,13 +516,21 @@ def depth_slice_figure(volume, kernel, z):
 def depth_slice_description(volume, kernel, z):
     """Alt text for :func:`depth_slice_figure` with the same numbers.
 
-    Parameters and Raises as :func:`depth_slice_figure`.
+    Parameters
+    ----------
+    volume, kernel, z
+        As in :func:`depth_slice_figure`.
 
     Returns
     -------
     str
         Which input slices are shown (and which are padding), and the
         smallest and largest value of output slice ``z`` (from :func:`convkit.conv3d`).
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`depth_slice_figure`.
     """
     scene, weight, z, response = _depth_slice(volume, kernel, z)
     half = weight.shape[0] // 2
@@ -591,11 +609,19 @@ def response_projection_figure(volume, kernel):
 def response_projection_description(volume, kernel):
     """Alt text for :func:`response_projection_figure`: where and how large the strongest response is.
 
-    Parameters and Raises as :func:`response_projection_figure`.
+    Parameters
+    ----------
+    volume, kernel
+        As in :func:`response_projection_figure`.
 
     Returns
     -------
     str
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`response_projection_figure`.
     """
     _, weight, response, strongest = _same_response(volume, kernel)
     shape = "x".join(str(k) for k in weight.shape)

@@ -5,11 +5,11 @@ Each module registers its chapter's coding exercises with
 this package is imported here, so a new chapter's exercises need no other
 edit: add ``chNN.py`` and they are registered.
 
-References come from convkit, imported inside the reference functions when a
-check runs, so that the engine imports on its own. The chapters commit the
-output of their check cells ("all 6 hidden cases pass." and the CheckResult
-repr) and nbval compares it: adding or removing a case changes that output,
-so re-run the chapter (``tools/run_notebook.py``) after changing its cases.
+References come from convkit's modules, imported at the top of each
+chapter's module. The chapters commit the output of their check cells ("all 6
+hidden cases pass." and the CheckResult repr) and nbval compares it: adding or
+removing a case changes that output, so re-run the chapter
+(``tools/run_notebook.py``) after changing its cases.
 """
 
 import importlib

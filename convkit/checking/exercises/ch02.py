@@ -105,8 +105,6 @@ register_exercise(
 
 
 def _ref_conv2d_im2col(input: np.ndarray, weight: np.ndarray, bias: np.ndarray, stride: int) -> np.ndarray:
-    from convkit.conv import conv2d
-
     return conv2d(input, weight, bias, stride=stride)  # (C_in, H, W) -> (C_out, H_out, W_out)
 
 

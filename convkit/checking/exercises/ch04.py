@@ -79,8 +79,6 @@ register_exercise(
 
 
 def _ref_conv3d_via_conv2d(input: np.ndarray, weight: np.ndarray) -> np.ndarray:
-    from convkit.conv import conv3d
-
     return conv3d(input, weight)  # unbatched: (C_in, D, H, W) -> (C_out, D_out, H_out, W_out)
 
 

@@ -6,11 +6,10 @@ import numpy as np
 
 from convkit.checking.engine import Case, Diagnosis, Exercise, register_exercise
 from convkit.checking.exercises._cases import floats, ints
+from convkit.conv_transpose import conv_transpose2d
 
 
 def _ref_transposed(input: np.ndarray, weight: np.ndarray, stride: int, padding: int = 0) -> np.ndarray:
-    from convkit.conv_transpose import conv_transpose2d
-
     return conv_transpose2d(input, weight, stride=stride, padding=padding)  # (C_in, H, W) -> (C_out, H_out, W_out)
 
 

@@ -6,14 +6,13 @@ import numpy as np
 
 from convkit.checking.engine import Case, Diagnosis, Exercise, register_exercise
 from convkit.checking.exercises._cases import floats, ints
+from convkit.conv import conv1d
 
 
 # --------------------------------------------------------------------------- #
 # ch07-dilated-conv1d: dilated_conv1d(signal, kernel, dilation)
 # --------------------------------------------------------------------------- #
 def _correlate(signal: np.ndarray, kernel: np.ndarray, dilation: int) -> np.ndarray:
-    from convkit.conv import conv1d
-
     out = conv1d(signal[np.newaxis], np.ascontiguousarray(kernel)[np.newaxis, np.newaxis], dilation=dilation)
     return out[0]  # (1, L_out) -> (L_out,)
 
@@ -78,8 +77,6 @@ register_exercise(
 # ch07-footprint: receptive_field_mask(dilations, kernel_size)
 # --------------------------------------------------------------------------- #
 def _path_counts(dilations, kernel_size: int) -> np.ndarray:
-    from convkit.conv import conv1d
-
     counts = np.ones(1, dtype=np.int64)
     ones = np.ones((1, 1, kernel_size), dtype=np.int64)  # (C_out=1, C_in=1, k)
     for d in dilations:

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from convkit import conv2d, low_rank_kernel, spatially_separable
 from convkit.checking.engine import Case, Diagnosis, Exercise, register_exercise
 from convkit.checking.exercises._cases import floats, ints
 
 
 def _correlate(image: np.ndarray, kernel: np.ndarray) -> np.ndarray:
     """'valid' cross-correlation of one (H, W) image with one (kH, kW) kernel."""
-    from convkit import conv2d
-
     # (1, 1, H, W) with (1, 1, kH, kW) -> (1, 1, H_out, W_out)
     return conv2d(image[np.newaxis, np.newaxis], kernel[np.newaxis, np.newaxis])[0, 0]
 
@@ -67,12 +66,10 @@ def _outer(rng: np.random.Generator, kh: int, kw: int) -> np.ndarray:
 
 
 def _cases_separable_filter(rng: np.random.Generator) -> list[Case]:
-    from convkit import SOBEL_X
-
     gaussian = np.exp(-0.5 * (np.arange(5) - 2.0) ** 2)
     return [
-        Case((ints(rng, (6, 7)), np.array(SOBEL_X)), "the Sobel kernel, integers"),
-        Case((ints(rng, (7, 6)), np.array(SOBEL_X).T), "the other Sobel kernel (its transpose)"),
+        Case((ints(rng, (6, 7)), np.array(spatially_separable.SOBEL_X)), "the Sobel kernel, integers"),
+        Case((ints(rng, (7, 6)), np.array(spatially_separable.SOBEL_X).T), "the other Sobel kernel (its transpose)"),
         Case((ints(rng, (7, 9)), _outer(rng, 3, 5)), "a 3x5 kernel (not square)"),
         Case((floats(rng, (8, 6)), -np.outer([1.0, 2.0, 4.0], [0.5, 1.0, 3.0, -1.0])),
              "a mostly negative 3x4 kernel"),
@@ -126,8 +123,6 @@ register_exercise(
 
 
 def _ref_low_rank_filter(image: np.ndarray, kernel: np.ndarray, rank: int) -> np.ndarray:
-    from convkit import low_rank_kernel
-
     return _correlate(np.asarray(image, dtype=np.float64), low_rank_kernel(kernel, rank))
 
 

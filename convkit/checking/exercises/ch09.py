@@ -6,14 +6,13 @@ import numpy as np
 
 from convkit.checking.engine import Case, Diagnosis, Exercise, register_exercise
 from convkit.checking.exercises._cases import floats, ints
+from convkit.separable import depthwise_conv2d, depthwise_separable_conv2d, pointwise_conv2d
 
 
 # --- ch09-depthwise-separable ----------------------------------------------------------------
 
 def _ref_depthwise_separable(input: np.ndarray, depthwise_weight: np.ndarray,
                              pointwise_weight: np.ndarray) -> np.ndarray:
-    from convkit.separable import depthwise_separable_conv2d
-
     return depthwise_separable_conv2d(input, depthwise_weight, pointwise_weight)
 
 
@@ -112,8 +111,6 @@ def _relu6(x: np.ndarray) -> np.ndarray:
 
 def _block(input, expand_weight, depthwise_weight, project_weight, *, act=_relu6,
            project_act=lambda y: y, residual=True) -> np.ndarray:
-    from convkit.separable import depthwise_conv2d, pointwise_conv2d
-
     k = depthwise_weight.shape[-1]
     hidden = act(pointwise_conv2d(input, expand_weight))                        # (C_mid, H, W)
     hidden = act(depthwise_conv2d(hidden, depthwise_weight, padding=k // 2))   # (C_mid, H, W)

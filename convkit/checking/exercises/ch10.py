@@ -7,14 +7,13 @@ import numpy as np
 
 from convkit.checking.engine import Case, Diagnosis, Exercise, register_exercise
 from convkit.checking.exercises._cases import floats, ints
+from convkit.flattened import flattened_filter
 
 
 # --- ch10-flattened-weight ----------------------------------------------------------------
 
 def _ref_flattened_weight(lateral: np.ndarray, vertical: np.ndarray,
                           horizontal: np.ndarray) -> np.ndarray:
-    from convkit.flattened import flattened_filter
-
     return flattened_filter(lateral, vertical, horizontal)  # (C_out, C_in, kH, kW)
 
 
@@ -113,8 +112,6 @@ def _bound_min_over_unfoldings(weight, rank):
 
 
 def _cases_unfolding_bound(rng: np.random.Generator) -> list[Case]:
-    from convkit.flattened import flattened_filter
-
     rank1 = flattened_filter(floats(rng, (1, 4)), floats(rng, (1, 3)), floats(rng, (1, 3)))[0]
     smooth = np.outer(np.hanning(5), np.hanning(5)) + 0.5 * floats(rng, (5, 5))
     return [

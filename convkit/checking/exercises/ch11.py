@@ -7,13 +7,13 @@ import numpy as np
 
 from convkit.checking.engine import Case, Diagnosis, Exercise, register_exercise
 from convkit.checking.exercises._cases import floats, ints
+from convkit.conv import conv2d
+from convkit.grouped import block_diagonal_weight
 
 
 # --- ch11-block-diagonal ------------------------------------------------------------------
 
 def _ref_block_diagonal(weight: np.ndarray, groups: int) -> np.ndarray:
-    from convkit.grouped import block_diagonal_weight
-
     return block_diagonal_weight(weight, groups)  # (C_out, C_in, kH, kW)
 
 
@@ -86,8 +86,6 @@ register_exercise(
 # --- ch11-grouped-einsum ------------------------------------------------------------------
 
 def _ref_grouped_einsum(input: np.ndarray, weight: np.ndarray, groups: int) -> np.ndarray:
-    from convkit.conv import conv2d
-
     return conv2d(input, weight, groups=groups)  # (C_out, H_out, W_out)
 
 

@@ -6,7 +6,7 @@ import numpy as np
 
 from convkit.checking.engine import Case, Diagnosis, Exercise, register_exercise
 from convkit.checking.exercises._cases import floats, ints
-from convkit.grouped import channel_shuffle
+from convkit.grouped import channel_shuffle, stack_reachability
 
 
 def _ref_channel_shuffle(input: np.ndarray, groups: int) -> np.ndarray:
@@ -58,8 +58,6 @@ register_exercise(
 # Stretch: the reachability matrix of a shuffled stack
 # --------------------------------------------------------------------------- #
 def _ref_reachability(channels: int, groups: int, layers: int) -> np.ndarray:
-    from convkit.grouped import stack_reachability
-
     return stack_reachability(channels, groups, layers, shuffle=True).astype(np.int64)
 
 

@@ -6,14 +6,14 @@ import numpy as np
 
 from convkit.checking.engine import Case, Diagnosis, Exercise, register_exercise
 from convkit.checking.exercises._cases import floats, ints
+from convkit.costs import shufflenet_unit_cost
+from convkit.grouped import pointwise_grouped_conv2d
 
 
 # --------------------------------------------------------------------------- #
 # Grouped 1x1 convolution, one matrix multiply per group
 # --------------------------------------------------------------------------- #
 def _ref_pointwise_grouped(input: np.ndarray, weight: np.ndarray, groups: int) -> np.ndarray:
-    from convkit.grouped import pointwise_grouped_conv2d
-
     return pointwise_grouped_conv2d(input, weight, groups=groups)
 
 
@@ -71,8 +71,6 @@ register_exercise(
 # Stretch: the multiply-adds of a ShuffleNet unit
 # --------------------------------------------------------------------------- #
 def _ref_unit_macs(in_channels, out_channels, groups, stride, height, width) -> int:
-    from convkit.costs import shufflenet_unit_cost
-
     return shufflenet_unit_cost(in_channels, out_channels, groups, stride=stride,
                                 input_size=(height, width)).macs
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from convkit.checking.engine import Case, Diagnosis, Exercise, register_exercise
+from convkit.costs import conv_cost
+from convkit.sizes import conv_output_size, receptive_field
 
 
 # --------------------------------------------------------------------------- #
@@ -12,8 +14,6 @@ from convkit.checking.engine import Case, Diagnosis, Exercise, register_exercise
 #                               stride, padding, dilation, groups) -> [params, macs]
 # --------------------------------------------------------------------------- #
 def _cost(c_in, c_out, k, i, s, p, d, g, *, per_group=True, size_from="output", dilated=True):
-    from convkit.sizes import conv_output_size
-
     o = conv_output_size(i, k, s, p, d if dilated else 1)
     weights = c_out * (c_in // g if per_group else c_in) * k * k
     positions = {"output": o * o, "input": i * i}[size_from]
@@ -21,9 +21,6 @@ def _cost(c_in, c_out, k, i, s, p, d, g, *, per_group=True, size_from="output", 
 
 
 def _ref_conv2d_cost(c_in, c_out, k, i, s, p, d, g):
-    from convkit.costs import conv_cost
-    from convkit.sizes import conv_output_size
-
     o = conv_output_size(i, k, s, p, d)
     cost = conv_cost(c_in, c_out, k, o, groups=g)
     return np.array([cost.params, cost.macs])
@@ -93,9 +90,6 @@ register_exercise(
 # --------------------------------------------------------------------------- #
 def _block(c_in, i, layers, *, jumps=True, macs_at_input=False, jump_includes_own=False,
            groups=True):
-    from convkit.costs import conv_cost
-    from convkit.sizes import conv_output_size
-
     params = macs = 0
     field, jump = 1, 1
     size = i
@@ -114,9 +108,6 @@ def _block(c_in, i, layers, *, jumps=True, macs_at_input=False, jump_includes_ow
 
 
 def _ref_block_row(c_in, i, layers):
-    from convkit.costs import conv_cost
-    from convkit.sizes import conv_output_size, receptive_field
-
     params = macs = 0
     size = i
     for c_out, k, s, p, g in np.asarray(layers).tolist():

@@ -5,14 +5,13 @@ from __future__ import annotations
 import numpy as np
 
 from convkit.checking.engine import Case, Diagnosis, Exercise, register_exercise
+from convkit.causal import causal_conv1d
 
 
 # --------------------------------------------------------------------------- #
 # ch16-dependencies: causal_dependencies(length, kernel_size, dilation)
 # --------------------------------------------------------------------------- #
 def _ref_dependencies(length, kernel_size, dilation):
-    from convkit.causal import causal_conv1d
-
     eye = np.eye(length, dtype=np.int64)[:, np.newaxis, :]        # (N = L, C = 1, L): one impulse each
     ones = np.ones((1, 1, kernel_size), dtype=np.int64)           # (C_out, C_in, k)
     responses = causal_conv1d(eye, ones, dilation=dilation)[:, 0, :]   # (j, u): impulse j -> output u

@@ -1,0 +1,92 @@
+"""Import rules of the convkit package, read from its source with ``ast``.
+
+**No private name crosses a module.** No convkit module imports a name that
+starts with an underscore from another module (``from .conv import
+_conv_args``). What several modules share is an internal API: a module whose
+file name starts with an underscore (``_validation``, ``_params``, ``_fast``,
+``_compat``, ``plotting/_grid``, ``checking/exercises/_cases``), which no user
+imports, and whose shared names carry no underscore and a docstring. The
+underscore on the module marks it internal; its names are its documented API.
+So ``from ._validation import check_int`` is allowed and ``from .conv import
+_conv_args`` is not.
+
+**A function-level import says why.** An ``import`` inside a function either
+moves to the top of its module or carries a comment, on its line or the line
+above, that names what it avoids: an import cycle (the comment says "cycle")
+or an optional or heavy dependency that most uses of the module never need
+(the comment says "optional" or "heavy", e.g. scikit-image, PIL, torch).
+"""
+
+from __future__ import annotations
+
+import ast
+import pathlib
+import re
+
+import pytest
+
+import convkit
+
+PACKAGE = pathlib.Path(convkit.__file__).parent
+SOURCES = sorted(PACKAGE.rglob("*.py"))
+REASON = re.compile(r"#.*\b(cycle|optional|heavy)\b", re.IGNORECASE)
+
+
+def relative(path):
+    return path.relative_to(PACKAGE.parent).as_posix()
+
+
+def private_imports(source):
+    """``[(line, module, name)]`` of underscore names imported from another module."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                if alias.name.startswith("_") and not alias.name.startswith("__"):
+                    found.append((node.lineno, "." * node.level + (node.module or ""), alias.name))
+    return found
+
+
+def unexplained_local_imports(source):
+    """``[(line, statement)]`` of imports inside a function with no reason in a comment."""
+    lines = source.splitlines()
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for inner in ast.walk(node):
+                if isinstance(inner, (ast.Import, ast.ImportFrom)):
+                    nearby = lines[inner.lineno - 2: inner.end_lineno]  # the line above to the last line
+                    if not any(REASON.search(line) for line in nearby):
+                        found.append((inner.lineno, ast.unparse(inner)))
+    return found
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=relative)
+def test_no_private_name_crosses_a_module(path):
+    found = private_imports(path.read_text())
+    assert not found, f"{relative(path)} imports private names: " + ", ".join(
+        f"line {line}: {name} from {module}" for line, module, name in found)
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=relative)
+def test_a_function_level_import_names_its_reason(path):
+    found = unexplained_local_imports(path.read_text())
+    assert not found, (
+        f"{relative(path)}: move these imports to the top of the module, or say in a comment which "
+        "import cycle or optional/heavy dependency they avoid: "
+        + "; ".join(f"line {line}: {statement}" for line, statement in found))
+
+
+def test_the_checks_can_fail():
+    bad = (
+        "from .conv import _conv_args, conv2d\n"
+        "def f():\n"
+        "    from convkit.sizes import conv_output_size\n"
+        "    return conv_output_size\n"
+        "def g():\n"
+        "    # scikit-image is optional: only this function needs it\n"
+        "    from skimage.measure import marching_cubes\n"
+        "    import PIL  # heavy, loaded on first use\n"
+    )
+    assert private_imports(bad) == [(1, ".conv", "_conv_args")]
+    assert unexplained_local_imports(bad) == [(3, "from convkit.sizes import conv_output_size")]
