@@ -11,9 +11,9 @@ the tap's modulation scalar ``lambda`` (the ``mask``):
 
     y[n, f, u, v] = b[f] + \\sum_{c, m, n} w[f, c, m, n] \\,
         \\lambda_{mn} \\, x_c(\\rho, \\kappa), \\qquad
-    x_c(\\rho, \\kappa) = \\sum_{u', v'} \\beta(\\rho - u') \\beta(\\kappa - v') \\, x[c, u', v'],
+    x_c(\\rho, \\kappa) = \\sum_{u', v'} \\operatorname{tri}(\\rho - u') \\operatorname{tri}(\\kappa - v') \\, x[c, u', v'],
 
-with the tent ``beta(t) = max(0, 1 - |t|)``: only the four pixels around
+with the tent ``tri(t) = max(0, 1 - |t|)``: only the four pixels around
 ``(rho, kappa)`` weigh, and pixels outside the input count as zero.
 
 Read top-down: :func:`deform_conv2d` is :func:`deform_unfold` (the im2col
@@ -254,8 +254,8 @@ def deform_sampling_positions(offset, kernel_size, stride=1, padding=0, dilation
 def bilinear_sample(image, rows, cols):
     """Bilinear interpolation of a 2D image at fractional points, zero outside the image.
 
-    ``value = sum over pixels (u', v') of beta(row - u') * beta(col - v') * image[u', v']``
-    with ``beta(t) = max(0, 1 - |t|)``: the four pixels around the point
+    ``value = sum over pixels (u', v') of tri(row - u') * tri(col - v') * image[u', v']``
+    with ``tri(t) = max(0, 1 - |t|)``: the four pixels around the point
     weigh, the nearer the more, and pixels outside the image are zeros (as
     ``torchvision.ops.deform_conv2d`` and ``grid_sample(padding_mode='zeros')``).
 
