@@ -176,7 +176,7 @@ def deform_grid_description(image_shape, offset, kernel_size, stride=1, padding=
     moves = np.concatenate([np.hypot(*(m - r).reshape(-1, 2).T) for _, r, m in taps])
     outside = sum(int(_outside(m, height, width).sum()) for _, _, m in taps)
     where = (f"output {taps[0][0]}" if len(taps) == 1 else f"{len(taps)} outputs")
-    text = (f"A {height}x{width} grey image with the {k_h}x{k_w} window of {where}: the regular taps "
+    text = (f"A grey image of {height}x{width} pixels with the {k_h}x{k_w} window of {where}: the regular taps "
             f"as open circles on a dashed grid, the taps moved by their offsets as diamonds on a "
             f"solid grid, with arrows. ")
     if not moves.any():
