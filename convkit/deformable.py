@@ -130,7 +130,7 @@ def deform_conv2d(input, offset, weight, bias=None, stride=1, padding=0, dilatio
     n_batch = columns.shape[0]
     g = args.groups
     w = args.weight
-    columns = columns.reshape(n_batch, g, -1, columns.shape[-1])   # (N, g, C_in/g * kH * kW, L)
+    columns = columns.reshape(n_batch, g, columns.shape[1] // g, columns.shape[2])  # (N, g, C_in/g * kH * kW, L)
     w_flat = w.reshape(g, w.shape[0] // g, -1)                     # (g, C_out/g, C_in/g * kH * kW)
     out = w_flat @ columns                                         # (N, g, C_out/g, L)
     out = out.reshape((n_batch, w.shape[0]) + args.out_size)       # (N, C_out, H_out, W_out)
@@ -418,6 +418,8 @@ def _columns(args: _DeformArgs) -> np.ndarray:
     grid = _grid(args.offset.shape, args.kernel, args.stride, args.padding, args.dilation)
     positions = args.offset + grid.astype(args.offset.dtype)     # float32 offsets stay float32
     positions = positions.reshape(n_batch, g_off, taps, 2, h_out, w_out)  # (N, G_off, T, 2, H_out, W_out)
+    if n_batch == 0:                                                       # an empty batch, as conv2d allows
+        return np.zeros((0, c_in * taps, h_out * w_out), dtype=np.result_type(x, positions))
     per_group = x.reshape(n_batch * g_off, c_in // g_off, height, width)  # (N G_off, C_in/G_off, H, W)
     rows = positions[:, :, :, 0].reshape(n_batch * g_off, taps, h_out, w_out)  # (N G_off, T, H_out, W_out)
     cols = positions[:, :, :, 1].reshape(n_batch * g_off, taps, h_out, w_out)

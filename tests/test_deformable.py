@@ -245,6 +245,13 @@ def test_bilinear_sample_and_positions():
     assert grid[0, 2 * 5, 1, 0] == 1 + 1 * 2 and grid[0, 2 * 5 + 1, 1, 0] == 0 + 2 * 2  # tap (1, 2)
 
 
+def test_empty_batch_as_conv2d():
+    x, w = np.zeros((0, 2, 5, 5)), np.ones((3, 2, 3, 3))
+    got = deform_conv2d(x, np.zeros((0, 18, 3, 3)), w, mask=np.zeros((0, 9, 3, 3)))
+    assert got.shape == convkit.conv2d(x, w).shape == (0, 3, 3, 3)
+    assert deform_conv2d_naive(x, np.zeros((0, 18, 3, 3)), w).shape == (0, 3, 3, 3)
+
+
 def test_unbatched_equals_batched():
     rng = np.random.default_rng(2)
     x, offset, weight, m = random_case(rng, 1, 3, 2, 1, 1, 6, 6, (3, 3), 1, 1, 1, np.float64, True)
