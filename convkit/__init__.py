@@ -29,6 +29,9 @@ from .costs import (
     depthwise_separable_cost, elementwise_memory_access, flattened_cost, grouped_conv_cost, inception_bottleneck_cost, mobilenet_block_cost,
     pointwise_conv_cost, resnet_bottleneck_cost, shufflenet_unit_cost, spatially_separable_cost,
 )
+from .deformable import (
+    bilinear_sample, deform_conv2d, deform_conv2d_naive, deform_sampling_positions, deform_unfold,
+)
 from .fft_conv import conv2d_fft, conv2d_fft_naive, fft_size
 from .flattened import flatten_filter, flattened_conv2d, flattened_filter
 from .gradients import conv2d_input_grad, conv2d_weight_grad, conv2d_weight_grad_naive
@@ -64,7 +67,7 @@ from .winograd import (
 __all__ = [
     "CausalConv1dStream", "ConvMethod", "Cost", "SOBEL_COLUMN", "SOBEL_ROW", "SOBEL_X", "SOBEL_Y",
     "WinogradCount", "WinogradMatrices",
-    "block_diagonal_weight", "causal_conv1d", "causal_conv1d_naive", "causal_padding",
+    "bilinear_sample", "block_diagonal_weight", "causal_conv1d", "causal_conv1d_naive", "causal_padding",
     "causal_receptive_field", "channel_shuffle", "channel_shuffle_naive", "choose_conv_method", "conv1d",
     "conv1d_naive", "conv2d", "conv2d_fft", "conv2d_fft_naive", "conv2d_im2col", "conv2d_input_grad",
     "conv2d_naive", "conv2d_weight_grad", "conv2d_weight_grad_naive", "conv3d", "conv3d_naive",
@@ -74,7 +77,8 @@ __all__ = [
     "conv_transpose2d_naive", "conv_transpose2d_scatter", "conv_transpose2d_zero_insertion",
     "conv_transpose3d", "conv_transpose3d_naive", "conv_transpose_output_size", "convolve1d",
     "convolve1d_naive", "convolve2d", "convolve2d_naive", "correlate1d", "correlate1d_naive",
-    "correlate2d", "correlate2d_naive", "depthwise_conv2d", "depthwise_conv2d_naive",
+    "correlate2d", "correlate2d_naive", "deform_conv2d", "deform_conv2d_naive",
+    "deform_sampling_positions", "deform_unfold", "depthwise_conv2d", "depthwise_conv2d_naive",
     "depthwise_conv_cost", "depthwise_separable_conv2d", "depthwise_separable_cost",
     "effective_kernel_size", "elementwise_memory_access", "fft_size", "flatten_filter", "flattened_conv2d", "flattened_cost",
     "flattened_filter", "flip", "full_padding", "grouped_conv2d", "grouped_conv2d_naive",

@@ -144,6 +144,13 @@ CALLS = {
     "winograd_conv2d": dict(input=arr((2, 3, 6, 5)), weight=arr((4, 3, 3, 3), 1)),
     **{f"causal_conv1d{s}": dict(input=arr((2, 4, 6)), weight=arr((6, 2, 3), 1), bias=arr((6,), 2),
                                  dilation=2, groups=2) for s in ("", "_naive")},
+    **{f"deform_conv2d{s}": dict(input=arr((2, 4, 5, 5)), offset=arr((2, 2 * 2 * 9, 5, 5), 3),
+                                 weight=arr((6, 2, 3, 3), 1), bias=arr((6,), 2), padding=1,
+                                 mask=arr((2, 2 * 9, 5, 5), 4)) for s in ("", "_naive")},
+    "deform_unfold": dict(input=arr((2, 3, 5, 4)), offset=arr((2, 12, 5, 3), 3), kernel_size=(3, 2),
+                          stride=1, padding=(1, 0), dilation=1, mask=arr((2, 6, 5, 3), 4)),
+    "deform_sampling_positions": dict(offset=arr((2, 12, 4, 3), 3), kernel_size=(3, 2)),
+    "bilinear_sample": dict(image=arr((4, 5)), rows=arr((3,), 1), cols=arr((2, 1), 2)),
 }
 # Documented to return float64 (an SVD or a power method) or a bool whatever
 # the input dtype: left out of the dtype tests, on purpose.

@@ -146,6 +146,17 @@ def _causal():
     return causal_stack_figure(2, [1, 2, 4, 8], length=16)
 
 
+def _deformable():
+    from convkit.plotting.deformable import deform_grid_figure
+
+    rows, cols = np.mgrid[:11, :11]
+    image = ((rows - 5) ** 2 + (cols - 5) ** 2 <= 12).astype(float)
+    offset = np.zeros((18, 11, 11))
+    for t in range(9):
+        offset[2 * t], offset[2 * t + 1] = 1.5 * (t // 3 - 1), 1.5 * (t % 3 - 1) + 0.5 * (t // 3 - 1)
+    return deform_grid_figure(image, offset, 3, padding=1, outputs=[(5, 5)], margin=1.0, size=2.6)
+
+
 # chapter -> (drawing function, alt text). The alt text says what the picture
 # shows, for a reader who cannot see it.
 def _transposed():
@@ -239,6 +250,12 @@ PICTURES = {
         "A causal stack of four layers with 2 taps and dilations 1, 2, 4 and 8: lines from the "
         "last output fan down to the 16 most recent inputs, one path each, and none reaches a "
         "later time.",
+    ),
+    "chapters/17_deformable": (
+        _deformable,
+        "A 3x3 window over a disc, drawn twice: the regular taps as open circles on a dashed "
+        "grid, and the same taps moved by their offsets as diamonds on a solid grid, stretched "
+        "and sheared to cover the disc, with an arrow from each tap to where it moved.",
     ),
 }
 
