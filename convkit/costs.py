@@ -33,6 +33,7 @@ __all__ = [
     "resnet_bottleneck_cost",
     "mobilenet_block_cost",
     "shufflenet_unit_cost",
+    "convnext_block_cost",
 ]
 
 
@@ -588,3 +589,39 @@ def shufflenet_unit_cost(in_channels, out_channels, groups, bottleneck_channels=
     return (pointwise_conv_cost(c_in, m, size, groups=g1, bias=bias)
             + depthwise_conv_cost(m, 3, out, bias=bias)
             + pointwise_conv_cost(m, expand, out, groups=g, bias=bias))
+
+
+def convnext_block_cost(channels, input_size=1, kernel_size=7, expansion=4, bias=False):
+    """:class:`Cost` of a ConvNeXt block's convolutions (Liu et al. 2022).
+
+    Depthwise ``k x k`` on ``C`` channels (padding ``k // 2``), then the inverted
+    bottleneck: pointwise ``C -> e C`` and pointwise ``e C -> C``, all at stride
+    1. The layer norm, GELU and layer scale between them are not counted, as
+    :func:`resnet_bottleneck_cost` leaves out the batch norms. Chapter 18.
+
+    Parameters
+    ----------
+    channels : int
+        ``C``, the block's input and output channels.
+    input_size : int or tuple of int, default 1
+        Spatial size; with the default 1, MACs are per position.
+    kernel_size : int, default 7
+    expansion : int, default 4
+        ``e``, the width of the hidden layer in units of ``C``.
+    bias : bool, default False
+
+    Returns
+    -------
+    Cost
+
+    Examples
+    --------
+    >>> convnext_block_cost(96)
+    Cost(params=78432, macs=78432)
+    """
+    c = check_int(channels, "channels", 1)
+    e = check_int(expansion, "expansion", 1)
+    size, _ = _block_sizes(input_size, 1, kernel_size)
+    return (depthwise_conv_cost(c, kernel_size, size, bias=bias)
+            + pointwise_conv_cost(c, e * c, size, bias=bias)
+            + pointwise_conv_cost(e * c, c, size, bias=bias))
