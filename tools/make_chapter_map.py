@@ -146,6 +146,13 @@ def _causal():
     return causal_stack_figure(2, [1, 2, 4, 8], length=16)
 
 
+def _reparam_dynamic():
+    from convkit.plotting.reparam import kernel_sum_figure
+
+    kernels = [np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]]), np.array([[3]]), np.array([[1]])]
+    return kernel_sum_figure(kernels, ["3x3", "1x1", "identity"])
+
+
 # chapter -> (drawing function, alt text). The alt text says what the picture
 # shows, for a reader who cannot see it.
 def _transposed():
@@ -239,6 +246,11 @@ PICTURES = {
         "A causal stack of four layers with 2 taps and dilations 1, 2, 4 and 8: lines from the "
         "last output fan down to the 16 most recent inputs, one path each, and none reaches a "
         "later time.",
+    ),
+    "chapters/18_reparam_dynamic": (
+        _reparam_dynamic,
+        "A 3x3 kernel, a 1x1 kernel and the identity, each padded with zeros to 3x3, added cell "
+        "by cell into one 3x3 kernel whose centre is 4.",
     ),
 }
 
