@@ -91,7 +91,8 @@ def kernel_sum_figure(kernels, titles, coefficients=None, result_title="merged k
     """
     arrays, (rows, cols), coefficients = _kernels(kernels, titles, coefficients)
     result = kernel_sum(arrays, [1.0 if c is None else c for c in coefficients])
-    gap = 2.2 if any(c is not None for c in coefficients) else 1.2
+    slot = 1.8 if any(c is not None for c in coefficients) else 0.0   # room for "0.25 x"
+    gap = 1.2 + slot
     width = len(arrays) * (cols + gap) + cols
     cell = 0.42 if max(rows, cols) <= 5 else 0.3
     fig = Figure(figsize=(cell * width + 0.3, cell * (rows + 1.6) + 0.2), facecolor=colors.FIGURE_FACE)
@@ -103,9 +104,9 @@ def kernel_sum_figure(kernels, titles, coefficients=None, result_title="merged k
     x = 0.0
     for i, (a, title, c) in enumerate(zip(arrays, titles, coefficients)):
         if c is not None:
-            ax.text(x + 0.5, rows / 2, f"{format_value(float(c))} x", ha="center", va="center",
+            ax.text(x + slot - 0.15, rows / 2, f"{format_value(float(c))} x", ha="right", va="center",
                     fontsize=fontsize + 1, color=colors.EDGE)
-            x += 1.0
+            x += slot
         dh, dw = (rows - a.shape[0]) // 2, (cols - a.shape[1]) // 2
         for r in range(rows):
             for col in range(cols):
