@@ -366,7 +366,8 @@ def repvgg_merge(weight_3x3, bn_3x3, weight_1x1, bn_1x1, bn_identity=None, group
         raise ValueError(f"weight_1x1 must be {w3.shape[:2] + (1, 1)} to match weight_3x3, "
                          f"got shape {w1.shape}")
     c_out, per_group = w3.shape[:2]
-    groups = check_groups(groups, per_group * check_int(groups, "groups", minimum=1), c_out)
+    groups = check_int(groups, "groups", minimum=1)
+    check_groups(groups, per_group * groups, c_out)               # C_in = groups * (C_in/groups)
     branches = [fold_batch_norm(w3, None, *_bn(bn_3x3, "bn_3x3")),
                 fold_batch_norm(w1, None, *_bn(bn_1x1, "bn_1x1"))]
     if bn_identity is not None:
