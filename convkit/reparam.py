@@ -140,6 +140,12 @@ def fold_batch_norm(weight, bias, running_mean, running_var, gamma, beta, eps=1e
         Naming the argument: a weight below 2D, a batch-norm array that is not
         ``(C_out,)``, a bias of the wrong shape, ``running_var + eps <= 0``.
 
+    Notes
+    -----
+    PyTorch's counterpart is ``torch.nn.utils.fusion.fuse_conv_bn_weights(conv_w,
+    conv_b, bn_rm, bn_rv, bn_eps, bn_w, bn_b)``, with the same numbers in
+    another order; the tests compare the two. Chapter 18 derives the formula.
+
     Examples
     --------
     >>> w, b = fold_batch_norm([[[[2.0]]]], None, [1.0], [4.0], [3.0], [0.5], eps=0.0)

@@ -280,3 +280,14 @@ def test_repvgg_merge_keeps_the_float_dtype(dtype):
     unit = BatchNorm(*(np.array(v, dtype) for v in ([0.0] * 2, [1.0] * 2, [1.0] * 2, [0.0] * 2)))
     w, b = repvgg_merge(np.ones((2, 2, 3, 3), dtype), unit, np.ones((2, 2, 1, 1), dtype), unit, unit)
     assert w.dtype == dtype and b.dtype == dtype
+
+
+def test_fold_batch_norm_equals_torch_fuse_conv_bn_weights():
+    rng = np.random.default_rng(6)
+    conv = torch.nn.Conv2d(4, 6, 3, groups=2).double()
+    bn = random_bn(6, rng)
+    expected_w, expected_b = torch.nn.utils.fusion.fuse_conv_bn_weights(
+        conv.weight, conv.bias, bn.running_mean, bn.running_var, bn.eps, bn.weight, bn.bias)
+    w, b = fold_batch_norm(conv.weight.detach().numpy(), conv.bias.detach().numpy(), *stats(bn))
+    np.testing.assert_allclose(w, expected_w.detach().numpy(), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(b, expected_b.detach().numpy(), rtol=0, atol=1e-12)
