@@ -2,12 +2,12 @@
 
 CondConv (Yang et al. 2019) and dynamic convolution (Chen et al. 2020) keep
 ``E`` kernels ``w^(1), ..., w^(E)`` and, for each example, a weight
-``lambda_kappa(x)`` per kernel computed from the example itself (global
+``lambda_xi(x)`` per kernel computed from the example itself (global
 average pooling, a small linear layer, a sigmoid or a softmax:
 :func:`kernel_attention`). A convolution is linear in its weight, so
 
-``sum_kappa lambda_kappa * conv(x, w^(kappa), b^(kappa)) == conv(x, sum_kappa lambda_kappa w^(kappa),
-sum_kappa lambda_kappa b^(kappa))``:
+``sum_xi lambda_xi * conv(x, w^(xi), b^(xi)) == conv(x, sum_xi lambda_xi w^(xi),
+sum_xi lambda_xi b^(xi))``:
 
 the E convolutions of :func:`dynamic_conv2d_naive` cost as much as one
 convolution with the mixed kernel (:func:`dynamic_conv2d`) plus the mixing.
@@ -62,7 +62,7 @@ def _operands(input, weight, attention, bias):
 
 
 def mix_kernels(weight, attention, bias=None):
-    """The mixed kernel of each example: ``sum_kappa attention[n, kappa] * weight[kappa]``.
+    """The mixed kernel of each example: ``sum_xi attention[n, xi] * weight[xi]``.
 
     Parameters
     ----------
@@ -105,8 +105,8 @@ def mix_kernels(weight, attention, bias=None):
 def dynamic_conv2d(input, weight, attention, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """Dynamic convolution: example ``n`` is convolved with its own mixed kernel.
 
-    ``out[n] = conv2d(input[n], sum_kappa attention[n, kappa] * weight[kappa],
-    sum_kappa attention[n, kappa] * bias[kappa], stride, padding, dilation, groups)``.
+    ``out[n] = conv2d(input[n], sum_xi attention[n, xi] * weight[xi],
+    sum_xi attention[n, xi] * bias[xi], stride, padding, dilation, groups)``.
 
     The N convolutions run as one grouped convolution: the batch is moved into
     the channels, ``(1, N * C_in, H, W)``, the N mixed kernels stacked into
@@ -175,7 +175,7 @@ def dynamic_conv2d(input, weight, attention, bias=None, stride=1, padding=0, dil
 def dynamic_conv2d_naive(input, weight, attention, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """Dynamic convolution the long way: E ordinary convolutions per example, weighted and summed.
 
-    ``out[n] = sum_kappa attention[n, kappa] * conv2d(input[n], weight[kappa], bias[kappa], ...)``:
+    ``out[n] = sum_xi attention[n, xi] * conv2d(input[n], weight[xi], bias[xi], ...)``:
     what a layer with E parallel branches computes, at about E times the
     multiply-adds of :func:`dynamic_conv2d`. The loop reference beside it.
 
@@ -212,10 +212,10 @@ def dynamic_conv2d_naive(input, weight, attention, bias=None, stride=1, padding=
     outputs = []
     for n in range(x.shape[0]):                                  # one example at a time
         total = 0
-        for kappa in range(w.shape[0]):                          # one kernel at a time
-            branch = conv2d(x[n], w[kappa], None if b is None else b[kappa],
+        for xi in range(w.shape[0]):                             # one kernel at a time
+            branch = conv2d(x[n], w[xi], None if b is None else b[xi],
                             stride, padding, dilation, groups)   # (C_out, H_out, W_out)
-            total = total + a[n, kappa] * branch
+            total = total + a[n, xi] * branch
         outputs.append(total)
     if not outputs:
         out = conv2d(x, w[0], None, stride, padding, dilation, groups)

@@ -21,7 +21,7 @@ def tensor(x):
 
 
 def torch_per_example(x, w, a, b, stride, padding, dilation, groups):
-    """Example n convolved by F.conv2d with sum_kappa a[n, kappa] w[kappa], mixed in torch."""
+    """Example n convolved by F.conv2d with sum_xi a[n, xi] w[xi], mixed in torch."""
     xt, wt, at = tensor(x), tensor(w), tensor(a)
     outs = []
     for n in range(xt.shape[0]):
@@ -35,14 +35,14 @@ def torch_branches(x, w, a, b, stride, padding, dilation, groups):
     """E torch.nn.Conv2d modules, each output scaled by its example's weight, summed."""
     xt, at = tensor(x), tensor(a)
     total = 0
-    for kappa in range(w.shape[0]):
+    for xi in range(w.shape[0]):
         conv = torch.nn.Conv2d(w.shape[2] * groups, w.shape[1], w.shape[3:], stride, padding, dilation,
                                groups, bias=b is not None).to(xt.dtype)
         with torch.no_grad():
-            conv.weight.copy_(tensor(w[kappa]))
+            conv.weight.copy_(tensor(w[xi]))
             if b is not None:
-                conv.bias.copy_(tensor(b[kappa]))
-            total = total + at[:, kappa].reshape(-1, 1, 1, 1) * conv(xt)
+                conv.bias.copy_(tensor(b[xi]))
+            total = total + at[:, xi].reshape(-1, 1, 1, 1) * conv(xt)
     return total.numpy()
 
 
@@ -145,7 +145,7 @@ def test_dynamic_conv_cost_against_the_flop_counter(c_in, c_out, k, e, size, gro
         F.conv2d(x, kernel, groups=groups)
     assert counter.get_total_flops() == 2 * mixed.macs
     with FlopCounterMode(display=False) as counter:
-        outs = torch.stack([F.conv2d(x, w[kappa], groups=groups) for kappa in range(e)])  # (E, 1, C_out, o, o)
+        outs = torch.stack([F.conv2d(x, w[xi], groups=groups) for xi in range(e)])  # (E, 1, C_out, o, o)
         (a.reshape(1, e) @ outs.reshape(e, -1))                     # E MACs per output value
     assert counter.get_total_flops() == 2 * branches.macs
     params = sum(p.numel() for p in torch.nn.Conv2d(c_in, c_out, k, groups=groups, bias=False).parameters())

@@ -155,7 +155,7 @@ register_exercise(
             Diagnosis(
                 _average_kernel,
                 "the kernels were averaged with equal weights: example n's kernel is "
-                "sum_kappa attention[n, kappa] * weight[kappa].",
+                "sum_xi attention[n, xi] * weight[xi].",
             ),
             Diagnosis(
                 _no_padding,
