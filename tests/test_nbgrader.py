@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import csv
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -138,6 +140,20 @@ def _solution_leaks(nb) -> list[str]:
     return [s for s in sources if "### BEGIN SOLUTION" in s or "### BEGIN HIDDEN TESTS" in s]
 
 
+def _test_cells(nb) -> list:
+    return [c for c in nb.cells if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")]
+
+
+def _visible_test_cells(nb) -> list:
+    return [c for c in _test_cells(nb) if 'part="visible"' in c.source]
+
+
+def _hidden_test_cells(nb) -> list:
+    """Test cells holding a hidden part: between the markers, calling check(..., part="hidden")."""
+    return [c for c in _test_cells(nb) if re.search(
+        r"### BEGIN HIDDEN TESTS\n.*part=\"hidden\".*\n### END HIDDEN TESTS", c.source, flags=re.S)]
+
+
 def _nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(REPO))
     return subprocess.run(
@@ -183,8 +199,9 @@ def test_course_graded_end_to_end(tmp_path):
         assert done.returncode == 0, done.stderr[-2000:]
         release = tmp_path / "release" / name / f"{name}.ipynb"
         assert not _solution_leaks(nbformat.read(release, as_version=4))
-        valid = _nbgrader(tmp_path, "validate", str(release))
-        assert "ERROR" not in valid.stdout + valid.stderr[-3000:] or "Success" in valid.stdout
+        released = nbformat.read(release, as_version=4)
+        assert _hidden_test_cells(released) == [], "the release shows the hidden tests"
+        assert len(_visible_test_cells(released)) == len(_coding_ids(totals[name]))
         source = nbformat.read(tmp_path / "source" / name / f"{name}.ipynb", as_version=4)
         subs = {"reference": source, "untouched": nbformat.read(release, as_version=4)}
         # "mistakes": a diagnosed mistake in the first coding exercise, the rest correct;
@@ -205,6 +222,10 @@ def test_course_graded_end_to_end(tmp_path):
         graded = _nbgrader(tmp_path, "autograde", name)
         assert graded.returncode == 0, graded.stderr[-3000:]
         print(f"autograde {name}: {time.monotonic() - start:.0f} s")
+    # nbgrader's own check of the releases: every test fails on the untouched notebook
+    releases = [str(tmp_path / "release" / n / f"{n}.ipynb") for n in CHAPTERS]
+    valid = _nbgrader(tmp_path, "validate", "--invert", *releases)
+    assert valid.stdout.count("Success! The notebook does not pass any tests.") == len(CHAPTERS), valid.stdout[-3000:]
     assert _nbgrader(tmp_path, "export", "--to", "grades.csv").returncode == 0
     with open(tmp_path / "grades.csv") as f:
         rows = {(r["assignment"], r["student_id"]): float(r["score"]) for r in csv.DictReader(f)}
@@ -253,3 +274,76 @@ def test_the_mistaken_submission_fails_each_check():
         for exercise_id in _coding_ids(totals):
             wrong = EXERCISES[exercise_id].diagnoses[0].wrong
             assert not check(wrong, exercise_id, verbose=False).passed, exercise_id
+
+
+def test_every_source_test_cell_has_a_hidden_part_and_the_check_can_fail(tmp_path):
+    totals = _course(tmp_path)
+    for name in CHAPTERS:
+        source = nbformat.read(tmp_path / "source" / name / f"{name}.ipynb", as_version=4)
+        assert len(_hidden_test_cells(source)) == len(_coding_ids(totals[name])) >= 2
+        # the check notices a test cell whose hidden part was lost
+        cell = _hidden_test_cells(source)[0]
+        cell.source = cell.source.split("### BEGIN HIDDEN TESTS")[0]
+        assert len(_hidden_test_cells(source)) == len(_coding_ids(totals[name])) - 1
+
+
+def _release_version(source: str) -> str:
+    """What ``nbgrader generate_assignment`` leaves of a test cell (nbgrader's own preprocessor)."""
+    from nbgrader.preprocessors import ClearHiddenTests
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+    nb.cells[0].metadata["nbgrader"] = _meta_test()
+    nb, _ = ClearHiddenTests().preprocess(nb, {})
+    return nb.cells[0].source
+
+
+def _meta_test() -> dict:
+    return {"grade": True, "solution": False, "locked": True, "grade_id": "t", "points": 2, "schema_version": 3}
+
+
+@pytest.mark.parametrize("exercise_id", ["ch03-output-size", "ch07-dilated-conv1d", "ch12-channel-shuffle"])
+def test_hidden_tests_catch_a_function_fitted_to_the_visible_cases(exercise_id):
+    from convkit.checking.engine import VISIBLE_CASES
+
+    exercise = EXERCISES[exercise_id]
+    calls = []
+
+    def fitted(*args, **kwargs):  # right on the cases it was shown, a known mistake after
+        calls.append(1)
+        if len(calls) <= VISIBLE_CASES:
+            return exercise.reference(*args, **kwargs)
+        return exercise.diagnoses[0].wrong(*args, **kwargs)
+
+    source = make_nbgrader.test_source(exercise.function_name, repr(exercise_id))
+    release = _release_version(source)
+    assert "HIDDEN" not in release and 'part="hidden"' not in release
+    exec(release, {exercise.function_name: fitted})  # the student sees a pass
+    calls.clear()
+    with pytest.raises(AssertionError, match=rf"{exercise_id}: \d+ of \d+ hidden cases pass"):
+        exec(source, {exercise.function_name: fitted})  # the autograder does not
+
+
+@pytest.mark.parametrize("exercise_id", sorted(EXERCISES))
+def test_every_exercise_fails_an_endless_loop_quickly_and_survives_mutation(exercise_id):
+    exercise = EXERCISES[exercise_id]
+
+    def loops(*args, **kwargs):
+        while True:
+            pass
+
+    start = time.monotonic()
+    result = check(loops, exercise_id, verbose=False, time_limit=0.2)
+    assert time.monotonic() - start < 3
+    assert not result.passed and "took longer than 0.2 s" in result.report
+
+    def mutates(*args, **kwargs):
+        answer = copy.deepcopy(exercise.reference(*args, **kwargs))  # not a view of what we vandalise
+        for a in list(args) + list(kwargs.values()):
+            if isinstance(a, np.ndarray) and a.flags.writeable:
+                a[...] = 0 if a.dtype == bool else a + 1
+        return answer
+
+    # the student's vandalism reaches neither the reference nor the next case
+    assert check(mutates, exercise_id, verbose=False).passed
+    # and the next student's grade is the same as if nobody had mutated anything
+    assert check(exercise.reference, exercise_id, verbose=False).passed

@@ -37,7 +37,8 @@ REQUIRED_ROWS = [
     r"$a$ | `output_padding`",
     r"$K$ | depth multiplier",
     r"$x \star w$, $x * w$",
-    r"$C$, $C^\top$",
+    r"$\mathbf{C}$, $\mathbf{C}^\top$ | the convolution matrix",
+    r"$C$ | alone: the channel count",
     # Reserved after the lecturers' reads of all fifteen chapters.
     r"$u'$ | an input position",
     r"$j_\ell$ | the jump of layer $\ell$",
@@ -69,6 +70,9 @@ MISUSES = [
     (re.compile(r"\^\\top\s*g(?![A-Za-z_])"), "g for the upstream gradient (g is groups; the gradient is \\delta)"),
     (re.compile(r"(?<![\\\w])h\s*\\times\s*w(?![A-Za-z])"), "w as a width (w is the weight; a map is H x W)"),
     (re.compile(r"\\sum_\{?h\b"), "h as a channel index (an intermediate channel is c')"),
+    (re.compile(r"(?<![\\\w])w_r\b|(?<![\\\w])r\s*\(k_H"), "r for a rank (r_ell is a receptive field; the rank is R)"),
+    (re.compile(r"(?<![\\\w{])C\^(?:\\top|\+)|(?<![\\\w{])C\\,x"), "plain C for the convolution matrix (the matrix is \\mathbf{C}; C alone is a channel count)"),
+    (re.compile(r"cK\s*\+\s*j\b"), "j for one of the K depthwise kernels (j_ell is a jump; the index is \\kappa)"),
 ]
 
 
@@ -118,15 +122,17 @@ def test_misuse_patterns_catch_the_old_slips_and_pass_the_notation():
     slips = [r"D_\text{in} = C_\text{in}", r"\beta_j", r"\sum_{b=1}^{C}", r"b = 64",
              r"x_{i+m,\, j+n}", r"n - k + 1", r"b < \frac{k^2}{2}",
              r"g = \partial \ell / \partial y", r"\frac{\partial \ell}{\partial x} = C^\top g",
-             r"\partial L / \partial w", r"C \times h \times w", r"\sum_{h=0}^{C_\text{mid}-1}"]
+             r"\partial L / \partial w", r"C \times h \times w", r"\sum_{h=0}^{C_\text{mid}-1}",
+             r"\langle x, C^\top y\rangle", r"y = C\,x", r"w - w_r", r"r(k_H + k_W)", r"z_{cK+j,\,u,\,v}"]
     for slip in slips:
         assert any(p.search(slip) for p, _ in MISUSES), slip
     fine = [r"y_{f,u,v} = b_f + \sum_{c} x_{c,u+m,v+n}\, w_{f,c,m,n}", r"o = \lfloor (i + 2p - d(k-1) - 1)/s \rfloor + 1",
             r"L - k + 1", r"C_\text{mid} < 242", r"(x \star w)_u = \sum_{m=0}^{k-1} x_{u+m}\, w_m",
             r"D \times H \times W", r"k_D k_H k_W C_\text{in} C_\text{out} + C_\text{out}",
-            r"\delta = \partial \mathcal{L} / \partial y", r"\frac{\partial \mathcal{L}}{\partial x} = C^\top \delta",
+            r"\delta = \partial \mathcal{L} / \partial y", r"\frac{\partial \mathcal{L}}{\partial x} = \mathbf{C}^\top \delta", r"C^2 k \sum_\ell o_\ell",
             r"\partial \mathcal{L} / \partial w_{f,c,m,n}", r"\sum_{c'} w_{f,c',m,n}\, w^\text{pw}_{c',c}",
-            r"H \times W \times C", r"\hat W \hat X", r"k_H \times k_W"]
+            r"H \times W \times C", r"\hat W \hat X", r"k_H \times k_W",
+            r"R(k_H + k_W)", r"r_\ell = r_{\ell-1} + (k-1) j_{\ell-1}", r"z_{cK+\kappa,\,u,\,v}"]
     for ok in fine:
         assert not any(p.search(ok) for p, _ in MISUSES), ok
 

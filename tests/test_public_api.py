@@ -533,3 +533,15 @@ def test_no_template_placeholder_in_any_docstring():
         if re.fullmatch(r"\s*\{\w+\}\s*", line)
     ]
     assert not placeholders, placeholders
+
+
+def test_every_module_all_names_exist():
+    """Each convkit module's ``__all__`` lists only names the module has (the API pages read it)."""
+    import importlib
+    import pkgutil
+
+    missing = []
+    for info in pkgutil.walk_packages(convkit.__path__, prefix="convkit."):
+        module = importlib.import_module(info.name)
+        missing += [f"{info.name}.{name}" for name in getattr(module, "__all__", []) if not hasattr(module, name)]
+    assert not missing, f"__all__ names that do not exist: {missing}"

@@ -10,10 +10,13 @@ One assignment per chapter: ``DIR/source/<chapter>/<chapter>.ipynb``, plus
 code (:func:`make_handouts.solution_blocks`, :func:`make_handouts.stub_source`):
 
 - a coding exercise (its solution defines a function) becomes one nbgrader
-  solution cell with the solution code between ``### BEGIN SOLUTION`` and
+  solution cell (:func:`solution_source`): each function's signature and
+  docstring visible, its body between ``### BEGIN SOLUTION`` and
   ``### END SOLUTION``; the chapter's ``check`` cell after it becomes a
-  locked autograded test cell worth :data:`CODING_POINTS` that fails with
-  ``check()``'s report;
+  locked autograded test cell worth :data:`CODING_POINTS` (:func:`test_source`):
+  the first ``VISIBLE_CASES`` cases visible to the student, the others
+  between ``### BEGIN HIDDEN TESTS`` and ``### END HIDDEN TESTS``, each part
+  failing with ``check()``'s report;
 - any other exercise becomes a manually graded markdown answer cell worth
   :data:`WRITTEN_POINTS`.
 """
@@ -21,6 +24,7 @@ code (:func:`make_handouts.solution_blocks`, :func:`make_handouts.stub_source`):
 from __future__ import annotations
 
 import argparse
+import ast
 import copy
 import re
 import sys
@@ -54,6 +58,70 @@ def _meta(cell_id: str, *, solution: bool, grade: bool, locked: bool = False, po
     return meta
 
 
+def solution_source(code_sources: list[str]) -> str:
+    """One nbgrader solution cell for a coding exercise's solution cells.
+
+    Each top-level function keeps its signature, docstring and ``# Hint:``
+    comments; its body goes between ``### BEGIN SOLUTION`` and ``### END
+    SOLUTION``, indented like the body, so the release keeps the function and
+    nbgrader's stub (``raise NotImplementedError()``) sits inside it: the
+    check then reports "not yet implemented" instead of a ``NameError``.
+    Imports stay visible; other top-level statements (demonstrations that
+    call the function) are left out, as in the handouts.
+    """
+    parts = []
+    for source in code_sources:
+        text = mh._parseable(source)
+        lines = text.splitlines()
+        hint_lines = mh._hints(text)
+        out: list[str] = []
+        for node in ast.parse(text).body:
+            start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+            segment = lines[start - 1 : node.end_lineno]
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                out.extend(segment)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                first = node.body[0]
+                has_doc = ast.get_docstring(node, clean=False) is not None
+                body_start = node.body[1].lineno if has_doc and len(node.body) > 1 else first.lineno
+                if has_doc and len(node.body) == 1:
+                    body_start = first.end_lineno + 1
+                if body_start <= node.lineno:
+                    raise ValueError(f"{node.name}: put the body on its own lines for nbgrader")
+                indent = " " * (node.body[-1].col_offset)
+                hints = [h for n, h in hint_lines if body_start <= n <= node.end_lineno]
+                out.extend(lines[start - 1 : body_start - 1])
+                out.extend(f"{indent}{hint}" for hint in hints)
+                out.append(f"{indent}### BEGIN SOLUTION")
+                out.extend(lines[body_start - 1 : node.end_lineno])
+                out.append(f"{indent}### END SOLUTION")
+            else:
+                continue  # a demonstration that uses the function: the handouts drop it too
+            out.append("")
+        parts.append("\n".join(out).strip())
+    return "\n\n\n".join(p for p in parts if p)
+
+
+def test_source(function: str, exercise_id: str) -> str:
+    """The autograded test cell of one coding exercise.
+
+    The student's release shows the visible cases (``check(..., part="visible")``,
+    which prints its report); ``nbgrader generate_assignment`` removes the
+    block between the hidden-test markers and ``nbgrader autograde`` puts it
+    back, so a function that passes only the cases it was shown loses the points.
+    Either ``assert`` fails with ``check()``'s diagnosis as the message.
+    """
+    return (
+        "from convkit.checking import check\n"
+        f'_result = check({function}, {exercise_id}, part="visible")\n'
+        "assert _result.passed, _result.report\n"
+        "### BEGIN HIDDEN TESTS\n"
+        f'_result = check({function}, {exercise_id}, part="hidden", verbose=False)\n'
+        "assert _result.passed, _result.report\n"
+        "### END HIDDEN TESTS"
+    )
+
+
 def make_source(nb) -> tuple[nbformat.NotebookNode, dict]:
     """The nbgrader source version of a chapter; returns it and ``{grade_id: points}``."""
     nb = copy.deepcopy(nb)
@@ -70,8 +138,7 @@ def make_source(nb) -> tuple[nbformat.NotebookNode, dict]:
             stub, _ = mh.stub_source(code)
             tag = label or f"exercise-{index}"
             if stub:
-                body = "\n\n".join(code)
-                cell = nbformat.v4.new_code_cell(f"### BEGIN SOLUTION\n{body}\n### END SOLUTION")
+                cell = nbformat.v4.new_code_cell(solution_source(code))
                 cell.id = mh._cell_id(nb, f"{tag}-solution")
                 cell.metadata["nbgrader"] = _meta(f"{tag}-solution", solution=True, grade=False)
             else:
@@ -104,11 +171,7 @@ def make_source(nb) -> tuple[nbformat.NotebookNode, dict]:
             match = _CHECK_CALL.search(cell.source)
             if match:
                 grade_id = f"{match['id'][1:-1]}-test"
-                cell.source = (
-                    "from convkit.checking import check\n"
-                    f"_result = check({match['fn']}, {match['id']})\n"
-                    "assert _result.passed, _result.report"
-                )
+                cell.source = test_source(match["fn"], match["id"])
                 cell.metadata["nbgrader"] = _meta(
                     grade_id, solution=False, grade=True, locked=True, points=CODING_POINTS
                 )

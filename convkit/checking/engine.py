@@ -54,6 +54,10 @@ NOT_IMPLEMENTED = "not implemented"
 TIME_LIMIT = 5.0
 """Seconds one case may run before :func:`check` stops it and reports a failure."""
 
+VISIBLE_CASES = 2
+"""How many of an exercise's cases an nbgrader release shows the student (``part="visible"``)."""
+
+_PARTS = ("all", "visible", "hidden")
 _SHOWN_FAILURES = 3  # the report details this many failing cases; .failures holds all
 
 
@@ -426,7 +430,8 @@ def _lookup(exercise_id: Any) -> Exercise:
 
 
 def check(
-    student_fn: Callable, exercise_id: str, *, verbose: bool = True, time_limit: float | None = TIME_LIMIT
+    student_fn: Callable, exercise_id: str, *, verbose: bool = True, time_limit: float | None = TIME_LIMIT,
+    part: str = "all",
 ) -> CheckResult:
     """Run a student's function on an exercise's hidden cases and report.
 
@@ -446,9 +451,14 @@ def check(
         :data:`EXERCISES`).
     verbose : bool, default True
         Print the report. The same text is in the result's ``report``.
-    time_limit : float or None, default :data:`TIME_LIMIT`
+    time_limit : float or None, default ``TIME_LIMIT``
         Seconds each case may run; a case that runs longer is stopped and
         reported as failed ("took longer than ..."). None: no limit.
+    part : {"all", "visible", "hidden"}, default "all"
+        Which cases to run: all of them (the chapters and handouts), the
+        first ``VISIBLE_CASES`` (the test an nbgrader release shows the
+        student), or the others (the hidden test the autograder adds back).
+        Cases keep their numbers, so "case 3" is the same case in every part.
 
     Returns
     -------
@@ -461,7 +471,8 @@ def check(
     TypeError
         If ``student_fn`` is not callable or ``exercise_id`` is not a string.
     ValueError
-        If ``exercise_id`` is not registered.
+        If ``exercise_id`` is not registered, or ``part`` is not one of
+        ``"all"``, ``"visible"``, ``"hidden"``.
 
     Notes
     -----
@@ -474,15 +485,23 @@ def check(
     exercise = _lookup(exercise_id)
     if not callable(student_fn):
         raise TypeError(f"student_fn must be a function, got {type(student_fn).__name__}")
+    if part not in _PARTS:
+        raise ValueError(f"part must be one of {', '.join(map(repr, _PARTS))}, got {part!r}")
     name = getattr(student_fn, "__name__", exercise.function_name)
-    cases = exercise.cases()
+    numbered_cases = list(enumerate(exercise.cases(), start=1))
+    if part == "visible":
+        numbered_cases = numbered_cases[:VISIBLE_CASES]
+    elif part == "hidden":
+        numbered_cases = numbered_cases[VISIBLE_CASES:]
+    cases = [case for _, case in numbered_cases]
+    kind = {"all": "hidden", "visible": "visible", "hidden": "hidden"}[part]
     lines: list[str] = []
     status = PASSED
 
     raised: list[tuple[int, str]] = []  # (case number, message)
     returned: list[tuple[Case, Any, Any]] = []  # (case, student's result, reference result)
     wrong: list[tuple[int, str, int]] = []  # (case number, message, position in returned)
-    for index, case in enumerate(cases, start=1):
+    for index, case in numbered_cases:
         args, kwargs = _copy_args(case)
         try:
             got = _call_with_limit(student_fn, args, kwargs, time_limit)
@@ -527,7 +546,7 @@ def check(
         status = FAILED
         n_passed = len(returned) - len(wrong)
         lines.append(
-            f"{exercise.exercise_id}: {n_passed} of {len(cases)} hidden cases pass; "
+            f"{exercise.exercise_id}: {n_passed} of {len(cases)} {kind} cases pass; "
             f"{name} fails on {len(failures)}:"
         )
         lines.extend(f"  - {message}" for message in failures[:_SHOWN_FAILURES])
@@ -536,7 +555,7 @@ def check(
         lines.append("Fix the first failing case, run your function's cell, then this check again.")
     else:
         n_passed = len(cases)
-        lines.append(f"{exercise.exercise_id}: all {len(cases)} hidden cases pass.")
+        lines.append(f"{exercise.exercise_id}: all {len(cases)} {kind} cases pass.")
 
     report = "\n".join(lines)
     if verbose:

@@ -24,10 +24,7 @@ __all__ = [
     "layer_shapes_description",
     "pointwise_figure",
     "pointwise_description",
-    "MIN_BAR_FRACTION",
 ]
-
-
 
 def _layer(in_channels, height, width, out_channels, kernel_size):
     sizes = [check_int(v, n, minimum=1) for v, n in [(in_channels, "in_channels"), (height, "height"),
