@@ -25,7 +25,8 @@ from sphinx.util.nodes import nested_parse_with_titles
 COURSE_ORDER = [
     "correlation", "conv", "channels", "sizes", "padding", "cases", "conv_transpose",
     "transposed", "upsampling", "costs", "separable", "spatially_separable", "flattened",
-    "grouped", "fft_conv", "winograd", "gradients", "causal", "deformable", "checking", "explorer",
+    "grouped", "fft_conv", "winograd", "gradients", "causal", "deformable", "reparam", "dynamic",
+    "checking", "explorer",
     "animation", "plotting",
 ]
 

@@ -56,6 +56,7 @@ NO_ARRAYS = {
     "tf_same_padding",
     "WinogradCount", "WinogradMatrices", "fft_size", "winograd_matrices", "winograd_multiplies",
     "CausalConv1dStream", "causal_padding", "causal_receptive_field",
+    "BatchNorm", "convnext_block_cost", "dynamic_conv_cost", "identity_kernel",
 }
 
 
@@ -151,10 +152,29 @@ CALLS = {
                           stride=1, padding=(1, 0), dilation=1, mask=arr((2, 6, 5, 3), 4)),
     "deform_sampling_positions": dict(offset=arr((2, 12, 4, 3), 3), kernel_size=(3, 2)),
     "bilinear_sample": dict(image=arr((4, 5)), rows=arr((3,), 1), cols=arr((2, 1), 2)),
+    **{f"dynamic_conv2d{s}": dict(input=arr((2, 4, 5, 5)), weight=arr((3, 6, 2, 3, 3), 1),
+                                  attention=arr((2, 3), 2), bias=arr((3, 6), 3), padding=1, groups=2)
+       for s in ("", "_naive")},
+    "mix_kernels": dict(weight=arr((3, 6, 2, 3, 3), 1), attention=arr((2, 3), 2), bias=arr((3, 6), 3)),
+    "kernel_attention": dict(input=arr((2, 4, 5, 5)), weight=arr((3, 4), 1), bias=arr((3,), 2)),
+    "frozen_batch_norm": dict(input=arr((2, 3, 4, 4)), running_mean=arr((3,), 1), running_var=arr((3,), 2) ** 2 + 1,
+                       gamma=arr((3,), 3), beta=arr((3,), 4)),
+    "fold_batch_norm": dict(weight=arr((3, 2, 3, 3)), bias=arr((3,), 1), running_mean=arr((3,), 2),
+                            running_var=arr((3,), 3) ** 2 + 1, gamma=arr((3,), 4), beta=arr((3,), 5)),
+    "merge_branches": dict(branches=[(arr((3, 2, 3, 3)), arr((3,), 1)), (arr((3, 2, 1, 1), 2), None)]),
+    "pad_kernel": dict(weight=arr((3, 2, 1, 1)), kernel_size=3),
+    "repvgg_merge": dict(weight_3x3=arr((4, 2, 3, 3)), bn_3x3=(arr((4,), 1), arr((4,), 2) ** 2 + 1,
+                                                               arr((4,), 3), arr((4,), 4)),
+                         weight_1x1=arr((4, 2, 1, 1), 5), bn_1x1=(arr((4,), 6), arr((4,), 7) ** 2 + 1,
+                                                                  arr((4,), 8), arr((4,), 9)),
+                         groups=2),
 }
 # Documented to return float64 (an SVD or a power method) or a bool whatever
 # the input dtype: left out of the dtype tests, on purpose.
 FLOAT64_OR_BOOL_OUT = {"is_separable", "separate_kernel", "low_rank_kernel", "flatten_filter"}
+# Arrays inside a sequence or tuple argument, which call() does not cast: their dtypes are tested in
+# tests/test_reparam.py.
+NESTED_ARRAYS = {"merge_branches", "repvgg_merge"}
 
 ARRAY_CASES = sorted(n for n in CALLS if n in PUBLIC)
 ARRAY_ARGS = [(n, a) for n in ARRAY_CASES for a, v in CALLS[n].items() if isinstance(v, np.ndarray)]
@@ -319,7 +339,7 @@ def test_accepts_cpu_tensors(name, dtype):
 # dtypes
 # ---------------------------------------------------------------------------
 
-DTYPE_CASES = [n for n in ARRAY_CASES if n not in FLOAT64_OR_BOOL_OUT]
+DTYPE_CASES = [n for n in ARRAY_CASES if n not in FLOAT64_OR_BOOL_OUT | NESTED_ARRAYS]
 
 
 @pytest.mark.parametrize("name", DTYPE_CASES)
@@ -331,6 +351,8 @@ def test_float_dtype_is_kept(name, dtype):
 
 # The FFT is not exact: integers in give float64 out (documented).
 FLOAT_FOR_INTEGERS = {"conv2d_fft", "conv2d_fft_naive"}
+# A batch norm divides by a square root and a softmax exponentiates: integers in give floats out (documented).
+FLOAT_FOR_INTEGERS |= {"fold_batch_norm", "frozen_batch_norm", "kernel_attention"}
 
 
 @pytest.mark.parametrize("name", [n for n in DTYPE_CASES if n not in FLOAT_FOR_INTEGERS])

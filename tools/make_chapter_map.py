@@ -157,6 +157,13 @@ def _deformable():
     return deform_grid_figure(image, offset, 3, padding=1, outputs=[(5, 5)], margin=1.0, size=2.6)
 
 
+def _reparam_dynamic():
+    from convkit.plotting.reparam import kernel_sum_figure
+
+    kernels = [np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]]), np.array([[3]]), np.array([[1]])]
+    return kernel_sum_figure(kernels, ["3x3", "1x1", "identity"])
+
+
 # chapter -> (drawing function, alt text). The alt text says what the picture
 # shows, for a reader who cannot see it.
 def _transposed():
@@ -256,6 +263,11 @@ PICTURES = {
         "A 3x3 window over a disc, drawn twice: the regular taps as open circles on a dashed "
         "grid, and the same taps moved by their offsets as diamonds on a solid grid, stretched "
         "and sheared to cover the disc, with an arrow from each tap to where it moved.",
+    ),
+    "chapters/18_reparam_dynamic": (
+        _reparam_dynamic,
+        "A 3x3 kernel, a 1x1 kernel and the identity, each padded with zeros to 3x3, added cell "
+        "by cell into one 3x3 kernel whose centre is 4.",
     ),
 }
 
