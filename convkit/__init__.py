@@ -29,6 +29,10 @@ from .costs import (
     flattened_cost, grouped_conv_cost, inception_bottleneck_cost, mobilenet_block_cost,
     pointwise_conv_cost, resnet_bottleneck_cost, shufflenet_unit_cost, spatially_separable_cost,
 )
+from .equivariant import (
+    group_conv2d_p4, group_conv2d_p4_naive, lift_conv2d_p4, lift_conv2d_p4_naive, p4_conv_cost,
+    pool_rotations_p4, rotate_p4, rotated_filters_p4,
+)
 from .fft_conv import conv2d_fft, conv2d_fft_naive, fft_size
 from .flattened import flatten_filter, flattened_conv2d, flattened_filter
 from .gradients import conv2d_input_grad, conv2d_weight_grad, conv2d_weight_grad_naive
@@ -77,12 +81,14 @@ __all__ = [
     "correlate2d", "correlate2d_naive", "depthwise_conv2d", "depthwise_conv2d_naive",
     "depthwise_conv_cost", "depthwise_separable_conv2d", "depthwise_separable_cost",
     "effective_kernel_size", "fft_size", "flatten_filter", "flattened_conv2d", "flattened_cost",
-    "flattened_filter", "flip", "full_padding", "grouped_conv2d", "grouped_conv2d_naive",
-    "grouped_conv_cost", "inception_bottleneck_cost", "is_separable", "low_rank_kernel",
-    "mobilenet_block_cost", "overlap_counts", "pad", "pad_naive", "padded_conv2d",
+    "flattened_filter", "flip", "full_padding", "group_conv2d_p4", "group_conv2d_p4_naive",
+    "grouped_conv2d", "grouped_conv2d_naive",
+    "grouped_conv_cost", "inception_bottleneck_cost", "is_separable", "lift_conv2d_p4",
+    "lift_conv2d_p4_naive", "low_rank_kernel",
+    "mobilenet_block_cost", "overlap_counts", "p4_conv_cost", "pad", "pad_naive", "padded_conv2d",
     "per_channel_maps", "per_channel_maps_naive", "pointwise_conv2d", "pointwise_conv_cost",
-    "pointwise_grouped_conv2d", "receptive_field", "receptive_field_table", "resize_conv2d",
-    "resnet_bottleneck_cost", "same_padding", "separate_kernel", "shuffle_permutation",
+    "pointwise_grouped_conv2d", "pool_rotations_p4", "receptive_field", "receptive_field_table", "resize_conv2d",
+    "resnet_bottleneck_cost", "rotate_p4", "rotated_filters_p4", "same_padding", "separate_kernel", "shuffle_permutation",
     "shuffled_grouped_conv2d", "shufflenet_unit", "shufflenet_unit_cost",
     "spatially_separable_conv2d", "spatially_separable_cost", "stack_reachability", "tf_same_padding",
     "unfold", "upsample_nearest", "winograd_conv1d", "winograd_conv2d", "winograd_matrices",

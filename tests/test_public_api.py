@@ -57,6 +57,7 @@ NO_ARRAYS = {
     "tf_same_padding",
     "WinogradCount", "WinogradMatrices", "fft_size", "winograd_matrices", "winograd_multiplies",
     "CausalConv1dStream", "causal_padding", "causal_receptive_field",
+    "p4_conv_cost",
 }
 
 
@@ -145,6 +146,13 @@ CALLS = {
     "winograd_conv2d": dict(input=arr((2, 3, 6, 5)), weight=arr((4, 3, 3, 3), 1)),
     **{f"causal_conv1d{s}": dict(input=arr((2, 4, 6)), weight=arr((6, 2, 3), 1), bias=arr((6,), 2),
                                  dilation=2, groups=2) for s in ("", "_naive")},
+    **{f"lift_conv2d_p4{s}": dict(input=arr((2, 3, 5, 5)), weight=arr((4, 3, 3, 3), 1), bias=arr((4,), 2),
+                                  padding=1) for s in ("", "_naive")},
+    **{f"group_conv2d_p4{s}": dict(input=arr((2, 3, 4, 5, 5)), weight=arr((2, 3, 4, 3, 3), 1),
+                                   bias=arr((2,), 2), padding=1) for s in ("", "_naive")},
+    "rotate_p4": dict(input=arr((2, 3, 4, 5, 5)), rho=1),
+    "rotated_filters_p4": dict(weight=arr((2, 3, 4, 3, 3))),
+    "pool_rotations_p4": dict(input=arr((2, 3, 4, 5, 5))),
 }
 # Documented to return float64 (an SVD or a power method) or a bool whatever
 # the input dtype: left out of the dtype tests, on purpose.
