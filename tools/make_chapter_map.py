@@ -146,6 +146,12 @@ def _causal():
     return causal_stack_figure(2, [1, 2, 4, 8], length=16)
 
 
+def _group_equivariant():
+    from convkit.plotting.equivariant import p4_filters_figure
+
+    return p4_filters_figure(np.array([[2, 1, 0], [1, 0, -1], [0, -1, -3]]))
+
+
 # chapter -> (drawing function, alt text). The alt text says what the picture
 # shows, for a reader who cannot see it.
 def _transposed():
@@ -239,6 +245,11 @@ PICTURES = {
         "A causal stack of four layers with 2 taps and dilations 1, 2, 4 and 8: lines from the "
         "last output fan down to the 16 most recent inputs, one path each, and none reaches a "
         "later time.",
+    ),
+    "chapters/19_group_equivariant": (
+        _group_equivariant,
+        "A 3 by 3 filter and its copies turned by 90, 180 and 270 degrees, values printed; a "
+        "triangle marks the original top-left tap as it travels round the corners.",
     ),
 }
 
