@@ -129,8 +129,8 @@ def p4_maps_figure(maps, rotated_maps=None, title="p4 feature map", rotated_titl
     matplotlib.figure.Figure
         Output cells (gid ``"map"`` for the first row, ``"rotated_map"`` for
         the second) with values printed; panels labelled ``rho = 0 (0 deg)`` ...;
-        the largest value of each panel outlined in a thick dashed frame
-        (gid ``"peak"``).
+        every cell holding the largest value of its panel outlined in a thick
+        dashed frame (gid ``"peak"``).
     """
     top = _p4_map(maps, "maps")
     rows = [(top, "map", title)]
@@ -155,8 +155,8 @@ def p4_maps_figure(maps, rotated_maps=None, title="p4 feature map", rotated_titl
         for rho in range(4):
             x0 = rho * (h + _GAP)
             draw_grid(ax, values[rho], "output", origin=(x0, y0), gid=gid, label=_label(rho))
-            m, n = np.unravel_index(np.argmax(values[rho]), values[rho].shape)
-            ax.add_patch(_peak_frame(x0 + n, y0 + m))
+            for m, n in np.argwhere(values[rho] == values[rho].max()):    # every tied maximum
+                ax.add_patch(_peak_frame(x0 + n, y0 + m))
     if len(rows) == 2:
         mid = (h + row_step - 2.2) / 2
         for rho in range(3):
@@ -175,6 +175,11 @@ def p4_maps_figure(maps, rotated_maps=None, title="p4 feature map", rotated_titl
     return fig
 
 
+def _format(value):
+    from convkit.plotting._grid import format_value
+    return format_value(value)
+
+
 def _peak_frame(x, y):
     from matplotlib.patches import Rectangle
     return Rectangle((x + 0.06, y + 0.06), 0.88, 0.88, fill=False, edgecolor=colors.EDGE, linewidth=2.2,
@@ -188,8 +193,9 @@ def p4_maps_description(maps, rotated_maps=None) -> str:
     def peaks(values):
         spots = []
         for rho in range(4):
-            m, n = np.unravel_index(np.argmax(values[rho]), values[rho].shape)
-            spots.append(f"rho = {rho}: row {m}, column {n}")
+            where = " and ".join(f"row {m}, column {n}"
+                                 for m, n in np.argwhere(values[rho] == values[rho].max()))
+            spots.append(f"rho = {rho}: {_format(values[rho].max())} at {where}")
         return "; ".join(spots)
 
     h = top.shape[1]
