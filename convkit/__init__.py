@@ -9,7 +9,8 @@ __version__ = "0.1.0"
 
 # Each module adds one import line below (keep them sorted by module name).
 from .causal import (
-    CausalConv1dStream, causal_conv1d, causal_conv1d_naive, causal_padding, causal_receptive_field,
+    CausalConv1dStream, causal_conv1d, causal_conv1d_naive, causal_padding,
+    causal_receptive_field,
 )
 from .channels import per_channel_maps, per_channel_maps_naive
 from .conv import (
@@ -25,26 +26,35 @@ from .correlation import (
     correlate2d, correlate2d_naive, flip,
 )
 from .costs import (
-    Cost, conv_cost, conv_macs, conv_memory_access, conv_params, convnext_block_cost, depthwise_conv_cost,
-    depthwise_separable_cost, elementwise_memory_access, flattened_cost, grouped_conv_cost,
-    inception_bottleneck_cost, mobilenet_block_cost, pointwise_conv_cost, resnet_bottleneck_cost,
-    shufflenet_unit_cost, spatially_separable_cost,
+    Cost, conv_cost, conv_macs, conv_memory_access, conv_params, convnext_block_cost,
+    depthwise_conv_cost, depthwise_separable_cost, elementwise_memory_access, flattened_cost,
+    grouped_conv_cost, inception_bottleneck_cost, mobilenet_block_cost, pointwise_conv_cost,
+    resnet_bottleneck_cost, shufflenet_unit_cost, spatially_separable_cost,
+)
+from .deformable import (
+    bilinear_sample, deform_conv2d, deform_conv2d_naive, deform_sampling_positions,
+    deform_unfold,
 )
 from .dynamic import (
     dynamic_conv2d, dynamic_conv2d_naive, dynamic_conv_cost, kernel_attention, mix_kernels,
 )
-from .deformable import (
-    bilinear_sample, deform_conv2d, deform_conv2d_naive, deform_sampling_positions, deform_unfold,
+from .equivariant import (
+    group_conv2d_p4, group_conv2d_p4_naive, lift_conv2d_p4, lift_conv2d_p4_naive, p4_conv_cost,
+    pool_rotations_p4, rotate_p4, rotated_filters_p4,
 )
 from .fft_conv import conv2d_fft, conv2d_fft_naive, fft_size
 from .flattened import flatten_filter, flattened_conv2d, flattened_filter
 from .gradients import conv2d_input_grad, conv2d_weight_grad, conv2d_weight_grad_naive
 from .grouped import (
     block_diagonal_weight, channel_shuffle, channel_shuffle_naive, grouped_conv2d,
-    grouped_conv2d_naive, pointwise_grouped_conv2d, shuffle_permutation, shuffled_grouped_conv2d,
-    shufflenet_unit, stack_reachability,
+    grouped_conv2d_naive, pointwise_grouped_conv2d, shuffle_permutation,
+    shuffled_grouped_conv2d, shufflenet_unit, stack_reachability,
 )
 from .padding import pad, pad_naive, padded_conv2d
+from .reparam import (
+    BatchNorm, fold_batch_norm, frozen_batch_norm, identity_kernel, merge_branches, pad_kernel,
+    repvgg_merge,
+)
 from .separable import (
     depthwise_conv2d, depthwise_conv2d_naive, depthwise_separable_conv2d, pointwise_conv2d,
 )
@@ -60,10 +70,6 @@ from .transposed import (
     conv_matrix, conv_transpose2d_matrix, conv_transpose2d_scatter,
     conv_transpose2d_zero_insertion, overlap_counts, zero_insert,
 )
-from .reparam import (
-    BatchNorm, fold_batch_norm, frozen_batch_norm, identity_kernel, merge_branches, pad_kernel,
-    repvgg_merge,
-)
 from .upsampling import resize_conv2d, upsample_nearest
 from .winograd import (
     WinogradCount, WinogradMatrices, winograd_conv1d, winograd_conv2d, winograd_matrices,
@@ -73,38 +79,35 @@ from .winograd import (
 # Every public name imported above, sorted (`from convkit import *` and the API tests
 # read it); a new import line adds its names here too.
 __all__ = [
-    "BatchNorm", "CausalConv1dStream", "ConvMethod", "Cost", "SOBEL_COLUMN", "SOBEL_ROW", "SOBEL_X", "SOBEL_Y",
-    "WinogradCount", "WinogradMatrices",
-    "bilinear_sample", "block_diagonal_weight", "causal_conv1d", "causal_conv1d_naive", "causal_padding",
-    "causal_receptive_field", "channel_shuffle", "channel_shuffle_naive", "choose_conv_method", "conv1d",
-    "conv1d_naive", "conv2d", "conv2d_fft", "conv2d_fft_naive", "conv2d_im2col", "conv2d_input_grad",
-    "conv2d_naive", "conv2d_weight_grad", "conv2d_weight_grad_naive", "conv3d", "conv3d_naive",
-    "conv_cost",
-    "conv_macs", "conv_matrix", "conv_memory_access", "conv_output_size", "conv_params", "conv_transpose1d",
-    "conv_transpose1d_naive", "conv_transpose2d", "conv_transpose2d_matrix",
-    "conv_transpose2d_naive", "conv_transpose2d_scatter", "conv_transpose2d_zero_insertion",
-    "conv_transpose3d", "conv_transpose3d_naive", "conv_transpose_output_size", "convnext_block_cost",
-    "convolve1d",
+    "BatchNorm", "CausalConv1dStream", "ConvMethod", "Cost", "SOBEL_COLUMN", "SOBEL_ROW",
+    "SOBEL_X", "SOBEL_Y", "WinogradCount", "WinogradMatrices", "bilinear_sample",
+    "block_diagonal_weight", "causal_conv1d", "causal_conv1d_naive", "causal_padding",
+    "causal_receptive_field", "channel_shuffle", "channel_shuffle_naive", "choose_conv_method",
+    "conv1d", "conv1d_naive", "conv2d", "conv2d_fft", "conv2d_fft_naive", "conv2d_im2col",
+    "conv2d_input_grad", "conv2d_naive", "conv2d_weight_grad", "conv2d_weight_grad_naive",
+    "conv3d", "conv3d_naive", "conv_cost", "conv_macs", "conv_matrix", "conv_memory_access",
+    "conv_output_size", "conv_params", "conv_transpose1d", "conv_transpose1d_naive",
+    "conv_transpose2d", "conv_transpose2d_matrix", "conv_transpose2d_naive",
+    "conv_transpose2d_scatter", "conv_transpose2d_zero_insertion", "conv_transpose3d",
+    "conv_transpose3d_naive", "conv_transpose_output_size", "convnext_block_cost", "convolve1d",
     "convolve1d_naive", "convolve2d", "convolve2d_naive", "correlate1d", "correlate1d_naive",
     "correlate2d", "correlate2d_naive", "deform_conv2d", "deform_conv2d_naive",
     "deform_sampling_positions", "deform_unfold", "depthwise_conv2d", "depthwise_conv2d_naive",
     "depthwise_conv_cost", "depthwise_separable_conv2d", "depthwise_separable_cost",
-    "effective_kernel_size", "elementwise_memory_access", "fft_size", "flatten_filter", "flattened_conv2d", "flattened_cost",
-    "flattened_filter", "flip", "full_padding", "grouped_conv2d", "grouped_conv2d_naive",
-    "grouped_conv_cost", "inception_bottleneck_cost", "is_separable", "low_rank_kernel",
-    "mobilenet_block_cost", "overlap_counts", "pad", "pad_naive", "padded_conv2d",
-    "dynamic_conv2d", "dynamic_conv2d_naive", "dynamic_conv_cost",
-    "effective_kernel_size", "fft_size", "flatten_filter", "flattened_conv2d", "flattened_cost",
-    "flattened_filter", "flip", "fold_batch_norm", "frozen_batch_norm",
-    "full_padding", "grouped_conv2d", "grouped_conv2d_naive",
-    "grouped_conv_cost", "identity_kernel", "inception_bottleneck_cost", "is_separable",
-    "kernel_attention", "low_rank_kernel", "merge_branches", "mix_kernels",
-    "mobilenet_block_cost", "overlap_counts", "pad", "pad_kernel", "pad_naive", "padded_conv2d",
+    "dynamic_conv2d", "dynamic_conv2d_naive", "dynamic_conv_cost", "effective_kernel_size",
+    "elementwise_memory_access", "fft_size", "flatten_filter", "flattened_conv2d",
+    "flattened_cost", "flattened_filter", "flip", "fold_batch_norm", "frozen_batch_norm",
+    "full_padding", "group_conv2d_p4", "group_conv2d_p4_naive", "grouped_conv2d",
+    "grouped_conv2d_naive", "grouped_conv_cost", "identity_kernel", "inception_bottleneck_cost",
+    "is_separable", "kernel_attention", "lift_conv2d_p4", "lift_conv2d_p4_naive",
+    "low_rank_kernel", "merge_branches", "mix_kernels", "mobilenet_block_cost",
+    "overlap_counts", "p4_conv_cost", "pad", "pad_kernel", "pad_naive", "padded_conv2d",
     "per_channel_maps", "per_channel_maps_naive", "pointwise_conv2d", "pointwise_conv_cost",
-    "pointwise_grouped_conv2d", "receptive_field", "receptive_field_table", "repvgg_merge", "resize_conv2d",
-    "resnet_bottleneck_cost", "same_padding", "separate_kernel", "shuffle_permutation",
+    "pointwise_grouped_conv2d", "pool_rotations_p4", "receptive_field", "receptive_field_table",
+    "repvgg_merge", "resize_conv2d", "resnet_bottleneck_cost", "rotate_p4",
+    "rotated_filters_p4", "same_padding", "separate_kernel", "shuffle_permutation",
     "shuffled_grouped_conv2d", "shufflenet_unit", "shufflenet_unit_cost",
-    "spatially_separable_conv2d", "spatially_separable_cost", "stack_reachability", "tf_same_padding",
-    "unfold", "upsample_nearest", "winograd_conv1d", "winograd_conv2d", "winograd_matrices",
-    "winograd_multiplies", "zero_insert",
+    "spatially_separable_conv2d", "spatially_separable_cost", "stack_reachability",
+    "tf_same_padding", "unfold", "upsample_nearest", "winograd_conv1d", "winograd_conv2d",
+    "winograd_matrices", "winograd_multiplies", "zero_insert",
 ]

@@ -35,8 +35,8 @@ __all__ = [
     "mobilenet_block_cost",
     "shufflenet_unit_cost",
     "conv_memory_access",
-    "elementwise_memory_access",
     "convnext_block_cost",
+    "elementwise_memory_access",
 ]
 
 
@@ -657,13 +657,6 @@ def elementwise_memory_access(channels, size, inputs=1):
     the addition of a shortcut reads two (``inputs=2``). Such layers have no
     multiply-adds, but they move as much data as a convolution's input and
     output; ShuffleNet V2's guideline G4 is about them.
-def convnext_block_cost(channels, input_size=1, kernel_size=7, expansion=4, bias=False):
-    """:class:`Cost` of a ConvNeXt block's convolutions (Liu et al. 2022).
-
-    Depthwise ``k x k`` on ``C`` channels (padding ``k // 2``), then the inverted
-    bottleneck: pointwise ``C -> e C`` and pointwise ``e C -> C``, all at stride
-    1. The layer norm, GELU and layer scale between them are not counted, as
-    :func:`resnet_bottleneck_cost` leaves out the batch norms. Chapter 18.
 
     Parameters
     ----------
@@ -687,6 +680,19 @@ def convnext_block_cost(channels, input_size=1, kernel_size=7, expansion=4, bias
     k = check_int(inputs, "inputs", 1)
     n = axis_count(2, size=size)
     return (k + 1) * c * math.prod(to_tuple(size, n, "size", 1))
+
+
+def convnext_block_cost(channels, input_size=1, kernel_size=7, expansion=4, bias=False):
+    """:class:`Cost` of a ConvNeXt block's convolutions (Liu et al. 2022).
+
+    Depthwise ``k x k`` on ``C`` channels (padding ``k // 2``), then the inverted
+    bottleneck: pointwise ``C -> e C`` and pointwise ``e C -> C``, all at stride
+    1. The layer norm, GELU and layer scale between them are not counted, as
+    :func:`resnet_bottleneck_cost` leaves out the batch norms. Chapter 18.
+
+    Parameters
+    ----------
+    channels : int
         ``C``, the block's input and output channels.
     input_size : int or tuple of int, default 1
         Spatial size; with the default 1, MACs are per position.

@@ -57,6 +57,7 @@ NO_ARRAYS = {
     "WinogradCount", "WinogradMatrices", "fft_size", "winograd_matrices", "winograd_multiplies",
     "CausalConv1dStream", "causal_padding", "causal_receptive_field",
     "BatchNorm", "convnext_block_cost", "dynamic_conv_cost", "identity_kernel",
+    "p4_conv_cost",
 }
 
 
@@ -168,6 +169,13 @@ CALLS = {
                          weight_1x1=arr((4, 2, 1, 1), 5), bn_1x1=(arr((4,), 6), arr((4,), 7) ** 2 + 1,
                                                                   arr((4,), 8), arr((4,), 9)),
                          groups=2),
+    **{f"lift_conv2d_p4{s}": dict(input=arr((2, 3, 5, 5)), weight=arr((4, 3, 3, 3), 1), bias=arr((4,), 2),
+                                  padding=1) for s in ("", "_naive")},
+    **{f"group_conv2d_p4{s}": dict(input=arr((2, 3, 4, 5, 5)), weight=arr((2, 3, 4, 3, 3), 1),
+                                   bias=arr((2,), 2), padding=1) for s in ("", "_naive")},
+    "rotate_p4": dict(input=arr((2, 3, 4, 5, 5)), rho=1),
+    "rotated_filters_p4": dict(weight=arr((2, 3, 4, 3, 3))),
+    "pool_rotations_p4": dict(input=arr((2, 3, 4, 5, 5))),
 }
 # Documented to return float64 (an SVD or a power method) or a bool whatever
 # the input dtype: left out of the dtype tests, on purpose.

@@ -164,6 +164,12 @@ def _reparam_dynamic():
     return kernel_sum_figure(kernels, ["3x3", "1x1", "identity"])
 
 
+def _group_equivariant():
+    from convkit.plotting.equivariant import p4_filters_figure
+
+    return p4_filters_figure(np.array([[2, 1, 0], [1, 0, -1], [0, -1, -3]]))
+
+
 # chapter -> (drawing function, alt text). The alt text says what the picture
 # shows, for a reader who cannot see it.
 def _transposed():
@@ -268,6 +274,11 @@ PICTURES = {
         _reparam_dynamic,
         "A 3x3 kernel, a 1x1 kernel and the identity, each padded with zeros to 3x3, added cell "
         "by cell into one 3x3 kernel whose centre is 4.",
+    ),
+    "chapters/19_group_equivariant": (
+        _group_equivariant,
+        "A 3 by 3 filter and its copies turned by 90, 180 and 270 degrees, values printed; a "
+        "triangle marks the original top-left tap as it travels round the corners.",
     ),
 }
 

@@ -1,0 +1,160 @@
+"""Chapter 19's coding exercises: rotating a p4 feature map, and a filter that rotation leaves unchanged."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from convkit.checking.engine import Case, Diagnosis, Exercise, register_exercise
+
+
+# --------------------------------------------------------------------------- #
+# ch19-turn-p4: turn_p4(feature_map, rho), feature_map (C, 4, H, H)
+# --------------------------------------------------------------------------- #
+def _ref_turn(feature_map, rho):
+    from convkit.equivariant import rotate_p4
+
+    return rotate_p4(feature_map, rho)
+
+
+def _cases_turn(rng: np.random.Generator) -> list[Case]:
+    def fmap(c, h):
+        return rng.integers(-9, 10, size=(c, 4, h, h))
+
+    return [
+        Case((fmap(1, 3), 1), "one channel, one quarter turn"),
+        Case((fmap(2, 4), 1), "two channels, even size"),
+        Case((fmap(1, 5), 2), "half a turn"),
+        Case((fmap(3, 3), 3), "three quarter turns"),
+        Case((fmap(2, 2), 0), "no turn: unchanged"),
+        Case((fmap(1, 4), 5), "five quarter turns: the same as one"),
+        Case((fmap(2, 3), -1), "minus one quarter turn: clockwise"),
+    ]
+
+
+def _spatial_only(y, rho):
+    if rho % 4 == 0:
+        raise ValueError("the mistake cannot show without a turn")
+    return np.rot90(y, rho, axes=(-2, -1))
+
+
+def _shift_only(y, rho):
+    if rho % 4 == 0:
+        raise ValueError("the mistake cannot show without a turn")
+    return np.roll(y, rho, axis=-3)
+
+
+def _shift_backwards(y, rho):
+    if rho % 2 == 0:
+        raise ValueError("the mistake cannot show for half turns")
+    return np.roll(np.rot90(y, rho, axes=(-2, -1)), -rho, axis=-3)
+
+
+def _clockwise(y, rho):
+    if rho % 2 == 0:
+        raise ValueError("the mistake cannot show for half turns")
+    return np.roll(np.rot90(y, -rho, axes=(-2, -1)), rho, axis=-3)
+
+
+def _wrong_axes(y, rho):
+    if rho % 4 == 0:
+        raise ValueError("the mistake cannot show without a turn")
+    return np.roll(np.rot90(y, rho), rho, axis=-3)
+
+
+register_exercise(
+    Exercise(
+        exercise_id="ch19-turn-p4",
+        function_name="turn_p4",
+        arg_names=("feature_map", "rho"),
+        reference=_ref_turn,
+        make_cases=_cases_turn,
+        diagnoses=(
+            Diagnosis(
+                _spatial_only,
+                "each map is turned but the rotation axis is left alone: a p4 map also moves map "
+                "s to position s + rho (mod 4), as a filter turned once more becomes the next copy.",
+            ),
+            Diagnosis(
+                _shift_only,
+                "the rotation axis is shifted but the maps are not turned: each H x H map must "
+                "also be turned by np.rot90(., rho, axes=(-2, -1)).",
+            ),
+            Diagnosis(
+                _shift_backwards,
+                "the rotation axis is shifted the wrong way: map s goes to position s + rho, so "
+                "out[:, s] reads in[:, s - rho] (np.roll by +rho).",
+            ),
+            Diagnosis(
+                _clockwise,
+                "the maps are turned clockwise: the course's rotation is np.rot90's default, "
+                "counter-clockwise as displayed.",
+            ),
+            Diagnosis(
+                _wrong_axes,
+                "np.rot90 turned the first two axes (channels and rotations): pass "
+                "axes=(-2, -1) to turn the spatial axes.",
+            ),
+        ),
+    )
+)
+
+
+# --------------------------------------------------------------------------- #
+# ch19-symmetrize: symmetrize_filter(weight), weight (C_out, C_in, k, k)
+# --------------------------------------------------------------------------- #
+def _ref_symmetrize(weight):
+    from convkit.equivariant import rotated_filters_p4
+
+    return rotated_filters_p4(weight).sum(axis=1)     # (C_out, 4, C_in, k, k) -> (C_out, C_in, k, k)
+
+
+def _cases_symmetrize(rng: np.random.Generator) -> list[Case]:
+    return [
+        Case((rng.integers(-5, 6, size=(1, 1, 3, 3)),), "one 3x3 filter"),
+        Case((rng.integers(-5, 6, size=(2, 3, 3, 3)),), "two filters of three channels"),
+        Case((rng.integers(-5, 6, size=(1, 2, 2, 2)),), "even kernel"),
+        Case((rng.integers(-5, 6, size=(3, 1, 5, 5)),), "5x5 kernels"),
+        Case((rng.integers(-5, 6, size=(2, 2, 1, 1)),), "1x1: every filter is already symmetric"),
+        Case((rng.integers(-5, 6, size=(1, 1, 4, 4)),), "4x4"),
+    ]
+
+
+def _half_turns(weight):
+    return weight + np.rot90(weight, 2, axes=(-2, -1))
+
+
+def _mean(weight):
+    return _ref_symmetrize(weight) / 4
+
+
+def _wrong_axes_sum(weight):
+    if weight.shape[0] != weight.shape[1] or weight.shape[-1] == 1:
+        raise ValueError("np.rot90 on the channel axes needs C_out == C_in to keep the shape")
+    return sum(np.rot90(weight, r) for r in range(4))
+
+
+register_exercise(
+    Exercise(
+        exercise_id="ch19-symmetrize",
+        function_name="symmetrize_filter",
+        arg_names=("weight",),
+        reference=_ref_symmetrize,
+        make_cases=_cases_symmetrize,
+        diagnoses=(
+            Diagnosis(
+                _half_turns,
+                "only the turns by 0 and 180 degrees are summed: add the copies turned by 90 and "
+                "270 degrees too.",
+            ),
+            Diagnosis(
+                _mean,
+                "this is the mean of the four copies; the exercise asks for their sum (it keeps "
+                "integer filters integer).",
+            ),
+            Diagnosis(
+                _wrong_axes_sum,
+                "np.rot90 turned the channel axes: pass axes=(-2, -1) to turn the k x k taps.",
+            ),
+        ),
+    )
+)
