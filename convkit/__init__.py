@@ -31,6 +31,11 @@ from .costs import (
 )
 from .fft_conv import conv2d_fft, conv2d_fft_naive, fft_size
 from .flattened import flatten_filter, flattened_conv2d, flattened_filter
+from .graph import (
+    cheb_conv, chebyshev_coefficients, edge_index_to_adjacency, gcn_conv,
+    gcn_conv_naive, gcn_norm, graph_fourier, grid_conv2d_message_passing, grid_graph, hop_distances,
+    laplacian, polynomial_filter, ring_graph, spectral_filter,
+)
 from .gradients import conv2d_input_grad, conv2d_weight_grad, conv2d_weight_grad_naive
 from .grouped import (
     block_diagonal_weight, channel_shuffle, channel_shuffle_naive, grouped_conv2d,
@@ -65,7 +70,8 @@ __all__ = [
     "CausalConv1dStream", "ConvMethod", "Cost", "SOBEL_COLUMN", "SOBEL_ROW", "SOBEL_X", "SOBEL_Y",
     "WinogradCount", "WinogradMatrices",
     "block_diagonal_weight", "causal_conv1d", "causal_conv1d_naive", "causal_padding",
-    "causal_receptive_field", "channel_shuffle", "channel_shuffle_naive", "choose_conv_method", "conv1d",
+    "causal_receptive_field", "channel_shuffle", "channel_shuffle_naive", "cheb_conv",
+    "chebyshev_coefficients", "choose_conv_method", "conv1d",
     "conv1d_naive", "conv2d", "conv2d_fft", "conv2d_fft_naive", "conv2d_im2col", "conv2d_input_grad",
     "conv2d_naive", "conv2d_weight_grad", "conv2d_weight_grad_naive", "conv3d", "conv3d_naive",
     "conv_cost",
@@ -76,15 +82,19 @@ __all__ = [
     "convolve1d_naive", "convolve2d", "convolve2d_naive", "correlate1d", "correlate1d_naive",
     "correlate2d", "correlate2d_naive", "depthwise_conv2d", "depthwise_conv2d_naive",
     "depthwise_conv_cost", "depthwise_separable_conv2d", "depthwise_separable_cost",
-    "effective_kernel_size", "fft_size", "flatten_filter", "flattened_conv2d", "flattened_cost",
-    "flattened_filter", "flip", "full_padding", "grouped_conv2d", "grouped_conv2d_naive",
-    "grouped_conv_cost", "inception_bottleneck_cost", "is_separable", "low_rank_kernel",
+    "edge_index_to_adjacency", "effective_kernel_size", "fft_size", "flatten_filter",
+    "flattened_conv2d", "flattened_cost", "flattened_filter", "flip", "full_padding", "gcn_conv",
+    "gcn_conv_naive", "gcn_norm", "graph_fourier", "grid_conv2d_message_passing", "grid_graph",
+    "grouped_conv2d", "grouped_conv2d_naive", "grouped_conv_cost", "hop_distances",
+    "inception_bottleneck_cost", "is_separable", "laplacian", "low_rank_kernel",
     "mobilenet_block_cost", "overlap_counts", "pad", "pad_naive", "padded_conv2d",
     "per_channel_maps", "per_channel_maps_naive", "pointwise_conv2d", "pointwise_conv_cost",
-    "pointwise_grouped_conv2d", "receptive_field", "receptive_field_table", "resize_conv2d",
-    "resnet_bottleneck_cost", "same_padding", "separate_kernel", "shuffle_permutation",
+    "pointwise_grouped_conv2d", "polynomial_filter", "receptive_field", "receptive_field_table",
+    "resize_conv2d",
+    "resnet_bottleneck_cost", "ring_graph", "same_padding", "separate_kernel", "shuffle_permutation",
     "shuffled_grouped_conv2d", "shufflenet_unit", "shufflenet_unit_cost",
-    "spatially_separable_conv2d", "spatially_separable_cost", "stack_reachability", "tf_same_padding",
+    "spatially_separable_conv2d", "spatially_separable_cost", "spectral_filter", "stack_reachability",
+    "tf_same_padding",
     "unfold", "upsample_nearest", "winograd_conv1d", "winograd_conv2d", "winograd_matrices",
     "winograd_multiplies", "zero_insert",
 ]
