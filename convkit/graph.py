@@ -210,7 +210,8 @@ def ring_graph(num_nodes, directed=False):
 def example_graph():
     """The small undirected graph of chapter 20's figures: 10 nodes, 13 edges.
 
-    Two clusters joined by a path, with one hub, so that degrees vary from 1 to 5.
+    A cluster around a hub (node 2, degree 5) joined by a path to a triangle, so that
+    degrees vary from 2 to 5 and hop distances from node 2 reach 4.
 
     Returns
     -------
@@ -219,13 +220,13 @@ def example_graph():
     positions : numpy.ndarray
         ``(10, 2)`` float64: drawing coordinates of the nodes.
     """
-    edges = [(0, 1), (0, 2), (1, 2), (2, 3), (2, 4), (2, 5), (3, 4), (5, 6), (6, 7),
-             (7, 8), (7, 9), (8, 9), (4, 1)]
+    edges = [(0, 1), (0, 2), (0, 3), (1, 2), (1, 4), (2, 3), (2, 4), (2, 5), (5, 6), (6, 7),
+             (7, 8), (7, 9), (8, 9)]
     adjacency = np.zeros((10, 10), dtype=np.int64)
     for i, j in edges:
         adjacency[i, j] = adjacency[j, i] = 1
-    positions = np.array([[0.0, 2.0], [0.0, 0.8], [1.2, 1.4], [1.1, 2.6], [1.0, 0.2],
-                          [2.4, 1.3], [3.5, 1.5], [4.6, 1.3], [5.5, 2.1], [5.5, 0.5]])
+    positions = np.array([[0.0, 2.1], [0.0, 0.8], [1.4, 1.5], [0.9, 2.9], [0.9, 0.1],
+                          [2.7, 1.5], [3.9, 1.5], [5.1, 1.5], [6.0, 2.3], [6.0, 0.7]])
     return adjacency, positions
 
 
