@@ -199,21 +199,21 @@ def graph_signal_figure(adjacency, positions, values, source=None, title=None, v
     for node, (x, y) in enumerate(pos):
         value = vals[node]
         zero = value == 0
-        ax.add_patch(Circle((x, y), 0.3, facecolor=colors.FIGURE_FACE if zero else cmap(norm(value)),
+        ax.add_patch(Circle((x, y), 0.34, facecolor=colors.FIGURE_FACE if zero else cmap(norm(value)),
                             edgecolor=colors.EDGE, lw=0.8, ls="--" if zero else "-", zorder=2,
                             gid="zero" if zero else "nonzero"))
         if source is not None and node == source:
-            ax.add_patch(Circle((x, y), 0.38, facecolor="none", edgecolor=colors.EDGE, lw=1.6,
+            ax.add_patch(Circle((x, y), 0.42, facecolor="none", edgecolor=colors.EDGE, lw=1.6,
                                 zorder=2, gid="source"))
         text = "0" if zero else f"{value:.{decimals}f}"
         dark = not zero and abs(norm(value) - 0.5) > 0.35
-        ax.text(x, y, text, ha="center", va="center", fontsize=7.5, zorder=3,
+        ax.text(x, y, text, ha="center", va="center", fontsize=9, zorder=3,
                 color=colors.FIGURE_FACE if dark else colors.EDGE)
         if hops is not None:
-            ax.text(x, y - 0.42, f"h={hops[node]}" if hops[node] >= 0 else "h=inf", ha="center",
-                    va="top", fontsize=6.5, color=colors.EDGE, zorder=3)
+            ax.text(x, y - 0.46, f"h={hops[node]}" if hops[node] >= 0 else "h=inf", ha="center",
+                    va="top", fontsize=8, color=colors.EDGE, zorder=3)
     if title:
-        fig.text(0.5, 0.95, title, ha="center", va="top", fontsize=10, color=colors.EDGE)
+        fig.text(0.5, 0.95, title, ha="center", va="top", fontsize=11, color=colors.EDGE)
     return fig
 
 
