@@ -25,7 +25,7 @@ from sphinx.util.nodes import nested_parse_with_titles
 COURSE_ORDER = [
     "correlation", "conv", "channels", "sizes", "padding", "cases", "conv_transpose",
     "transposed", "upsampling", "costs", "separable", "spatially_separable", "flattened",
-    "grouped", "fft_conv", "winograd", "gradients", "causal", "checking", "explorer",
+    "grouped", "fft_conv", "winograd", "gradients", "causal", "graph", "checking", "explorer",
     "animation", "plotting",
 ]
 

@@ -27,7 +27,7 @@ CHAPTER_NAMES = [
     "01_cross_correlation", "02_channels", "03_arithmetic", "04_conv3d", "05_pointwise",
     "06_transposed", "07_dilated", "08_spatially_separable", "09_depthwise_separable",
     "10_flattened", "11_grouped", "12_shuffled_grouped", "13_pointwise_grouped",
-    "14_side_by_side", "15_computing", "16_causal",
+    "14_side_by_side", "15_computing", "16_causal", "20_graph",
 ]
 
 

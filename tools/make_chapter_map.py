@@ -146,6 +146,12 @@ def _causal():
     return causal_stack_figure(2, [1, 2, 4, 8], length=16)
 
 
+def _graph():
+    from convkit.plotting.graph import message_passing_figure
+
+    return message_passing_figure(4, 4, (1, 1))
+
+
 # chapter -> (drawing function, alt text). The alt text says what the picture
 # shows, for a reader who cannot see it.
 def _transposed():
@@ -239,6 +245,12 @@ PICTURES = {
         "A causal stack of four layers with 2 taps and dilations 1, 2, 4 and 8: lines from the "
         "last output fan down to the 16 most recent inputs, one path each, and none reaches a "
         "later time.",
+    ),
+    "chapters/20_graph": (
+        _graph,
+        "A 4 by 4 pixel grid drawn as a graph, twice: the 9 edges into one pixel carry 9 different "
+        "weight matrices for conv2d, and one shared weight scaled by the degrees of the two ends "
+        "for a graph convolution.",
     ),
 }
 
