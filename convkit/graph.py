@@ -740,8 +740,9 @@ def chebyshev_coefficients(response: Callable, order, lambda_max=2.0):
     """Coefficients of the Chebyshev interpolant of a spectral response ``g`` on ``[0, lambda_max]``.
 
     ``g(lambda) ~ sum_h theta_h T_h(2 lambda / lambda_max - 1)`` with ``order + 1`` terms,
-    interpolating ``g`` at the Chebyshev points, the approximation Defferrard et al.
-    (2016) use (after Hammond et al., 2011).
+    interpolating ``g`` at the Chebyshev points (close to the truncated Chebyshev expansion of
+    Hammond et al., 2011, which Defferrard et al., 2016, cite; their layers learn the
+    coefficients instead).
 
     Parameters
     ----------
