@@ -1,9 +1,9 @@
 """Convolution on graphs: the grid as a graph, GCN, the graph Fourier basis, Chebyshev filters (chapter 20).
 
 A graph with ``V`` nodes is given by its adjacency matrix, ``(V, V)``: a numpy array or a
-``scipy.sparse`` matrix, with ``adjacency[i, j]`` the weight of the edge that carries a
-message from node ``j`` to node ``i`` (row = receiver), so that ``adjacency @ x`` sums
-what every node receives. An undirected graph has a symmetric adjacency. An edge list
+``scipy.sparse`` matrix (scipy is needed for the sparse form only), with
+``adjacency[i, j]`` the weight of the edge that carries a message from node ``j`` to
+node ``i`` (row = receiver), so that ``adjacency @ x`` sums what every node receives. An undirected graph has a symmetric adjacency. An edge list
 ``(2, E)`` in torch_geometric's ``edge_index`` layout (row 0 the sources, row 1 the
 targets) becomes a sparse adjacency with :func:`edge_index_to_adjacency`.
 
@@ -17,9 +17,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-import scipy.sparse as sp
 
 from ._validation import as_array, check_int, is_int, result_dtype
+
+try:  # scipy is optional: convkit needs it only for sparse adjacency matrices
+    import scipy.sparse as sp
+except ImportError:  # pragma: no cover - scipy is in requirements.txt
+    sp = None
 
 __all__ = [
     "cheb_conv",
@@ -42,9 +46,14 @@ __all__ = [
 
 # --------------------------------------------------------------------------- checks
 
+def _issparse(value) -> bool:
+    """True for a ``scipy.sparse`` matrix or array (False when scipy is not installed)."""
+    return sp is not None and sp.issparse(value)
+
+
 def _adjacency(adjacency, name="adjacency", nonnegative=False, symmetric=False):
     """Return ``(matrix, is_sparse)``: a square numeric adjacency, checked, as ndarray or CSR."""
-    if sp.issparse(adjacency):
+    if _issparse(adjacency):
         if adjacency.dtype.kind not in "iuf":
             raise TypeError(f"{name} must hold integers or floats, got dtype {adjacency.dtype}")
         matrix, is_sparse = sp.csr_array(adjacency), True
@@ -107,7 +116,7 @@ def _bias(bias, out_channels):
 
 def _propagate(matrix, x):
     """``matrix @ x`` for every signal of the batch: ``(V, V)`` times ``(N, V, C)``."""
-    if sp.issparse(matrix):
+    if _issparse(matrix):
         n, v, c = x.shape
         flat = x.transpose(1, 0, 2).reshape(v, n * c)             # (N, V, C) -> (V, N*C)
         out = np.asarray(matrix @ flat)                           # (V, N*C)
@@ -259,6 +268,8 @@ def edge_index_to_adjacency(edge_index, edge_weight=None, num_nodes=None):
            [1, 0, 0],
            [0, 1, 0]])
     """
+    if sp is None:  # pragma: no cover - scipy is in requirements.txt
+        raise ImportError("edge_index_to_adjacency needs scipy (pip install scipy)")
     index = as_array(edge_index, "edge_index")
     if index.dtype.kind not in "iu":
         raise TypeError(f"edge_index must hold integers, got dtype {index.dtype}")
@@ -650,7 +661,7 @@ def graph_fourier(adjacency, normalization=None):
     [0.0, 2.0, 2.0, 4.0]
     """
     lap = laplacian(adjacency, normalization)
-    lap = lap.toarray() if sp.issparse(lap) else lap
+    lap = lap.toarray() if _issparse(lap) else lap
     return np.linalg.eigh(lap.astype(np.float64))
 
 
@@ -828,7 +839,7 @@ def cheb_conv(input, adjacency, weight, bias=None, normalization="sym", lambda_m
         if normalization == "sym":
             lambda_max = 2.0
         else:
-            dense = lap.toarray() if sp.issparse(lap) else lap
+            dense = lap.toarray() if _issparse(lap) else lap
             lambda_max = float(np.linalg.eigvalsh(dense.astype(np.float64))[-1])
     if is_int(lambda_max) or isinstance(lambda_max, float):
         lambda_max = float(lambda_max)
@@ -837,9 +848,9 @@ def cheb_conv(input, adjacency, weight, bias=None, normalization="sym", lambda_m
     if not lambda_max > 0:
         raise ValueError(f"lambda_max must be positive, got {lambda_max}")
     dtype = _float_dtype(x, w, b)
-    eye = _diagonal(np.ones(v)) if sp.issparse(lap) else np.eye(v)
+    eye = _diagonal(np.ones(v)) if _issparse(lap) else np.eye(v)
     scaled = (2.0 / lambda_max) * lap.astype(np.float64) - eye      # L~, spectrum in [-1, 1]
-    scaled = sp.csr_array(scaled).astype(dtype) if sp.issparse(lap) else scaled.astype(dtype)
+    scaled = sp.csr_array(scaled).astype(dtype) if _issparse(lap) else scaled.astype(dtype)
     x = x.astype(dtype)
     previous, current = None, x                                      # T_0(L~) x = x
     out = np.einsum("nvc,fc->nvf", current, w[0].astype(dtype))
