@@ -26,7 +26,7 @@ COURSE_ORDER = [
     "correlation", "conv", "channels", "sizes", "padding", "cases", "conv_transpose",
     "transposed", "upsampling", "costs", "separable", "spatially_separable", "flattened",
     "grouped", "fft_conv", "winograd", "gradients", "causal", "deformable", "reparam", "dynamic",
-    "equivariant", "checking", "explorer",
+    "equivariant", "graph", "checking", "explorer",
     "animation", "plotting",
 ]
 

@@ -28,7 +28,7 @@ CHAPTER_NAMES = [
     "06_transposed", "07_dilated", "08_spatially_separable", "09_depthwise_separable",
     "10_flattened", "11_grouped", "12_shuffled_grouped", "13_pointwise_grouped",
     "14_side_by_side", "15_computing", "16_causal", "17_deformable", "18_reparam_dynamic",
-    "19_group_equivariant",
+    "19_group_equivariant", "20_graph",
 ]
 
 

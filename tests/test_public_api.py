@@ -58,12 +58,20 @@ NO_ARRAYS = {
     "CausalConv1dStream", "causal_padding", "causal_receptive_field",
     "BatchNorm", "convnext_block_cost", "dynamic_conv_cost", "identity_kernel",
     "p4_conv_cost",
+    # graphs: builders, and edge_index_to_adjacency, whose result is a scipy.sparse matrix
+    # (tests/test_graph.py checks it against torch_geometric)
+    "chebyshev_coefficients", "edge_index_to_adjacency", "grid_graph", "ring_graph",
 }
 
 
 def arr(shape, seed=0):
     """Small integers (exact in every dtype used here), as float64; cast per test."""
     return np.random.default_rng(seed).integers(-3, 4, size=shape).astype(np.float64)
+
+
+# A 5-node ring with one chord (0-2), the graph of the graph functions' calls.
+_RING5 = np.roll(np.eye(5), 1, axis=0) + np.roll(np.eye(5), -1, axis=0)
+_RING5[0, 2] = _RING5[2, 0] = 1.0
 
 
 # A small valid call of every array-taking public function: keyword arguments,
@@ -176,13 +184,27 @@ CALLS = {
     "rotate_p4": dict(input=arr((2, 3, 4, 5, 5)), rho=1),
     "rotated_filters_p4": dict(weight=arr((2, 3, 4, 3, 3))),
     "pool_rotations_p4": dict(input=arr((2, 3, 4, 5, 5))),
+    **{f"gcn_conv{s}": dict(input=arr((2, 5, 3)), adjacency=_RING5, weight=arr((4, 3), 1),
+                            bias=arr((4,), 2)) for s in ("", "_naive")},
+    "gcn_norm": dict(adjacency=_RING5),
+    "cheb_conv": dict(input=arr((5, 3)), adjacency=_RING5, weight=arr((3, 4, 3), 1), bias=arr((4,), 2)),
+    "grid_conv2d_message_passing": dict(input=arr((2, 3, 4, 5)), weight=arr((2, 3, 3, 3), 1),
+                                        bias=arr((2,), 2)),
+    "laplacian": dict(adjacency=_RING5),
+    "graph_fourier": dict(adjacency=_RING5),
+    "spectral_filter": dict(input=arr((5, 2)), adjacency=_RING5, response=arr((5,), 1)),
+    "polynomial_filter": dict(input=arr((2, 5, 3)), matrix=_RING5, coefficients=arr((3,), 1)),
+    "hop_distances": dict(adjacency=_RING5, source=0),
 }
-# Documented to return float64 (an SVD or a power method) or a bool whatever
-# the input dtype: left out of the dtype tests, on purpose.
-FLOAT64_OR_BOOL_OUT = {"is_separable", "separate_kernel", "low_rank_kernel", "flatten_filter"}
 # Arrays inside a sequence or tuple argument, which call() does not cast: their dtypes are tested in
 # tests/test_reparam.py.
 NESTED_ARRAYS = {"merge_branches", "repvgg_merge"}
+# Documented to return float64 (an SVD or a power method) or a bool whatever
+# the input dtype: left out of the dtype tests, on purpose.
+FLOAT64_OR_BOOL_OUT = {"is_separable", "separate_kernel", "low_rank_kernel", "flatten_filter",
+                       # graph matrices and eigenbases: float64 (an eigendecomposition or a
+                       # normalisation), integers for the combinatorial Laplacian; hops are ints
+                       "gcn_norm", "laplacian", "graph_fourier", "spectral_filter", "hop_distances"}
 
 ARRAY_CASES = sorted(n for n in CALLS if n in PUBLIC)
 ARRAY_ARGS = [(n, a) for n in ARRAY_CASES for a, v in CALLS[n].items() if isinstance(v, np.ndarray)]
@@ -361,6 +383,9 @@ def test_float_dtype_is_kept(name, dtype):
 FLOAT_FOR_INTEGERS = {"conv2d_fft", "conv2d_fft_naive"}
 # A batch norm divides by a square root and a softmax exponentiates: integers in give floats out (documented).
 FLOAT_FOR_INTEGERS |= {"fold_batch_norm", "frozen_batch_norm", "kernel_attention"}
+FLOAT_FOR_INTEGERS = {"conv2d_fft", "conv2d_fft_naive",
+                      # normalised graph convolutions divide by square roots of degrees
+                      "gcn_conv", "gcn_conv_naive", "cheb_conv"}
 
 
 @pytest.mark.parametrize("name", [n for n in DTYPE_CASES if n not in FLOAT_FOR_INTEGERS])

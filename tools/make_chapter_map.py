@@ -170,6 +170,12 @@ def _group_equivariant():
     return p4_filters_figure(np.array([[2, 1, 0], [1, 0, -1], [0, -1, -3]]))
 
 
+def _graph():
+    from convkit.plotting.graph import message_passing_figure
+
+    return message_passing_figure(4, 4, (1, 1))
+
+
 # chapter -> (drawing function, alt text). The alt text says what the picture
 # shows, for a reader who cannot see it.
 def _transposed():
@@ -279,6 +285,12 @@ PICTURES = {
         _group_equivariant,
         "A 3 by 3 filter and its copies turned by 90, 180 and 270 degrees, values printed; a "
         "triangle marks the original top-left tap as it travels round the corners.",
+    ),
+    "chapters/20_graph": (
+        _graph,
+        "A 4 by 4 pixel grid drawn as a graph, twice: the 9 edges into one pixel carry 9 different "
+        "weight matrices for conv2d, and one shared weight scaled by the degrees of the two ends "
+        "for a graph convolution.",
     ),
 }
 
