@@ -347,3 +347,16 @@ def test_every_exercise_fails_an_endless_loop_quickly_and_survives_mutation(exer
     assert check(mutates, exercise_id, verbose=False).passed
     # and the next student's grade is the same as if nobody had mutated anything
     assert check(exercise.reference, exercise_id, verbose=False).passed
+
+
+def test_every_chapter_grades_each_check_and_each_written_exercise():
+    """No exercise is dropped: one test cell per check cell, one answer cell per other exercise."""
+    for path in sorted((REPO / "chapters").glob("[0-9][0-9]_*.ipynb")):
+        chapter = nbformat.read(path, as_version=4)
+        checks = sum(make_handouts.CHECK_TAG in make_handouts._tags(c) for c in chapter.cells)
+        exercises = len(make_handouts.solution_blocks(chapter))
+        _, points = make_nbgrader.make_source(chapter)
+        tests = [g for g in points if g.endswith("-test")]
+        answers = [g for g in points if g.endswith("-answer")]
+        assert len(tests) == checks >= 1, path.name
+        assert len(tests) + len(answers) == exercises, (path.name, sorted(points))

@@ -9,7 +9,8 @@ One assignment per chapter: ``DIR/source/<chapter>/<chapter>.ipynb``, plus
 ``DIR/nbgrader_config.py``. The solution blocks are found with the handouts'
 code (:func:`make_handouts.solution_blocks`, :func:`make_handouts.stub_source`):
 
-- a coding exercise (its solution defines a function) becomes one nbgrader
+- a coding exercise (its solution defines a function that a ``check`` cell
+  of the chapter tests) becomes one nbgrader
   solution cell (:func:`solution_source`): each function's signature and
   docstring visible, its body between ``### BEGIN SOLUTION`` and
   ``### END SOLUTION``; the chapter's ``check`` cell after it becomes a
@@ -128,6 +129,8 @@ def make_source(nb) -> tuple[nbformat.NotebookNode, dict]:
     blocks = mh.solution_blocks(nb)
     block_at = {first: (last, label) for first, last, label in blocks}
     points: dict[str, int] = {}
+    checked = {m["fn"] for c in nb.cells if c.cell_type == "code" and mh.CHECK_TAG in mh._tags(c)
+               for m in [_CHECK_CALL.search(c.source)] if m}
     cells = []
     index = 0
     while index < len(nb.cells):
@@ -135,14 +138,16 @@ def make_source(nb) -> tuple[nbformat.NotebookNode, dict]:
             last, label = block_at[index]
             block = nb.cells[index : last + 1]
             code = [c.source for c in block if c.cell_type == "code"]
-            stub, _ = mh.stub_source(code)
+            stub, names = mh.stub_source(code)
             tag = label or f"exercise-{index}"
-            if stub:
+            if stub and set(names) & checked:
                 cell = nbformat.v4.new_code_cell(solution_source(code))
                 cell.id = mh._cell_id(nb, f"{tag}-solution")
                 cell.metadata["nbgrader"] = _meta(f"{tag}-solution", solution=True, grade=False)
             else:
-                texts = [c.source for c in block[1:-1]]
+                # a written answer; code in its solution (a demonstration no check grades) is shown fenced
+                texts = [f"```python\n{c.source}\n```" if c.cell_type == "code" else c.source
+                         for c in block[1:-1]]
                 answer = "\n\n".join(t for t in texts if t.strip())
                 cell = nbformat.v4.new_markdown_cell(
                     f"{mh.ANSWER_NOTE}\n\n### BEGIN SOLUTION\n{answer}\n### END SOLUTION"
