@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.patches import FancyArrowPatch, RegularPolygon
+from matplotlib.patches import FancyArrowPatch, Rectangle, RegularPolygon
 
 from convkit.plotting import colors
-from convkit.plotting._grid import draw_grid
+from convkit.plotting._grid import draw_grid, format_value
 
 __all__ = [
     "p4_filters_figure",
@@ -175,13 +175,7 @@ def p4_maps_figure(maps, rotated_maps=None, title="p4 feature map", rotated_titl
     return fig
 
 
-def _format(value):
-    from convkit.plotting._grid import format_value
-    return format_value(value)
-
-
 def _peak_frame(x, y):
-    from matplotlib.patches import Rectangle
     return Rectangle((x + 0.06, y + 0.06), 0.88, 0.88, fill=False, edgecolor=colors.EDGE, linewidth=2.2,
                      linestyle="--", gid="peak")
 
@@ -195,7 +189,7 @@ def p4_maps_description(maps, rotated_maps=None) -> str:
         for rho in range(4):
             where = " and ".join(f"row {m}, column {n}"
                                  for m, n in np.argwhere(values[rho] == values[rho].max()))
-            spots.append(f"rho = {rho}: {_format(values[rho].max())} at {where}")
+            spots.append(f"rho = {rho}: {format_value(values[rho].max())} at {where}")
         return "; ".join(spots)
 
     h = top.shape[1]
