@@ -100,7 +100,18 @@ def p4_filters_figure(weight) -> Figure:
 
 
 def p4_filters_description(weight) -> str:
-    """Alt text for :func:`p4_filters_figure`: the filter and where its marked tap goes."""
+    """Alt text for :func:`p4_filters_figure`: the filter and where its marked tap goes.
+
+    Parameters
+    ----------
+    weight : array_like
+        One ``(k, k)`` filter.
+
+    Returns
+    -------
+    str
+        The figure's content in words, for its alt text.
+    """
     w = _square_2d(weight, "weight")
     k = w.shape[0]
     places = "; ".join(f"row {m}, column {n}" for m, n in (_marker_cell(r, k) for r in range(4)))
@@ -181,7 +192,20 @@ def _peak_frame(x, y):
 
 
 def p4_maps_description(maps, rotated_maps=None) -> str:
-    """Alt text for :func:`p4_maps_figure`: per panel, where its largest value is."""
+    """Alt text for :func:`p4_maps_figure`: per panel, where its largest value is.
+
+    Parameters
+    ----------
+    maps : array_like
+        ``(4, H, H)``: the maps of one output channel for rotations 0..3.
+    rotated_maps : array_like, optional
+        ``(4, H, H)``: the same channel computed from the input turned once.
+
+    Returns
+    -------
+    str
+        The figure's content in words, for its alt text.
+    """
     top = _p4_map(maps, "maps")
 
     def peaks(values):
