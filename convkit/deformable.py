@@ -175,7 +175,8 @@ def deform_unfold(input, offset, kernel_size, stride=1, padding=0, dilation=1, m
 
     See Also
     --------
-    deform_conv2d, convkit.unfold
+    deform_conv2d : Multiplies this matrix by the flattened weight.
+    convkit.unfold : The same matrix with zero offsets (windows on the grid).
 
     Examples
     --------
@@ -487,7 +488,8 @@ def deform_conv2d_naive(input, offset, weight, bias=None, stride=1, padding=0, d
 
     See Also
     --------
-    deform_conv2d, convkit.conv2d_naive
+    deform_conv2d : The vectorised version this loop checks.
+    convkit.conv2d_naive : The loop reference of the ordinary convolution.
 
     Notes
     -----

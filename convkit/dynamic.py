@@ -294,12 +294,13 @@ def dynamic_conv_cost(in_channels, out_channels, kernel_size, num_kernels, outpu
 
     Returns
     -------
-    mixed, branches : Cost
-        ``mixed``: the E kernels' parameters, and the MACs of mixing them
-        (``E`` per weight entry) plus one convolution. ``branches``: the same
-        parameters, and the MACs of E convolutions (their weighted sum adds
-        ``E`` per output value, counted too). The attention's pooling and
-        linear layer, common to both, are left out.
+    mixed : Cost
+        The E kernels' parameters, and the MACs of mixing them (``E`` per
+        weight entry) plus one convolution.
+    branches : Cost
+        The same parameters, and the MACs of E convolutions (their weighted
+        sum adds ``E`` per output value, counted too). The attention's pooling
+        and linear layer, common to both, are left out of both costs.
 
     Examples
     --------

@@ -83,7 +83,8 @@ def rotate_p4(input, rho=1):
 
     See Also
     --------
-    rotated_filters_p4, group_conv2d_p4
+    rotated_filters_p4 : The four rotated copies of each filter.
+    group_conv2d_p4 : Rotating its input this way rotates its output the same way.
 
     Examples
     --------
@@ -232,7 +233,10 @@ def lift_conv2d_p4(input, weight, bias=None, padding=0):
 
     See Also
     --------
-    lift_conv2d_p4_naive, group_conv2d_p4, rotate_p4, pool_rotations_p4
+    lift_conv2d_p4_naive : The same computation as loops.
+    group_conv2d_p4 : The next layer, from a p4 feature map to a p4 feature map.
+    rotate_p4 : How the output moves when the input image is rotated.
+    pool_rotations_p4 : Pools the output over its rotation axis.
 
     Notes
     -----
@@ -293,7 +297,9 @@ def group_conv2d_p4(input, weight, bias=None, padding=0):
 
     See Also
     --------
-    group_conv2d_p4_naive, lift_conv2d_p4, rotate_p4
+    group_conv2d_p4_naive : The same computation as loops.
+    lift_conv2d_p4 : The first layer, from an image to a p4 feature map.
+    rotate_p4 : How input and output move under a quarter turn.
 
     Examples
     --------

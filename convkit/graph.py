@@ -498,7 +498,9 @@ def gcn_conv(input, adjacency, weight, bias=None, add_self_loops=True, normalize
 
     See Also
     --------
-    gcn_conv_naive, gcn_norm, cheb_conv
+    gcn_conv_naive : The same computation as loops over nodes.
+    gcn_norm : The propagation matrix ``A_hat`` used when ``normalize`` is True.
+    cheb_conv : Order 1 with ``lambda_max = 2`` and tied weights: this layer before renormalisation.
 
     Examples
     --------

@@ -131,8 +131,10 @@ def fold_batch_norm(weight, bias, running_mean, running_var, gamma, beta, eps=1e
 
     Returns
     -------
-    weight, bias : numpy.ndarray
-        ``(C_out, C_in/groups, *kernel)`` and ``(C_out,)``, floating point.
+    weight : numpy.ndarray
+        ``(C_out, C_in/groups, *kernel)``, floating point.
+    bias : numpy.ndarray
+        ``(C_out,)``, floating point.
 
     Raises
     ------
@@ -272,8 +274,10 @@ def merge_branches(branches):
 
     Returns
     -------
-    weight, bias : numpy.ndarray
-        ``(C_out, C_in/groups, *K)`` and ``(C_out,)``.
+    weight : numpy.ndarray
+        ``(C_out, C_in/groups, *K)``.
+    bias : numpy.ndarray
+        ``(C_out,)``.
 
     Examples
     --------
@@ -354,8 +358,10 @@ def repvgg_merge(weight_3x3, bn_3x3, weight_1x1, bn_1x1, bn_identity=None, group
 
     Returns
     -------
-    weight, bias : numpy.ndarray
-        ``(C_out, C_in/groups, 3, 3)`` and ``(C_out,)``.
+    weight : numpy.ndarray
+        ``(C_out, C_in/groups, 3, 3)``.
+    bias : numpy.ndarray
+        ``(C_out,)``.
 
     Examples
     --------

@@ -169,7 +169,30 @@ def deform_grid_figure(image, offset, kernel_size, stride=1, padding=0, dilation
 
 def deform_grid_description(image_shape, offset, kernel_size, stride=1, padding=0, dilation=1,
                             outputs=None) -> str:
-    """Alt text for :func:`deform_grid_figure` with the same arguments (the image's shape only)."""
+    """Alt text for :func:`deform_grid_figure` with the same arguments (the image's shape only).
+
+    Parameters
+    ----------
+    image_shape : tuple of int
+        ``(H, W)``, the shape of the figure's ``image``.
+    offset : array_like
+        ``(2 kH kW, H_out, W_out)``, one image and one offset group.
+    kernel_size : int or tuple of int
+        ``kH`` and ``kW``, as in :func:`convkit.deform_conv2d`.
+    stride : int or tuple of int, default 1
+        As in :func:`convkit.deform_conv2d`.
+    padding : int or tuple of int, default 0
+        As in :func:`convkit.deform_conv2d`.
+    dilation : int or tuple of int, default 1
+        As in :func:`convkit.deform_conv2d`.
+    outputs : sequence of (int, int), optional
+        Output positions whose windows are described; default every output.
+
+    Returns
+    -------
+    str
+        The figure's content in words, for its alt text.
+    """
     height, width = image_shape
     taps = window_taps(offset, kernel_size, stride, padding, dilation, outputs)
     k_h, k_w = taps[0][1].shape[:2]

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.patches import FancyArrowPatch, RegularPolygon
+from matplotlib.patches import FancyArrowPatch, Rectangle, RegularPolygon
 
 from convkit.plotting import colors
-from convkit.plotting._grid import draw_grid
+from convkit.plotting._grid import draw_grid, format_value
 
 __all__ = [
     "p4_filters_figure",
@@ -100,7 +100,18 @@ def p4_filters_figure(weight) -> Figure:
 
 
 def p4_filters_description(weight) -> str:
-    """Alt text for :func:`p4_filters_figure`: the filter and where its marked tap goes."""
+    """Alt text for :func:`p4_filters_figure`: the filter and where its marked tap goes.
+
+    Parameters
+    ----------
+    weight : array_like
+        One ``(k, k)`` filter.
+
+    Returns
+    -------
+    str
+        The figure's content in words, for its alt text.
+    """
     w = _square_2d(weight, "weight")
     k = w.shape[0]
     places = "; ".join(f"row {m}, column {n}" for m, n in (_marker_cell(r, k) for r in range(4)))
@@ -175,19 +186,26 @@ def p4_maps_figure(maps, rotated_maps=None, title="p4 feature map", rotated_titl
     return fig
 
 
-def _format(value):
-    from convkit.plotting._grid import format_value
-    return format_value(value)
-
-
 def _peak_frame(x, y):
-    from matplotlib.patches import Rectangle
     return Rectangle((x + 0.06, y + 0.06), 0.88, 0.88, fill=False, edgecolor=colors.EDGE, linewidth=2.2,
                      linestyle="--", gid="peak")
 
 
 def p4_maps_description(maps, rotated_maps=None) -> str:
-    """Alt text for :func:`p4_maps_figure`: per panel, where its largest value is."""
+    """Alt text for :func:`p4_maps_figure`: per panel, where its largest value is.
+
+    Parameters
+    ----------
+    maps : array_like
+        ``(4, H, H)``: the maps of one output channel for rotations 0..3.
+    rotated_maps : array_like, optional
+        ``(4, H, H)``: the same channel computed from the input turned once.
+
+    Returns
+    -------
+    str
+        The figure's content in words, for its alt text.
+    """
     top = _p4_map(maps, "maps")
 
     def peaks(values):
@@ -195,7 +213,7 @@ def p4_maps_description(maps, rotated_maps=None) -> str:
         for rho in range(4):
             where = " and ".join(f"row {m}, column {n}"
                                  for m, n in np.argwhere(values[rho] == values[rho].max()))
-            spots.append(f"rho = {rho}: {_format(values[rho].max())} at {where}")
+            spots.append(f"rho = {rho}: {format_value(values[rho].max())} at {where}")
         return "; ".join(spots)
 
     h = top.shape[1]

@@ -127,7 +127,20 @@ def message_passing_figure(height=4, width=4, pixel=(1, 1)) -> Figure:
 
 
 def message_passing_description(height=4, width=4, pixel=(1, 1)) -> str:
-    """Alt text for :func:`message_passing_figure` with the same arguments."""
+    """Alt text for :func:`message_passing_figure` with the same arguments.
+
+    Parameters
+    ----------
+    height, width : int, default 4
+        The grid.
+    pixel : tuple of int, default (1, 1)
+        ``(u, v)``, the receiving pixel.
+
+    Returns
+    -------
+    str
+        The figure's content in words, for its alt text.
+    """
     u, v = _pixel(int(height), int(width), pixel)
     incoming = _incoming(int(height), int(width), (u, v))
     values = sorted({round(c, 3) for _, _, _, c in incoming}, reverse=True)
@@ -218,7 +231,27 @@ def graph_signal_figure(adjacency, positions, values, source=None, title=None, v
 
 
 def graph_signal_description(adjacency, positions, values, source=None, title=None) -> str:
-    """Alt text for :func:`graph_signal_figure` with the same arguments."""
+    """Alt text for :func:`graph_signal_figure` with the same arguments.
+
+    Parameters
+    ----------
+    adjacency : array_like
+        ``(V, V)``, non-zero where an edge joins two nodes.
+    positions : array_like
+        ``(V, 2)``: drawing coordinates (checked, not described).
+    values : array_like
+        ``(V,)``: the signal.
+    source : int, optional
+        The marked node; the text then gives the hop distance that holds
+        every nonzero value.
+    title : str, optional
+        Put at the start of the text.
+
+    Returns
+    -------
+    str
+        The figure's content in words, for its alt text.
+    """
     a, _, vals, hops = _graph_args(adjacency, positions, values, source)
     edges = int(np.count_nonzero(np.triu((a != 0) | (a.T != 0), 1)))
     nonzero = np.flatnonzero(vals != 0)
@@ -277,7 +310,20 @@ def response_curve_figure(curves: Mapping, eigenvalues=None, xlabel="eigenvalue 
 
 
 def response_curve_description(curves: Mapping, eigenvalues=None) -> str:
-    """Alt text for :func:`response_curve_figure` with the same arguments."""
+    """Alt text for :func:`response_curve_figure` with the same arguments.
+
+    Parameters
+    ----------
+    curves : mapping of str to (array_like, array_like)
+        Label -> ``(lambdas, responses)``, each 1D of one length.
+    eigenvalues : array_like, optional
+        The graph's eigenvalues; the text counts them.
+
+    Returns
+    -------
+    str
+        The figure's content in words, for its alt text.
+    """
     parts = []
     for label, (lam, g) in curves.items():
         lam, g = np.asarray(lam, dtype=float), np.asarray(g, dtype=float)

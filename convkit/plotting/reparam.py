@@ -135,7 +135,24 @@ def kernel_sum_figure(kernels, titles, coefficients=None, result_title="merged k
 
 
 def kernel_sum_description(kernels, titles, coefficients=None, result_title="merged kernel") -> str:
-    """Alt text for :func:`kernel_sum_figure` with the same arguments."""
+    """Alt text for :func:`kernel_sum_figure` with the same arguments.
+
+    Parameters
+    ----------
+    kernels : sequence of array_like, each (kH, kW)
+        One 2D slice per branch (for instance ``weight[f, c]``).
+    titles : sequence of str
+        One title per kernel.
+    coefficients : sequence of float, optional
+        Weights ``lambda_i`` of the sum. Default: plain sum.
+    result_title : str, default "merged kernel"
+        The name of the summed kernel.
+
+    Returns
+    -------
+    str
+        The figure's content in words, for its alt text.
+    """
     arrays, (rows, cols), coefficients = _kernels(kernels, titles, coefficients)
     parts = []
     for a, title, c in zip(arrays, titles, coefficients):

@@ -7,14 +7,13 @@ import math
 import numpy as np
 
 from convkit.checking.engine import Case, Diagnosis, Exercise, register_exercise
+from convkit.deformable import bilinear_sample, deform_conv2d
 
 
 # --------------------------------------------------------------------------- #
 # ch17-bilinear: bilinear(image, row, col)
 # --------------------------------------------------------------------------- #
 def _ref_bilinear(image, row, col):
-    from convkit.deformable import bilinear_sample
-
     return float(bilinear_sample(image, row, col))
 
 
@@ -116,8 +115,6 @@ register_exercise(
 # ch17-deform-conv: deform_conv_single(image, weight, offset, mask)
 # --------------------------------------------------------------------------- #
 def _ref_deform(image, weight, offset, mask):
-    from convkit.deformable import deform_conv2d
-
     return deform_conv2d(image[None], offset, weight[None, None], mask=mask)[0]   # (H_out, W_out)
 
 

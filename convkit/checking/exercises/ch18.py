@@ -5,14 +5,14 @@ from __future__ import annotations
 import numpy as np
 
 from convkit.checking.engine import Case, Diagnosis, Exercise, register_exercise
+from convkit.dynamic import dynamic_conv2d
+from convkit.reparam import identity_kernel, merge_branches
 
 
 # --------------------------------------------------------------------------- #
 # ch18-repvgg-kernel: repvgg_kernel(weight_3x3, weight_1x1, groups)
 # --------------------------------------------------------------------------- #
 def _ref_repvgg(weight_3x3, weight_1x1, groups):
-    from convkit.reparam import identity_kernel, merge_branches
-
     identity = identity_kernel(weight_3x3.shape[0], 3, groups, dtype=np.result_type(weight_3x3, weight_1x1))
     return merge_branches([(weight_3x3, None), (weight_1x1, None), (identity, None)])[0]
 
@@ -95,8 +95,6 @@ register_exercise(
 # ch18-dynamic-grouped: dynamic_output(input, weight, attention)
 # --------------------------------------------------------------------------- #
 def _ref_dynamic(input, weight, attention):
-    from convkit.dynamic import dynamic_conv2d
-
     return dynamic_conv2d(input, weight, attention, padding=weight.shape[-1] // 2)
 
 
@@ -118,22 +116,16 @@ def _cases_dynamic(rng: np.random.Generator) -> list[Case]:
 
 
 def _first_example_kernel(x, w, a):
-    from convkit.dynamic import dynamic_conv2d
-
     if len(x) == 1 or np.allclose(a, a[0]):
         raise ValueError("the mistake cannot show with one example")
     return dynamic_conv2d(x, w, np.repeat(a[:1], len(x), axis=0), padding=w.shape[-1] // 2)
 
 
 def _average_kernel(x, w, a):
-    from convkit.dynamic import dynamic_conv2d
-
     return dynamic_conv2d(x, w, np.full(a.shape, 1 / a.shape[1]), padding=w.shape[-1] // 2)
 
 
 def _no_padding(x, w, a):
-    from convkit.dynamic import dynamic_conv2d
-
     if w.shape[-1] == 1:
         raise ValueError("a 1x1 kernel needs no padding")
     return dynamic_conv2d(x, w, a)

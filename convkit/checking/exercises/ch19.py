@@ -5,14 +5,13 @@ from __future__ import annotations
 import numpy as np
 
 from convkit.checking.engine import Case, Diagnosis, Exercise, register_exercise
+from convkit.equivariant import rotate_p4, rotated_filters_p4
 
 
 # --------------------------------------------------------------------------- #
 # ch19-turn-p4: turn_p4(feature_map, rho), feature_map (C, 4, H, H)
 # --------------------------------------------------------------------------- #
 def _ref_turn(feature_map, rho):
-    from convkit.equivariant import rotate_p4
-
     return rotate_p4(feature_map, rho)
 
 
@@ -103,8 +102,6 @@ register_exercise(
 # ch19-symmetrize: symmetrize_filter(weight), weight (C_out, C_in, k, k)
 # --------------------------------------------------------------------------- #
 def _ref_symmetrize(weight):
-    from convkit.equivariant import rotated_filters_p4
-
     return rotated_filters_p4(weight).sum(axis=1)     # (C_out, 4, C_in, k, k) -> (C_out, C_in, k, k)
 
 

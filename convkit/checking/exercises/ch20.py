@@ -5,14 +5,13 @@ from __future__ import annotations
 import numpy as np
 
 from convkit.checking.engine import Case, Diagnosis, Exercise, register_exercise
+from convkit.graph import gcn_norm, laplacian, polynomial_filter, ring_graph
 
 
 # --------------------------------------------------------------------------- #
 # ch20-gcn-norm: normalized_adjacency(adjacency)
 # --------------------------------------------------------------------------- #
 def _ref_gcn_norm(adjacency):
-    from convkit.graph import gcn_norm
-
     return gcn_norm(adjacency)
 
 
@@ -114,8 +113,6 @@ register_exercise(
 # ch20-ring-kernel: ring_filter_kernel(coefficients, num_nodes)
 # --------------------------------------------------------------------------- #
 def _ref_ring_kernel(coefficients, num_nodes):
-    from convkit.graph import laplacian, polynomial_filter, ring_graph
-
     impulse = np.zeros((num_nodes, 1), dtype=np.int64)
     impulse[0] = 1
     theta = np.asarray(coefficients, dtype=np.int64)
