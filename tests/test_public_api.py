@@ -383,9 +383,8 @@ def test_float_dtype_is_kept(name, dtype):
 FLOAT_FOR_INTEGERS = {"conv2d_fft", "conv2d_fft_naive"}
 # A batch norm divides by a square root and a softmax exponentiates: integers in give floats out (documented).
 FLOAT_FOR_INTEGERS |= {"fold_batch_norm", "frozen_batch_norm", "kernel_attention"}
-FLOAT_FOR_INTEGERS = {"conv2d_fft", "conv2d_fft_naive",
-                      # normalised graph convolutions divide by square roots of degrees
-                      "gcn_conv", "gcn_conv_naive", "cheb_conv"}
+# Normalised graph convolutions divide by square roots of degrees.
+FLOAT_FOR_INTEGERS |= {"gcn_conv", "gcn_conv_naive", "cheb_conv"}
 
 
 @pytest.mark.parametrize("name", [n for n in DTYPE_CASES if n not in FLOAT_FOR_INTEGERS])

@@ -67,6 +67,18 @@ def default_site(tmp_path_factory):
 TOC_PAGES = [f"{doc}.html" for doc in toc_documents()]
 PAGES = TOC_PAGES + ["search.html", "genindex.html"]
 CHAPTERS = [url for url in TOC_PAGES if url.startswith("chapters/")]
+# Chapters with no explorer, and why. Chapter 15's explorer showed measured
+# times, which no static page can show truthfully on every machine (issue 16);
+# its figures are counted models and its measurements are not compared.
+WITHOUT_EXPLORER = {"chapters/15_computing.html": "its explorer of measured times was removed (issue 16)"}
+
+
+def _has_explorer(url: str) -> bool:
+    notebook = REPO / url.replace(".html", ".ipynb")
+    return "Explorer(" in notebook.read_text(encoding="utf-8")
+
+
+EXPLORER_CHAPTERS = [url for url in CHAPTERS if url not in WITHOUT_EXPLORER]
 
 
 def per_page(urls: list[str]) -> list:
@@ -441,7 +453,11 @@ def _result(value):
     return value
 
 
-@pytest.mark.parametrize("url", per_page(CHAPTERS))
+def test_only_the_listed_chapters_have_no_explorer():
+    assert sorted(url for url in CHAPTERS if not _has_explorer(url)) == sorted(WITHOUT_EXPLORER)
+
+
+@pytest.mark.parametrize("url", per_page(EXPLORER_CHAPTERS))
 def test_an_explorer_per_chapter_responds_to_its_slider(offline_visits, url):
     slid = offline_visits.sliders(url)
     first = _result(slid["first"])
@@ -451,7 +467,7 @@ def test_an_explorer_per_chapter_responds_to_its_slider(offline_visits, url):
     assert slid["problems"]["external_requests"] == []
 
 
-@pytest.mark.parametrize("url", per_page(CHAPTERS))
+@pytest.mark.parametrize("url", per_page(EXPLORER_CHAPTERS))
 def test_every_slider_of_every_explorer_changes_its_frame(offline_visits, url):
     """On every chapter, each slider of each explorer, moved one step with the
     keyboard, swaps the visible frame for another precomputed one."""
