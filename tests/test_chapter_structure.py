@@ -17,6 +17,7 @@ import nbformat
 import pytest
 import yaml
 
+import prose_words  # tools/ is on the pytest pythonpath (pyproject.toml)
 from book_site import toc_documents
 
 REPO = Path(__file__).resolve().parent.parent
@@ -299,3 +300,19 @@ def test_figure_cells_hide_their_code(chapter):
             assert tags(cell) & {"hide-input", "remove-input", "remove-cell"}, (
                 f"code cell {index} draws a figure but is not tagged hide-input or remove-input"
             )
+
+
+@pytest.mark.parametrize("chapter", EXISTING)
+def test_prose_within_the_budget(chapter):
+    """CHAPTER_BAR.md: at most about 2,500 words of prose (tools/prose_words.py counts them)."""
+    words = prose_words.prose_words(REPO / f"{chapter}.ipynb")
+    assert words > 500, f"{chapter}: {words} words of prose; the counter lost the chapter's body"
+    assert words <= prose_words.BUDGET + prose_words.TOLERANCE, (
+        f"{chapter}: {words} words of prose, over the budget of about {prose_words.BUDGET}")
+
+
+def test_prose_counter_ignores_math_code_and_directives():
+    source = ("```{admonition} Objectives\n:class: tip\nRead this.\n```\n\n"
+              "The map $y = w \\star x$ has `conv2d(x, w)` two [links](http://x.y/z).\n\n"
+              "```python\nfor i in range(10): pass\n```\n$$\na + b\n$$\n")
+    assert prose_words.count_words(source) == len("Read this. The map has two links".split())
