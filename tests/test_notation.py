@@ -7,10 +7,7 @@ for the reserved symbols used with another meaning, where a pattern can tell:
 ``b`` is the bias only, ``D`` is spatial depth only, ``i``/``o`` are sizes and
 never indices, ``L`` (not ``n``) is the length of a 1D input, the loss is
 ``\mathcal{L}`` and its upstream gradient ``\delta`` (not ``\ell``, ``L`` or
-``g``), ``w`` is never a width and an intermediate channel is ``c'``, not ``h``;
-a dynamic convolution's kernel weight is ``h_\xi`` (not ``\lambda``, chapter 20's
-eigenvalue), its routing score ``Z_\xi`` (not ``a``, the output padding) and its
-temperature ``\Omega`` (not ``T``, chapter 20's Chebyshev polynomial).
+``g``), ``w`` is never a width and an intermediate channel is ``c'``, not ``h``.
 """
 
 from __future__ import annotations
@@ -76,12 +73,20 @@ MISUSES = [
     (re.compile(r"(?<![\\\w])w_r\b|(?<![\\\w])r\s*\(k_H"), "r for a rank (r_ell is a receptive field; the rank is R)"),
     (re.compile(r"(?<![\\\w{])C\^(?:\\top|\+)|(?<![\\\w{])C\\,x"), "plain C for the convolution matrix (the matrix is \\mathbf{C}; C alone is a channel count)"),
     (re.compile(r"cK\s*\+\s*j\b"), "j for one of the K depthwise kernels (j_ell is a jump; the index is \\kappa)"),
+]
+
+
+# Chapter 18's dynamic convolution writes its kernel weights Gamma_xi, their routing scores Z_xi and
+# the softmax temperature Omega: lambda is chapter 20's eigenvalue, a the output padding and T
+# chapter 20's Chebyshev polynomial.
+DYNAMIC_MISUSES = [
     (re.compile(r"\\lambda_\{?(?:\\xi|E\b|\d+\}?\s*\(x\))"),
-     "lambda for a dynamic convolution's kernel weight (lambda is an eigenvalue in chapter 20; the weight is h_xi)"),
+     "lambda for a dynamic convolution's kernel weight (lambda is an eigenvalue in chapter 20; the weight is \\Gamma_xi)"),
     (re.compile(r"(?<![\\\w])a_\{?\\xi"), "a for a routing score (a is output_padding; the score is Z_xi)"),
     (re.compile(r"/\s*T(?![A-Za-z_])|(?<![\\\w])T\s*=\s*\d"),
-     "T for the softmax temperature (T_kappa is chapter 20's Chebyshev polynomial; the temperature is \\Omega)"),
+     "T for the softmax temperature (T is chapter 20's Chebyshev polynomial; the temperature is \\Omega)"),
 ]
+MISUSES += DYNAMIC_MISUSES
 
 
 def math_spans(text: str) -> list[str]:
@@ -131,9 +136,7 @@ def test_misuse_patterns_catch_the_old_slips_and_pass_the_notation():
              r"x_{i+m,\, j+n}", r"n - k + 1", r"b < \frac{k^2}{2}",
              r"g = \partial \ell / \partial y", r"\frac{\partial \ell}{\partial x} = C^\top g",
              r"\partial L / \partial w", r"C \times h \times w", r"\sum_{h=0}^{C_\text{mid}-1}",
-             r"\langle x, C^\top y\rangle", r"y = C\,x", r"w - w_r", r"r(k_H + k_W)", r"z_{cK+j,\,u,\,v}",
-             r"\lambda_1(x), \dots, \lambda_E(x)", r"\sum_{\xi=1}^{E} \lambda_\xi(x)\, w^{(\xi)}",
-             r"e^{a_\xi/T} / \sum_{\xi'} e^{a_{\xi'}/T}", r"T = 30"]
+             r"\langle x, C^\top y\rangle", r"y = C\,x", r"w - w_r", r"r(k_H + k_W)", r"z_{cK+j,\,u,\,v}"]
     for slip in slips:
         assert any(p.search(slip) for p, _ in MISUSES), slip
     fine = [r"y_{f,u,v} = b_f + \sum_{c} x_{c,u+m,v+n}\, w_{f,c,m,n}", r"o = \lfloor (i + 2p - d(k-1) - 1)/s \rfloor + 1",
@@ -142,10 +145,7 @@ def test_misuse_patterns_catch_the_old_slips_and_pass_the_notation():
             r"\delta = \partial \mathcal{L} / \partial y", r"\frac{\partial \mathcal{L}}{\partial x} = \mathbf{C}^\top \delta", r"C^2 k \sum_\ell o_\ell",
             r"\partial \mathcal{L} / \partial w_{f,c,m,n}", r"\sum_{c'} w_{f,c',m,n}\, w^\text{pw}_{c',c}",
             r"H \times W \times C", r"\hat W \hat X", r"k_H \times k_W",
-            r"R(k_H + k_W)", r"r_\ell = r_{\ell-1} + (k-1) j_{\ell-1}", r"z_{cK+\kappa,\,u,\,v}",
-            r"h_\xi = e^{Z_\xi/\Omega} / \sum_{\xi'} e^{Z_{\xi'}/\Omega}", r"\Omega = 30", r"\lambda_\omega",
-            r"(\lambda w^\text{V})(w^\text{H}/\lambda)^\top", r"T_\kappa(\tilde{\mathsf L}) = 2 \tilde{\mathsf L}",
-            r"w^\text{H}/\lambda", r"o = (i-1)s - 2p + d(k-1) + a + 1"]
+            r"R(k_H + k_W)", r"r_\ell = r_{\ell-1} + (k-1) j_{\ell-1}", r"z_{cK+\kappa,\,u,\,v}"]
     for ok in fine:
         assert not any(p.search(ok) for p, _ in MISUSES), ok
 
@@ -157,3 +157,16 @@ def test_glossary_and_chapter_1_define_convolution_the_same_way():
     formula = r"x_{u+m}\, w_{k-1-m}"
     assert formula in entry, "the glossary's convolution must be written as chapter 1 writes it"
     assert formula in chapter
+
+
+def test_dynamic_convolution_patterns_catch_chapter_18s_old_letters():
+    """Chapter 18's former lambda_xi, a_xi and T are flagged; its letters and chapters 8 and 20's are not."""
+    slips = [r"\lambda_1(x), \dots, \lambda_E(x)", r"\sum_{\xi=1}^{E} \lambda_\xi(x)\, w^{(\xi)}",
+             r"e^{a_\xi/T} / \sum_{\xi'} e^{a_{\xi'}/T}", r"T = 30"]
+    for slip in slips:
+        assert any(p.search(slip) for p, _ in DYNAMIC_MISUSES), slip
+    fine = [r"\Gamma_\xi = e^{Z_\xi/\Omega} / \sum_{\xi'} e^{Z_{\xi'}/\Omega}", r"\Omega = 30", r"\lambda_\omega",
+            r"(\lambda w^\text{V})(w^\text{H}/\lambda)^\top", r"T_\iota(\tilde{\mathsf L}) = 2 \tilde{\mathsf L}",
+            r"o = (i-1)s - 2p + d(k-1) + a + 1"]
+    for ok in fine:
+        assert not any(p.search(ok) for p, _ in MISUSES), ok
