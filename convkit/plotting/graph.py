@@ -6,7 +6,7 @@
 * :func:`graph_signal_figure`: a signal on a small graph, one number printed in
   every node (the value, not only its colour), exact zeros drawn hollow, and the
   hop distance from a source node under each node.
-* :func:`response_curve_figure`: spectral responses ``g(lambda)`` as lines
+* :func:`response_curve_figure`: spectral responses ``h(lambda)`` as lines
   with distinct markers and dash patterns, the graph's eigenvalues as ticks.
 
 Each figure has a ``*_description`` giving its alt text.
@@ -267,7 +267,7 @@ def graph_signal_description(adjacency, positions, values, source=None, title=No
 
 
 def response_curve_figure(curves: Mapping, eigenvalues=None, xlabel="eigenvalue lambda",
-                          ylabel="response g(lambda)") -> Figure:
+                          ylabel="response h(lambda)") -> Figure:
     """Spectral responses against the eigenvalue, told apart by marker and dash pattern.
 
     Parameters
