@@ -668,7 +668,7 @@ def graph_fourier(adjacency, normalization=None):
 
 
 def spectral_filter(input, adjacency, response, normalization=None):
-    """Filter graph signals in the graph Fourier basis: ``U diag(g(lambda)) U^T x``.
+    """Filter graph signals in the graph Fourier basis: ``U diag(h(lambda)) U^T x``.
 
     Parameters
     ----------
@@ -677,7 +677,7 @@ def spectral_filter(input, adjacency, response, normalization=None):
     adjacency : array_like or scipy.sparse matrix
         ``(V, V)``, symmetric, non-negative.
     response : callable or array_like
-        ``g``: a function of the eigenvalues (applied to the ``(V,)`` array of them), or
+        ``h``: a function of the eigenvalues (applied to the ``(V,)`` array of them), or
         the ``(V,)`` gains themselves in the order of :func:`graph_fourier`.
     normalization : {None, "sym"}, default None
         Which Laplacian.
@@ -691,7 +691,7 @@ def spectral_filter(input, adjacency, response, normalization=None):
     --------
     >>> import numpy as np
     >>> delta = np.array([[1.0], [0.0], [0.0]])
-    >>> np.allclose(spectral_filter(delta, ring_graph(3), np.ones(3)), delta)   # g = 1: identity
+    >>> np.allclose(spectral_filter(delta, ring_graph(3), np.ones(3)), delta)   # h = 1: identity
     True
     """
     values, vectors = graph_fourier(adjacency, normalization)
@@ -707,9 +707,9 @@ def spectral_filter(input, adjacency, response, normalization=None):
 
 
 def polynomial_filter(input, matrix, coefficients):
-    """``sum_h coefficients[h] * matrix^h @ x``: a polynomial in a graph matrix applied to signals.
+    """``sum_iota coefficients[iota] * matrix^iota @ x``: a polynomial in a graph matrix applied to signals.
 
-    The term ``h`` mixes nodes ``h`` hops apart at most, so a polynomial of degree ``P``
+    The term ``iota`` mixes nodes ``iota`` hops apart at most, so a polynomial of degree ``P``
     is ``P``-hop local. Computed by ``P`` matrix products (Horner's rule), exactly in
     integers for integer operands.
 
@@ -744,23 +744,23 @@ def polynomial_filter(input, matrix, coefficients):
     dtype = result_dtype(x, theta, m.dtype)
     m = m.astype(dtype)
     out = theta[-1].astype(dtype) * x.astype(dtype)
-    for h in range(theta.size - 2, -1, -1):          # Horner: theta_h x + M (...)
-        out = theta[h].astype(dtype) * x + _propagate(m, out).astype(dtype, copy=False)
+    for term in range(theta.size - 2, -1, -1):       # Horner: theta_iota x + M (...)
+        out = theta[term].astype(dtype) * x + _propagate(m, out).astype(dtype, copy=False)
     return out[0] if unbatched else out
 
 
 def chebyshev_coefficients(response: Callable, order, lambda_max=2.0):
-    """Coefficients of the Chebyshev interpolant of a spectral response ``g`` on ``[0, lambda_max]``.
+    """Coefficients of the Chebyshev interpolant of a spectral response ``h`` on ``[0, lambda_max]``.
 
-    ``g(lambda) ~ sum_h theta_h T_h(2 lambda / lambda_max - 1)`` with ``order + 1`` terms,
-    interpolating ``g`` at the Chebyshev points (close to the truncated Chebyshev expansion of
+    ``h(lambda) ~ sum_iota theta_iota T_iota(2 lambda / lambda_max - 1)`` with ``order + 1`` terms,
+    interpolating ``h`` at the Chebyshev points (close to the truncated Chebyshev expansion of
     Hammond et al., 2011, which Defferrard et al., 2016, cite; their layers learn the
     coefficients instead).
 
     Parameters
     ----------
     response : callable
-        ``g``, applied to an array of eigenvalues.
+        ``h``, applied to an array of eigenvalues.
     order : int
         ``P``, at least 0.
     lambda_max : float, default 2.0
@@ -787,12 +787,12 @@ def chebyshev_coefficients(response: Callable, order, lambda_max=2.0):
 
 
 def cheb_conv(input, adjacency, weight, bias=None, normalization="sym", lambda_max=None):
-    """Chebyshev spectral graph convolution (Defferrard et al., 2016): ``sum_h T_h(L~) x weight[h]^T``.
+    """Chebyshev spectral graph convolution (Defferrard et al., 2016): ``sum_iota T_iota(L~) x weight[iota]^T``.
 
     ``L~ = 2 L / lambda_max - I`` rescales the Laplacian's spectrum into ``[-1, 1]`` and
-    ``T_0(L~) x = x``, ``T_1(L~) x = L~ x``, ``T_h = 2 L~ T_{h-1} - T_{h-2}``; the layer of
-    ``torch_geometric.nn.ChebConv`` with ``K = P + 1`` (its ``lins[h].weight`` is
-    ``weight[h]``). Order ``P`` reaches ``P`` hops. With ``P = 1``, ``lambda_max = 2`` and
+    ``T_0(L~) x = x``, ``T_1(L~) x = L~ x``, ``T_iota = 2 L~ T_{iota-1} - T_{iota-2}``; the layer of
+    ``torch_geometric.nn.ChebConv`` with ``K = P + 1`` (its ``lins[iota].weight`` is
+    ``weight[iota]``). Order ``P`` reaches ``P`` hops. With ``P = 1``, ``lambda_max = 2`` and
     ``weight[1] = -weight[0]`` it is ``(I + deg^-1/2 A deg^-1/2) x weight[0]^T``: GCN before
     Kipf and Welling's renormalisation.
 
@@ -856,12 +856,12 @@ def cheb_conv(input, adjacency, weight, bias=None, normalization="sym", lambda_m
     x = x.astype(dtype)
     previous, current = None, x                                      # T_0(L~) x = x
     out = np.einsum("nvc,fc->nvf", current, w[0].astype(dtype))
-    for h in range(1, w.shape[0]):
-        if h == 1:
+    for term in range(1, w.shape[0]):
+        if term == 1:
             previous, current = current, _propagate(scaled, current)
         else:
             previous, current = current, 2 * _propagate(scaled, current) - previous
-        out = out + np.einsum("nvc,fc->nvf", current, w[h].astype(dtype))
+        out = out + np.einsum("nvc,fc->nvf", current, w[term].astype(dtype))
     if b is not None:
         out = out + b.astype(dtype)
     return out[0] if unbatched else out

@@ -7,7 +7,9 @@ for the reserved symbols used with another meaning, where a pattern can tell:
 ``b`` is the bias only, ``D`` is spatial depth only, ``i``/``o`` are sizes and
 never indices, ``L`` (not ``n``) is the length of a 1D input, the loss is
 ``\mathcal{L}`` and its upstream gradient ``\delta`` (not ``\ell``, ``L`` or
-``g``), ``w`` is never a width and an intermediate channel is ``c'``, not ``h``.
+``g``), ``w`` is never a width and an intermediate channel is ``c'``, not ``h``;
+chapter 20's polynomial terms are indexed by ``\iota`` (``\kappa`` is chapter 9's depthwise
+kernel index) and its spectral response is ``h`` (``\rho`` is chapter 19's rotation index).
 """
 
 from __future__ import annotations
@@ -49,6 +51,9 @@ REQUIRED_ROWS = [
     r"$R$ | the rank",
     r"$\gamma$ | the index of a group",
     r"$\alpha$; $e$ | MobileNet's width multiplier; the expansion factor",
+    # Chapter 20's symbols, renamed so that chapters 9 and 19 keep theirs.
+    r"$\lambda_\omega$, $\mathsf U$; $h$ |",
+    r"$P$; $\iota$; $T_\iota$, $\theta_\iota$, $\Theta_\iota$ |",
 ]
 
 MATH = re.compile(r"\$\$(.+?)\$\$|\$([^$\n]+?)\$", flags=re.DOTALL)
@@ -73,6 +78,9 @@ MISUSES = [
     (re.compile(r"(?<![\\\w])w_r\b|(?<![\\\w])r\s*\(k_H"), "r for a rank (r_ell is a receptive field; the rank is R)"),
     (re.compile(r"(?<![\\\w{])C\^(?:\\top|\+)|(?<![\\\w{])C\\,x"), "plain C for the convolution matrix (the matrix is \\mathbf{C}; C alone is a channel count)"),
     (re.compile(r"cK\s*\+\s*j\b"), "j for one of the K depthwise kernels (j_ell is a jump; the index is \\kappa)"),
+    (re.compile(r"(?:T|\\theta|\\Theta)_\{?\\kappa(?![A-Za-z])|\^\{?\\kappa(?![A-Za-z])|\\sum_\{?\\kappa\s*=\s*0\}?\^\{?P|\\kappa\s*\\arccos"),
+     "kappa for a polynomial filter's term (kappa is chapter 9's depthwise kernel index; the term index is \\iota)"),
+    (re.compile(r"\\rho\s*\(\s*\\lambda"), "rho for a spectral response (rho is chapter 19's rotation index; the response is h)"),
 ]
 
 
@@ -136,7 +144,10 @@ def test_misuse_patterns_catch_the_old_slips_and_pass_the_notation():
              r"x_{i+m,\, j+n}", r"n - k + 1", r"b < \frac{k^2}{2}",
              r"g = \partial \ell / \partial y", r"\frac{\partial \ell}{\partial x} = C^\top g",
              r"\partial L / \partial w", r"C \times h \times w", r"\sum_{h=0}^{C_\text{mid}-1}",
-             r"\langle x, C^\top y\rangle", r"y = C\,x", r"w - w_r", r"r(k_H + k_W)", r"z_{cK+j,\,u,\,v}"]
+             r"\langle x, C^\top y\rangle", r"y = C\,x", r"w - w_r", r"r(k_H + k_W)", r"z_{cK+j,\,u,\,v}",
+             r"\sum_{\kappa=0}^{P} T_\kappa(\tilde{\mathsf L})\, x\, \Theta_\kappa^\top", r"\sum_\kappa \theta_\kappa \mathsf L^\kappa",
+             r"(\mathsf L^\kappa)_{\eta\eta'}", r"\cos(\kappa \arccos \lambda)", r"\rho(\lambda) = e^{-2\lambda}",
+             r"\operatorname{diag}\bigl(\rho(\lambda_0), \dots\bigr)"]
     for slip in slips:
         assert any(p.search(slip) for p, _ in MISUSES), slip
     fine = [r"y_{f,u,v} = b_f + \sum_{c} x_{c,u+m,v+n}\, w_{f,c,m,n}", r"o = \lfloor (i + 2p - d(k-1) - 1)/s \rfloor + 1",
@@ -145,7 +156,11 @@ def test_misuse_patterns_catch_the_old_slips_and_pass_the_notation():
             r"\delta = \partial \mathcal{L} / \partial y", r"\frac{\partial \mathcal{L}}{\partial x} = \mathbf{C}^\top \delta", r"C^2 k \sum_\ell o_\ell",
             r"\partial \mathcal{L} / \partial w_{f,c,m,n}", r"\sum_{c'} w_{f,c',m,n}\, w^\text{pw}_{c',c}",
             r"H \times W \times C", r"\hat W \hat X", r"k_H \times k_W",
-            r"R(k_H + k_W)", r"r_\ell = r_{\ell-1} + (k-1) j_{\ell-1}", r"z_{cK+\kappa,\,u,\,v}"]
+            r"R(k_H + k_W)", r"r_\ell = r_{\ell-1} + (k-1) j_{\ell-1}", r"z_{cK+\kappa,\,u,\,v}",
+            r"\sum_{\kappa=0}^{K-1} w^\text{pw}_{f,\,cK+\kappa}\; z_{cK+\kappa,\,u,\,v}", r"0 \le \kappa < K",
+            r"y_{f,\rho} = b_f + \sum_c \sum_{\rho'=0}^{3} x_{c,\rho'} \star \operatorname{rot}^\rho\bigl(w_{f,c,\rho'-\rho}\bigr)",
+            r"(\operatorname{rot}_{p4}\, y)_\rho = \operatorname{rot}(y_{\rho-1})",
+            r"\sum_{\iota=0}^{P} T_\iota(\tilde{\mathsf L})\, x\, \Theta_\iota^\top", r"h(\lambda) = e^{-2\lambda}"]
     for ok in fine:
         assert not any(p.search(ok) for p, _ in MISUSES), ok
 

@@ -34,7 +34,7 @@ def test_message_passing_figure_edges_and_coefficients(height, width, pixel):
     assert len(gids(left, "receiver")) == 1 and len(gids(left, "source")) == len(neighbours) - 1
     tap_labels = sorted(t.get_text() for t in gids(left, "label"))
     assert tap_labels == sorted(f"w[:,:,{a - u + 1},{b - v + 1}]" for a, b in neighbours)
-    expected = sorted(f"{1 / np.sqrt(grid_degree(height, width, u, v) * grid_degree(height, width, a, b)):.3f} w"
+    expected = sorted(f"{1 / np.sqrt(grid_degree(height, width, u, v) * grid_degree(height, width, a, b)):.3f} \u0398"
                       for a, b in neighbours)
     assert sorted(t.get_text() for t in gids(right, "label")) == expected
     text = message_passing_description(height, width, pixel)

@@ -6,7 +6,7 @@
 * :func:`graph_signal_figure`: a signal on a small graph, one number printed in
   every node (the value, not only its colour), exact zeros drawn hollow, and the
   hop distance from a source node under each node.
-* :func:`response_curve_figure`: spectral responses ``g(lambda)`` as lines
+* :func:`response_curve_figure`: spectral responses ``h(lambda)`` as lines
   with distinct markers and dash patterns, the graph's eigenvalues as ticks.
 
 Each figure has a ``*_description`` giving its alt text.
@@ -74,7 +74,7 @@ def message_passing_figure(height=4, width=4, pixel=(1, 1)) -> Figure:
     matplotlib.figure.Figure
         Two panels. Left: each incoming edge (gid ``"edge"``) labelled ``w[:,:,m,n]``,
         its own weight matrix. Right: the same edges labelled with the number that
-        multiplies the one shared weight ``w``, ``1/sqrt(deg_i deg_j)`` for the grid
+        multiplies the one shared weight matrix ``Theta``, ``1/sqrt(deg_i deg_j)`` for the grid
         graph with self-loops. Pixels are circles (the receiver vermillion with a
         thick outline, its neighbours sky blue, the rest hollow), each with its
         degree printed in the right panel.
@@ -90,7 +90,7 @@ def message_passing_figure(height=4, width=4, pixel=(1, 1)) -> Figure:
     degree = np.bincount(edge_index[1], minlength=height * width)
     fig = Figure(figsize=(8.4, 4.3), facecolor=colors.FIGURE_FACE)
     axes = fig.subplots(1, 2)
-    titles = ("conv2d: 9 taps, 9 weight matrices", "GCN: one weight w, scaled per edge")
+    titles = ("conv2d: 9 taps, 9 weight matrices", "GCN: one matrix \u0398, scaled per edge")
     for panel, (ax, title) in enumerate(zip(axes, titles)):
         ax.set_xlim(-0.7, width - 0.3)
         ax.set_ylim(height - 0.3, -0.9)
@@ -110,7 +110,7 @@ def message_passing_figure(height=4, width=4, pixel=(1, 1)) -> Figure:
                         ha="left", va="bottom", zorder=4)
         for source, m, n, coefficient in incoming:
             su, sv = divmod(source, width)
-            label = f"w[:,:,{m},{n}]" if panel == 0 else f"{coefficient:.3f} w"
+            label = f"w[:,:,{m},{n}]" if panel == 0 else f"{coefficient:.3f} \u0398"
             if source == u * width + v:
                 ax.text(v, u + 0.3, label, ha="center", va="top", fontsize=7, color=colors.EDGE,
                         zorder=5, bbox=dict(boxstyle="round,pad=0.1", fc=colors.FIGURE_FACE,
@@ -147,7 +147,7 @@ def message_passing_description(height=4, width=4, pixel=(1, 1)) -> str:
     return (f"Two copies of a {height} by {width} pixel grid drawn as a graph, with the "
             f"{len(incoming)} edges that carry messages into pixel ({u}, {v}), its own self-loop "
             f"included. Left, for conv2d, each edge is labelled with its own weight matrix "
-            f"w[:,:,m,n], one per kernel tap. Right, for a GCN, every edge uses the same weight w, "
+            f"w[:,:,m,n], one per kernel tap. Right, for a GCN, every edge uses the same weight matrix Theta, "
             f"multiplied by one over the square root of the two end degrees: "
             f"{', '.join(f'{c:.3f}' for c in values)}, larger for neighbours of lower degree.")
 
@@ -267,7 +267,7 @@ def graph_signal_description(adjacency, positions, values, source=None, title=No
 
 
 def response_curve_figure(curves: Mapping, eigenvalues=None, xlabel="eigenvalue lambda",
-                          ylabel="response g(lambda)") -> Figure:
+                          ylabel="response h(lambda)") -> Figure:
     """Spectral responses against the eigenvalue, told apart by marker and dash pattern.
 
     Parameters
