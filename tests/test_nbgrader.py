@@ -189,60 +189,61 @@ return _E[{id!r}].reference(*args, **kwargs)
 
 
 @pytest.mark.slow
-def test_course_graded_end_to_end(tmp_path):
-    totals = _course(tmp_path)
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_course_graded_end_to_end(tmp_path, name):
+    """One chapter as one assignment, four students, from the course's source to the grades' CSV.
+
+    One chapter per test so that pytest-xdist grades the chapters side by side (each
+    autograde runs the whole chapter once per student)."""
+    totals = make_nbgrader.write_course([REPO / "chapters" / f"{name}.ipynb"], tmp_path)
     students = ["reference", "untouched", "mistakes", "looping-mutating"]
     for student in students:
         assert _nbgrader(tmp_path, "db", "student", "add", student).returncode == 0
-    for name in CHAPTERS:
-        done = _nbgrader(tmp_path, "generate_assignment", name, "--force")
-        assert done.returncode == 0, done.stderr[-2000:]
-        release = tmp_path / "release" / name / f"{name}.ipynb"
-        assert not _solution_leaks(nbformat.read(release, as_version=4))
-        released = nbformat.read(release, as_version=4)
-        assert _hidden_test_cells(released) == [], "the release shows the hidden tests"
-        assert len(_visible_test_cells(released)) == len(_coding_ids(totals[name]))
-        source = nbformat.read(tmp_path / "source" / name / f"{name}.ipynb", as_version=4)
-        subs = {"reference": source, "untouched": nbformat.read(release, as_version=4)}
-        # "mistakes": a diagnosed mistake in the first coding exercise, the rest correct;
-        # "looping-mutating": an endless loop in the first, input mutation in the last
-        ids = _coding_ids(totals[name])
-        nb = nbformat.read(tmp_path / "source" / name / f"{name}.ipynb", as_version=4)
-        _replace_solution(nb, ids[0], _student_code(ids[0], MISTAKE))
-        subs["mistakes"] = nb
-        nb = nbformat.read(tmp_path / "source" / name / f"{name}.ipynb", as_version=4)
-        _replace_solution(nb, ids[0], _student_code(ids[0], LOOP))
-        _replace_solution(nb, ids[-1], _student_code(ids[-1], MUTATE))
-        subs["looping-mutating"] = nb
-        for student, nb in subs.items():
-            folder = tmp_path / "submitted" / student / name
-            folder.mkdir(parents=True)
-            nbformat.write(nb, folder / f"{name}.ipynb")
-        start = time.monotonic()
-        graded = _nbgrader(tmp_path, "autograde", name)
-        assert graded.returncode == 0, graded.stderr[-3000:]
-        print(f"autograde {name}: {time.monotonic() - start:.0f} s")
-    # nbgrader's own check of the releases: every test fails on the untouched notebook
-    releases = [str(tmp_path / "release" / n / f"{n}.ipynb") for n in CHAPTERS]
-    valid = _nbgrader(tmp_path, "validate", "--invert", *releases)
-    assert valid.stdout.count("Success! The notebook does not pass any tests.") == len(CHAPTERS), valid.stdout[-3000:]
+    done = _nbgrader(tmp_path, "generate_assignment", name, "--force")
+    assert done.returncode == 0, done.stderr[-2000:]
+    release = tmp_path / "release" / name / f"{name}.ipynb"
+    assert not _solution_leaks(nbformat.read(release, as_version=4))
+    released = nbformat.read(release, as_version=4)
+    assert _hidden_test_cells(released) == [], "the release shows the hidden tests"
+    assert len(_visible_test_cells(released)) == len(_coding_ids(totals[name]))
+    source = nbformat.read(tmp_path / "source" / name / f"{name}.ipynb", as_version=4)
+    subs = {"reference": source, "untouched": nbformat.read(release, as_version=4)}
+    # "mistakes": a diagnosed mistake in the first coding exercise, the rest correct;
+    # "looping-mutating": an endless loop in the first, input mutation in the last
+    ids = _coding_ids(totals[name])
+    nb = nbformat.read(tmp_path / "source" / name / f"{name}.ipynb", as_version=4)
+    _replace_solution(nb, ids[0], _student_code(ids[0], MISTAKE))
+    subs["mistakes"] = nb
+    nb = nbformat.read(tmp_path / "source" / name / f"{name}.ipynb", as_version=4)
+    _replace_solution(nb, ids[0], _student_code(ids[0], LOOP))
+    _replace_solution(nb, ids[-1], _student_code(ids[-1], MUTATE))
+    subs["looping-mutating"] = nb
+    for student, nb in subs.items():
+        folder = tmp_path / "submitted" / student / name
+        folder.mkdir(parents=True)
+        nbformat.write(nb, folder / f"{name}.ipynb")
+    start = time.monotonic()
+    graded = _nbgrader(tmp_path, "autograde", name)
+    assert graded.returncode == 0, graded.stderr[-3000:]
+    print(f"autograde {name}: {time.monotonic() - start:.0f} s")
+    # nbgrader's own check of the release: every test fails on the untouched notebook
+    valid = _nbgrader(tmp_path, "validate", "--invert", str(release))
+    assert valid.stdout.count("Success! The notebook does not pass any tests.") == 1, valid.stdout[-3000:]
     assert _nbgrader(tmp_path, "export", "--to", "grades.csv").returncode == 0
     with open(tmp_path / "grades.csv") as f:
         rows = {(r["assignment"], r["student_id"]): float(r["score"]) for r in csv.DictReader(f)}
     scores = _cell_scores(tmp_path)
-    for name in CHAPTERS:
-        ids = _coding_ids(totals[name])
-        auto = sum(p for g, p in totals[name].items() if g.endswith("-test"))
-        assert auto > 0 and len(ids) >= 2
-        assert rows[(name, "reference")] == auto
-        assert rows[(name, "untouched")] == 0
-        # mutation changes the answer only where the inputs are arrays (ch03's are integers)
-        mutable = any(isinstance(a, np.ndarray) for a in EXERCISES[ids[-1]].cases()[0].args)
-        for student, lost in (("mistakes", [ids[0]]), ("looping-mutating", [ids[0]] + [ids[-1]] * mutable)):
-            expected = auto - sum(totals[name][f"{i}-test"] for i in lost)
-            assert rows[(name, student)] == expected, (name, student)
-            for i in ids:
-                assert (scores[(name, student, f"{i}-test")] == 0) == (i in lost), (name, student, i)
+    auto = sum(p for g, p in totals[name].items() if g.endswith("-test"))
+    assert auto > 0 and len(ids) >= 2
+    assert rows[(name, "reference")] == auto
+    assert rows[(name, "untouched")] == 0
+    # mutation changes the answer only where the inputs are arrays (ch03's are integers)
+    mutable = any(isinstance(a, np.ndarray) for a in EXERCISES[ids[-1]].cases()[0].args)
+    for student, lost in (("mistakes", [ids[0]]), ("looping-mutating", [ids[0]] + [ids[-1]] * mutable)):
+        expected = auto - sum(totals[name][f"{i}-test"] for i in lost)
+        assert rows[(name, student)] == expected, (name, student)
+        for i in ids:
+            assert (scores[(name, student, f"{i}-test")] == 0) == (i in lost), (name, student, i)
 
 
 def _cell_scores(course: Path) -> dict:
