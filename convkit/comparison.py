@@ -331,18 +331,18 @@ def _part_v_rows(c_in, c_out, k, i, causal_dilations, num_kernels):
     return [
         row("causal", 16, [(c_out, c_in, k)], conv_cost(c_in, c_out, (k,), (steps,)),
             (causal_receptive_field(k, [1]),), c_in, (c_out, steps),
-            f"1D: {steps} time steps; field in steps, all in the past"),
+            f"a sequence of {steps} steps; the field counts past steps"),
         row("dilated causal stack", 16,
             [(c_out, c_in if n == 0 else c_out, k) for n in range(len(causal_dilations))],
             sum(stack[1:], stack[0]), (stack_field,), c_in, (c_out, steps),
             f"{len(causal_dilations)} layers, dilations {', '.join(map(str, causal_dilations))}"),
         row("deformable v1", 17, [(c_out, c_in, k, k), (offsets, c_in, k, k)],
             one + conv_cost(c_in, offsets, k, size), None, c_in, (c_out, *size),
-            "no fixed field: learned offsets move every tap (k x k at zero offsets); "
-            "bilinear sampling (4 reads per tap) not counted"),
+            f"no fixed field: learned offsets move every tap ({k}x{k} at zero offsets); "
+            "bilinear sampling not counted"),
         row("deformable v2", 17, [(c_out, c_in, k, k), (offsets + masks, c_in, k, k)],
             one + conv_cost(c_in, offsets + masks, k, size), None, c_in, (c_out, *size),
-            "as v1 (learned offsets), plus a mask per tap; its products not counted"),
+            "as v1 (learned offsets), plus a mask per tap, its products not counted"),
         row("RepVGG, training", 18, [(c_out, c_in, k, k), (c_out, c_in, 1, 1)],
             one + pointwise_conv_cost(c_in, c_out, size), field_k, c_in, (c_out, *size),
             "batch norms, identity branch and sums not counted"
@@ -350,8 +350,8 @@ def _part_v_rows(c_in, c_out, k, i, causal_dilations, num_kernels):
         row("RepVGG, merged", 18, [(c_out, c_in, k, k)], one, field_k, c_in, (c_out, *size),
             f"the same function at inference; its bias ({c_out}) not counted"),
         row("dynamic", 18, [(e, c_out, c_in, k, k)], mixed, size, c_in, (c_out, *size),
-            f"E = {e} kernels mixed, then one convolution; attention not counted, "
-            "but its global pooling lets every output see the whole map"),
+            f"E = {e} kernels mixed, then one convolution; its attention (not counted) "
+            "pools the whole map, hence the field"),
         row("p4 lifting", 19, [(c_out4, c_in, k, k)],
             p4_conv_cost(c_in, c_out4, k, i, lifting=True), field_k, c_in,
             (c_out4, P4_ORDER, *size), f"{c_out4} p4 channels x 4 rotations = {c_out} maps"),
@@ -360,6 +360,6 @@ def _part_v_rows(c_in, c_out, k, i, causal_dilations, num_kernels):
             f"{c_in4} -> {c_out4} p4 channels; channels seen = {c_in4} x 4 input maps"),
         row("graph (GCN)", 20, [(c_out, c_in)], Cost(gcn.params, gcn.macs + edges * c_out), None,
             c_in, (c_out, steps),
-            f"no spatial kernel: field is 1 hop; {steps} nodes, {edges} weighted edges "
-            "(self-loops included) at C_out multiply-adds each"),
+            f"no spatial kernel (field: 1 hop); {steps} nodes, {edges} edges with "
+            "self-loops, C_out multiply-adds per edge"),
     ]
