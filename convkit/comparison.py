@@ -1,6 +1,6 @@
 """Every convolution of the course for one reference layer, side by side (chapter 14).
 
-:func:`layer_table` describes the twelve layer types of Parts I-IV and the ten
+:func:`layer_table` describes the twelve layer types of Parts I-III and the ten
 of Part V (chapters 16-20), all built for the same input and the same channel
 counts: the shapes of their weights, their parameters and multiply-adds (from
 :mod:`convkit.costs` and the Part V modules' cost functions), their receptive
@@ -36,7 +36,7 @@ LAYER_TYPES = (
     "standard", "1x1", "3D", "dilated", "transposed", "spatially separable", "depthwise",
     "depthwise separable", "flattened", "grouped", "shuffled grouped", "pointwise grouped",
 )
-"""The first twelve rows of :func:`layer_table` (Parts I-IV), in the order of the course."""
+"""The first twelve rows of :func:`layer_table` (Parts I-III), in the order of the course."""
 
 PART_V_TYPES = (
     "causal", "dilated causal stack", "deformable v1", "deformable v2", "RepVGG, training",
