@@ -113,7 +113,8 @@ def layer_table(in_channels=64, out_channels=64, kernel_size=3, input_size=56, g
     transposed           ``ConvTranspose2d(C_in, C_out, k, stride=s,
                          padding=k//2, output_padding=s-1)``: output ``s i``
     spatially separable  ``Conv2d(C_in, C_out, (k, 1))`` then
-                         ``Conv2d(C_out, C_out, (1, k))``
+                         ``Conv2d(C_out, C_out, (1, k))``: Inception-v3's
+                         two full layers, not one rank-1 kernel per filter
     depthwise            ``Conv2d(C_in, C_out, k, groups=C_in)``
     depthwise separable  depthwise ``Conv2d(C_in, C_in, k, groups=C_in)``
                          then ``Conv2d(C_in, C_out, 1)``
