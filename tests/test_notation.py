@@ -76,6 +76,19 @@ MISUSES = [
 ]
 
 
+# Chapter 18's dynamic convolution writes its kernel weights Gamma_xi, their routing scores Z_xi and
+# the softmax temperature Omega: lambda is chapter 20's eigenvalue, a the output padding and T
+# chapter 20's Chebyshev polynomial.
+DYNAMIC_MISUSES = [
+    (re.compile(r"\\lambda_\{?(?:\\xi|E\b|\d+\}?\s*\(x\))"),
+     "lambda for a dynamic convolution's kernel weight (lambda is an eigenvalue in chapter 20; the weight is \\Gamma_xi)"),
+    (re.compile(r"(?<![\\\w])a_\{?\\xi"), "a for a routing score (a is output_padding; the score is Z_xi)"),
+    (re.compile(r"/\s*T(?![A-Za-z_])|(?<![\\\w])T\s*=\s*\d"),
+     "T for the softmax temperature (T is chapter 20's Chebyshev polynomial; the temperature is \\Omega)"),
+]
+MISUSES += DYNAMIC_MISUSES
+
+
 def math_spans(text: str) -> list[str]:
     return [m.group(1) or m.group(2) for m in MATH.finditer(text)]
 
@@ -144,3 +157,16 @@ def test_glossary_and_chapter_1_define_convolution_the_same_way():
     formula = r"x_{u+m}\, w_{k-1-m}"
     assert formula in entry, "the glossary's convolution must be written as chapter 1 writes it"
     assert formula in chapter
+
+
+def test_dynamic_convolution_patterns_catch_chapter_18s_old_letters():
+    """Chapter 18's former lambda_xi, a_xi and T are flagged; its letters and chapters 8 and 20's are not."""
+    slips = [r"\lambda_1(x), \dots, \lambda_E(x)", r"\sum_{\xi=1}^{E} \lambda_\xi(x)\, w^{(\xi)}",
+             r"e^{a_\xi/T} / \sum_{\xi'} e^{a_{\xi'}/T}", r"T = 30"]
+    for slip in slips:
+        assert any(p.search(slip) for p, _ in DYNAMIC_MISUSES), slip
+    fine = [r"\Gamma_\xi = e^{Z_\xi/\Omega} / \sum_{\xi'} e^{Z_{\xi'}/\Omega}", r"\Omega = 30", r"\lambda_\omega",
+            r"(\lambda w^\text{V})(w^\text{H}/\lambda)^\top", r"T_\iota(\tilde{\mathsf L}) = 2 \tilde{\mathsf L}",
+            r"o = (i-1)s - 2p + d(k-1) + a + 1"]
+    for ok in fine:
+        assert not any(p.search(ok) for p, _ in MISUSES), ok

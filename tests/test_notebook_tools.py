@@ -100,6 +100,18 @@ def test_failed_execution_leaves_the_file_untouched(tmp_path):
     assert path.read_bytes() == before
 
 
+def test_a_timing_claim_that_fails_stops_the_recording(tmp_path):
+    """run_notebook's kernel records (CONVKIT_RECORDING=1): check_claim raises there, and nothing is written."""
+    path = write_notebook(tmp_path / "claim.ipynb", [
+        "from convkit.timing import check_claim, recording\nprint(recording())",
+        "check_claim('the merged layer is faster', False, '3 ms against 2 ms')"])
+    before = path.read_bytes()
+    result = run_tool(path)
+    assert result.returncode == 1
+    assert "do not show that the merged layer is faster (3 ms against 2 ms)" in result.stderr
+    assert path.read_bytes() == before
+
+
 def test_two_different_alt_texts_in_one_cell_are_refused():
     nb = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell("show(a); show(b)")

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from convkit.timing import machine, one_thread, require_increasing, time_interleaved
+from convkit.timing import (RECORDING_VARIABLE, check_claim, check_increasing, machine, one_thread, recording,
+                            time_interleaved)
 
 
 def test_minimum_cpu_time_orders_work_by_size():
@@ -48,12 +49,43 @@ def test_bad_rounds_refused():
         time_interleaved({"a": lambda: 0}, rounds=2.5)
 
 
-def test_require_increasing_names_the_offending_pair():
-    require_increasing([1, 2, 3], "t")
-    with pytest.raises(ValueError, match="t does not increase: 2 at b then 2 at c"):
-        require_increasing([1, 2, 2], "t", labels=["a", "b", "c"])
+def test_a_claim_that_fails_raises_only_while_recording(monkeypatch, capsys):
+    """Recording (tools/run_notebook.py) refuses the figure; a reader's run prints a verdict and goes on."""
+    monkeypatch.delenv(RECORDING_VARIABLE, raising=False)
+    assert not recording()
+    check_claim("A is faster", False, "3 ms against 2 ms")
+    assert "do not show that A is faster (3 ms against 2 ms)" in capsys.readouterr().out
+    monkeypatch.setenv(RECORDING_VARIABLE, "1")
+    assert recording()
+    with pytest.raises(ValueError, match="do not show that A is faster"):
+        check_claim("A is faster", False)
+    check_claim("A is faster", True)
+    assert capsys.readouterr().out == "checked on this run: A is faster\n"
+
+
+def test_check_increasing_names_the_offending_pair(monkeypatch, capsys):
+    monkeypatch.setenv(RECORDING_VARIABLE, "1")
+    check_increasing([1, 2, 3], "t")
+    assert capsys.readouterr().out == "checked on this run: t increases over 0, 1, 2\n"
+    with pytest.raises(ValueError, match="t increases over a, b, c \\(2 at b, then 2 at c\\)"):
+        check_increasing([1, 2, 2], "t", labels=["a", "b", "c"])
     with pytest.raises(ValueError, match="labels"):
-        require_increasing([1, 2], "t", labels=[1])
+        check_increasing([1, 2], "t", labels=[1])
+    monkeypatch.setenv(RECORDING_VARIABLE, "0")
+    check_increasing([3, 2], "t")
+    assert "do not show that t increases over 0, 1 (3 at 0, then 2 at 1)" in capsys.readouterr().out
+
+
+def test_claim_must_be_text():
+    with pytest.raises(TypeError, match="claim"):
+        check_claim(3, True)
+
+
+def test_run_notebook_records_with_the_variable_set():
+    """The kernel of the one recording command gets the variable; importing the tool does not set it here."""
+    import run_notebook  # tools/ is on the pytest pythonpath (pyproject.toml)
+    assert run_notebook.RECORDING_ENVIRONMENT == {RECORDING_VARIABLE: "1"}
+    assert not recording()
 
 
 def test_machine_names_cpu_blas_and_threads():
