@@ -227,6 +227,8 @@ def layer_table(in_channels=64, out_channels=64, kernel_size=3, input_size=56, g
     [('standard', 36864), ('1x1', 4096)]
     >>> rows[4].output_shape
     (64, 112, 112)
+    >>> [(r.name, r.params, r.receptive_field) for r in rows[-3:]]
+    [('p4 lifting', 9216, (3, 3)), ('p4 group', 9216, (3, 3)), ('graph (GCN)', 4096, None)]
     """
     c_in = check_int(in_channels, "in_channels", minimum=1)
     c_out = check_int(out_channels, "out_channels", minimum=1)
