@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from typing import Callable, Iterator, Mapping, Sequence
 
 import numpy as np
+from threadpoolctl import threadpool_info, threadpool_limits
 
 from ._validation import check_int
 
@@ -107,9 +108,6 @@ def one_thread() -> Iterator[None]:
     >>> with one_thread():
     ...     pass
     """
-    # threadpoolctl is in requirements.txt but optional for convkit; torch is heavy and optional.
-    from threadpoolctl import threadpool_limits
-
     try:
         import torch  # heavy and optional: only the timing helpers use it
     except ImportError:  # pragma: no cover - torch is in requirements.txt
@@ -139,12 +137,7 @@ def machine() -> str:
     True
     """
     parts = [f"CPU: {_cpu_model()}"]
-    try:
-        from threadpoolctl import threadpool_info  # optional for convkit (see one_thread)
-
-        blas = [info for info in threadpool_info() if info.get("user_api") == "blas"]
-    except ImportError:  # pragma: no cover - threadpoolctl is in requirements.txt
-        blas = []
+    blas = [info for info in threadpool_info() if info.get("user_api") == "blas"]
     if blas:
         info = blas[0]
         kernel = f", {info['architecture']} kernel" if info.get("architecture") else ""

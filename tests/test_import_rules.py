@@ -15,6 +15,10 @@ moves to the top of its module or carries a comment, on its line or the line
 above, that names what it avoids: an import cycle (the comment says "cycle")
 or an optional or heavy dependency that most uses of the module never need
 (the comment says "optional" or "heavy", e.g. scikit-image, PIL, torch).
+
+**A module-level import is a dependency.** Every third-party package a module
+imports at module level, outside a ``try`` block, is in pyproject.toml's
+``dependencies``: a chapter's install cell installs convkit and nothing else.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from __future__ import annotations
 import ast
 import pathlib
 import re
+import sys
 
 import pytest
 
@@ -77,7 +82,46 @@ def test_a_function_level_import_names_its_reason(path):
         + "; ".join(f"line {line}: {statement}" for line, statement in found))
 
 
+# Import names of the distributions in pyproject.toml's dependencies, where they differ.
+IMPORT_NAMES = {"pillow": "PIL"}
+PART_OF = {"mpl_toolkits": "matplotlib"}  # shipped inside another distribution
+
+
+def unconditional_third_party_imports(source):
+    """Top-level package names a module imports at module level, outside any try block."""
+    found = set()
+    for node in ast.parse(source).body:                  # module level only: not in try/def
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            found.add(node.module.split(".")[0])
+    found = {PART_OF.get(name, name) for name in found}
+    return {name for name in found if name not in sys.stdlib_module_names and name != "convkit"}
+
+
+def declared_dependencies():
+    """Import names of pyproject.toml's [project] dependencies."""
+    tomllib = pytest.importorskip("tomllib", reason="tomllib needs Python 3.11")
+    project = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text())["project"]
+    names = {re.split(r"[<>=!~\[; ]", spec, maxsplit=1)[0].lower() for spec in project["dependencies"]}
+    return {IMPORT_NAMES.get(name, name) for name in names}
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=relative)
+def test_a_module_level_import_is_a_declared_dependency(path):
+    # `pip install convkit` must be enough to import every module (a chapter's Colab cell
+    # installs only that); a guarded or function-level import is optional by construction.
+    missing = unconditional_third_party_imports(path.read_text()) - declared_dependencies()
+    assert not missing, f"{relative(path)} imports {sorted(missing)}, not in pyproject's dependencies"
+
+
 def test_the_checks_can_fail():
+    assert unconditional_third_party_imports(
+        "import numpy as np\nfrom threadpoolctl import threadpool_limits\nimport os\n"
+        "try:\n    import scipy\nexcept ImportError:\n    scipy = None\n"
+        "from mpl_toolkits.mplot3d import Axes3D\nfrom . import conv\n"
+    ) == {"numpy", "threadpoolctl", "matplotlib"}
+    assert {"numpy", "PIL", "threadpoolctl"} <= declared_dependencies()
     bad = (
         "from .conv import _conv_args, conv2d\n"
         "def f():\n"
