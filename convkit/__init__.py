@@ -26,8 +26,8 @@ from .correlation import (
     correlate2d, correlate2d_naive, flip,
 )
 from .costs import (
-    Cost, conv_cost, conv_macs, conv_memory_access, conv_params, convnext_block_cost,
-    depthwise_conv_cost, depthwise_separable_cost, elementwise_memory_access, flattened_cost,
+    Cost, MethodCost, conv2d_method_costs, conv_cost, conv_macs, conv_memory_access, conv_params,
+    convnext_block_cost, depthwise_conv_cost, depthwise_separable_cost, elementwise_memory_access, flattened_cost,
     grouped_conv_cost, inception_bottleneck_cost, mobilenet_block_cost, pointwise_conv_cost,
     resnet_bottleneck_cost, shufflenet_unit_cost, spatially_separable_cost,
 )
@@ -84,12 +84,14 @@ from .winograd import (
 # Every public name imported above, sorted (`from convkit import *` and the API tests
 # read it); a new import line adds its names here too.
 __all__ = [
-    "BatchNorm", "CausalConv1dStream", "ConvMethod", "Cost", "SOBEL_COLUMN", "SOBEL_ROW",
+    "BatchNorm", "CausalConv1dStream", "ConvMethod", "Cost", "MethodCost", "SOBEL_COLUMN",
+    "SOBEL_ROW",
     "SOBEL_X", "SOBEL_Y", "WinogradCount", "WinogradMatrices", "bilinear_sample",
     "block_diagonal_weight", "causal_conv1d", "causal_conv1d_naive", "causal_padding",
     "causal_receptive_field", "channel_shuffle", "channel_shuffle_naive", "cheb_conv",
     "chebyshev_coefficients", "choose_conv_method", "conv1d", "conv1d_naive", "conv2d",
-    "conv2d_fft", "conv2d_fft_naive", "conv2d_im2col", "conv2d_input_grad", "conv2d_naive",
+    "conv2d_fft", "conv2d_fft_naive", "conv2d_im2col", "conv2d_input_grad",
+    "conv2d_method_costs", "conv2d_naive",
     "conv2d_weight_grad", "conv2d_weight_grad_naive", "conv3d", "conv3d_naive", "conv_cost",
     "conv_macs", "conv_matrix", "conv_memory_access", "conv_output_size", "conv_params",
     "conv_transpose1d", "conv_transpose1d_naive", "conv_transpose2d", "conv_transpose2d_matrix",

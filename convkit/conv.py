@@ -36,6 +36,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from ._fast import conv_nd
 from ._params import ConvArgs, conv_args
 from ._validation import as_array, check_int, finish, is_int, split_batch, to_tuple
+from .costs import conv2d_method_costs
 from .sizes import conv_output_size
 
 __all__ = [
@@ -511,12 +512,6 @@ class ConvMethod(NamedTuple):
     reason: str
 
 
-def _fft_operations(n: int, c_in: int, c_out: int, grid: tuple[int, ...]) -> float:
-    points = math.prod(grid)
-    transforms = (n * c_in + n * c_out + c_in * c_out) * 2.5 * points * math.log2(points)
-    return transforms + 2 * n * c_in * c_out * points  # plus the products, half spectrum
-
-
 def choose_conv_method(input, weight, stride=1, padding=0, dilation=1, groups=1):
     """Which of direct, im2col, FFT or Winograd suits a 2D convolution, and why.
 
@@ -543,6 +538,7 @@ def choose_conv_method(input, weight, stride=1, padding=0, dilation=1, groups=1)
     See Also
     --------
     conv2d_im2col : The im2col method, written plainly.
+    convkit.conv2d_method_costs : The operations and memory of each method.
     convkit.conv2d_fft : The FFT method.
     convkit.winograd_conv2d : The Winograd method (valid 3x3, stride 1).
 
@@ -558,9 +554,9 @@ def choose_conv_method(input, weight, stride=1, padding=0, dilation=1, groups=1)
        (what :func:`~convkit.winograd_conv2d` accepts); F(2x2, 3x3) needs 16
        multiplies per 2x2 outputs against 36.
     3. ``"fft"``: stride 1, dilation 1, one group, when the transforms and
-       the products (about ``2.5 P log2 P`` operations per transform of a
-       ``P``-point grid, plus ``2 N C_in C_out P``) cost fewer operations
-       than im2col's ``2 N C_out C_in kH kW H_out W_out``: large kernels.
+       the products cost fewer operations than im2col's
+       ``2 N C_out C_in kH kW H_out W_out`` (both counted by
+       :func:`~convkit.conv2d_method_costs`): large kernels.
     4. ``"im2col"`` otherwise (what :func:`conv2d` runs).
 
     :func:`conv2d` itself runs "direct" or "im2col" for every input; the
@@ -591,9 +587,9 @@ def choose_conv_method(input, weight, stride=1, padding=0, dilation=1, groups=1)
         return ConvMethod("winograd", "a valid 3x3 kernel with stride 1: F(2x2, 3x3) needs 16 "
                                       "multiplies per 2x2 outputs against 36")
     if plain:
-        grid = tuple(size + b + a for size, b, a in
-                     zip(args.input.shape[2:], args.pad_before, args.pad_after))
-        fft = _fft_operations(n, c_in, c_out, grid)
+        padded_size = tuple(size + b + a for size, b, a in
+                            zip(args.input.shape[2:], args.pad_before, args.pad_after))
+        fft = conv2d_method_costs(c_in, c_out, (k_h, k_w), padded_size, batch=n)["fft"].operations
         if fft < im2col:
             return ConvMethod("fft", f"about {fft:.2g} operations by FFT against {im2col:.2g} "
                                      f"by im2col for a {k_h}x{k_w} kernel")

@@ -9,14 +9,19 @@ in :mod:`convkit.sizes`, integer arguments mean "the same on every axis" and
 tuples give one value per axis. :func:`conv_memory_access` and
 :func:`elementwise_memory_access` count the values a layer reads and writes,
 ShuffleNet V2's memory access cost (chapter 13).
+:func:`conv2d_method_costs` counts, for one layer, the operations and the
+extra memory of each way of computing it: direct, im2col, FFT and Winograd
+(chapter 15).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ._validation import axis_count, check_groups, check_int, to_tuple
+from .fft_conv import fft_size
 from .sizes import conv_output_size
 
 __all__ = [
@@ -37,6 +42,8 @@ __all__ = [
     "conv_memory_access",
     "convnext_block_cost",
     "elementwise_memory_access",
+    "MethodCost",
+    "conv2d_method_costs",
 ]
 
 
@@ -716,3 +723,153 @@ def convnext_block_cost(channels, input_size=1, kernel_size=7, expansion=4, bias
     return (depthwise_conv_cost(c, kernel_size, size, bias=bias)
             + pointwise_conv_cost(c, e * c, size, bias=bias)
             + pointwise_conv_cost(e * c, c, size, bias=bias))
+
+
+# --------------------------------------------------------------------------- #
+# the algorithms of chapter 15: operations and extra memory
+# --------------------------------------------------------------------------- #
+class MethodCost(NamedTuple):
+    """Work and extra memory of one way of computing a convolution layer.
+
+    Parameters
+    ----------
+    operations : int
+        Real floating-point operations; a multiply-add counts 2.
+    extra_bytes : int
+        Memory the method allocates besides the input, the weight and the
+        output.
+    """
+
+    operations: int
+    extra_bytes: int
+
+
+# Real operations of one real-input 2D FFT (or its inverse) on n points: the
+# usual estimate, half of a complex FFT's 5 n log2 n.
+def _real_fft_operations(points: int) -> float:
+    return 2.5 * points * math.log2(points)
+
+
+# F(2x2, 3x3): additions of one input tile's transform B^T d B (each row of
+# B^T adds 2 entries: 4 rows x 4 columns, twice), of one output tile's
+# A^T M A (each row of A^T adds 3 entries: 2 x 2 additions on 4 columns,
+# then on 2 rows) and operations of one kernel's G w G^T (a row of G with
+# 3 entries: 2 additions and a halving; 2 such rows on 3 columns, then on
+# 4 rows).
+_WINOGRAD_INPUT_TRANSFORM = 32
+_WINOGRAD_OUTPUT_TRANSFORM = 24
+_WINOGRAD_KERNEL_TRANSFORM = 2 * 3 * 3 + 4 * 2 * 3
+
+
+def conv2d_method_costs(in_channels, out_channels, kernel_size, input_size, padding=0,
+                        batch=1, itemsize=4):
+    """Operations and extra memory of direct, im2col, FFT and Winograd for one 2D layer.
+
+    A model, not a timing: the counts of chapter 15 for a convolution with
+    stride 1, dilation 1 and one group (the case all four methods handle),
+    each method computing the whole batch at once.
+
+    Parameters
+    ----------
+    in_channels, out_channels : int
+        ``C_in`` and ``C_out``.
+    kernel_size : int or tuple of 2 int
+        ``(kH, kW)``.
+    input_size : int or tuple of 2 int
+        ``(H, W)`` of the input before padding.
+    padding : int or tuple of 2 int, default 0
+        Zeros on each side, as in :func:`convkit.conv2d` (``k // 2`` for
+        'same' with an odd kernel).
+    batch : int, default 1
+        ``N``, the images computed together (0 leaves the kernels' work).
+    itemsize : int, default 4
+        Bytes per real value (4 for float32); a complex value takes twice.
+
+    Returns
+    -------
+    dict of str to MethodCost or None
+        Keys ``"direct"``, ``"im2col"``, ``"fft"``, ``"winograd"``, in that
+        order; ``"winograd"`` is None unless the kernel is 3x3.
+
+    Raises
+    ------
+    TypeError, ValueError
+        A count or size that is not a positive int (``padding`` and
+        ``batch``: not a non-negative int), or a kernel larger than the
+        padded input.
+
+    See Also
+    --------
+    conv_macs : The multiply-adds of the definition.
+    convkit.choose_conv_method : Picks a method with these counts.
+    convkit.conv2d_fft, convkit.winograd_conv2d : Two of the methods.
+
+    Notes
+    -----
+    With ``M = N C_out C_in kH kW H_out W_out`` multiply-adds:
+
+    * ``"direct"`` (blocked direct convolution, or implicit GEMM): ``2 M``
+      operations, no extra memory.
+    * ``"im2col"``: ``2 M`` operations; the matrix of windows,
+      ``N C_in kH kW x H_out W_out`` values (:func:`convkit.unfold`).
+    * ``"fft"``, as :func:`convkit.conv2d_fft` computes it, on an
+      ``F_H x F_W`` grid (the padded input rounded up by
+      :func:`convkit.fft_size`) with ``P = F_H (F_W // 2 + 1)`` complex
+      frequencies: ``N C_in + C_out C_in + N C_out`` real transforms of
+      ``2.5 F_H F_W log2(F_H F_W)`` operations each, plus ``N C_out C_in P``
+      complex multiply-adds of 8 real operations. Extra memory: the
+      spectra of the inputs, of every kernel and of the outputs, ``P``
+      complex values each. The kernels' transforms are charged on every
+      call; a library applying one layer to many batches computes them once.
+    * ``"winograd"``, F(2x2, 3x3) on ``T = ceil(H_out / 2) ceil(W_out / 2)``
+      tiles per image: ``16 N T C_out C_in`` multiply-adds (the elementwise
+      products, summed over input channels as 16 matrix products), 32
+      additions per input tile and channel, 24 per output tile and channel,
+      and 42 operations per kernel transform. Extra memory: the transformed
+      kernels, input tiles and products, ``16`` values per kernel,
+      per input tile and channel, and per output tile and channel.
+
+    Examples
+    --------
+    >>> costs = conv2d_method_costs(64, 64, 3, 56, padding=1)
+    >>> costs["direct"].operations == 2 * conv_macs(64, 64, 3, 56)
+    True
+    >>> costs["im2col"].extra_bytes            # 576 x 3136 float32 values
+    7225344
+    >>> conv2d_method_costs(16, 16, 31, 64, padding=15)["winograd"] is None
+    True
+    """
+    c_in = check_int(in_channels, "in_channels", 1)
+    c_out = check_int(out_channels, "out_channels", 1)
+    k_h, k_w = to_tuple(kernel_size, 2, "kernel_size", 1)
+    size = to_tuple(input_size, 2, "input_size", 1)
+    pad = to_tuple(padding, 2, "padding", 0)
+    n = check_int(batch, "batch", 0)
+    item = check_int(itemsize, "itemsize", 1)
+    padded = tuple(s + 2 * p for s, p in zip(size, pad))
+    if k_h > padded[0] or k_w > padded[1]:
+        raise ValueError(f"kernel_size {(k_h, k_w)} is larger than the padded input {padded}")
+    h_out, w_out = padded[0] - k_h + 1, padded[1] - k_w + 1
+    macs = n * c_out * c_in * k_h * k_w * h_out * w_out
+    costs: dict[str, MethodCost | None] = {
+        "direct": MethodCost(2 * macs, 0),
+        "im2col": MethodCost(2 * macs, n * c_in * k_h * k_w * h_out * w_out * item),
+    }
+
+    grid_h, grid_w = fft_size(padded[0]), fft_size(padded[1])
+    frequencies = grid_h * (grid_w // 2 + 1)
+    spectra = n * c_in + c_out * c_in + n * c_out
+    fft_operations = (spectra * _real_fft_operations(grid_h * grid_w)
+                      + 8 * n * c_out * c_in * frequencies)
+    costs["fft"] = MethodCost(round(fft_operations), spectra * frequencies * 2 * item)
+
+    if (k_h, k_w) == (3, 3):
+        tiles = n * -(-h_out // 2) * -(-w_out // 2)
+        operations = (2 * 16 * tiles * c_out * c_in + _WINOGRAD_INPUT_TRANSFORM * tiles * c_in
+                      + _WINOGRAD_OUTPUT_TRANSFORM * tiles * c_out
+                      + _WINOGRAD_KERNEL_TRANSFORM * c_out * c_in)
+        values = 16 * (c_out * c_in + tiles * c_in + tiles * c_out)
+        costs["winograd"] = MethodCost(operations, values * item)
+    else:
+        costs["winograd"] = None
+    return costs

@@ -25,6 +25,7 @@ import platform
 import subprocess
 import time
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Callable, Iterator, Mapping, Sequence
 
 import numpy as np
@@ -32,8 +33,8 @@ from threadpoolctl import threadpool_info, threadpool_limits
 
 from ._validation import check_int
 
-__all__ = ["RECORDING_VARIABLE", "check_claim", "check_increasing", "machine", "one_thread", "recording",
-           "time_interleaved"]
+__all__ = ["RECORDING_VARIABLE", "check_claim", "check_increasing", "last_level_cache", "machine", "one_thread",
+           "recording", "time_interleaved"]
 
 
 def time_interleaved(functions: Mapping[str, Callable[[], object]], rounds: int = 15,
@@ -255,6 +256,63 @@ def check_increasing(values: Sequence[float], name: str, labels: Sequence[object
             detail = f"{a:.3g} at {la}, then {b:.3g} at {lb}"
             break
     check_claim(f"{name} increases over {', '.join(str(label) for label in labels)}", not detail, detail)
+
+
+def last_level_cache() -> int | None:
+    """Bytes of the largest data cache the operating system reports for the first CPU, or None.
+
+    A bandwidth measurement must move arrays well beyond this size, or it
+    measures the cache instead of main memory (chapter 15's roofline copies
+    four times it).
+
+    Returns
+    -------
+    int or None
+        On Linux the largest data or unified cache of
+        ``/sys/devices/system/cpu/cpu0/cache``; on macOS ``hw.l3cachesize`` or
+        ``hw.l2cachesize``; None where neither answers. A virtual machine
+        reports what its hypervisor passes on, which may differ from the
+        host's hardware.
+
+    Examples
+    --------
+    >>> size = last_level_cache()
+    >>> size is None or size >= 2**10
+    True
+    """
+    size = _sysfs_cache(Path("/sys/devices/system/cpu/cpu0/cache"))
+    if size:
+        return size
+    if platform.system() == "Darwin":
+        for name in ("hw.l3cachesize", "hw.l2cachesize"):
+            try:
+                value = int(subprocess.run(["sysctl", "-n", name], capture_output=True, text=True,
+                                           check=True).stdout.strip())
+            except (OSError, ValueError, subprocess.CalledProcessError):
+                continue
+            if value > 0:
+                return value
+    return None
+
+
+def _sysfs_cache(folder: Path) -> int | None:
+    """The largest data or unified cache listed in a sysfs ``cache`` folder, or None."""
+    sizes = []
+    try:
+        for index in folder.glob("index*"):
+            if (index / "type").read_text().strip() in ("Data", "Unified"):
+                sizes.append(_cache_bytes((index / "size").read_text()))
+    except (OSError, ValueError):
+        return None
+    sizes = [size for size in sizes if size > 0]
+    return max(sizes) if sizes else None
+
+
+def _cache_bytes(text: str) -> int:
+    """``"32768K"``, ``"2M"`` or ``"512"`` (sysfs cache sizes) in bytes."""
+    text = text.strip().upper()
+    scale = {"K": 2**10, "M": 2**20, "G": 2**30}.get(text[-1:], 1)
+    return int(text[:-1] if scale > 1 else text) * scale
 
 
 def _cpu_model() -> str:

@@ -46,7 +46,7 @@ CALLABLES = [n for n in PUBLIC if callable(getattr(convkit, n))]
 # choose_conv_method reads only the shapes of its arrays and returns no array
 # (tests/test_conv_im2col.py tests it).
 NO_ARRAYS = {
-    "ConvMethod", "Cost", "choose_conv_method", "conv_cost", "conv_macs", "conv_memory_access",
+    "ConvMethod", "Cost", "MethodCost", "choose_conv_method", "conv2d_method_costs", "conv_cost", "conv_macs", "conv_memory_access",
     "conv_output_size", "conv_params", "elementwise_memory_access",
     "conv_transpose_output_size", "depthwise_conv_cost", "depthwise_separable_cost",
     "effective_kernel_size", "flattened_cost", "full_padding", "grouped_conv_cost",

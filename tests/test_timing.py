@@ -6,8 +6,10 @@ import numpy as np
 import pytest
 import torch
 
-from convkit.timing import (RECORDING_VARIABLE, check_claim, check_increasing, machine, one_thread, recording,
-                            time_interleaved)
+from convkit.timing import (
+    RECORDING_VARIABLE, _cache_bytes, _sysfs_cache, check_claim, check_increasing, last_level_cache, machine,
+    one_thread, recording, time_interleaved,
+)
 
 
 def test_minimum_cpu_time_orders_work_by_size():
@@ -91,3 +93,17 @@ def test_run_notebook_records_with_the_variable_set():
 def test_machine_names_cpu_blas_and_threads():
     line = machine()
     assert line.startswith("CPU: ") and "numpy" in line and "torch" in line and line.endswith("one thread")
+
+
+def test_sysfs_cache_is_the_largest_data_or_unified_cache(tmp_path):
+    for name, level, kind, size in [("index0", 1, "Data", "32K"), ("index1", 1, "Instruction", "64M"),
+                                    ("index2", 2, "Unified", "1024K"), ("index3", 3, "Unified", "32768K")]:
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "level").write_text(f"{level}\n")
+        (tmp_path / name / "type").write_text(f"{kind}\n")
+        (tmp_path / name / "size").write_text(f"{size}\n")
+    assert _sysfs_cache(tmp_path) == 32 * 2**20          # the 64M instruction cache does not count
+    assert _sysfs_cache(tmp_path / "missing") is None
+    assert [_cache_bytes(t) for t in ("512", "2M", "1G\n")] == [512, 2 * 2**20, 2**30]
+    size = last_level_cache()
+    assert size is None or (isinstance(size, int) and size >= 2**10)

@@ -1,4 +1,8 @@
-"""Figures of chapter 15 (how a convolution is computed): measured times and a roofline.
+"""Figures of chapter 15 (how a convolution is computed): counted costs, measured times, a roofline.
+
+``method_costs_figure`` draws the operations and the extra memory of each
+method for one layer, as :func:`convkit.conv2d_method_costs` counts them (a
+model, the same on every machine).
 
 ``method_times_figure`` draws the measured time of several methods (im2col,
 FFT, ...) against the kernel size and marks where one overtakes another
@@ -18,6 +22,9 @@ from matplotlib.figure import Figure
 from convkit.plotting import colors
 
 __all__ = [
+    "METHOD_LABELS",
+    "method_costs_figure",
+    "method_costs_description",
     "first_faster",
     "method_times_figure",
     "method_times_description",
@@ -26,6 +33,10 @@ __all__ = [
 ]
 
 _MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+
+#: Display names of the methods of :func:`convkit.conv2d_method_costs`.
+METHOD_LABELS = {"direct": "direct (blocked)", "im2col": "im2col + GEMM", "fft": "FFT",
+                 "winograd": "Winograd F(2x2,3x3)"}
 _LINE_COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 
 
@@ -218,3 +229,135 @@ def roofline_description(peak_gflops, bandwidth_gbs, points) -> str:
     )
     return (f"Roofline on log-log axes: a slope for memory bandwidth {bandwidth_gbs:.1f} GB/s "
             f"meeting the flat peak of {peak_gflops:.1f} GFLOP/s at {ridge:.1f} FLOP/byte. {placed}.")
+
+
+def _cost_values(costs):
+    if not costs:
+        raise ValueError("costs must hold at least one method")
+    unknown = set(costs) - set(METHOD_LABELS)
+    if unknown:
+        raise ValueError(f"costs names unknown methods: {sorted(unknown)}")
+    for method, cost in costs.items():
+        if cost is not None and (cost.operations < 0 or cost.extra_bytes < 0):
+            raise ValueError(f"costs[{method!r}] must not be negative")
+    return list(costs)
+
+
+def _short(value: float) -> str:
+    """A value as printed on a bar: 3 significant digits, thousands separated, no exponent."""
+    return f"{value:,.0f}" if value >= 100 else f"{value:.3g}"
+
+
+def _fewest(costs) -> set[str]:
+    counted = {m: c.operations for m, c in costs.items() if c is not None}
+    least = min(counted.values())
+    return {m for m, ops in counted.items() if ops == least}
+
+
+def method_costs_figure(costs, title: str = "", operations_range: tuple[float, float] | None = None,
+                        bytes_range: tuple[float, float] | None = None,
+                        operand_bytes: float | None = None) -> Figure:
+    """Operations and extra memory of each method for one layer, on log axes (counted, not timed).
+
+    Parameters
+    ----------
+    costs : mapping of str to MethodCost or None
+        As returned by :func:`convkit.conv2d_method_costs`; a method mapped to
+        None (Winograd for a kernel that is not 3x3) gets a note instead of bars.
+    title : str, optional
+    operations_range : pair of float, optional
+        Limits of the operations axis in MFLOP; fix them to keep explorer
+        frames on one scale. Default: from the values here.
+    bytes_range : pair of float, optional
+        Limits of the memory axis in MiB, likewise.
+    operand_bytes : float, optional
+        Bytes of the layer's input, weight and output, drawn as a dashed line
+        on the memory axis for comparison.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two panels of horizontal bars, one bar per method; each bar carries
+        its value as text, the method with the fewest operations is marked
+        "(fewest)" and a method with no extra memory says "none", so no value
+        is read from colour or from bar length alone.
+    """
+    methods = _cost_values(costs)
+    fewest = _fewest(costs) if any(c is not None for c in costs.values()) else set()
+    fig = Figure(figsize=(6.4, 0.42 * len(methods) + 1.4), facecolor=colors.FIGURE_FACE)
+    y = np.arange(len(methods))
+    panels = (
+        (fig.add_axes((0.25, 0.16, 0.30, 0.62)), "operations", 1e6, operations_range,
+         "operations (MFLOP, log scale)", colors.KERNEL, "//"),
+        (fig.add_axes((0.68, 0.16, 0.28, 0.62)), "extra_bytes", 2.0**20, bytes_range,
+         "extra memory (MiB, log scale)", colors.OUTPUT, ".."),
+    )
+    for index, (ax, field, unit, limits, xlabel, color, hatch) in enumerate(panels):
+        values = [None if costs[m] is None else getattr(costs[m], field) / unit for m in methods]
+        positive = [v for v in values if v]
+        if limits is None:
+            low = min(positive) / 3 if positive else 0.01
+            high = max(positive) * 30 if positive else 1.0
+            if operand_bytes and index == 1:
+                low, high = min(low, operand_bytes / unit / 3), max(high, operand_bytes / unit * 30)
+            limits = (low, high)
+        low, high = limits
+        for yi, method, value in zip(y, methods, values):
+            if value is None:
+                ax.text(low * 1.15, yi, "3x3 kernels only", va="center", fontsize=7, style="italic")
+            elif value == 0:
+                ax.text(low * 1.15, yi, "none", va="center", fontsize=7)
+            else:
+                ax.barh(yi, value - low, left=low, color=color, hatch=hatch, edgecolor=colors.EDGE,
+                        linewidth=0.6, gid=f"{field}:{method}")
+                note = " (fewest)" if index == 0 and method in fewest else ""
+                ax.text(value * 1.1, yi, _short(value) + note, va="center", fontsize=7)
+        if index == 1 and operand_bytes:
+            ax.axvline(operand_bytes / unit, color=colors.EDGE, linestyle="--", linewidth=1.0,
+                       label="input + weight + output")
+            fig.legend(fontsize=6, loc="upper right", bbox_to_anchor=(0.97, 0.91), frameon=False)
+        ax.set_xscale("log")
+        ax.set_xlim(low, high)
+        ax.set_ylim(len(methods) - 0.5, -0.5)
+        ax.set_yticks(y, [METHOD_LABELS[m] for m in methods] if index == 0 else [""] * len(methods),
+                      fontsize=7)
+        ax.set_xlabel(xlabel, fontsize=7)
+        ax.tick_params(labelsize=6)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+    fig.suptitle(title, fontsize=8, y=0.97)
+    return fig
+
+
+def method_costs_description(costs, title: str = "", operand_bytes: float | None = None) -> str:
+    """Alt text for :func:`method_costs_figure`: every method's operations and extra memory.
+
+    Parameters
+    ----------
+    costs, title, operand_bytes
+        As in :func:`method_costs_figure`.
+
+    Returns
+    -------
+    str
+        The figure's content in words, for its alt text.
+    """
+    methods = _cost_values(costs)
+    parts = []
+    for method in methods:
+        cost = costs[method]
+        if cost is None:
+            parts.append(f"{METHOD_LABELS[method]}: for 3x3 kernels only")
+            continue
+        memory = ("no extra memory" if cost.extra_bytes == 0
+                  else f"{_short(cost.extra_bytes / 2**20)} MiB extra memory")
+        parts.append(f"{METHOD_LABELS[method]}: {_short(cost.operations / 1e6)} MFLOP, {memory}")
+    fewest = sorted(METHOD_LABELS[m] for m in _fewest(costs)) if any(
+        c is not None for c in costs.values()) else []
+    lead = f"{title}. " if title else ""
+    text = lead + "Counted operations and extra memory per method. " + "; ".join(parts) + "."
+    if fewest:
+        text += f" Fewest operations: {' and '.join(fewest)}."
+    if operand_bytes:
+        text += f" Input, weight and output together take {_short(operand_bytes / 2**20)} MiB."
+    return text
