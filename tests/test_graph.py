@@ -235,7 +235,7 @@ def test_directed_ring_polynomial_is_circular_convolution_exactly(v, order):
     x = rng.integers(-5, 6, (v, 2))
     got = polynomial_filter(x, ring_graph(v, directed=True), theta)
     assert got.dtype.kind == "i"
-    # y[i] = sum_h theta[h] x[i - h]: torch's cross-correlation with the flipped kernel, circular
+    # y[i] = sum_iota theta[iota] x[i - iota]: torch's cross-correlation with the flipped kernel, circular
     xt = torch.from_numpy(x.T[:, None, :]).double()                       # (C, 1, V)
     padded = F.pad(xt, (order, 0), mode="circular")
     kernel = torch.from_numpy(theta[::-1].copy()).double()[None, None]     # (1, 1, P + 1)
@@ -253,7 +253,7 @@ def test_undirected_ring_spectral_filter_is_circular_convolution_via_fft():
     # the same polynomial applied in the node domain, to the Laplacian
     vertex = polynomial_filter(x, laplacian(ring_graph(v)), theta)
     np.testing.assert_allclose(spectral, vertex, atol=1e-12)
-    # the FFT route: the kernel's DFT at frequency l is g(2 - 2 cos(2 pi l / V))
+    # the FFT route: the kernel's DFT at frequency omega is h(2 - 2 cos(2 pi omega / V)), h the response
     gains = response(2 - 2 * np.cos(2 * np.pi * np.arange(v) / v))
     via_fft = torch.fft.ifft(torch.fft.fft(torch.from_numpy(x[:, 0])) * torch.from_numpy(gains))
     np.testing.assert_allclose(spectral[:, 0], via_fft.real.numpy(), atol=1e-12)
@@ -261,7 +261,7 @@ def test_undirected_ring_spectral_filter_is_circular_convolution_via_fft():
 
 
 def torch_chebyshev_referee(x, a, weight, normalization="sym", lambda_max=2.0):
-    """sum_h U cos(h arccos(lambda~)) U^T x weight[h]^T, from torch's eigendecomposition."""
+    """sum_iota U cos(iota arccos(lambda~)) U^T x weight[iota]^T, from torch's eigendecomposition."""
     lap = torch.from_numpy(np.asarray(scipy_laplacian(a, normed=normalization == "sym"), float))
     values, vectors = torch.linalg.eigh(lap)
     scaled = (2 * values / lambda_max - 1).clamp(-1, 1)

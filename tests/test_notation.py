@@ -10,6 +10,10 @@ never indices, ``L`` (not ``n``) is the length of a 1D input, the loss is
 ``g``), ``w`` is never a width and an intermediate channel is ``c'``, not ``h``;
 chapter 20's polynomial terms are indexed by ``\iota`` (``\kappa`` is chapter 9's depthwise
 kernel index) and its spectral response is ``h`` (``\rho`` is chapter 19's rotation index).
+``\lambda`` is chapter 20's eigenvalue and appears in no other chapter, a bold ``\mathbf e`` never
+stands beside the expansion factor ``e``, and chapter 12's code names its matrices after the
+prose's ``\Pi`` and ``\mathcal{R}`` in words, not with the letters ``P`` (chapter 20's polynomial
+order) and ``R`` (a rank).
 """
 
 from __future__ import annotations
@@ -81,6 +85,7 @@ MISUSES = [
     (re.compile(r"(?:T|\\theta|\\Theta)_\{?\\kappa(?![A-Za-z])|\^\{?\\kappa(?![A-Za-z])|\\sum_\{?\\kappa\s*=\s*0\}?\^\{?P|\\kappa\s*\\arccos"),
      "kappa for a polynomial filter's term (kappa is chapter 9's depthwise kernel index; the term index is \\iota)"),
     (re.compile(r"\\rho\s*\(\s*\\lambda"), "rho for a spectral response (rho is chapter 19's rotation index; the response is h)"),
+    (re.compile(r"\\mathbf\s*\{?\s*e(?![A-Za-z])"), "bold e for a factor vector (e is the expansion factor)"),
 ]
 
 
@@ -175,7 +180,7 @@ def test_glossary_and_chapter_1_define_convolution_the_same_way():
 
 
 def test_dynamic_convolution_patterns_catch_chapter_18s_old_letters():
-    """Chapter 18's former lambda_xi, a_xi and T are flagged; its letters and chapters 8 and 20's are not."""
+    """Chapter 18's former lambda_xi, a_xi and T are flagged; its letters and chapter 20's are not."""
     slips = [r"\lambda_1(x), \dots, \lambda_E(x)", r"\sum_{\xi=1}^{E} \lambda_\xi(x)\, w^{(\xi)}",
              r"e^{a_\xi/T} / \sum_{\xi'} e^{a_{\xi'}/T}", r"T = 30"]
     for slip in slips:
@@ -185,3 +190,49 @@ def test_dynamic_convolution_patterns_catch_chapter_18s_old_letters():
             r"o = (i-1)s - 2p + d(k-1) + a + 1"]
     for ok in fine:
         assert not any(p.search(ok) for p, _ in MISUSES), ok
+
+
+# lambda is chapter 20's eigenvalue (notation.md); every other chapter writes a scalar in words or
+# with a letter of its own.
+LAMBDA = re.compile(r"\\lambda(?![A-Za-z])")
+LAMBDA_CHAPTER = "chapters/20_graph"
+
+
+@pytest.mark.parametrize("chapter", [c for c in CHAPTERS if c != LAMBDA_CHAPTER])
+def test_lambda_is_chapter_20s_eigenvalue_only(chapter):
+    found = [f"markdown cell {index}: ${span.strip()[:60]}$"
+             for index, source in enumerate(markdown_cells(chapter))
+             for span in math_spans(source) if LAMBDA.search(span)]
+    assert not found, "lambda is chapter 20's eigenvalue (notation.md):\n" + "\n".join(found)
+
+
+# Chapter 12's prose writes the shuffle's permutation matrix Pi and the reachability matrix R (calligraphic);
+# its code names them in words, since P is chapter 20's polynomial order and R a rank.
+SHUFFLE_CODE_LETTERS = re.compile(r"^\s*(?:P|R_\w+)\s*=|\bR_(?:plain|shuffled|inverse)\b|@\s*P\b", flags=re.MULTILINE)
+
+
+def code_cells(chapter: str) -> list[str]:
+    nb = nbformat.read(REPO / f"{chapter}.ipynb", as_version=4)
+    return [c.source for c in nb.cells if c.cell_type == "code"]
+
+
+def test_chapter_12_code_names_its_matrices_in_words():
+    found = [f"code cell {index}: {m.group(0).strip()}" for index, source in enumerate(code_cells("chapters/12_shuffled_grouped"))
+             for m in SHUFFLE_CODE_LETTERS.finditer(source)]
+    assert not found, "chapter 12's code uses P or R_* for Pi and the reachability matrix:\n" + "\n".join(found)
+
+
+def test_new_patterns_catch_the_old_text_and_pass_the_new():
+    """Chapter 8's old lambda, chapter 10's old bold e and chapter 12's old names are flagged; their fixes are not."""
+    assert LAMBDA.search(r"(\lambda w^\text{V})(w^\text{H}/\lambda)^\top")
+    assert not LAMBDA.search(r"w^\text{V} (w^\text{H})^\top")
+    assert any(p.search(r"\sum_{j} \mathbf a_j \otimes \mathbf b_j \otimes \mathbf e_j") for p, _ in MISUSES)
+    assert any(p.search(r"\mathbf{e}_j") for p, _ in MISUSES)
+    assert not any(p.search(r"w^\text{L} \otimes w^\text{V} \otimes w^\text{H}") for p, _ in MISUSES)
+    assert not any(p.search(r"\mathbf{C}^\top \mathbf{C}") for p, _ in MISUSES)
+    assert not any(p.search(r"\alpha; e") for p, _ in MISUSES)
+    old = "P = np.eye(C, dtype=int)[perm]\nR_plain = (M2 @ M1 > 0)\nR_shuffled = (M2 @ P @ M1 > 0)\n"
+    assert len(SHUFFLE_CODE_LETTERS.findall(old)) >= 3
+    new = ("shuffle_matrix = np.eye(C, dtype=int)[perm]\nreach_plain = (gamma2 @ gamma1 > 0)\n"
+           "print(f\"{P_total}\")\nPRIME = 7\n")
+    assert not SHUFFLE_CODE_LETTERS.findall(new)
