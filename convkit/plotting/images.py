@@ -13,6 +13,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from convkit._validation import check_int
 from convkit.correlation import convolve2d, correlate2d
 from convkit.plotting import colors
 
@@ -107,8 +108,8 @@ def equivariance_figure(shifted_input, out_of_shifted, shifted_out, dy: int, dx:
     if out_of_shifted.shape != shifted_out.shape:
         raise ValueError(f"out_of_shifted and shifted_out must have one shape, got "
                          f"{out_of_shifted.shape} and {shifted_out.shape}")
-    if kernel_size < 1:
-        raise ValueError(f"kernel_size must be positive, got {kernel_size}")
+    kernel_size = check_int(kernel_size, "kernel_size", minimum=1)
+    dy, dx = check_int(dy, "dy"), check_int(dx, "dx")
     top, left = dy, dx   # first exact output row and column: their windows start on shifted content
     rows, cols = shifted_out.shape
     if dy < 0 or dx < 0 or top >= rows or left >= cols:

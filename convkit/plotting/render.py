@@ -12,13 +12,12 @@ from __future__ import annotations
 import base64
 import html
 import io
-import numbers
 import sys
 
 from matplotlib.figure import Figure
 from PIL import Image
 
-from convkit._validation import check_colors
+from convkit._validation import check_colors, check_real
 
 __all__ = ["figure_png", "figure_html", "show", "ALT_METADATA_KEY"]
 
@@ -64,10 +63,7 @@ def figure_png(fig: Figure, dpi: float = 90, colors: int | None = None) -> bytes
         The PNG file.
     """
     _check_figure(fig)
-    if not isinstance(dpi, numbers.Real) or isinstance(dpi, bool):
-        raise TypeError(f"dpi must be a number, got {dpi!r}")
-    if dpi <= 0:
-        raise ValueError(f"dpi must be positive, got {dpi!r}")
+    dpi = check_real(dpi, "dpi", minimum=0, strict=True)
     check_colors(colors)
     buffer = io.BytesIO()
     fig.savefig(
