@@ -24,7 +24,6 @@ from typing import Any
 from matplotlib.figure import Figure
 from PIL import Image
 
-from convkit._compat import moved
 from convkit._validation import check_colors
 from convkit.cases import case_alt_text, case_parameters, case_steps
 from convkit.explorer import Explorer
@@ -33,8 +32,6 @@ from convkit.plotting.render import figure_png
 
 __all__ = ["case_frames", "save_gif", "step_player"]
 
-# The case table used to be importable from here.
-__getattr__ = moved("convkit.animation", {"CLASSIC_CASES": "convkit.cases"})
 
 def case_frames(case: str | Mapping[str, Any], **figure_kwargs: Any) -> Iterator[Figure]:
     """Yield one figure per output cell of ``case``, in reading order.

@@ -24,7 +24,7 @@ def test_table_covers_the_classic_cases_and_their_transposes():
 
 @pytest.mark.parametrize("name", sorted(n for n in CLASSIC_CASES if not n.endswith("_transposed")))
 def test_transposed_case_restores_the_direct_input_size(name):
-    # The table's sizes come from convkit.arithmetic; PyTorch's shapes are the independent check.
+    # The table's sizes come from convkit.sizes; PyTorch's shapes are the independent check.
     direct = CLASSIC_CASES[name]
     back = CLASSIC_CASES[f"{name}_transposed"]
     i = direct["input_size"]

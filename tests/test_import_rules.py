@@ -4,7 +4,7 @@
 starts with an underscore from another module (``from .conv import
 _conv_args``). What several modules share is an internal API: a module whose
 file name starts with an underscore (``_validation``, ``_params``, ``_fast``,
-``_compat``, ``plotting/_grid``, ``checking/exercises/_cases``), which no user
+``plotting/_grid``, ``checking/exercises/_cases``), which no user
 imports, and whose shared names carry no underscore and a docstring. The
 underscore on the module marks it internal; its names are its documented API.
 So ``from ._validation import check_int`` is allowed and ``from .conv import

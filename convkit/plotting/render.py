@@ -3,7 +3,7 @@
 Matplotlib has no notion of alt text, so the course attaches it when a figure
 leaves Python: :func:`show` displays a PNG whose output metadata holds the alt
 text (``tools/run_notebook.py`` copies it into the cell metadata that myst-nb
-reads, so the page gets ``<img alt="...">``); :func:`figure_html` returns an
+reads, so the page gets ``<img alt="...">``); :func:`png_img_tag` returns an
 ``<img>`` tag with the alt text inline, for widgets and raw HTML.
 """
 
@@ -19,7 +19,7 @@ from PIL import Image
 
 from convkit._validation import check_colors, check_real
 
-__all__ = ["figure_png", "figure_html", "show", "ALT_METADATA_KEY"]
+__all__ = ["figure_png", "show", "ALT_METADATA_KEY"]
 
 #: Key of the output metadata where :func:`show` stores a figure's alt text.
 ALT_METADATA_KEY = "convkit_alt"
@@ -100,26 +100,6 @@ def png_img_tag(png: bytes, alt: str) -> str:
         f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" '
         f'width="{width}" height="{height}" style="max-width:100%;height:auto">'
     )
-
-
-def figure_html(fig: Figure, alt: str, dpi: float = 90) -> str:
-    """Return ``fig`` as an HTML ``<img>`` tag with ``alt`` as its alt text.
-
-    Parameters
-    ----------
-    fig : matplotlib.figure.Figure
-        The figure.
-    alt : str
-        What the figure shows, for readers who cannot see it.
-    dpi : float, default 90
-        Resolution of the embedded PNG.
-
-    Returns
-    -------
-    str
-        ``<img src="data:image/png;base64,..." alt="..." width=... height=...>``.
-    """
-    return png_img_tag(figure_png(fig, dpi=dpi), alt)
 
 
 class _FigureOutput:
