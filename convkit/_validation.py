@@ -17,6 +17,7 @@ import numpy as np
 
 __all__ = [
     "as_array",
+    "as_nd_array",
     "result_dtype",
     "is_int",
     "check_int",
@@ -54,6 +55,22 @@ def as_array(value: Any, name: str) -> np.ndarray:
         raise TypeError(
             f"{name} must hold integers or floats, got dtype {array.dtype}"
         )
+    return array
+
+
+def as_nd_array(value: Any, name: str, axes: str, nonempty: bool = False) -> np.ndarray:
+    """:func:`as_array`, then a ``ValueError`` unless the array has one axis per name in ``axes``.
+
+    ``axes`` names the axes as the message spells them, e.g. ``"H, W"``:
+    "image must be 2D (H, W), got shape (3,)". With ``nonempty`` an array
+    with no element is refused too.
+    """
+    array = as_array(value, name)
+    names = [a.strip() for a in axes.split(",")]
+    if array.ndim != len(names) or (nonempty and array.size == 0):
+        layout = f"({names[0]},)" if len(names) == 1 else f"({', '.join(names)})"
+        kind = "a non-empty " if nonempty else ""
+        raise ValueError(f"{name} must be {kind}{len(names)}D {layout}, got shape {array.shape}")
     return array
 
 

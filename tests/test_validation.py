@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from convkit._validation import (
-    as_array, check_groups, check_ints, check_real, result_dtype, split_batch, to_tuple,
+    as_array, as_nd_array, check_groups, check_ints, check_real, result_dtype, split_batch, to_tuple,
 )
 
 
@@ -233,3 +233,16 @@ def test_real_arguments_accept_numpy_floats_and_refuse_strings():
         ValueError, "temperature must be positive, got 0")
     assert figure_png(Figure(figsize=(1, 1)), dpi=np.float32(20))[:4] == b"\x89PNG"
     assert _message(lambda: add_note(Figure(), "a note", inches=0)) == (ValueError, "inches must be positive, got 0")
+
+
+def test_as_nd_array_names_the_axes():
+    np.testing.assert_array_equal(as_nd_array([[1, 2]], "image", "H, W"), [[1, 2]])
+    for call, error, message in [
+        (lambda: as_nd_array([1, 2], "image", "H, W"), ValueError, "image must be 2D (H, W), got shape (2,)"),
+        (lambda: as_nd_array([], "row", "kW", nonempty=True), ValueError,
+         "row must be a non-empty 1D (kW,), got shape (0,)"),
+        (lambda: as_nd_array([["a"]], "kernel", "kH, kW"), TypeError, "kernel must hold integers or floats, got dtype <U1"),
+    ]:
+        with pytest.raises(error) as info:
+            call()
+        assert str(info.value) == message

@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from convkit._validation import check_int
+from convkit._validation import as_array, as_nd_array, check_int
 from convkit.plotting import colors
 from convkit.separable import pointwise_conv2d
 from convkit.sizes import conv_output_size
@@ -125,9 +125,7 @@ def layer_shapes_description(in_channels: int, height: int, width: int, out_chan
 
 
 def _pointwise(input, weight, pixel):
-    input, weight = np.asarray(input), np.asarray(weight)
-    if input.ndim != 3:
-        raise ValueError(f"input must be 3D (C_in, H, W), got shape {input.shape}")
+    input, weight = as_nd_array(input, "input", "C_in, H, W"), as_array(weight, "weight")
     if weight.ndim != 2 or weight.shape[1] != input.shape[0]:
         raise ValueError(f"weight must be (C_out, C_in) with C_in = {input.shape[0]}, "
                          f"got shape {weight.shape}")

@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from convkit import conv2d, low_rank_kernel
+from convkit._validation import as_nd_array
 from convkit.plotting import colors
 
 __all__ = [
@@ -25,24 +26,6 @@ __all__ = [
     "low_rank_description",
     "low_rank_error",
 ]
-
-
-def _vector(values, name: str) -> np.ndarray:
-    v = np.asarray(values)
-    if v.ndim != 1 or v.size == 0:
-        raise ValueError(f"{name} must be a non-empty 1D array, got shape {v.shape}")
-    if v.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must be numeric, got dtype {v.dtype}")
-    return v
-
-
-def _matrix(values, name: str) -> np.ndarray:
-    m = np.asarray(values)
-    if m.ndim != 2 or m.size == 0:
-        raise ValueError(f"{name} must be a non-empty 2D array, got shape {m.shape}")
-    if m.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must be numeric, got dtype {m.dtype}")
-    return m
 
 
 def _text(value) -> str:
@@ -79,7 +62,8 @@ def outer_product_figure(column, row, fontsize: float = 11) -> Figure:
         in row ``m`` and column ``n``; each cell and its printed value carry
         the gid of its part.
     """
-    a, b = _vector(column, "column"), _vector(row, "row")
+    a = as_nd_array(column, "column", "kH", nonempty=True)
+    b = as_nd_array(row, "row", "kW", nonempty=True)
     kernel = np.outer(a, b)  # (kH, kW)
     kh, kw = kernel.shape
     width, height = kw + 2.2, kh + 2.9
@@ -111,7 +95,8 @@ def outer_product_description(column, row) -> str:
     str
         The factors and the kernel's rows, read out.
     """
-    a, b = _vector(column, "column"), _vector(row, "row")
+    a = as_nd_array(column, "column", "kH", nonempty=True)
+    b = as_nd_array(row, "row", "kW", nonempty=True)
     kernel = np.outer(a, b)
     rows = "; ".join(", ".join(_text(v) for v in r) for r in kernel)
     return (f"A {kernel.shape[0]} by {kernel.shape[1]} kernel drawn as a multiplication table: the "
@@ -139,7 +124,7 @@ def low_rank_error(kernel, rank: int) -> tuple[float, float]:
         ``||kernel - low_rank_kernel(kernel, rank)||_F`` and that divided by
         ``||kernel||_F``.
     """
-    k = _matrix(kernel, "kernel").astype(np.float64)
+    k = as_nd_array(kernel, "kernel", "kH, kW", nonempty=True).astype(np.float64)
     error = float(np.linalg.norm(k - low_rank_kernel(k, rank)))
     norm = float(np.linalg.norm(k))
     return error, (error / norm if norm else 0.0)
@@ -182,8 +167,8 @@ def low_rank_figure(kernel, image, rank: int, name: str = "kernel") -> Figure:
         Every panel uses the diverging map centred on 0; the frames of one
         kernel share their colour scales whatever the rank.
     """
-    k = _matrix(kernel, "kernel").astype(np.float64)
-    x = _matrix(image, "image").astype(np.float64)
+    k = as_nd_array(kernel, "kernel", "kH, kW", nonempty=True).astype(np.float64)
+    x = as_nd_array(image, "image", "H, W", nonempty=True).astype(np.float64)
     approx = low_rank_kernel(k, rank)  # validates rank
     singular = np.linalg.svd(k, compute_uv=False)
     full = conv2d(x[np.newaxis, np.newaxis], k[np.newaxis, np.newaxis])[0, 0]  # (H_out, W_out)
@@ -237,7 +222,7 @@ def low_rank_description(kernel, rank: int, name: str = "kernel") -> str:
     str
         The kept and dropped singular values and the error.
     """
-    k = _matrix(kernel, "kernel").astype(np.float64)
+    k = as_nd_array(kernel, "kernel", "kH, kW", nonempty=True).astype(np.float64)
     singular = np.linalg.svd(k, compute_uv=False)
     error, relative = low_rank_error(k, rank)
     kept = ", ".join(_number(s, singular[0]) for s in singular[:rank])
