@@ -12,9 +12,11 @@ def draw_grid(ax, values_or_shape, role: str, origin=(0.0, 0.0), show_values=Tru
               fontsize=8, gid=None, label=None) -> int:
     """Draw a grid of cells for ``role`` with its values; return the number of cells.
 
-    ``values_or_shape`` is a 2D array (values printed when ``show_values``)
-    or a ``(rows, cols)`` shape. ``origin`` is the top-left corner in data
-    coordinates (y grows downwards on the course's grid axes).
+    ``values_or_shape`` is a 2D array (values printed when ``show_values``,
+    by :func:`format_value`) or a ``(rows, cols)`` shape. ``origin`` is the
+    top-left corner in data coordinates (y grows downwards on the course's
+    grid axes). Each cell and its printed value carry the gid ``gid`` (default
+    ``role``).
     """
     if isinstance(values_or_shape, tuple):
         rows, cols = values_or_shape
@@ -29,13 +31,14 @@ def draw_grid(ax, values_or_shape, role: str, origin=(0.0, 0.0), show_values=Tru
             ax.add_patch(Rectangle((x0 + c, y0 + r), 1, 1, gid=gid or role, **style))
             if show_values and values is not None:
                 ax.text(x0 + c + 0.5, y0 + r + 0.5, format_value(values[r, c]),
-                        ha="center", va="center", fontsize=fontsize, color=colors.EDGE)
+                        ha="center", va="center", fontsize=fontsize, color=colors.EDGE, gid=gid or role)
     if label:
         ax.text(x0 + cols / 2, y0 - 0.25, label, ha="center", va="bottom", fontsize=fontsize + 1)
     return rows * cols
 
 
 def format_value(value) -> str:
+    """A value as a cell prints it: a float with at most two decimals (none from 100 up)."""
     if isinstance(value, (float, np.floating)):
         return f"{value:.2f}".rstrip("0").rstrip(".") if abs(value) < 100 else f"{value:.0f}"
     return str(value)

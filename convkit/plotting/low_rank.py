@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
 
 from convkit import conv2d, low_rank_kernel
 from convkit._validation import as_nd_array
 from convkit.plotting import colors
+from convkit.plotting._grid import draw_grid, format_value
 
 __all__ = [
     "outer_product_figure",
@@ -26,22 +26,6 @@ __all__ = [
     "low_rank_description",
     "low_rank_error",
 ]
-
-
-def _text(value) -> str:
-    if isinstance(value, (float, np.floating)):
-        return f"{value:.2f}".rstrip("0").rstrip(".")
-    return str(value)
-
-
-def _cells(ax, values: np.ndarray, x0: float, y0: float, gid: str, fontsize: float) -> None:
-    """One orange cell per value, the value printed in it (the kernel role's two cues)."""
-    style = colors.cell_style("kernel")
-    for r in range(values.shape[0]):
-        for c in range(values.shape[1]):
-            ax.add_patch(Rectangle((x0 + c, y0 + r), 1, 1, gid=gid, **style))
-            ax.text(x0 + c + 0.5, y0 + r + 0.5, _text(values[r, c]), ha="center", va="center",
-                    fontsize=fontsize, color=colors.EDGE, gid=gid)
 
 
 def outer_product_figure(column, row, fontsize: float = 11) -> Figure:
@@ -73,9 +57,9 @@ def outer_product_figure(column, row, fontsize: float = 11) -> Figure:
     ax.set_ylim(height + 0.1, -0.9)
     ax.set_aspect("equal")
     ax.axis("off")
-    _cells(ax, a[:, np.newaxis], 0, 2, "column", fontsize)
-    _cells(ax, b[np.newaxis, :], 2, 0, "row", fontsize)
-    _cells(ax, kernel, 2, 2, "kernel", fontsize)
+    draw_grid(ax, a[:, np.newaxis], "kernel", (0, 2), fontsize=fontsize, gid="column")
+    draw_grid(ax, b[np.newaxis, :], "kernel", (2, 0), fontsize=fontsize, gid="row")
+    draw_grid(ax, kernel, "kernel", (2, 2), fontsize=fontsize)
     ax.text(0.5, 1.6, "column", ha="center", va="center", fontsize=fontsize - 2)
     ax.text(1.8, 0.5, "row", ha="right", va="center", fontsize=fontsize - 2)
     ax.text(2 + kw / 2, 2 + kh + 0.55, "kernel = column × row", ha="center", va="center",
@@ -98,10 +82,10 @@ def outer_product_description(column, row) -> str:
     a = as_nd_array(column, "column", "kH", nonempty=True)
     b = as_nd_array(row, "row", "kW", nonempty=True)
     kernel = np.outer(a, b)
-    rows = "; ".join(", ".join(_text(v) for v in r) for r in kernel)
+    rows = "; ".join(", ".join(format_value(v) for v in r) for r in kernel)
     return (f"A {kernel.shape[0]} by {kernel.shape[1]} kernel drawn as a multiplication table: the "
-            f"column {', '.join(_text(v) for v in a)} on the left, the row "
-            f"{', '.join(_text(v) for v in b)} on top, and in each cell the product of its row's and "
+            f"column {', '.join(format_value(v) for v in a)} on the left, the row "
+            f"{', '.join(format_value(v) for v in b)} on top, and in each cell the product of its row's and "
             f"its column's factor. The kernel's rows read {rows}.")
 
 
