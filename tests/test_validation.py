@@ -246,3 +246,12 @@ def test_as_nd_array_names_the_axes():
         with pytest.raises(error) as info:
             call()
         assert str(info.value) == message
+
+
+def test_plotting_arrays_are_checked_like_the_core():
+    from convkit.plotting import conv_matrix_figure, multichannel_figure
+
+    assert _message(lambda: multichannel_figure(np.ones((2, 3)), np.ones((2, 2, 2)))) == (
+        ValueError, "input must be 3D (C_in, H, W), got shape (2, 3)")
+    assert _message(lambda: conv_matrix_figure(3, np.array([["a"]]))) == (
+        TypeError, "weight must hold integers or floats, got dtype <U1")
