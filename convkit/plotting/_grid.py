@@ -46,9 +46,17 @@ def format_value(value) -> str:
 
 def grid_axes(fig, width: float, height: float):
     """One axes filling ``fig`` with equal aspect, y pointing down, no frame."""
-    ax = fig.add_axes((0.02, 0.1, 0.96, 0.78))
-    ax.set_xlim(-0.3, width + 0.3)
-    ax.set_ylim(height + 0.3, -1.0)
+    return plain_axes(fig.add_axes((0.02, 0.1, 0.96, 0.78)), (-0.3, width + 0.3), (height + 0.3, -1.0))
+
+
+def plain_axes(ax, xlim, ylim):
+    """Give ``ax`` these limits, equal aspect and no frame; return it.
+
+    ``ylim`` is ``(bottom, top)``, so ``(height, 0)`` makes y grow downwards,
+    as on the course's grids.
+    """
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
     ax.set_aspect("equal")
     ax.axis("off")
     return ax

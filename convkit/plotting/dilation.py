@@ -27,6 +27,7 @@ from matplotlib.patches import Patch, Rectangle
 from convkit._validation import check_int, check_ints
 from convkit.conv import conv1d, conv2d
 from convkit.plotting import colors
+from convkit.plotting._grid import plain_axes
 from convkit.sizes import conv_output_size, effective_kernel_size
 
 __all__ = [
@@ -119,10 +120,7 @@ def dilated_kernel_figure(kernel_size, dilation, input_size=11) -> Figure:
     fig = Figure(figsize=(2 * i * cell + 1.2, i * cell + 1.5), facecolor=colors.FIGURE_FACE)
     ax_in, ax_out = fig.subplots(1, 2)
     for ax in (ax_in, ax_out):
-        ax.set_xlim(-0.2, i + 0.2)
-        ax.set_ylim(i + 0.2, -0.2)
-        ax.set_aspect("equal")
-        ax.axis("off")
+        plain_axes(ax, (-0.2, i + 0.2), (i + 0.2, -0.2))
     taps = {(m * d, n * d) for m in range(k) for n in range(k)}
     for r in range(i):
         for c in range(i):

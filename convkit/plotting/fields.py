@@ -9,6 +9,7 @@ from matplotlib.patches import Rectangle
 from convkit._validation import check_layers
 from convkit.sizes import receptive_field
 from convkit.plotting import colors
+from convkit.plotting._grid import plain_axes
 from convkit.plotting.geometry import receptive_field_units
 
 __all__ = ["receptive_field_figure"]
@@ -41,10 +42,7 @@ def receptive_field_figure(layers) -> Figure:
     fig_height = unit * 2 * levels + 1.0
     fig = Figure(figsize=(fig_width, fig_height), facecolor=colors.FIGURE_FACE)
     ax = fig.add_axes((1.3 / fig_width, 0.02, (fig_width - 1.4) / fig_width, 1 - 0.7 / fig_height))
-    ax.set_xlim(-0.3, width + 0.3)
-    ax.set_ylim(-0.5, 2 * levels - 0.5)
-    ax.set_aspect("equal")
-    ax.axis("off")
+    plain_axes(ax, (-0.3, width + 0.3), (-0.5, 2 * levels - 0.5))
     # Centre each level's units under the input so the cone is symmetric.
     offsets = []
     for level, mask in enumerate(masks):

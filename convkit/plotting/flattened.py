@@ -11,7 +11,7 @@ from matplotlib.patches import Rectangle
 from convkit.costs import conv_params, flattened_cost
 from convkit.flattened import flattened_filter
 from convkit.plotting import colors
-from convkit.plotting._grid import draw_grid, format_value
+from convkit.plotting._grid import draw_grid, format_value, plain_axes
 
 __all__ = [
     "cross_kernel",
@@ -50,10 +50,7 @@ def flattened_filter_figure(lateral, vertical, horizontal) -> Figure:
     height = kh + 3.4 + kh
     fig = Figure(figsize=(0.42 * width + 0.4, 0.42 * height + 0.6), facecolor=colors.FIGURE_FACE)
     ax = fig.add_axes((0.01, 0.01, 0.98, 0.86))
-    ax.set_xlim(-0.3, width + 0.3)
-    ax.set_ylim(height + 0.2, -0.9)
-    ax.set_aspect("equal")
-    ax.axis("off")
+    plain_axes(ax, (-0.3, width + 0.3), (height + 0.2, -0.9))
     # top row: the three 1D filters
     draw_grid(ax, lat[None, :], "kernel", (0, 0), gid="lateral")
     ax.text(c / 2, -0.2, "lateral (channels)", ha="center", va="bottom", fontsize=8)
@@ -139,10 +136,7 @@ def outer_vs_cross_figure(vertical, horizontal) -> Figure:
     fig = Figure(figsize=(0.5 * (2 * k + 2) + 0.6, 0.5 * k + 1.3), facecolor=colors.FIGURE_FACE)
     for index, (name, kernel) in enumerate(panels):
         ax = fig.add_axes((0.03 + 0.5 * index, 0.04, 0.44, 0.72))
-        ax.set_xlim(-0.1, k + 0.1)
-        ax.set_ylim(k + 0.1, -0.1)
-        ax.set_aspect("equal")
-        ax.axis("off")
+        plain_axes(ax, (-0.1, k + 0.1), (k + 0.1, -0.1))
         for r in range(k):
             for c in range(k):
                 role = "kernel" if kernel[r, c] != 0 else "empty"

@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from convkit import conv2d, low_rank_kernel
 from convkit._validation import as_nd_array
 from convkit.plotting import colors
-from convkit.plotting._grid import draw_grid, format_value
+from convkit.plotting._grid import draw_grid, format_value, plain_axes
 
 __all__ = [
     "outer_product_figure",
@@ -53,10 +53,7 @@ def outer_product_figure(column, row, fontsize: float = 11) -> Figure:
     width, height = kw + 2.2, kh + 2.9
     fig = Figure(figsize=(0.55 * width + 0.4, 0.55 * height + 0.2), facecolor=colors.FIGURE_FACE)
     ax = fig.add_axes((0.02, 0.02, 0.96, 0.96))
-    ax.set_xlim(-0.9, width + 0.1)
-    ax.set_ylim(height + 0.1, -0.9)
-    ax.set_aspect("equal")
-    ax.axis("off")
+    plain_axes(ax, (-0.9, width + 0.1), (height + 0.1, -0.9))
     draw_grid(ax, a[:, np.newaxis], "kernel", (0, 2), fontsize=fontsize, gid="column")
     draw_grid(ax, b[np.newaxis, :], "kernel", (2, 0), fontsize=fontsize, gid="row")
     draw_grid(ax, kernel, "kernel", (2, 2), fontsize=fontsize)

@@ -20,6 +20,7 @@ from convkit._validation import as_nd_array, check_int
 from convkit.conv import conv2d
 from convkit.correlation import convolve1d, correlate1d
 from convkit.plotting import colors
+from convkit.plotting._grid import plain_axes
 from convkit.plotting.diagrams import conv_step_figure
 from convkit.plotting.notes import add_note
 
@@ -113,10 +114,7 @@ def sliding_step_figure(x, w, position: int) -> Figure:
         ax.text(n / 2, -0.45, f"y[{position}] = {terms} = {y[position]}", ha="center", va="center",
                 fontsize=11)
         ax.set_title(title, fontsize=11)
-        ax.set_xlim(-1.6, n + 0.2)
-        ax.set_ylim(-0.8, 2.9)
-        ax.set_aspect("equal")
-        ax.axis("off")
+        plain_axes(ax, (-1.6, n + 0.2), (-0.8, 2.9))
     return fig
 
 
