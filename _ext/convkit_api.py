@@ -32,18 +32,12 @@ COURSE_ORDER = [
 
 
 def public_modules(package_name: str = "convkit") -> list[str]:
-    """Names of the public modules of ``package_name``, subpackages' modules included.
-
-    A deprecated module (an empty ``__all__``: its names moved elsewhere and
-    only warn from here) is left out.
-    """
+    """Names of the public modules of ``package_name``, subpackages' modules included."""
     package = importlib.import_module(package_name)
     names = []
     for info in pkgutil.walk_packages(package.__path__, prefix=package_name + "."):
         parts = info.name.split(".")[1:]
         if any(part.startswith("_") for part in parts):
-            continue
-        if getattr(importlib.import_module(info.name), "__all__", None) == []:
             continue
         names.append(info.name)
     return names

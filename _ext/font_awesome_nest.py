@@ -5,8 +5,8 @@ default *replaces* every ``<i class="fa ...">`` with an ``<svg>``. The
 ipywidgets ``Play`` widget keeps a reference to the ``<i>`` inside its play
 button and sets its ``className`` when it starts or stops; once that tag is
 gone, a click throws ``Cannot set properties of undefined (setting
-'className')`` and the animation never moves (convkit.animation.step_player
-is such a widget).
+'className')`` and the animation never moves (``convkit.explorer.Explorer``
+with ``play=True`` has such a widget).
 
 The inline script below sets ``FontAwesomeConfig.autoReplaceSvg = "nest"``,
 which makes Font Awesome put the ``<svg>`` *inside* the ``<i>`` instead. It

@@ -17,9 +17,13 @@ import numpy as np
 
 __all__ = [
     "as_array",
+    "as_nd_array",
     "result_dtype",
     "is_int",
     "check_int",
+    "check_ints",
+    "check_colors",
+    "check_real",
     "to_tuple",
     "axis_count",
     "check_groups",
@@ -54,6 +58,22 @@ def as_array(value: Any, name: str) -> np.ndarray:
     return array
 
 
+def as_nd_array(value: Any, name: str, axes: str, nonempty: bool = False) -> np.ndarray:
+    """:func:`as_array`, then a ``ValueError`` unless the array has one axis per name in ``axes``.
+
+    ``axes`` names the axes as the message spells them, e.g. ``"H, W"``:
+    "image must be 2D (H, W), got shape (3,)". With ``nonempty`` an array
+    with no element is refused too.
+    """
+    array = as_array(value, name)
+    names = [a.strip() for a in axes.split(",")]
+    if array.ndim != len(names) or (nonempty and array.size == 0):
+        layout = f"({names[0]},)" if len(names) == 1 else f"({', '.join(names)})"
+        kind = "a non-empty " if nonempty else ""
+        raise ValueError(f"{name} must be {kind}{len(names)}D {layout}, got shape {array.shape}")
+    return array
+
+
 def result_dtype(*arrays: np.ndarray | None) -> np.dtype:
     """The dtype of an operation's result: numpy's promotion of the operands.
 
@@ -83,6 +103,37 @@ def check_int(value: Any, name: str, minimum: int | None = None) -> int:
         rule = "positive" if minimum == 1 else f"at least {minimum}"
         raise ValueError(f"{name} must be {rule}, got {value!r}")
     return int(value)
+
+
+def check_ints(values: Any, name: str, minimum: int | None = None) -> tuple[int, ...]:
+    """Return a sequence of integers as a tuple of ints, or raise naming ``name[i]``.
+
+    ``TypeError`` unless ``values`` is a sequence (a string is not); each
+    entry is checked by :func:`check_int`, e.g. ``dilations[2] must be
+    positive, got 0``.
+    """
+    if isinstance(values, (str, bytes)) or not isinstance(values, abc.Sequence):
+        raise TypeError(f"{name} must be a sequence of ints, got {values!r}")
+    return tuple(check_int(v, f"{name}[{i}]", minimum) for i, v in enumerate(values))
+
+
+def check_real(value: Any, name: str, minimum: float | None = None, strict: bool = False) -> float:
+    """Return a real number as a float, or raise naming ``name``.
+
+    ``TypeError`` unless ``value`` is a Python or numpy int or float (bools
+    refused); ``ValueError`` if it is below ``minimum``, or with ``strict``
+    not above it ("must be positive" for a strict minimum of 0, "must be
+    non-negative" for a minimum of 0). NaN fails every minimum.
+    """
+    if not isinstance(value, numbers.Real) or isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be a real number, got {value!r}")
+    if minimum is not None and not (value > minimum if strict else value >= minimum):
+        if minimum == 0:
+            rule = "positive" if strict else "non-negative"
+        else:
+            rule = f"greater than {minimum}" if strict else f"at least {minimum}"
+        raise ValueError(f"{name} must be {rule}, got {value!r}")
+    return float(value)
 
 
 def check_colors(colors: Any) -> int | None:

@@ -4,14 +4,12 @@
 Dumoulin and Visin's guide to convolution arithmetic and the transposed
 counterpart of each. One generator,
 :func:`case_frames`, draws any case step by step; :func:`save_gif` writes a
-GIF (Pillow) and :func:`step_player` makes an inline player (play button and
-slider over precomputed frames) that runs on the static site with no kernel.
+GIF (Pillow), as ``tools/make_animations.py`` does for the book.
 
 Example::
 
-    from convkit.animation import save_gif, step_player
+    from convkit.animation import save_gif
     save_gif("padding_strides", "padding_strides.gif")
-    step_player("padding_strides_transposed")   # last line of a notebook cell
 """
 
 from __future__ import annotations
@@ -24,17 +22,13 @@ from typing import Any
 from matplotlib.figure import Figure
 from PIL import Image
 
-from convkit._compat import moved
 from convkit._validation import check_colors
-from convkit.cases import case_alt_text, case_parameters, case_steps
-from convkit.explorer import Explorer
+from convkit.cases import case_parameters, case_steps
 from convkit.plotting.diagrams import conv_step_figure, conv_transpose_step_figure
 from convkit.plotting.render import figure_png
 
-__all__ = ["case_frames", "save_gif", "step_player"]
+__all__ = ["case_frames", "save_gif"]
 
-# The case table used to be importable from here.
-__getattr__ = moved("convkit.animation", {"CLASSIC_CASES": "convkit.cases"})
 
 def case_frames(case: str | Mapping[str, Any], **figure_kwargs: Any) -> Iterator[Figure]:
     """Yield one figure per output cell of ``case``, in reading order.
@@ -125,39 +119,3 @@ def save_gif(case: str | Mapping[str, Any], path: str | Path, dpi: float = 80,
     images[0].save(path, format="GIF", save_all=True, append_images=images[1:],
                    duration=duration_ms, loop=0, optimize=bool(optimize))
     return path
-
-
-def step_player(case: str | Mapping[str, Any], dpi: float = 72, interval: int = 700, **figure_kwargs: Any):
-    """An inline player for ``case``: play button and step slider over precomputed frames.
-
-    Works on the static site with no kernel once the notebook is run with
-    ``tools/run_notebook.py``.
-
-    Parameters
-    ----------
-    case : str or mapping
-        A name of :data:`~convkit.cases.CLASSIC_CASES` or a mapping with the same keys
-        (``transposed`` defaults to False).
-    dpi : float, default 72
-    interval : int, default 700
-        Milliseconds per frame when playing.
-    **figure_kwargs
-        Passed to the step figure (e.g. ``cell_inches=``).
-
-    Returns
-    -------
-    convkit.explorer.Explorer
-        One parameter, ``step``, from 1 to the number of output cells.
-    """
-
-    transposed, params = case_parameters(case)
-    draw_step = conv_transpose_step_figure if transposed else conv_step_figure
-    n_steps = case_steps(case)
-    name = case if isinstance(case, str) else "custom case"
-
-    def draw(step: int):
-        fig = draw_step(**params, step=step - 1, **figure_kwargs)
-        return fig, case_alt_text(case, step - 1)
-
-    return Explorer(draw, {"step": list(range(1, n_steps + 1))}, title=name.replace("_", " "),
-                    dpi=dpi, play=True, interval=interval)

@@ -2,9 +2,8 @@
 
 :data:`CLASSIC_CASES` lists the configurations of Dumoulin and Visin's guide
 to convolution arithmetic and the transposed counterpart of each;
-:func:`case_parameters` reads a case's figure arguments,
-:func:`case_steps` counts its frames (one per output cell) and
-:func:`case_alt_text` describes it in a sentence. The figures of
+:func:`case_parameters` reads a case's figure arguments and
+:func:`case_steps` counts its frames (one per output cell). The figures of
 :mod:`convkit.plotting` and the animations of :mod:`convkit.animation` draw
 them; this module needs neither.
 """
@@ -16,7 +15,7 @@ from typing import Any
 
 from .sizes import conv_output_size, conv_transpose_output_size
 
-__all__ = ["CLASSIC_CASES", "case_alt_text", "case_parameters", "case_steps"]
+__all__ = ["CLASSIC_CASES", "case_parameters", "case_steps"]
 _DIRECT = {
     # name: (input_size, kernel_size, stride, padding, dilation)
     "no_padding_no_strides": (4, 3, 1, 0, 1),
@@ -110,31 +109,3 @@ def case_steps(case: str | Mapping[str, Any]) -> int:
     shape = size(**{key: value if isinstance(value, (tuple, list)) else (value, value)
                     for key, value in params.items()})  # (H_out, W_out)
     return shape[0] * shape[1]
-
-
-def case_alt_text(case: str | Mapping[str, Any], step: int | None = None) -> str:
-    """A sentence describing the case (and the step), for alt text.
-
-    Parameters
-    ----------
-    case : str or mapping
-        A name of :data:`CLASSIC_CASES` or a mapping with the same keys
-        (``transposed`` defaults to False).
-    step : int, optional
-        0-based step; adds which output cell the frame shows.
-
-    Returns
-    -------
-    str
-    """
-    transposed, params = case_parameters(case)
-    kind = "Transposed convolution" if transposed else "Convolution"
-    extra = f", output padding {params['output_padding']}" if params.get("output_padding") else ""
-    text = (f"{kind} of a {params['input_size']}x{params['input_size']} input with a "
-            f"{params['kernel_size']}x{params['kernel_size']} kernel, stride {params.get('stride', 1)}, "
-            f"padding {params.get('padding', 0)}, dilation {params.get('dilation', 1)}{extra}")
-    if transposed:
-        text += ", drawn as a stride-1 convolution over the input with zeros inserted and implied padding"
-    if step is not None:
-        text += f"; step {step + 1} of {case_steps(case)}: the kernel covers the cells that make the outlined output cell"
-    return text + "."

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ._validation import as_array, check_int, conv_operands, is_int
+from ._validation import as_array, check_int, check_ints, conv_operands, is_int
 from .conv import conv1d
 
 __all__ = [
@@ -77,13 +77,11 @@ def causal_receptive_field(kernel_size, dilations):
     >>> causal_receptive_field(2, [1, 2, 4, 8])
     16
     """
-    if isinstance(dilations, (str, bytes)) or not isinstance(dilations, Sequence):
-        raise TypeError(f"dilations must be a sequence of ints, got {dilations!r}")
-    dilations = [check_int(d, f"dilations[{i}]", minimum=1) for i, d in enumerate(dilations)]
+    dilations = check_ints(dilations, "dilations", minimum=1)
     if is_int(kernel_size):
         sizes = [check_int(kernel_size, "kernel_size", minimum=1)] * len(dilations)
     elif isinstance(kernel_size, Sequence) and not isinstance(kernel_size, (str, bytes)):
-        sizes = [check_int(k, f"kernel_size[{i}]", minimum=1) for i, k in enumerate(kernel_size)]
+        sizes = check_ints(kernel_size, "kernel_size", minimum=1)
         if len(sizes) != len(dilations):
             raise ValueError(
                 f"kernel_size and dilations must have the same length, got {len(sizes)} and "

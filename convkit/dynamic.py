@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_array, check_groups, check_int, result_dtype, to_tuple
+from ._validation import as_array, check_groups, check_int, check_real, result_dtype, to_tuple
 from .conv import conv2d
 from .costs import Cost, conv_cost
 
@@ -260,9 +260,7 @@ def kernel_attention(input, weight, bias=None, temperature=1.0, activation="soft
         raise ValueError(f"input must be 3D (unbatched) or 4D (batched), got shape {x.shape}")
     if w.ndim != 2 or w.shape[1] != x.shape[-3]:
         raise ValueError(f"weight must be (E, C_in) with C_in = {x.shape[-3]}, got shape {w.shape}")
-    if isinstance(temperature, (bool, np.bool_)) or not isinstance(temperature, (int, float, np.number)) \
-            or not temperature > 0:
-        raise ValueError(f"temperature must be a positive number, got {temperature!r}")
+    temperature = check_real(temperature, "temperature", minimum=0, strict=True)
     if activation not in ("softmax", "sigmoid"):
         raise ValueError(f"activation must be 'softmax' or 'sigmoid', got {activation!r}")
     pooled = x.astype(np.promote_types(x.dtype, np.float32)).mean(axis=(-2, -1))  # (N, C_in)

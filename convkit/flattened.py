@@ -20,11 +20,10 @@ thin kernels, a cross shape), not a flattened one.
 
 from __future__ import annotations
 
-import numbers
 
 import numpy as np
 
-from ._validation import as_array, check_int, to_tuple
+from ._validation import as_array, check_int, check_real, to_tuple
 from .conv import conv2d
 from .separable import pointwise_conv2d
 
@@ -200,10 +199,7 @@ def flatten_filter(weight, max_iter=500, tol=1e-12):
     if w.ndim != 4 or 0 in w.shape:
         raise ValueError(f"weight must be 4D (C_out, C_in, kH, kW) and non-empty, got {w.shape}")
     max_iter = check_int(max_iter, "max_iter", minimum=1)
-    if not isinstance(tol, numbers.Real) or isinstance(tol, (bool, np.bool_)):
-        raise TypeError(f"tol must be a real number, got {tol!r}")
-    if not tol >= 0:  # also refuses NaN
-        raise ValueError(f"tol must be non-negative, got {tol!r}")
+    tol = check_real(tol, "tol", minimum=0)
     w = w.astype(np.float64)
     c_out, c_in, kh, kw = w.shape
 

@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._validation import as_array, check_int, is_int, result_dtype
+from ._validation import as_array, check_int, check_real, result_dtype
 
 try:  # scipy is optional: convkit needs it only for sparse adjacency matrices
     import scipy.sparse as sp
@@ -779,9 +779,7 @@ def chebyshev_coefficients(response: Callable, order, lambda_max=2.0):
     order = check_int(order, "order", minimum=0)
     if not callable(response):
         raise TypeError(f"response must be a function of the eigenvalues, got {response!r}")
-    lambda_max = float(lambda_max)
-    if not lambda_max > 0:
-        raise ValueError(f"lambda_max must be positive, got {lambda_max}")
+    lambda_max = check_real(lambda_max, "lambda_max", minimum=0, strict=True)
     return np.polynomial.chebyshev.chebinterpolate(
         lambda t: np.asarray(response((t + 1) * lambda_max / 2), dtype=np.float64), order)
 
@@ -843,12 +841,7 @@ def cheb_conv(input, adjacency, weight, bias=None, normalization="sym", lambda_m
         else:
             dense = lap.toarray() if _issparse(lap) else lap
             lambda_max = float(np.linalg.eigvalsh(dense.astype(np.float64))[-1])
-    if is_int(lambda_max) or isinstance(lambda_max, float):
-        lambda_max = float(lambda_max)
-    else:
-        raise TypeError(f"lambda_max must be a number, got {lambda_max!r}")
-    if not lambda_max > 0:
-        raise ValueError(f"lambda_max must be positive, got {lambda_max}")
+    lambda_max = check_real(lambda_max, "lambda_max", minimum=0, strict=True)
     dtype = _float_dtype(x, w, b)
     eye = _diagonal(np.ones(v)) if _issparse(lap) else np.eye(v)
     scaled = (2.0 / lambda_max) * lap.astype(np.float64) - eye      # L~, spectrum in [-1, 1]

@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validation import as_array, check_groups, check_int, result_dtype, to_tuple
+from ._validation import as_array, check_groups, check_int, check_real, result_dtype, to_tuple
 
 __all__ = [
     "BatchNorm",
@@ -65,8 +65,7 @@ def _bn_arrays(running_mean, running_var, gamma, beta, eps, channels=None):
             raise ValueError(f"{name} must have shape ({channels},), one value per channel, "
                              f"got shape {array.shape}")
         arrays[name] = array
-    if isinstance(eps, (bool, np.bool_)) or not isinstance(eps, (int, float, np.integer, np.floating)):
-        raise TypeError(f"eps must be a number, got {eps!r}")
+    eps = check_real(eps, "eps")
     if not np.all(arrays["running_var"] + eps > 0):
         raise ValueError("running_var + eps must be positive in every channel")
     return arrays["running_mean"], arrays["running_var"], arrays["gamma"], arrays["beta"]

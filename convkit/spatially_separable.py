@@ -12,11 +12,10 @@ separates channels, not rows from columns.
 
 from __future__ import annotations
 
-import numbers
 
 import numpy as np
 
-from ._validation import as_array, check_int, to_tuple
+from ._validation import as_array, check_int, check_real, to_tuple
 from .conv import conv2d
 
 __all__ = [
@@ -57,10 +56,8 @@ def _tolerance(singular_values: np.ndarray, shape, dtype, rtol) -> float:
         # numpy.linalg.matrix_rank's default: largest singular value * max(M, N) * eps
         eps = np.finfo(dtype if dtype.kind == "f" else np.float64).eps
         rtol = max(shape) * eps
-    elif not isinstance(rtol, numbers.Real) or isinstance(rtol, (bool, np.bool_)):
-        raise TypeError(f"rtol must be a real number or None, got {rtol!r}")
-    elif not rtol >= 0:  # also refuses NaN, which would compare False with everything
-        raise ValueError(f"rtol must be non-negative, got {rtol!r}")
+    else:
+        rtol = check_real(rtol, "rtol", minimum=0)
     return float(singular_values[0]) * float(rtol)
 
 

@@ -25,7 +25,6 @@ import numpy as np
 
 from ._validation import as_array, check_groups, finish, is_int, renamed, to_tuple
 from .conv import conv2d
-from ._compat import moved
 from ._params import transpose_args
 from .conv_transpose import conv_transpose2d
 from .sizes import conv_output_size
@@ -529,10 +528,3 @@ def overlap_counts(input_size, kernel_size, stride, dilation=1):
     for axis in counts[1:]:
         out = np.multiply.outer(out, axis)  # taps of a separable box kernel: the counts multiply
     return out
-
-
-# The PyTorch mirrors used to be importable from here.
-__getattr__ = moved("convkit.transposed", dict.fromkeys([
-    "conv_transpose1d", "conv_transpose1d_naive", "conv_transpose2d_naive", "conv_transpose3d",
-    "conv_transpose3d_naive",
-], "convkit.conv_transpose"))

@@ -7,8 +7,8 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
-from convkit.animation import case_frames, save_gif, step_player
-from convkit.cases import CLASSIC_CASES, case_alt_text, case_steps
+from convkit.animation import case_frames, save_gif
+from convkit.cases import CLASSIC_CASES, case_steps
 from convkit.sizes import conv_output_size
 
 
@@ -24,7 +24,7 @@ def test_table_covers_the_classic_cases_and_their_transposes():
 
 @pytest.mark.parametrize("name", sorted(n for n in CLASSIC_CASES if not n.endswith("_transposed")))
 def test_transposed_case_restores_the_direct_input_size(name):
-    # The table's sizes come from convkit.arithmetic; PyTorch's shapes are the independent check.
+    # The table's sizes come from convkit.sizes; PyTorch's shapes are the independent check.
     direct = CLASSIC_CASES[name]
     back = CLASSIC_CASES[f"{name}_transposed"]
     i = direct["input_size"]
@@ -67,16 +67,8 @@ def test_gif_has_one_frame_per_step_and_is_reproducible(tmp_path):
     assert image.format == "GIF" and image.n_frames == 4
 
 
-def test_step_player_is_a_kernel_free_explorer():
-    player = step_player("no_padding_no_strides", dpi=40)
-    assert player.frame_count == 4
-    assert player.play is not None and player.play.max == 3
-    assert "step 2 of 4" in player.alt_text(step=2)
-
-
 def test_custom_cases_and_errors():
     assert case_steps({"input_size": 4, "kernel_size": 2, "stride": 2}) == 4
-    assert "Transposed" in case_alt_text("dilation_transposed")
     with pytest.raises(ValueError, match="case must be one of"):
         case_steps("no_such_case")
     with pytest.raises(TypeError):

@@ -12,17 +12,6 @@ from torch import nn
 import convkit as ar  # the sizes and costs, from the package's face
 
 
-def test_the_old_module_warns_and_names_the_new_place():
-    with pytest.warns(DeprecationWarning, match="use convkit.sizes.conv_output_size"):
-        from convkit.arithmetic import conv_output_size
-    assert conv_output_size is ar.conv_output_size
-    with pytest.warns(DeprecationWarning, match="use convkit.costs.Cost"):
-        from convkit.arithmetic import Cost
-    assert Cost is ar.Cost
-    with pytest.raises(ImportError):
-        from convkit.arithmetic import conv2d  # noqa: F401
-
-
 # --------------------------------------------------------------------------- #
 # output sizes
 # --------------------------------------------------------------------------- #

@@ -274,7 +274,7 @@ def test_api_page_documents_every_public_name(site):
         for name in getattr(module, "__all__", []):
             # Documented once, in the module that defines it (a package's
             # re-exports appear under their own module).
-            # An alias (``receptive_field_size = receptive_field``) is
+            # An alias (a second name bound to a function) is
             # documented under the name it was defined with.
             obj = getattr(module, name)
             home = getattr(obj, "__module__", module.__name__)

@@ -124,36 +124,6 @@ def test_transposed_grid_refusals():
         geo.transposed_grid(3, 3, 2, 0, output_padding=2)
 
 
-def brute_force_overlaps(i, k, s, d):
-    """Stamp every tap of every input pixel, one at a time."""
-    counts = np.zeros((i - 1) * s + d * (k - 1) + 1, dtype=np.int64)
-    for m in range(i):
-        for t in range(k):
-            counts[m * s + t * d] += 1
-    return counts
-
-
-@pytest.mark.parametrize("i, k, s, d", [(4, 3, 2, 1), (5, 4, 2, 1), (3, 3, 3, 1), (4, 3, 1, 2), (6, 5, 3, 1),
-                                        (1, 1, 1, 1), (2, 1, 3, 1)])
-def test_overlap_counts_match_brute_force_and_torch(i, k, s, d):
-    counts = geo.overlap_counts_1d(i, k, s, d)
-    assert counts.dtype == np.int64
-    np.testing.assert_array_equal(counts, brute_force_overlaps(i, k, s, d))
-    ones = F.conv_transpose1d(torch.ones((1, 1, i)), torch.ones((1, 1, k)), stride=s, dilation=d)[0, 0]
-    np.testing.assert_array_equal(counts, ones.numpy())
-    counts_2d = geo.overlap_counts_2d((i, i + 1), k, s, d)
-    ones_2d = F.conv_transpose2d(torch.ones((1, 1, i, i + 1)), torch.ones((1, 1, k, k)), stride=s, dilation=d)[0, 0]
-    np.testing.assert_array_equal(counts_2d, ones_2d.numpy())
-
-
-def test_overlap_counts_keep_their_dimension():
-    with pytest.raises(TypeError, match="input_size"):
-        geo.overlap_counts_1d((4, 4), 3, 2)
-    with pytest.raises(ValueError, match="kernel_size"):
-        geo.overlap_counts_2d(4, (3, 3, 3), 2)
-    assert geo.overlap_counts_2d(2, 3, 2).shape == (5, 5)
-
-
 @pytest.mark.parametrize("layers", [
     [(3, 1)], [(3, 1, 1), (3, 1, 2), (3, 1, 4)], [(2, 1, 1), (2, 1, 2), (2, 1, 4), (2, 1, 8)],
     [(3, 2), (3, 2), (3, 1)], [(5, 1, 3), (3, 2, 1)], [(2, 3), (1, 1), (3, 2, 2)],
@@ -162,7 +132,7 @@ def test_receptive_field_units_are_the_autograd_supports(layers):
     """masks[l] marks the units of level l whose gradient w.r.t. the top output unit is non-zero."""
     masks = geo.receptive_field_units(layers)
     assert len(masks) == len(layers) + 1
-    assert geo.receptive_field_size(layers) == len(masks[0])
+    assert convkit.receptive_field(layers) == len(masks[0])
     levels = [torch.ones((1, 1, len(masks[0])), dtype=torch.float64, requires_grad=True)]
     for k, s, *rest in layers:
         out = F.conv1d(levels[-1], torch.ones((1, 1, k), dtype=torch.float64), stride=s,
@@ -180,22 +150,7 @@ def test_receptive_field_units_are_the_autograd_supports(layers):
 
 def test_receptive_field_of_no_layers_is_one_unit():
     # The library's rule: an empty stack is the identity.
-    assert geo.receptive_field_size([]) == 1
     assert [m.tolist() for m in geo.receptive_field_units([])] == [[True]]
-
-
-@pytest.mark.parametrize("groups, per_group", [(1, 4), (2, 3), (3, 2), (4, 1), (2, 2), (4, 3)])
-def test_channel_shuffle_permutation_matches_torch(groups, per_group):
-    channels = groups * per_group
-    labels = torch.arange(channels, dtype=torch.float64).reshape(1, channels, 1, 1)  # (1, C, 1, 1)
-    expected = F.channel_shuffle(labels, groups)[0, :, 0, 0].long().numpy()
-    np.testing.assert_array_equal(geo.channel_shuffle_permutation(channels, groups), expected)
-
-
-def test_channel_shuffle_permutation_small_cases():
-    assert geo.channel_shuffle_permutation(6, 2).tolist() == [0, 3, 1, 4, 2, 5]
-    # g != C/g: the (C/g, g) reshape gives the inverse, a different permutation.
-    assert geo.channel_shuffle_permutation(6, 3).tolist() == [0, 2, 4, 1, 3, 5]
 
 
 @pytest.mark.parametrize("c_in, c_out, groups", [(4, 6, 2), (6, 3, 3), (4, 4, 4), (3, 5, 1), (8, 4, 2)])
@@ -222,11 +177,10 @@ def test_group_connections_match_torch_grouped_conv(c_in, c_out, groups):
     (lambda: geo.output_position(9, (3, 3)), ValueError, "step"),
     (lambda: geo.output_position(True, (3, 3)), TypeError, "step"),
     (lambda: geo.kernel_taps((0, -1), 3), ValueError, "output_index"),
-    (lambda: geo.channel_shuffle_permutation(6, 4), ValueError, "groups"),
     (lambda: geo.group_connections(5, 6, 2), ValueError, "in_channels"),
     (lambda: geo.group_connections(4, 6, 0), ValueError, "groups"),
     (lambda: geo.group_connections(4, 6.0, 2), TypeError, "out_channels"),
-    (lambda: geo.receptive_field_size([(3,)]), TypeError, r"layers\[0\]"),
+    (lambda: geo.receptive_field_units([(3,)]), TypeError, r"layers\[0\]"),
     (lambda: geo.receptive_field_units([(3, 1), (3, 0)]), ValueError, r"layers\[1\] stride"),
     (lambda: geo.receptive_field_units("33"), TypeError, "layers"),
 ])
@@ -239,7 +193,6 @@ def test_bad_arguments_raise_naming_the_argument(call, error, match):
     (lambda: geo.receptive_field_units([(3, 1), [2]]), lambda: convkit.receptive_field([(3, 1), [2]])),
     (lambda: geo.receptive_field_units([(3, 1, 0)]), lambda: convkit.receptive_field([(3, 1, 0)])),
     (lambda: geo.conv_output_shape(2, 4), lambda: convkit.conv_output_size(2, 4)),
-    (lambda: geo.overlap_counts_1d(3, 0, 1), lambda: convkit.overlap_counts(3, 0, 1)),
     (lambda: geo.transposed_grid(2, 3, 1, 0, 1), lambda: convkit.conv_transpose_output_size(2, 3, 1, 0, 1)),
 ])
 def test_geometry_refuses_like_the_library(geometry_call, library_call):

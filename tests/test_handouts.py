@@ -17,6 +17,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 import make_handouts  # tools/ is on the pytest pythonpath (pyproject.toml)
+import notebook_cells
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -295,6 +296,22 @@ def test_stub_of_one_line_and_multi_line_signatures():
         namespace["half"](1)
     with pytest.raises(NotImplementedError):
         namespace["both"](1)
+
+
+def test_student_markdown_and_new_cell_id():
+    # tools/notebook_cells.py, shared by the handouts and the nbgrader course
+    text = "Intro.\n\n```{solution} ex-1\nThe answer.\n```\n\nOutro."
+    assert notebook_cells.student_markdown(text) == "Intro.\n\nOutro."
+    assert notebook_cells.student_markdown("```{solution-start} ex-1\n```") == "```{solution-start} ex-1\n```"
+    assert notebook_cells.student_markdown("```{solution} ex-1\nonly this\n```") == ""
+    heading = "::::{exercise-start} Strides\n:label: ex-strides\n::::\nCount them.\n::::{exercise-end}\n::::"
+    assert notebook_cells.student_markdown(heading) == "**Exercise: Strides** (`ex-strides`)\nCount them."
+    plain = "No directive here."
+    assert notebook_cells.student_markdown(plain) is plain
+    nb = new_notebook(cells=[new_markdown_cell("a"), new_markdown_cell("b")])
+    nb.cells[0].id, nb.cells[1].id = "ex-1-stub", "ex-1-stub-2"
+    assert notebook_cells.new_cell_id(nb, "ex 1/stub") == "ex-1-stub-3"
+    assert notebook_cells.new_cell_id(nb, "ex-2-stub") == "ex-2-stub"
 
 
 def test_command_line(tmp_path, capsys):

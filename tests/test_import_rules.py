@@ -1,14 +1,17 @@
-"""Import rules of the convkit package, read from its source with ``ast``.
+"""Import rules of the convkit package and of ``tools/``, read from the source with ``ast``.
 
 **No private name crosses a module.** No convkit module imports a name that
 starts with an underscore from another module (``from .conv import
 _conv_args``). What several modules share is an internal API: a module whose
 file name starts with an underscore (``_validation``, ``_params``, ``_fast``,
-``_compat``, ``plotting/_grid``, ``checking/exercises/_cases``), which no user
+``plotting/_grid``, ``checking/exercises/_cases``), which no user
 imports, and whose shared names carry no underscore and a docstring. The
 underscore on the module marks it internal; its names are its documented API.
 So ``from ._validation import check_int`` is allowed and ``from .conv import
-_conv_args`` is not.
+_conv_args`` is not. The scripts in ``tools/`` follow the same rule, which
+also covers the attribute form (``import make_handouts as mh`` then
+``mh._tags``): what two scripts share lives in a module of its own
+(``notebook_format``, ``notebook_cells``) under public, documented names.
 
 **A function-level import says why.** An ``import`` inside a function either
 moves to the top of its module or carries a comment, on its line or the line
@@ -34,6 +37,7 @@ import convkit
 
 PACKAGE = pathlib.Path(convkit.__file__).parent
 SOURCES = sorted(PACKAGE.rglob("*.py"))
+TOOLS = sorted((PACKAGE.parent / "tools").glob("*.py"))
 REASON = re.compile(r"#.*\b(cycle|optional|heavy)\b", re.IGNORECASE)
 
 
@@ -41,15 +45,32 @@ def relative(path):
     return path.relative_to(PACKAGE.parent).as_posix()
 
 
+def _private(name):
+    return name.startswith("_") and not name.startswith("__")
+
+
 def private_imports(source):
-    """``[(line, module, name)]`` of underscore names imported from another module."""
+    """``[(line, module, name)]`` of underscore names taken from another module.
+
+    Both forms count: ``from module import _name`` and, for a module bound by
+    ``import module [as alias]``, the attribute ``alias._name``.
+    """
+    tree = ast.parse(source)
     found = []
-    for node in ast.walk(ast.parse(source)):
+    modules = {}  # the name a module is bound to -> the module
+    for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):
             for alias in node.names:
-                if alias.name.startswith("_") and not alias.name.startswith("__"):
+                if _private(alias.name):
                     found.append((node.lineno, "." * node.level + (node.module or ""), alias.name))
-    return found
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                modules[alias.asname or alias.name.split(".")[0]] = alias.name
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Attribute) and _private(node.attr)
+                and isinstance(node.value, ast.Name) and node.value.id in modules):
+            found.append((node.lineno, modules[node.value.id], node.attr))
+    return sorted(found)
 
 
 def unexplained_local_imports(source):
@@ -66,7 +87,7 @@ def unexplained_local_imports(source):
     return found
 
 
-@pytest.mark.parametrize("path", SOURCES, ids=relative)
+@pytest.mark.parametrize("path", SOURCES + TOOLS, ids=relative)
 def test_no_private_name_crosses_a_module(path):
     found = private_imports(path.read_text())
     assert not found, f"{relative(path)} imports private names: " + ", ".join(
@@ -131,6 +152,8 @@ def test_the_checks_can_fail():
         "    # scikit-image is optional: only this function needs it\n"
         "    from skimage.measure import marching_cubes\n"
         "    import PIL  # heavy, loaded on first use\n"
+        "import make_handouts as mh\n"
+        "tags = mh._tags(cell) + mh.tags(cell) + mh.__name__\n"
     )
-    assert private_imports(bad) == [(1, ".conv", "_conv_args")]
+    assert private_imports(bad) == [(1, ".conv", "_conv_args"), (10, "make_handouts", "_tags")]
     assert unexplained_local_imports(bad) == [(3, "from convkit.sizes import conv_output_size")]

@@ -23,6 +23,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tools"))
 import make_handouts  # noqa: E402
 import make_nbgrader  # noqa: E402
+import notebook_cells  # noqa: E402
 
 CHAPTERS = ["03_arithmetic", "07_dilated", "12_shuffled_grouped"]
 
@@ -354,7 +355,7 @@ def test_every_chapter_grades_each_check_and_each_written_exercise():
     """No exercise is dropped: one test cell per check cell, one answer cell per other exercise."""
     for path in sorted((REPO / "chapters").glob("[0-9][0-9]_*.ipynb")):
         chapter = nbformat.read(path, as_version=4)
-        checks = sum(make_handouts.CHECK_TAG in make_handouts._tags(c) for c in chapter.cells)
+        checks = sum(notebook_cells.CHECK_TAG in notebook_cells.tags(c) for c in chapter.cells)
         exercises = len(make_handouts.solution_blocks(chapter))
         _, points = make_nbgrader.make_source(chapter)
         tests = [g for g in points if g.endswith("-test")]

@@ -8,10 +8,9 @@ from matplotlib.figure import Figure
 
 from convkit.plotting import (
     channel_shuffle_figure, conv_matrix_figure, conv_step_figure, conv_transpose_step_figure,
-    figure_html, figure_png, grouped_weight_figure, groups_figure, multichannel_figure,
-    overlap_figure, receptive_field_figure, show,
+    figure_png, grouped_weight_figure, groups_figure, multichannel_figure, receptive_field_figure, show,
 )
-from convkit.plotting.render import ALT_METADATA_KEY, png_size
+from convkit.plotting.render import ALT_METADATA_KEY, png_img_tag, png_size
 
 
 def patches(fig, gid):
@@ -125,18 +124,13 @@ def test_conv_matrix_figure_shape_in_title():
     assert "16×4" in fig.axes[0].get_title()
 
 
-def test_receptive_field_and_overlap_figures():
+def test_receptive_field_figure():
     fig = receptive_field_figure([(3, 1, 1), (3, 1, 2), (3, 1, 4)])
     assert len(patches(fig, "input-unit")) == 15
     assert "15 input units" in fig._suptitle.get_text()
     fig = receptive_field_figure([])  # no layers: the output unit is the input unit (convkit.receptive_field)
     assert len(patches(fig, "input-unit")) == 1
     assert fig._suptitle.get_text().startswith("receptive field: 1 input unit\n")
-    fig = overlap_figure(4, 3, 2)
-    assert [t.get_text() for t in fig.axes[0].texts] == ["1", "1", "2", "1", "2", "1", "2", "1", "1"]
-    assert "uneven" in fig.axes[0].get_title()
-    fig = overlap_figure((3, 3), 4, 2)
-    assert "(even" in fig.axes[0].get_title()
 
 
 def test_figures_have_opaque_light_background():
@@ -152,9 +146,9 @@ def test_png_is_deterministic():
     assert figure_png(conv_step_figure(5, 3, padding=1)) == figure_png(conv_step_figure(5, 3, padding=1))
 
 
-def test_show_and_figure_html_carry_alt_text():
+def test_show_and_png_img_tag_carry_alt_text():
     fig = conv_step_figure(4, 3)
-    html = figure_html(fig, alt='A 3x3 kernel "sliding"')
+    html = png_img_tag(figure_png(fig), alt='A 3x3 kernel "sliding"')
     assert 'alt="A 3x3 kernel &quot;sliding&quot;"' in html and html.startswith("<img ")
     out = show(fig, alt="A kernel.")
     data, metadata = out._repr_mimebundle_()
@@ -175,7 +169,7 @@ def test_plotting_changes_no_global_state():
         # dict.items reads the raw values: rcParams["backend"] would import pyplot itself.
         "import matplotlib as mpl, sys; before = dict(dict.items(mpl.rcParams));"
         "import convkit.plotting as p, convkit.explorer, convkit.animation;"
-        "p.conv_step_figure(5, 3, padding=1); p.overlap_figure((3, 3), 3, 2);"
+        "p.conv_step_figure(5, 3, padding=1); p.receptive_field_figure([(3, 1, 2)]);"
         "after = dict(dict.items(mpl.rcParams));"
         "changed = [k for k in before if before[k] != after[k]];"
         "print(changed, 'matplotlib.pyplot' in sys.modules)"

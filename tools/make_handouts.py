@@ -31,30 +31,23 @@ from __future__ import annotations
 import argparse
 import ast
 import copy
-import io
-import re
 import sys
-import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from notebook_cells import (  # noqa: E402
+    CHECK_TAG, SOLUTION_END, SOLUTION_START, SOLUTION_TAG, hint_comments, new_cell_id, student_markdown,
+    tags, without_magics,
+)
+
 REPO = Path(__file__).resolve().parents[1]
 
-SOLUTION_TAG = "solution"
-CHECK_TAG = "check"
 STUB_NOTE = "Write your solution above; run the check below."
 ANSWER_NOTE = "*Your answer:* (double-click this cell to write it)"
 
-_FENCE = r"(?P<fence>`{3,}|:{3,})"
-_START = re.compile(r"^\s*" + _FENCE + r"\s*\{solution-start\}\s*(?P<label>\S*)", re.M)
-_END = re.compile(r"^\s*" + _FENCE + r"\s*\{solution-end\}", re.M)
-_EXERCISE_START = re.compile(r"^\s*" + _FENCE + r"\s*\{exercise-start\}(?P<title>.*)$")
-_EXERCISE_END = re.compile(r"^\s*" + _FENCE + r"\s*\{exercise-end\}")
-_SOLUTION_DIRECTIVE = re.compile(r"^\s*" + _FENCE + r"\s*\{solution\}")
-_HINT = re.compile(r"^\s*#\s*hint\s*:", re.I)
-_MAGIC = re.compile(r"^\s*[%!]")
 
 
 class HandoutError(ValueError):
@@ -69,10 +62,6 @@ class HandoutStats:
     stubs: list[str] = field(default_factory=list)  # names of the stubbed functions
     stray_solution_cells: int = 0
     checks: int = 0
-
-
-def _tags(cell) -> list[str]:
-    return list(cell.get("metadata", {}).get("tags", []))
 
 
 # ---------------------------------------------------------------------------
@@ -94,7 +83,7 @@ def solution_blocks(nb) -> list[tuple[int, int, str]]:
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "markdown":
             continue
-        start, end = _START.search(cell.source), _END.search(cell.source)
+        start, end = SOLUTION_START.search(cell.source), SOLUTION_END.search(cell.source)
         if start:
             if open_at is not None:
                 raise HandoutError(
@@ -115,18 +104,6 @@ def solution_blocks(nb) -> list[tuple[int, int, str]]:
 # ---------------------------------------------------------------------------
 # Stubs
 # ---------------------------------------------------------------------------
-
-
-def _parseable(source: str) -> str:
-    """The cell's code with IPython magics blanked (line numbers unchanged)."""
-    return "\n".join("" if _MAGIC.match(line) else line for line in source.splitlines())
-
-
-def _hints(text: str) -> list[tuple[int, str]]:
-    """(line number, comment) of every ``# Hint:`` comment, whole-line or trailing."""
-    comments = tokenize.generate_tokens(io.StringIO(text).readline)
-    return [(t.start[0], t.string.strip()) for t in comments
-            if t.type == tokenize.COMMENT and _HINT.match(t.string)]
 
 
 def _names_in_signature(node: ast.FunctionDef) -> set[str]:
@@ -184,14 +161,14 @@ def stub_source(code_sources: list[str]) -> tuple[str, list[str]]:
     names: list[str] = []
     loose_hints: list[str] = []
     for source in code_sources:
-        text = _parseable(source)
+        text = without_magics(source)
         lines = text.splitlines()
         try:
             tree = ast.parse(text)
         except SyntaxError as exc:
             raise HandoutError(f"solution code does not parse: {exc}") from None
         functions = [n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
-        hint_lines = _hints(text)
+        hint_lines = hint_comments(text)
         needed = set().union(*(_names_in_signature(f) for f in functions)) if functions else set()
         for node in tree.body:
             if isinstance(node, (ast.Import, ast.ImportFrom)) and _import_binds(node) & needed:
@@ -216,76 +193,8 @@ def stub_source(code_sources: list[str]) -> tuple[str, list[str]]:
 
 
 # ---------------------------------------------------------------------------
-# Markdown clean-up
-# ---------------------------------------------------------------------------
-
-
-def _remove_fenced(source: str, opening: re.Pattern) -> str:
-    """Drop every fenced directive block whose opening line matches ``opening``."""
-    lines = source.splitlines()
-    kept: list[str] = []
-    index = 0
-    while index < len(lines):
-        match = opening.match(lines[index])
-        if not match:
-            kept.append(lines[index])
-            index += 1
-            continue
-        fence = match["fence"]
-        close = re.compile(r"^\s*" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}\s*$")
-        index += 1
-        while index < len(lines) and not close.match(lines[index]):
-            index += 1
-        index += 1  # past the closing fence (or the end)
-    if len(kept) == len(lines):
-        return source
-    # the blank lines around a removed block would otherwise pile up
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip("\n")
-
-
-def _plain_exercise_heading(source: str) -> str:
-    """Turn a ``{exercise-start}`` directive into a bold markdown heading."""
-    lines = source.splitlines()
-    if not any(_EXERCISE_START.match(line) for line in lines):
-        return source
-    out: list[str] = []
-    index = 0
-    while index < len(lines):
-        match = _EXERCISE_START.match(lines[index])
-        if not match:
-            out.append(lines[index])
-            index += 1
-            continue
-        fence = match["fence"]
-        title = match["title"].strip()
-        label = ""
-        index += 1
-        while index < len(lines) and lines[index].strip() != fence:
-            option = re.match(r"^\s*:label:\s*(\S+)", lines[index])
-            if option:
-                label = option[1]
-            index += 1
-        index += 1
-        heading = "**Exercise" + (f": {title}" if title else "") + "**"
-        if label:
-            heading += f" (`{label}`)"
-        out.append(heading)
-    return "\n".join(out)
-
-
-# ---------------------------------------------------------------------------
 # The handout
 # ---------------------------------------------------------------------------
-
-
-def _cell_id(nb, wanted: str) -> str:
-    taken = {c.get("id") for c in nb.cells}
-    base = re.sub(r"[^A-Za-z0-9_-]", "-", wanted)[:56] or "cell"
-    candidate, n = base, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{base}-{n}"
-    return candidate
 
 
 def make_handout(nb) -> tuple[nbformat.NotebookNode, HandoutStats]:
@@ -324,18 +233,16 @@ def make_handout(nb) -> tuple[nbformat.NotebookNode, HandoutStats]:
             continue
         cell = nb.cells[index]
         index += 1
-        if SOLUTION_TAG in _tags(cell):
+        if SOLUTION_TAG in tags(cell):
             stats.stray_solution_cells += 1
             continue
         if cell.cell_type == "markdown":
-            source = _remove_fenced(cell.source, _SOLUTION_DIRECTIVE)
-            source = _plain_exercise_heading(source)
-            source = _remove_fenced(source, _EXERCISE_END)
+            source = student_markdown(cell.source)
             if source != cell.source:
-                if not source.strip():
+                if not source:
                     continue  # the cell held only directives
-                cell.source = source.strip()
-        if cell.cell_type == "code" and CHECK_TAG in _tags(cell):
+                cell.source = source
+        if cell.cell_type == "code" and CHECK_TAG in tags(cell):
             cell.outputs = []
             cell.execution_count = None
             stats.checks += 1
@@ -351,16 +258,16 @@ def _replacement(nb, block, label: str, stats: HandoutStats) -> list:
     if stub:
         stats.stubs += names
         stub_cell = nbformat.v4.new_code_cell(stub, metadata={"tags": ["stub"]})
-        stub_cell.id = _cell_id(nb, f"{tag}-stub")
+        stub_cell.id = new_cell_id(nb, f"{tag}-stub")
         note = nbformat.v4.new_markdown_cell(STUB_NOTE)
-        note.id = _cell_id(nb, f"{tag}-note")
+        note.id = new_cell_id(nb, f"{tag}-note")
         return [stub_cell, note]
     answer = nbformat.v4.new_markdown_cell(ANSWER_NOTE)
-    answer.id = _cell_id(nb, f"{tag}-answer")
+    answer.id = new_cell_id(nb, f"{tag}-answer")
     out = [answer]
     if code:
         work = nbformat.v4.new_code_cell("# Your working here.")
-        work.id = _cell_id(nb, f"{tag}-working")
+        work.id = new_cell_id(nb, f"{tag}-working")
         out.append(work)
     return out
 

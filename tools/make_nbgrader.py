@@ -35,6 +35,9 @@ import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import make_handouts as mh  # noqa: E402
+from notebook_cells import (  # noqa: E402
+    CHECK_TAG, SOLUTION_TAG, hint_comments, new_cell_id, student_markdown, tags, without_magics,
+)
 
 REPO = mh.REPO
 CODING_POINTS = 2
@@ -72,9 +75,9 @@ def solution_source(code_sources: list[str]) -> str:
     """
     parts = []
     for source in code_sources:
-        text = mh._parseable(source)
+        text = without_magics(source)
         lines = text.splitlines()
-        hint_lines = mh._hints(text)
+        hint_lines = hint_comments(text)
         out: list[str] = []
         for node in ast.parse(text).body:
             start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
@@ -129,7 +132,7 @@ def make_source(nb) -> tuple[nbformat.NotebookNode, dict]:
     blocks = mh.solution_blocks(nb)
     block_at = {first: (last, label) for first, last, label in blocks}
     points: dict[str, int] = {}
-    checked = {m["fn"] for c in nb.cells if c.cell_type == "code" and mh.CHECK_TAG in mh._tags(c)
+    checked = {m["fn"] for c in nb.cells if c.cell_type == "code" and CHECK_TAG in tags(c)
                for m in [_CHECK_CALL.search(c.source)] if m}
     cells = []
     index = 0
@@ -142,7 +145,7 @@ def make_source(nb) -> tuple[nbformat.NotebookNode, dict]:
             tag = label or f"exercise-{index}"
             if stub and set(names) & checked:
                 cell = nbformat.v4.new_code_cell(solution_source(code))
-                cell.id = mh._cell_id(nb, f"{tag}-solution")
+                cell.id = new_cell_id(nb, f"{tag}-solution")
                 cell.metadata["nbgrader"] = _meta(f"{tag}-solution", solution=True, grade=False)
             else:
                 # a written answer; code in its solution (a demonstration no check grades) is shown fenced
@@ -152,7 +155,7 @@ def make_source(nb) -> tuple[nbformat.NotebookNode, dict]:
                 cell = nbformat.v4.new_markdown_cell(
                     f"{mh.ANSWER_NOTE}\n\n### BEGIN SOLUTION\n{answer}\n### END SOLUTION"
                 )
-                cell.id = mh._cell_id(nb, f"{tag}-answer")
+                cell.id = new_cell_id(nb, f"{tag}-answer")
                 cell.metadata["nbgrader"] = _meta(
                     f"{tag}-answer", solution=True, grade=True, points=WRITTEN_POINTS
                 )
@@ -162,17 +165,15 @@ def make_source(nb) -> tuple[nbformat.NotebookNode, dict]:
             continue
         cell = nb.cells[index]
         index += 1
-        if mh.SOLUTION_TAG in mh._tags(cell):
+        if SOLUTION_TAG in tags(cell):
             continue
         if cell.cell_type == "markdown":
-            source = mh._remove_fenced(cell.source, mh._SOLUTION_DIRECTIVE)
-            source = mh._plain_exercise_heading(source)
-            source = mh._remove_fenced(source, mh._EXERCISE_END)
+            source = student_markdown(cell.source)
             if source != cell.source:
-                if not source.strip():
+                if not source:
                     continue
-                cell.source = source.strip()
-        if cell.cell_type == "code" and mh.CHECK_TAG in mh._tags(cell):
+                cell.source = source
+        if cell.cell_type == "code" and CHECK_TAG in tags(cell):
             match = _CHECK_CALL.search(cell.source)
             if match:
                 grade_id = f"{match['id'][1:-1]}-test"

@@ -4,7 +4,7 @@ Nothing here changes matplotlib's global state: figures are built with
 ``matplotlib.figure.Figure`` (not pyplot), styles are passed explicitly, and
 the palette of :mod:`convkit.plotting.colors` is the course's colour
 convention (Okabe-Ito, with a second cue for every role). Attach alt text
-when showing a figure: :func:`show` or :func:`figure_html`.
+when showing a figure: :func:`show`.
 
 ==============================  =============================================
 ``conv_step_figure``            one step of a convolution (ch. 3, 7)
@@ -16,7 +16,6 @@ when showing a figure: :func:`show` or :func:`figure_html`.
 ``grouped_weight_figure``       block-diagonal grouped weight (ch. 11)
 ``channel_shuffle_figure``      the shuffle permutation (ch. 12)
 ``receptive_field_figure``      stacked (dilated) layers (ch. 3, 7)
-``overlap_figure``              transposed-conv overlap counts, 1D/2D (ch. 6)
 ``sliding_step_figure``         1D window: correlation and convolution (ch. 1)
 ``output_step_figure``          one 2D output with its sum of products (ch. 2)
 ``edges_figure``                image, its correlation and convolution (ch. 1)
@@ -34,7 +33,7 @@ when showing a figure: :func:`show` or :func:`figure_html`.
 
 from convkit.plotting.channels import groups_figure, multichannel_figure
 from convkit.plotting.diagrams import conv_step_figure, conv_transpose_step_figure
-from convkit.plotting.fields import overlap_figure, receptive_field_figure
+from convkit.plotting.fields import receptive_field_figure
 from convkit.plotting.images import edges_figure, equivariance_figure
 from convkit.plotting.layers import layer_shapes_figure, pointwise_figure
 from convkit.plotting.notes import add_note
@@ -46,7 +45,7 @@ from convkit.plotting.matrices import (
     grouped_weight_figure,
     matrix_figure,
 )
-from convkit.plotting.render import figure_html, figure_png, show
+from convkit.plotting.render import figure_png, show
 from convkit.plotting.volumes import (
     depth_slice_figure,
     response_projection_figure,
@@ -68,13 +67,11 @@ __all__ = [
     "conv_matrix_figure",
     "conv_step_figure",
     "conv_transpose_step_figure",
-    "figure_html",
     "figure_png",
     "grouped_weight_figure",
     "groups_figure",
     "matrix_figure",
     "multichannel_figure",
-    "overlap_figure",
     "receptive_field_figure",
     "show",
     "depth_slice_figure",

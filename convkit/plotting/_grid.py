@@ -12,9 +12,11 @@ def draw_grid(ax, values_or_shape, role: str, origin=(0.0, 0.0), show_values=Tru
               fontsize=8, gid=None, label=None) -> int:
     """Draw a grid of cells for ``role`` with its values; return the number of cells.
 
-    ``values_or_shape`` is a 2D array (values printed when ``show_values``)
-    or a ``(rows, cols)`` shape. ``origin`` is the top-left corner in data
-    coordinates (y grows downwards on the course's grid axes).
+    ``values_or_shape`` is a 2D array (values printed when ``show_values``,
+    by :func:`format_value`) or a ``(rows, cols)`` shape. ``origin`` is the
+    top-left corner in data coordinates (y grows downwards on the course's
+    grid axes). Each cell and its printed value carry the gid ``gid`` (default
+    ``role``).
     """
     if isinstance(values_or_shape, tuple):
         rows, cols = values_or_shape
@@ -29,13 +31,14 @@ def draw_grid(ax, values_or_shape, role: str, origin=(0.0, 0.0), show_values=Tru
             ax.add_patch(Rectangle((x0 + c, y0 + r), 1, 1, gid=gid or role, **style))
             if show_values and values is not None:
                 ax.text(x0 + c + 0.5, y0 + r + 0.5, format_value(values[r, c]),
-                        ha="center", va="center", fontsize=fontsize, color=colors.EDGE)
+                        ha="center", va="center", fontsize=fontsize, color=colors.EDGE, gid=gid or role)
     if label:
         ax.text(x0 + cols / 2, y0 - 0.25, label, ha="center", va="bottom", fontsize=fontsize + 1)
     return rows * cols
 
 
 def format_value(value) -> str:
+    """A value as a cell prints it: a float with at most two decimals (none from 100 up)."""
     if isinstance(value, (float, np.floating)):
         return f"{value:.2f}".rstrip("0").rstrip(".") if abs(value) < 100 else f"{value:.0f}"
     return str(value)
@@ -43,9 +46,17 @@ def format_value(value) -> str:
 
 def grid_axes(fig, width: float, height: float):
     """One axes filling ``fig`` with equal aspect, y pointing down, no frame."""
-    ax = fig.add_axes((0.02, 0.1, 0.96, 0.78))
-    ax.set_xlim(-0.3, width + 0.3)
-    ax.set_ylim(height + 0.3, -1.0)
+    return plain_axes(fig.add_axes((0.02, 0.1, 0.96, 0.78)), (-0.3, width + 0.3), (height + 0.3, -1.0))
+
+
+def plain_axes(ax, xlim, ylim):
+    """Give ``ax`` these limits, equal aspect and no frame; return it.
+
+    ``ylim`` is ``(bottom, top)``, so ``(height, 0)`` makes y grow downwards,
+    as on the course's grids.
+    """
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
     ax.set_aspect("equal")
     ax.axis("off")
     return ax

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
+from convkit._validation import check_int
 from convkit.costs import conv_cost, inception_bottleneck_cost
 from convkit.plotting import colors
 
@@ -33,10 +34,9 @@ def break_even_width(in_channels: int, out_channels: int, kernel_size: int) -> f
     float
         The break-even width (not rounded).
     """
-    for name, value in (("in_channels", in_channels), ("out_channels", out_channels),
-                        ("kernel_size", kernel_size)):
-        if int(value) != value or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value}")
+    in_channels = check_int(in_channels, "in_channels", minimum=1)
+    out_channels = check_int(out_channels, "out_channels", minimum=1)
+    kernel_size = check_int(kernel_size, "kernel_size", minimum=1)
     k2 = kernel_size ** 2
     return k2 * in_channels * out_channels / (in_channels + k2 * out_channels)
 

@@ -14,12 +14,11 @@ Each figure has a ``*_description`` giving its alt text.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, Rectangle
 
+from convkit._validation import check_int, check_ints
 from convkit.plotting import colors
 
 __all__ = [
@@ -29,20 +28,6 @@ __all__ = [
     "dependency_figure",
     "dependency_description",
 ]
-
-
-def _positive_int(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int, got {value!r}")
-    if value < 1:
-        raise ValueError(f"{name} must be positive, got {value}")
-    return int(value)
-
-
-def _dilations(dilations) -> tuple[int, ...]:
-    if isinstance(dilations, (str, bytes)) or not isinstance(dilations, Sequence):
-        raise TypeError(f"dilations must be a sequence of ints, got {dilations!r}")
-    return tuple(_positive_int(d, f"dilations[{i}]") for i, d in enumerate(dilations))
 
 
 def causal_reach(kernel_size, dilations, length) -> np.ndarray:
@@ -65,9 +50,9 @@ def causal_reach(kernel_size, dilations, length) -> np.ndarray:
         output of the top row (taps that read negative times read the left
         padding, which is not drawn).
     """
-    k = _positive_int(kernel_size, "kernel_size")
-    dilations = _dilations(dilations)
-    length = _positive_int(length, "length")
+    k = check_int(kernel_size, "kernel_size", minimum=1)
+    dilations = check_ints(dilations, "dilations", minimum=1)
+    length = check_int(length, "length", minimum=1)
     reach = np.zeros((len(dilations) + 1, length), dtype=bool)
     reach[-1, -1] = True
     for layer in range(len(dilations), 0, -1):
@@ -106,10 +91,10 @@ def causal_stack_figure(kernel_size, dilations, length=16, max_layers=None) -> F
         ``"tap"``). A note under the figure gives the receptive field and
         says when it reaches past time 0 (into the left padding).
     """
-    k = _positive_int(kernel_size, "kernel_size")
-    dilations = _dilations(dilations)
-    length = _positive_int(length, "length")
-    rows = len(dilations) if max_layers is None else _positive_int(max_layers, "max_layers")
+    k = check_int(kernel_size, "kernel_size", minimum=1)
+    dilations = check_ints(dilations, "dilations", minimum=1)
+    length = check_int(length, "length", minimum=1)
+    rows = len(dilations) if max_layers is None else check_int(max_layers, "max_layers", minimum=1)
     if rows < len(dilations):
         raise ValueError(f"max_layers ({rows}) must be at least the number of layers ({len(dilations)})")
     reach = causal_reach(k, dilations, length)
@@ -169,8 +154,8 @@ def causal_stack_description(kernel_size, dilations, length=16) -> str:
     str
         The figure's content in words, for its alt text.
     """
-    k = _positive_int(kernel_size, "kernel_size")
-    dilations = _dilations(dilations)
+    k = check_int(kernel_size, "kernel_size", minimum=1)
+    dilations = check_ints(dilations, "dilations", minimum=1)
     reach = causal_reach(k, dilations, length)
     inputs = np.flatnonzero(reach[0])
     field = _field(k, dilations)

@@ -12,6 +12,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
+from convkit._validation import as_array, as_nd_array
 from convkit.channels import per_channel_maps
 from convkit.plotting import colors
 from convkit.plotting._grid import draw_grid, grid_axes
@@ -42,10 +43,7 @@ def multichannel_figure(input, weight, bias=0, show_values=None) -> Figure:
         One row per channel (input channel ⋆ kernel = map), and the output
         channel (sum of the maps + bias) on the right.
     """
-    x = np.asarray(input)
-    w = np.asarray(weight)
-    if x.ndim != 3:
-        raise ValueError(f"input must be (C_in, H, W), got shape {x.shape}")
+    x, w = as_nd_array(input, "input", "C_in, H, W"), as_array(weight, "weight")
     if w.ndim != 3 or w.shape[0] != x.shape[0]:
         raise ValueError(f"weight must be (C_in, kH, kW) with C_in = {x.shape[0]}, got shape {w.shape}")
     if w.shape[1] > x.shape[1] or w.shape[2] > x.shape[2]:

@@ -15,7 +15,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
-from convkit._validation import to_tuple
+from convkit._validation import as_array, to_tuple
 from convkit.conv import conv2d
 from convkit.plotting import colors
 from convkit.plotting.geometry import (
@@ -118,11 +118,9 @@ def _legend(fig, roles: list[str]) -> None:
 def _check_values(values, shape, name):
     if values is None:
         return None
-    array = np.asarray(values)
+    array = as_array(values, name)
     if array.shape != tuple(shape):
         raise ValueError(f"{name} must have shape {tuple(shape)}, got {array.shape}")
-    if array.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must hold numbers, got dtype {array.dtype}")
     return array
 
 

@@ -24,9 +24,10 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
-from convkit._validation import check_int
+from convkit._validation import check_int, check_ints
 from convkit.conv import conv1d, conv2d
 from convkit.plotting import colors
+from convkit.plotting._grid import plain_axes
 from convkit.sizes import conv_output_size, effective_kernel_size
 
 __all__ = [
@@ -36,12 +37,6 @@ __all__ = [
     "footprint_figure",
     "footprint_description",
 ]
-
-
-def _dilations(dilations) -> tuple[int, ...]:
-    if isinstance(dilations, (str, bytes)) or not isinstance(dilations, Sequence):
-        raise TypeError(f"dilations must be a sequence of ints, got {dilations!r}")
-    return tuple(check_int(d, f"dilations[{i}]", minimum=1) for i, d in enumerate(dilations))
 
 
 def stack_footprint(dilations, kernel_size=3, ndim=1) -> np.ndarray:
@@ -66,7 +61,7 @@ def stack_footprint(dilations, kernel_size=3, ndim=1) -> np.ndarray:
         is a hole: that pixel never influences the output. With all weights
         equal to one, this is the input gradient of the output.
     """
-    dilations = _dilations(dilations)
+    dilations = check_ints(dilations, "dilations", minimum=1)
     k = check_int(kernel_size, "kernel_size", minimum=1)
     if ndim not in (1, 2):
         raise ValueError(f"ndim must be 1 or 2, got {ndim!r}")
@@ -125,10 +120,7 @@ def dilated_kernel_figure(kernel_size, dilation, input_size=11) -> Figure:
     fig = Figure(figsize=(2 * i * cell + 1.2, i * cell + 1.5), facecolor=colors.FIGURE_FACE)
     ax_in, ax_out = fig.subplots(1, 2)
     for ax in (ax_in, ax_out):
-        ax.set_xlim(-0.2, i + 0.2)
-        ax.set_ylim(i + 0.2, -0.2)
-        ax.set_aspect("equal")
-        ax.axis("off")
+        plain_axes(ax, (-0.2, i + 0.2), (i + 0.2, -0.2))
     taps = {(m * d, n * d) for m in range(k) for n in range(k)}
     for r in range(i):
         for c in range(i):
@@ -222,7 +214,7 @@ def footprint_figure(schedules, kernel_size=3, extent=None) -> Figure:
     """
     if isinstance(schedules, (str, bytes)) or not isinstance(schedules, Sequence) or not schedules:
         raise TypeError(f"schedules must be a non-empty sequence of dilation sequences, got {schedules!r}")
-    schedules = [_dilations(s) for s in schedules]
+    schedules = [check_ints(s, "dilations", minimum=1) for s in schedules]
     k = check_int(kernel_size, "kernel_size", minimum=1)
     counts = [stack_footprint(s, k, ndim=2) for s in schedules]
     largest = max(c.shape[0] for c in counts)
@@ -280,7 +272,7 @@ def footprint_description(schedules, kernel_size=3) -> str:
     k = check_int(kernel_size, "kernel_size", minimum=1)
     parts = []
     for schedule in schedules:
-        schedule = _dilations(schedule)
+        schedule = check_ints(schedule, "dilations", minimum=1)
         count = stack_footprint(schedule, k, ndim=2)
         r = count.shape[0]
         holes = int(np.count_nonzero(count == 0))

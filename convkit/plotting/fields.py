@@ -1,4 +1,4 @@
-"""Receptive fields of stacked layers and transposed-convolution overlaps (chapters 3, 6, 7)."""
+"""Receptive fields of stacked layers (chapters 3, 7)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,10 @@ from matplotlib.patches import Rectangle
 from convkit._validation import check_layers
 from convkit.sizes import receptive_field
 from convkit.plotting import colors
-from convkit.plotting.geometry import (
-    overlap_counts_1d,
-    overlap_counts_2d,
-    receptive_field_units,
-)
+from convkit.plotting._grid import plain_axes
+from convkit.plotting.geometry import receptive_field_units
 
-__all__ = ["receptive_field_figure", "overlap_figure"]
+__all__ = ["receptive_field_figure"]
 
 
 def receptive_field_figure(layers) -> Figure:
@@ -45,10 +42,7 @@ def receptive_field_figure(layers) -> Figure:
     fig_height = unit * 2 * levels + 1.0
     fig = Figure(figsize=(fig_width, fig_height), facecolor=colors.FIGURE_FACE)
     ax = fig.add_axes((1.3 / fig_width, 0.02, (fig_width - 1.4) / fig_width, 1 - 0.7 / fig_height))
-    ax.set_xlim(-0.3, width + 0.3)
-    ax.set_ylim(-0.5, 2 * levels - 0.5)
-    ax.set_aspect("equal")
-    ax.axis("off")
+    plain_axes(ax, (-0.3, width + 0.3), (-0.5, 2 * levels - 0.5))
     # Centre each level's units under the input so the cone is symmetric.
     offsets = []
     for level, mask in enumerate(masks):
@@ -77,66 +71,3 @@ def receptive_field_figure(layers) -> Figure:
     fig.suptitle(f"receptive field: {size} input unit{'' if size == 1 else 's'}\n{len(parsed)} layer(s), "
                  f"{sum(k for k, _, _ in parsed)} weights per channel", fontsize=9)
     return fig
-
-
-def overlap_figure(input_size, kernel_size, stride, dilation=1) -> Figure:
-    """How many kernel stamps land on each output pixel of a transposed convolution.
-
-    Parameters
-    ----------
-    input_size : int or pair of int
-        An int draws the 1D counts as labelled bars; a pair draws the 2D
-        counts as a ``cividis`` heatmap with the counts printed (the
-        checkerboard appears when the stride does not divide the kernel size).
-    kernel_size, stride : int or pair of int
-    dilation : int or pair of int, default 1
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        The title says whether the overlap is even in the interior.
-    """
-    if isinstance(input_size, (tuple, list)):
-        counts = overlap_counts_2d(input_size, kernel_size, stride, dilation)
-        rows, cols = counts.shape
-        fig = Figure(figsize=(max(3.0, 0.32 * cols + 1.6), max(2.4, 0.32 * rows + 1.2)),
-                     facecolor=colors.FIGURE_FACE)
-        ax = fig.add_subplot()
-        image = ax.imshow(counts, cmap=colors.SEQUENTIAL_CMAP, vmin=0)
-        if max(rows, cols) <= 24:
-            for r in range(rows):
-                for c in range(cols):
-                    light = image.norm(counts[r, c]) > 0.55
-                    ax.text(c, r, str(counts[r, c]), ha="center", va="center", fontsize=7,
-                            color="black" if light else "white")
-        ax.set_xticks([])
-        ax.set_yticks([])
-        fig.colorbar(image, ax=ax, shrink=0.8, label="overlapping stamps").ax.tick_params(labelsize=7)
-    else:
-        counts = overlap_counts_1d(input_size, kernel_size, stride, dilation)
-        fig = Figure(figsize=(max(3.6, 0.28 * len(counts) + 1.0), 2.4), facecolor=colors.FIGURE_FACE)
-        ax = fig.add_subplot()
-        bars = ax.bar(np.arange(len(counts)), counts, color=colors.OUTPUT, edgecolor=colors.EDGE)
-        ax.bar_label(bars, fontsize=7)
-        ax.set_xlabel("output position", fontsize=8)
-        ax.set_ylabel("stamps", fontsize=8)
-        ax.set_ylim(0, counts.max() + 1)
-        ax.tick_params(labelsize=7)
-    even = "even" if interior_even(counts) else "uneven"
-    ax.set_title(f"transposed conv overlap: kernel {kernel_size}, stride {stride} ({even} in the interior)",
-                 fontsize=9)
-    fig.tight_layout()
-    return fig
-
-
-def interior_even(counts: np.ndarray) -> bool:
-    """True when every pixel between the first and last maximal count has the maximum.
-
-    Away from the borders (where fewer stamps reach), an even overlap is
-    flat; a checkerboard alternates inside that box.
-    """
-    peak = counts.max()
-    positions = np.argwhere(counts == peak)
-    lo, hi = positions.min(axis=0), positions.max(axis=0)
-    core = counts[tuple(slice(a, b + 1) for a, b in zip(lo, hi))]
-    return bool((core == peak).all())

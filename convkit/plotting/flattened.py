@@ -11,6 +11,7 @@ from matplotlib.patches import Rectangle
 from convkit.costs import conv_params, flattened_cost
 from convkit.flattened import flattened_filter
 from convkit.plotting import colors
+from convkit.plotting._grid import draw_grid, format_value, plain_axes
 
 __all__ = [
     "cross_kernel",
@@ -19,24 +20,6 @@ __all__ = [
     "flattened_filter_figure",
     "outer_vs_cross_figure",
 ]
-
-
-def _text(value) -> str:
-    value = float(value)
-    if value == int(value):
-        return str(int(value))
-    return f"{value:.2f}".rstrip("0").rstrip(".")
-
-
-def _cells(ax, values, origin, role, gid, fontsize=8):
-    """A grid of cells in ``role``'s style with the values printed; y grows downwards."""
-    values = np.atleast_2d(values)
-    x0, y0 = origin
-    for r in range(values.shape[0]):
-        for c in range(values.shape[1]):
-            ax.add_patch(Rectangle((x0 + c, y0 + r), 1, 1, gid=gid, **colors.cell_style(role)))
-            ax.text(x0 + c + 0.5, y0 + r + 0.5, _text(values[r, c]), ha="center", va="center",
-                    fontsize=fontsize, color=colors.EDGE, gid=gid)
 
 
 def flattened_filter_figure(lateral, vertical, horizontal) -> Figure:
@@ -67,24 +50,21 @@ def flattened_filter_figure(lateral, vertical, horizontal) -> Figure:
     height = kh + 3.4 + kh
     fig = Figure(figsize=(0.42 * width + 0.4, 0.42 * height + 0.6), facecolor=colors.FIGURE_FACE)
     ax = fig.add_axes((0.01, 0.01, 0.98, 0.86))
-    ax.set_xlim(-0.3, width + 0.3)
-    ax.set_ylim(height + 0.2, -0.9)
-    ax.set_aspect("equal")
-    ax.axis("off")
+    plain_axes(ax, (-0.3, width + 0.3), (height + 0.2, -0.9))
     # top row: the three 1D filters
-    _cells(ax, lat[None, :], (0, 0), "kernel", "lateral")
+    draw_grid(ax, lat[None, :], "kernel", (0, 0), gid="lateral")
     ax.text(c / 2, -0.2, "lateral (channels)", ha="center", va="bottom", fontsize=8)
     x_ver = c + gap
-    _cells(ax, ver[:, None], (x_ver, 0), "kernel", "vertical")
+    draw_grid(ax, ver[:, None], "kernel", (x_ver, 0), gid="vertical")
     ax.text(x_ver + 0.5, -0.2, "vertical", ha="center", va="bottom", fontsize=8)
     x_hor = x_ver + 1 + gap
-    _cells(ax, hor[None, :], (x_hor, 0), "kernel", "horizontal")
+    draw_grid(ax, hor[None, :], "kernel", (x_hor, 0), gid="horizontal")
     ax.text(x_hor + kw / 2, -0.2, "horizontal", ha="center", va="bottom", fontsize=8)
     # bottom row: the C slices of the equivalent full filter
     y_full = kh + 2.4
     for channel in range(c):
         x0 = channel * (kw + gap)
-        _cells(ax, full[channel], (x0, y_full), "kernel", "full")
+        draw_grid(ax, full[channel], "kernel", (x0, y_full), gid="full")
         ax.text(x0 + kw / 2, y_full - 0.2, f"channel {channel}", ha="center", va="bottom", fontsize=8)
     fig.suptitle(f"{c} + {kh} + {kw} = {c + kh + kw} weights (top) make a {c}×{kh}×{kw} filter of "
                  f"{c * kh * kw} weights (bottom)", fontsize=9)
@@ -156,16 +136,13 @@ def outer_vs_cross_figure(vertical, horizontal) -> Figure:
     fig = Figure(figsize=(0.5 * (2 * k + 2) + 0.6, 0.5 * k + 1.3), facecolor=colors.FIGURE_FACE)
     for index, (name, kernel) in enumerate(panels):
         ax = fig.add_axes((0.03 + 0.5 * index, 0.04, 0.44, 0.72))
-        ax.set_xlim(-0.1, k + 0.1)
-        ax.set_ylim(k + 0.1, -0.1)
-        ax.set_aspect("equal")
-        ax.axis("off")
+        plain_axes(ax, (-0.1, k + 0.1), (k + 0.1, -0.1))
         for r in range(k):
             for c in range(k):
                 role = "kernel" if kernel[r, c] != 0 else "empty"
                 gid = "outer" if index == 0 else "cross"
                 ax.add_patch(Rectangle((c, r), 1, 1, gid=gid, **colors.cell_style(role)))
-                ax.text(c + 0.5, r + 0.5, _text(kernel[r, c]) if kernel[r, c] != 0 else "·",
+                ax.text(c + 0.5, r + 0.5, format_value(kernel[r, c]) if kernel[r, c] != 0 else "·",
                         ha="center", va="center", fontsize=8, color=colors.EDGE, gid=gid)
         ax.set_title(f"{name}\nrank {np.linalg.matrix_rank(kernel)}", fontsize=9)
     return fig

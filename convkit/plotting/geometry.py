@@ -6,9 +6,8 @@ convolution is equivalent to, and which units of a stack of layers feed one
 output unit. Sizes follow PyTorch: ``padding`` is the number of zeros on
 *each* side, ``dilation=1`` is a contiguous kernel.
 
-The arithmetic itself (output sizes, overlap counts, receptive fields, the
-shuffle permutation, the grouped block pattern) is not repeated here: these
-helpers call :mod:`convkit.sizes`, :mod:`convkit.transposed` and
+The arithmetic itself (output sizes, receptive fields, the grouped block
+pattern) is not repeated here: these helpers call :mod:`convkit.sizes` and
 :mod:`convkit.grouped`, so a figure shows the numbers the library computes,
 and arguments are checked by the library's rules (``convkit._validation``).
 The tests hold both to PyTorch and to brute-force counts. Chapters 3
@@ -23,11 +22,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from convkit._validation import check_groups, check_int, check_layers, to_tuple
-from convkit.grouped import block_diagonal_weight, shuffle_permutation
+from convkit.grouped import block_diagonal_weight
 from convkit.sizes import (
     conv_output_size, conv_transpose_output_size, receptive_field,
 )
-from convkit.transposed import overlap_counts
 
 __all__ = [
     "conv_output_shape",
@@ -37,25 +35,12 @@ __all__ = [
     "output_position",
     "TransposedGrid",
     "transposed_grid",
-    "overlap_counts_1d",
-    "overlap_counts_2d",
-    "receptive_field_size",
     "receptive_field_units",
-    "channel_shuffle_permutation",
     "group_connections",
 ]
 
 # Codes of the cells of a transposed convolution's equivalent input grid.
 INPUT_CELL, INSERTED_CELL, PADDING_CELL = 0, 1, 2
-
-#: The receptive field of a stack of layers: :func:`convkit.receptive_field`
-#: itself (1 for an empty stack), under the name the figures use.
-receptive_field_size = receptive_field
-
-#: ShuffleNet's channel-shuffle permutation: :func:`convkit.shuffle_permutation`
-#: itself, under the name the figures use (chapter 12).
-channel_shuffle_permutation = shuffle_permutation
-
 
 def _pair(value, name: str, minimum: int) -> tuple[int, int]:
     """An int or a pair of ints as ``(rows, cols)``, checked by the library's rule."""
@@ -336,73 +321,6 @@ def transposed_grid(input_size, kernel_size, stride=1, padding=0, output_padding
         kernel_size=k,
         dilation=d,
     )
-
-
-def overlap_counts_1d(input_size: int, kernel_size: int, stride: int, dilation: int = 1) -> np.ndarray:
-    """How many input pixels' kernel stamps cover each output pixel (transposed conv, no padding).
-
-    :func:`convkit.overlap_counts` for one axis: input pixel ``m`` stamps the
-    kernel at output positions ``m s + t d`` for ``t = 0 .. k-1``.
-
-    Parameters
-    ----------
-    input_size, kernel_size, stride : int
-        ``i``, ``k``, ``s``.
-    dilation : int, default 1
-        ``d``.
-
-    Returns
-    -------
-    numpy.ndarray of int64
-        ``(L_out,)`` with ``L_out = (i - 1) s + d (k - 1) + 1``.
-
-    Raises
-    ------
-    TypeError
-        If an argument is not an int (a tuple is refused: see
-        :func:`overlap_counts_2d`).
-    ValueError
-        If an argument is not positive.
-    """
-    return overlap_counts(
-        check_int(input_size, "input_size", 1),
-        check_int(kernel_size, "kernel_size", 1),
-        check_int(stride, "stride", 1),
-        check_int(dilation, "dilation", 1),
-    )
-
-
-def overlap_counts_2d(input_size, kernel_size, stride, dilation=1) -> np.ndarray:
-    """2D overlap counts of a transposed convolution (no padding).
-
-    :func:`convkit.overlap_counts` on two axes: the outer product of the
-    per-axis counts, a checkerboard when the stride does not divide the
-    kernel size.
-
-    Parameters
-    ----------
-    input_size, kernel_size, stride : int or pair of int
-        As in :func:`overlap_counts_1d`, per axis (an int: both axes).
-    dilation : int or pair of int, default 1
-
-    Returns
-    -------
-    numpy.ndarray of int64
-        ``(H_out, W_out)``.
-
-    Raises
-    ------
-    TypeError
-        If an argument is not an int or a pair of ints.
-    ValueError
-        If an argument is not positive or a tuple does not hold two values.
-    """
-    return overlap_counts(
-        _pair(input_size, "input_size", 1),
-        _pair(kernel_size, "kernel_size", 1),
-        _pair(stride, "stride", 1),
-        _pair(dilation, "dilation", 1),
-    )  # (H_out, W_out)
 
 
 def receptive_field_units(layers) -> list[np.ndarray]:

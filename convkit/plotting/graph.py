@@ -22,6 +22,7 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch
 
+from convkit._validation import check_int
 from convkit.graph import gcn_norm, grid_graph, hop_distances
 from convkit.plotting import colors
 
@@ -38,13 +39,16 @@ _MARKERS = ("o", "s", "^", "D", "v", "P", "X")
 _DASHES = ("-", "--", ":", "-.", (0, (5, 1, 1, 1)), (0, (1, 1)), (0, (3, 2)))
 
 
-def _pixel(height: int, width: int, pixel) -> tuple[int, int]:
+def _grid_pixel(height, width, pixel) -> tuple[int, int, int, int]:
+    """``(height, width, u, v)`` checked: a grid of positive size and a pixel inside it."""
+    height = check_int(height, "height", minimum=1)
+    width = check_int(width, "width", minimum=1)
     if not (isinstance(pixel, tuple) and len(pixel) == 2):
         raise TypeError(f"pixel must be a (row, column) tuple, got {pixel!r}")
-    u, v = (int(p) for p in pixel)
+    u, v = check_int(pixel[0], "pixel[0]"), check_int(pixel[1], "pixel[1]")
     if not (0 <= u < height and 0 <= v < width):
         raise ValueError(f"pixel must lie inside the {height} x {width} grid, got {pixel!r}")
-    return u, v
+    return height, width, u, v
 
 
 def _incoming(height: int, width: int, pixel: tuple[int, int]):
@@ -79,11 +83,7 @@ def message_passing_figure(height=4, width=4, pixel=(1, 1)) -> Figure:
         thick outline, its neighbours sky blue, the rest hollow), each with its
         degree printed in the right panel.
     """
-    height = int(height)
-    width = int(width)
-    if height < 1 or width < 1:
-        raise ValueError(f"height and width must be positive, got {height} and {width}")
-    u, v = _pixel(height, width, pixel)
+    height, width, u, v = _grid_pixel(height, width, pixel)
     incoming = _incoming(height, width, (u, v))
     sources = {s for s, _, _, _ in incoming}
     edge_index, _ = grid_graph(height, width, 3)
@@ -141,8 +141,8 @@ def message_passing_description(height=4, width=4, pixel=(1, 1)) -> str:
     str
         The figure's content in words, for its alt text.
     """
-    u, v = _pixel(int(height), int(width), pixel)
-    incoming = _incoming(int(height), int(width), (u, v))
+    height, width, u, v = _grid_pixel(height, width, pixel)
+    incoming = _incoming(height, width, (u, v))
     values = sorted({round(c, 3) for _, _, _, c in incoming}, reverse=True)
     return (f"Two copies of a {height} by {width} pixel grid drawn as a graph, with the "
             f"{len(incoming)} edges that carry messages into pixel ({u}, {v}), its own self-loop "

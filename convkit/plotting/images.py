@@ -13,17 +13,11 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from convkit._validation import as_nd_array, check_int
 from convkit.correlation import convolve2d, correlate2d
 from convkit.plotting import colors
 
 __all__ = ["edges_figure", "equivariance_figure"]
-
-
-def _image(array, name):
-    array = np.asarray(array)
-    if array.ndim != 2:
-        raise ValueError(f"{name} must be 2D (H, W), got shape {array.shape}")
-    return array
 
 
 def edges_figure(image, kernel) -> Figure:
@@ -48,7 +42,7 @@ def edges_figure(image, kernel) -> Figure:
     ValueError
         If ``image`` or ``kernel`` is not 2D.
     """
-    image, kernel = _image(image, "image"), _image(kernel, "kernel")
+    image, kernel = as_nd_array(image, "image", "H, W"), as_nd_array(kernel, "kernel", "kH, kW")
     responses = [(correlate2d(image, kernel), "cross-correlation  x ⋆ w"),
                  (convolve2d(image, kernel), "convolution  x ∗ w")]
     limit = max(float(np.abs(r).max()) for r, _ in responses) or 1.0
@@ -101,14 +95,14 @@ def equivariance_figure(shifted_input, out_of_shifted, shifted_out, dy: int, dx:
         If an array is not 2D, the two outputs differ in shape, or the shift
         or kernel size is out of range.
     """
-    shifted_input = _image(shifted_input, "shifted_input")
-    out_of_shifted = _image(out_of_shifted, "out_of_shifted")
-    shifted_out = _image(shifted_out, "shifted_out")
+    shifted_input = as_nd_array(shifted_input, "shifted_input", "H, W")
+    out_of_shifted = as_nd_array(out_of_shifted, "out_of_shifted", "H_out, W_out")
+    shifted_out = as_nd_array(shifted_out, "shifted_out", "H_out, W_out")
     if out_of_shifted.shape != shifted_out.shape:
         raise ValueError(f"out_of_shifted and shifted_out must have one shape, got "
                          f"{out_of_shifted.shape} and {shifted_out.shape}")
-    if kernel_size < 1:
-        raise ValueError(f"kernel_size must be positive, got {kernel_size}")
+    kernel_size = check_int(kernel_size, "kernel_size", minimum=1)
+    dy, dx = check_int(dy, "dy"), check_int(dx, "dx")
     top, left = dy, dx   # first exact output row and column: their windows start on shifted content
     rows, cols = shifted_out.shape
     if dy < 0 or dx < 0 or top >= rows or left >= cols:

@@ -14,8 +14,9 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from convkit._validation import check_int
+from convkit._validation import as_array, as_nd_array, check_int
 from convkit.plotting import colors
+from convkit.plotting._grid import plain_axes
 from convkit.separable import pointwise_conv2d
 from convkit.sizes import conv_output_size
 
@@ -96,10 +97,7 @@ def layer_shapes_figure(in_channels: int, height: int, width: int, out_channels:
     ax.text(out_left + W_out / 2 + 1, -0.5,
             f"output ({C_out}, {H_out}, {W_out}):\n{C_out} channels of {H_out}×{W_out}",
             ha="center", va="top", fontsize=10)
-    ax.set_xlim(-0.5, out_left + W_out + 3.2)
-    ax.set_ylim(-2.6, height_all + 0.5)
-    ax.set_aspect("equal")
-    ax.axis("off")
+    plain_axes(ax, (-0.5, out_left + W_out + 3.2), (-2.6, height_all + 0.5))
     return fig
 
 
@@ -125,9 +123,7 @@ def layer_shapes_description(in_channels: int, height: int, width: int, out_chan
 
 
 def _pointwise(input, weight, pixel):
-    input, weight = np.asarray(input), np.asarray(weight)
-    if input.ndim != 3:
-        raise ValueError(f"input must be 3D (C_in, H, W), got shape {input.shape}")
+    input, weight = as_nd_array(input, "input", "C_in, H, W"), as_array(weight, "weight")
     if weight.ndim != 2 or weight.shape[1] != input.shape[0]:
         raise ValueError(f"weight must be (C_out, C_in) with C_in = {input.shape[0]}, "
                          f"got shape {weight.shape}")
@@ -186,10 +182,7 @@ def pointwise_figure(input, weight, pixel) -> Figure:
                                    linewidth=2.2, hatch="xx", gid="pixel"))
         ax.set_title(f"{name}: {channels} channels of {H}×{W}\npixel ({i}, {j}): {column.tolist()}",
                      fontsize=10)
-        ax.set_xlim(-0.3, W + 0.35 * channels + 0.3)
-        ax.set_ylim(-0.3, H + 0.35 * channels + 0.3)
-        ax.set_aspect("equal")
-        ax.axis("off")
+        plain_axes(ax, (-0.3, W + 0.35 * channels + 0.3), (-0.3, H + 0.35 * channels + 0.3))
     limit = float(np.abs(weight).max()) + 0.5
     axes[1].imshow(weight, cmap=colors.DIVERGING_CMAP, vmin=-limit, vmax=limit)
     for (o, c), value in np.ndenumerate(weight):

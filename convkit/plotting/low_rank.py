@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
 
 from convkit import conv2d, low_rank_kernel
+from convkit._validation import as_nd_array
 from convkit.plotting import colors
+from convkit.plotting._grid import draw_grid, format_value, plain_axes
 
 __all__ = [
     "outer_product_figure",
@@ -25,40 +26,6 @@ __all__ = [
     "low_rank_description",
     "low_rank_error",
 ]
-
-
-def _vector(values, name: str) -> np.ndarray:
-    v = np.asarray(values)
-    if v.ndim != 1 or v.size == 0:
-        raise ValueError(f"{name} must be a non-empty 1D array, got shape {v.shape}")
-    if v.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must be numeric, got dtype {v.dtype}")
-    return v
-
-
-def _matrix(values, name: str) -> np.ndarray:
-    m = np.asarray(values)
-    if m.ndim != 2 or m.size == 0:
-        raise ValueError(f"{name} must be a non-empty 2D array, got shape {m.shape}")
-    if m.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must be numeric, got dtype {m.dtype}")
-    return m
-
-
-def _text(value) -> str:
-    if isinstance(value, (float, np.floating)):
-        return f"{value:.2f}".rstrip("0").rstrip(".")
-    return str(value)
-
-
-def _cells(ax, values: np.ndarray, x0: float, y0: float, gid: str, fontsize: float) -> None:
-    """One orange cell per value, the value printed in it (the kernel role's two cues)."""
-    style = colors.cell_style("kernel")
-    for r in range(values.shape[0]):
-        for c in range(values.shape[1]):
-            ax.add_patch(Rectangle((x0 + c, y0 + r), 1, 1, gid=gid, **style))
-            ax.text(x0 + c + 0.5, y0 + r + 0.5, _text(values[r, c]), ha="center", va="center",
-                    fontsize=fontsize, color=colors.EDGE, gid=gid)
 
 
 def outer_product_figure(column, row, fontsize: float = 11) -> Figure:
@@ -79,19 +46,17 @@ def outer_product_figure(column, row, fontsize: float = 11) -> Figure:
         in row ``m`` and column ``n``; each cell and its printed value carry
         the gid of its part.
     """
-    a, b = _vector(column, "column"), _vector(row, "row")
+    a = as_nd_array(column, "column", "kH", nonempty=True)
+    b = as_nd_array(row, "row", "kW", nonempty=True)
     kernel = np.outer(a, b)  # (kH, kW)
     kh, kw = kernel.shape
     width, height = kw + 2.2, kh + 2.9
     fig = Figure(figsize=(0.55 * width + 0.4, 0.55 * height + 0.2), facecolor=colors.FIGURE_FACE)
     ax = fig.add_axes((0.02, 0.02, 0.96, 0.96))
-    ax.set_xlim(-0.9, width + 0.1)
-    ax.set_ylim(height + 0.1, -0.9)
-    ax.set_aspect("equal")
-    ax.axis("off")
-    _cells(ax, a[:, np.newaxis], 0, 2, "column", fontsize)
-    _cells(ax, b[np.newaxis, :], 2, 0, "row", fontsize)
-    _cells(ax, kernel, 2, 2, "kernel", fontsize)
+    plain_axes(ax, (-0.9, width + 0.1), (height + 0.1, -0.9))
+    draw_grid(ax, a[:, np.newaxis], "kernel", (0, 2), fontsize=fontsize, gid="column")
+    draw_grid(ax, b[np.newaxis, :], "kernel", (2, 0), fontsize=fontsize, gid="row")
+    draw_grid(ax, kernel, "kernel", (2, 2), fontsize=fontsize)
     ax.text(0.5, 1.6, "column", ha="center", va="center", fontsize=fontsize - 2)
     ax.text(1.8, 0.5, "row", ha="right", va="center", fontsize=fontsize - 2)
     ax.text(2 + kw / 2, 2 + kh + 0.55, "kernel = column × row", ha="center", va="center",
@@ -111,12 +76,13 @@ def outer_product_description(column, row) -> str:
     str
         The factors and the kernel's rows, read out.
     """
-    a, b = _vector(column, "column"), _vector(row, "row")
+    a = as_nd_array(column, "column", "kH", nonempty=True)
+    b = as_nd_array(row, "row", "kW", nonempty=True)
     kernel = np.outer(a, b)
-    rows = "; ".join(", ".join(_text(v) for v in r) for r in kernel)
+    rows = "; ".join(", ".join(format_value(v) for v in r) for r in kernel)
     return (f"A {kernel.shape[0]} by {kernel.shape[1]} kernel drawn as a multiplication table: the "
-            f"column {', '.join(_text(v) for v in a)} on the left, the row "
-            f"{', '.join(_text(v) for v in b)} on top, and in each cell the product of its row's and "
+            f"column {', '.join(format_value(v) for v in a)} on the left, the row "
+            f"{', '.join(format_value(v) for v in b)} on top, and in each cell the product of its row's and "
             f"its column's factor. The kernel's rows read {rows}.")
 
 
@@ -139,7 +105,7 @@ def low_rank_error(kernel, rank: int) -> tuple[float, float]:
         ``||kernel - low_rank_kernel(kernel, rank)||_F`` and that divided by
         ``||kernel||_F``.
     """
-    k = _matrix(kernel, "kernel").astype(np.float64)
+    k = as_nd_array(kernel, "kernel", "kH, kW", nonempty=True).astype(np.float64)
     error = float(np.linalg.norm(k - low_rank_kernel(k, rank)))
     norm = float(np.linalg.norm(k))
     return error, (error / norm if norm else 0.0)
@@ -182,8 +148,8 @@ def low_rank_figure(kernel, image, rank: int, name: str = "kernel") -> Figure:
         Every panel uses the diverging map centred on 0; the frames of one
         kernel share their colour scales whatever the rank.
     """
-    k = _matrix(kernel, "kernel").astype(np.float64)
-    x = _matrix(image, "image").astype(np.float64)
+    k = as_nd_array(kernel, "kernel", "kH, kW", nonempty=True).astype(np.float64)
+    x = as_nd_array(image, "image", "H, W", nonempty=True).astype(np.float64)
     approx = low_rank_kernel(k, rank)  # validates rank
     singular = np.linalg.svd(k, compute_uv=False)
     full = conv2d(x[np.newaxis, np.newaxis], k[np.newaxis, np.newaxis])[0, 0]  # (H_out, W_out)
@@ -237,7 +203,7 @@ def low_rank_description(kernel, rank: int, name: str = "kernel") -> str:
     str
         The kept and dropped singular values and the error.
     """
-    k = _matrix(kernel, "kernel").astype(np.float64)
+    k = as_nd_array(kernel, "kernel", "kH, kW", nonempty=True).astype(np.float64)
     singular = np.linalg.svd(k, compute_uv=False)
     error, relative = low_rank_error(k, rank)
     kept = ", ".join(_number(s, singular[0]) for s in singular[:rank])

@@ -6,6 +6,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
+from convkit._validation import as_nd_array
 from convkit.grouped import shuffle_permutation
 from convkit.plotting import colors
 from convkit.plotting._grid import format_value
@@ -96,9 +97,7 @@ def conv_matrix_figure(input_size, weight, stride=1, padding=0, transpose=False)
         Rows are output pixels (row-major), columns input pixels; computed by
         :func:`convkit.conv_matrix`.
     """
-    w = np.asarray(weight)
-    if w.ndim != 2:
-        raise ValueError(f"weight must be (kH, kW), got shape {w.shape}")
+    w = as_nd_array(weight, "weight", "kH, kW")
     h, wd = (input_size, input_size) if np.isscalar(input_size) else tuple(input_size)
     c = conv_matrix((1, h, wd), w[None, None], stride=stride, padding=padding)  # (H_out*W_out, H*W)
     if transpose:

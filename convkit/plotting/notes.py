@@ -6,6 +6,7 @@ import textwrap
 
 from matplotlib.figure import Figure
 
+from convkit._validation import check_real
 from convkit.plotting import colors
 
 __all__ = ["add_note", "message_figure"]
@@ -45,8 +46,7 @@ def add_note(fig: Figure, text: str, inches: float = 0.35, fontsize: float = 9) 
         raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}")
-    if not inches > 0:
-        raise ValueError(f"inches must be positive, got {inches}")
+    inches = check_real(inches, "inches", minimum=0, strict=True)
     width, height = fig.get_size_inches()
     fig.set_size_inches(width, height + inches)
     scale = height / (height + inches)           # old height as a fraction of the new one
@@ -93,8 +93,8 @@ def message_figure(text: str, width: float = 3.4, height: float = 1.6, fontsize:
         raise TypeError(f"text must be a str, got {type(text).__name__}")
     if not text.strip():
         raise ValueError("text must not be empty")
-    if not (width > 0 and height > 0):
-        raise ValueError(f"width and height must be positive, got {width} and {height}")
+    width = check_real(width, "width", minimum=0, strict=True)
+    height = check_real(height, "height", minimum=0, strict=True)
     fig = Figure(figsize=(width, height), facecolor=colors.FIGURE_FACE)
     characters = max(12, int(width * 72 / (0.6 * fontsize)))    # about 0.6 em a character
     wrapped = "\n".join(textwrap.wrap(text, characters))

@@ -3,7 +3,7 @@
 Matplotlib has no notion of alt text, so the course attaches it when a figure
 leaves Python: :func:`show` displays a PNG whose output metadata holds the alt
 text (``tools/run_notebook.py`` copies it into the cell metadata that myst-nb
-reads, so the page gets ``<img alt="...">``); :func:`figure_html` returns an
+reads, so the page gets ``<img alt="...">``); :func:`png_img_tag` returns an
 ``<img>`` tag with the alt text inline, for widgets and raw HTML.
 """
 
@@ -12,15 +12,14 @@ from __future__ import annotations
 import base64
 import html
 import io
-import numbers
 import sys
 
 from matplotlib.figure import Figure
 from PIL import Image
 
-from convkit._validation import check_colors
+from convkit._validation import check_colors, check_real
 
-__all__ = ["figure_png", "figure_html", "show", "ALT_METADATA_KEY"]
+__all__ = ["figure_png", "show", "ALT_METADATA_KEY"]
 
 #: Key of the output metadata where :func:`show` stores a figure's alt text.
 ALT_METADATA_KEY = "convkit_alt"
@@ -64,10 +63,7 @@ def figure_png(fig: Figure, dpi: float = 90, colors: int | None = None) -> bytes
         The PNG file.
     """
     _check_figure(fig)
-    if not isinstance(dpi, numbers.Real) or isinstance(dpi, bool):
-        raise TypeError(f"dpi must be a number, got {dpi!r}")
-    if dpi <= 0:
-        raise ValueError(f"dpi must be positive, got {dpi!r}")
+    dpi = check_real(dpi, "dpi", minimum=0, strict=True)
     check_colors(colors)
     buffer = io.BytesIO()
     fig.savefig(
@@ -104,26 +100,6 @@ def png_img_tag(png: bytes, alt: str) -> str:
         f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" '
         f'width="{width}" height="{height}" style="max-width:100%;height:auto">'
     )
-
-
-def figure_html(fig: Figure, alt: str, dpi: float = 90) -> str:
-    """Return ``fig`` as an HTML ``<img>`` tag with ``alt`` as its alt text.
-
-    Parameters
-    ----------
-    fig : matplotlib.figure.Figure
-        The figure.
-    alt : str
-        What the figure shows, for readers who cannot see it.
-    dpi : float, default 90
-        Resolution of the embedded PNG.
-
-    Returns
-    -------
-    str
-        ``<img src="data:image/png;base64,..." alt="..." width=... height=...>``.
-    """
-    return png_img_tag(figure_png(fig, dpi=dpi), alt)
 
 
 class _FigureOutput:

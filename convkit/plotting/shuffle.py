@@ -23,7 +23,6 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from convkit._compat import moved
 from convkit._validation import check_int
 from convkit.plotting import colors
 
@@ -35,9 +34,6 @@ __all__ = [
     "shufflenet_unit_description",
     "shufflenet_unit_figure",
 ]
-
-# stack_reachability (pure numpy) moved to convkit.grouped.
-__getattr__ = moved("convkit.plotting.shuffle", {"stack_reachability": "convkit.grouped"})
 
 
 def reachability_figure(reach, groups: int, title: str = "", marked_input: int | None = None) -> Figure:

@@ -16,10 +16,11 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from convkit._validation import check_int
+from convkit._validation import as_nd_array, check_int
 from convkit.conv import conv2d
 from convkit.correlation import convolve1d, correlate1d
 from convkit.plotting import colors
+from convkit.plotting._grid import plain_axes
 from convkit.plotting.diagrams import conv_step_figure
 from convkit.plotting.notes import add_note
 
@@ -37,11 +38,7 @@ def _signed(value) -> str:
 
 
 def _check_1d(x, w, position):
-    x, w = np.asarray(x), np.asarray(w)
-    if x.ndim != 1:
-        raise ValueError(f"x must be 1D (n,), got shape {x.shape}")
-    if w.ndim != 1:
-        raise ValueError(f"w must be 1D (k,), got shape {w.shape}")
+    x, w = as_nd_array(x, "x", "n"), as_nd_array(w, "w", "k")
     if not 1 <= len(w) <= len(x):
         raise ValueError(f"w must hold 1 to len(x) = {len(x)} taps, got {len(w)}")
     position = check_int(position, "position")
@@ -117,10 +114,7 @@ def sliding_step_figure(x, w, position: int) -> Figure:
         ax.text(n / 2, -0.45, f"y[{position}] = {terms} = {y[position]}", ha="center", va="center",
                 fontsize=11)
         ax.set_title(title, fontsize=11)
-        ax.set_xlim(-1.6, n + 0.2)
-        ax.set_ylim(-0.8, 2.9)
-        ax.set_aspect("equal")
-        ax.axis("off")
+        plain_axes(ax, (-1.6, n + 0.2), (-0.8, 2.9))
     return fig
 
 
@@ -149,11 +143,7 @@ def sliding_step_description(x, w, position: int) -> str:
 
 
 def _output_step(input, weight, step):
-    input, weight = np.asarray(input), np.asarray(weight)
-    if input.ndim != 2:
-        raise ValueError(f"input must be 2D (H, W), got shape {input.shape}")
-    if weight.ndim != 2:
-        raise ValueError(f"weight must be 2D (kH, kW), got shape {weight.shape}")
+    input, weight = as_nd_array(input, "input", "H, W"), as_nd_array(weight, "weight", "kH, kW")
     y = conv2d(input[None], weight[None, None])[0]      # (1, H, W) * (1, 1, kH, kW) -> (H_out, W_out)
     step = check_int(step, "step")
     if not 0 <= step < y.size:

@@ -25,7 +25,7 @@ from matplotlib.patches import Rectangle
 from convkit._validation import check_int
 from convkit.conv_transpose import conv_transpose2d
 from convkit.plotting import colors
-from convkit.plotting._grid import format_value
+from convkit.plotting._grid import format_value, plain_axes
 from convkit.plotting.diagrams import conv_transpose_step_figure
 from convkit.plotting.notes import add_note
 from convkit.sizes import conv_transpose_output_size
@@ -427,10 +427,7 @@ def stamps_figure(input, weight, stride: int) -> Figure:
     kh, kw = w.shape
     for index in range(panels):
         ax = fig.add_axes((index / panels, 0.0, 1 / panels, 1.0))
-        ax.set_xlim(-0.6, cols + 0.6)
-        ax.set_ylim(rows + 0.3, -2.1)
-        ax.set_aspect("equal")
-        ax.axis("off")
+        plain_axes(ax, (-0.6, cols + 0.6), (rows + 0.3, -2.1))
         if index < len(parts):
             j, l = divmod(index, x.shape[1])
             values = parts[index]

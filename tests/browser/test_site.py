@@ -526,7 +526,7 @@ def test_figures_stay_readable_in_dark_mode(dark_page, url):
         assert alpha == 1 and luminance > 0.7, (url, background)
 
 
-# --- the Play widget (convkit.animation.step_player) -------------------------------------
+# --- the Play widget (convkit.explorer.Explorer(..., play=True)) -------------------------
 
 WIDGET_STATE = re.compile(
     r'(<script type="application/vnd.jupyter.widget-state\+json">)(.*?)(</script>)', re.S)
@@ -568,7 +568,7 @@ def _first_explorer_slider(text: str, state: dict) -> tuple[str, int]:
 def _with_play_widget(text: str) -> str:
     """``text`` (a built chapter page) with a Play widget linked to its first explorer's slider.
 
-    The widget's state is made by ipywidgets itself, as step_player's is in a
+    The widget's state is made by ipywidgets itself, as an explorer's is in a
     notebook; the page keeps the site's own scripts (theme, Font Awesome,
     widget manager), which is what the test is about.
     """
@@ -603,7 +603,7 @@ def test_play_widget_steps_the_frames_on_chapter_pages(site, static_server, page
     The theme's Font Awesome used to replace the widget's <i> icon with an
     <svg>, and the click then threw ``Cannot set properties of undefined
     (setting 'className')`` (fixed by _ext/font_awesome_nest.py). Chapters
-    that have a Play widget (convkit.animation.step_player) are clicked as
+    that have a Play widget (an Explorer with play=True) are clicked as
     they are; chapter 3 gets one linked to its first explorer when it has
     none, so the site's scripts are always tried with a player.
     """
