@@ -515,6 +515,10 @@ def _coding_solutions():
                 if nb.cells[back].cell_type == "code":
                     code.insert(0, nb.cells[back].source)
                 back -= 1
+            # Cells after the one defining the function only use it (a demonstration on the
+            # chapter's data): they run in the chapter, not here.
+            defining = [i for i, source in enumerate(code) if re.search(rf"^def {match[1]}\(", source, re.M)]
+            code = code[: defining[-1] + 1] if defining else code
             found.append(pytest.param(path.name, match[2], match[1], "\n\n".join(code),
                                       id=f"{path.stem}-{match[2]}"))
     return found

@@ -7,8 +7,7 @@ from matplotlib.figure import Figure
 
 from convkit import MethodCost
 from convkit.plotting.computing import (
-    first_faster, method_costs_description, method_costs_figure, method_times_description,
-    method_times_figure, roofline_description, roofline_figure,
+    first_faster, method_costs_description, method_costs_figure, roofline_description, roofline_figure,
 )
 
 
@@ -24,32 +23,6 @@ class TestFirstFaster:
     def test_lengths_must_agree(self):
         with pytest.raises(ValueError, match="same length"):
             first_faster([3, 5], [1], [1, 2])
-
-
-class TestMethodTimes:
-    def test_lines_hold_the_times_in_ms_with_distinct_markers(self):
-        sizes = [3, 5, 7]
-        times = {"im2col": [0.001, 0.002, 0.004], "FFT": [0.003, 0.003, 0.003]}
-        fig = method_times_figure(sizes, times, crossover=7)
-        assert isinstance(fig, Figure)
-        ax = fig.axes[0]
-        lines = {line.get_label(): line for line in ax.get_lines()}
-        np.testing.assert_allclose(lines["im2col"].get_ydata(), [1, 2, 4])
-        np.testing.assert_allclose(lines["FFT"].get_xdata(), sizes)
-        assert lines["im2col"].get_marker() != lines["FFT"].get_marker()
-        assert list(lines["crossover: k = 7"].get_xdata()) == [7, 7]
-        assert ax.get_yscale() == "log"
-
-    def test_bad_times(self):
-        with pytest.raises(ValueError, match="one time per kernel size"):
-            method_times_figure([3, 5], {"a": [1.0]})
-        with pytest.raises(ValueError, match="at least one"):
-            method_times_figure([3, 5], {})
-
-    def test_description(self):
-        text = method_times_description([3, 5], {"im2col": [0.001, 0.004], "FFT": [0.002, 0.002]}, 5)
-        assert "im2col: 1.0 ms at 3x3, 4.0 ms at 5x5" in text and "from k = 5 on" in text
-        assert "never faster" in method_times_description([3], {"a": [1.0]})
 
 
 class TestRoofline:

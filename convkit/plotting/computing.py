@@ -4,9 +4,8 @@
 method for one layer, as :func:`convkit.conv2d_method_costs` counts them (a
 model, the same on every machine).
 
-``method_times_figure`` draws the measured time of several methods (im2col,
-FFT, ...) against the kernel size and marks where one overtakes another
-(:func:`first_faster`); ``roofline_figure`` draws the roofline of a machine
+:func:`first_faster` finds where one measured method overtakes another for
+good; ``roofline_figure`` draws the roofline of a machine
 (its measured peak arithmetic rate and memory bandwidth) with layers placed
 at their arithmetic intensity. Each line and point has its own marker, so
 colour is never the only cue.
@@ -26,8 +25,6 @@ __all__ = [
     "method_costs_figure",
     "method_costs_description",
     "first_faster",
-    "method_times_figure",
-    "method_times_description",
     "roofline_figure",
     "roofline_description",
 ]
@@ -73,86 +70,6 @@ def first_faster(kernel_sizes, slow, fast):
         else:
             break
     return found
-
-
-def method_times_figure(kernel_sizes: Sequence[int], times: Mapping[str, Sequence[float]],
-                        title: str = "", crossover: int | None = None,
-                        ylim: tuple[float, float] | None = None) -> Figure:
-    """Measured time of each method against the kernel size, log scale, crossover marked.
-
-    Parameters
-    ----------
-    kernel_sizes : sequence of int
-        The kernel sizes ``k`` (for ``k x k`` kernels) on the horizontal axis.
-    times : mapping of str to sequence of float
-        Seconds per call of each method, one per kernel size.
-    title : str, optional
-        Axis title.
-    crossover : int, optional
-        A kernel size to mark with a dashed vertical line (where the second
-        method overtakes the first, from :func:`first_faster`).
-    ylim : pair of float, optional
-        Fixed limits of the time axis in milliseconds (keeps explorer frames
-        comparable).
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        One line per method (milliseconds), each with its own marker.
-    """
-    sizes = list(kernel_sizes)
-    if not times:
-        raise ValueError("times must hold at least one method")
-    fig = Figure(figsize=(5.2, 3.2), facecolor=colors.FIGURE_FACE)
-    ax = fig.add_subplot()
-    for i, (label, values) in enumerate(times.items()):
-        values = np.asarray(values, dtype=float)
-        if values.shape != (len(sizes),):
-            raise ValueError(f"times[{label!r}] must hold one time per kernel size")
-        ax.plot(sizes, values * 1e3, marker=_MARKERS[i % len(_MARKERS)],
-                color=_LINE_COLORS[i % len(_LINE_COLORS)], label=label, linewidth=1.5)
-    if crossover is not None:
-        ax.axvline(crossover, color=colors.EDGE, linestyle="--", linewidth=1.0,
-                   label=f"crossover: k = {crossover}")
-    ax.set_yscale("log")
-    if ylim is not None:
-        ax.set_ylim(*ylim)
-    ax.set_xticks(sizes)
-    ax.set_xlabel("kernel size k (k x k kernel)")
-    ax.set_ylabel("time per call (ms, log scale)")
-    if title:
-        ax.set_title(title, fontsize=10)
-    ax.grid(True, which="major", alpha=0.3)
-    ax.legend(fontsize=8, loc="upper left")
-    fig.tight_layout()
-    return fig
-
-
-def method_times_description(kernel_sizes, times, crossover=None, setting: str = "") -> str:
-    """Alt text for :func:`method_times_figure`: the times at the ends and the crossover.
-
-    Parameters
-    ----------
-    kernel_sizes, times, crossover
-        As in :func:`method_times_figure`.
-    setting : str, optional
-        Words naming the measurement (machine, sizes), appended to the lead sentence.
-
-    Returns
-    -------
-    str
-        The figure's content in words, for its alt text.
-    """
-    sizes = list(kernel_sizes)
-    parts = [
-        f"{label}: {values[0] * 1e3:.1f} ms at {sizes[0]}x{sizes[0]}, "
-        f"{values[-1] * 1e3:.1f} ms at {sizes[-1]}x{sizes[-1]}"
-        for label, values in times.items()
-    ]
-    where = (f"the second method is faster from k = {crossover} on" if crossover is not None
-             else "the second method is never faster over these sizes")
-    lead = f"Measured time per call against kernel size{', ' + setting if setting else ''}. "
-    return lead + "; ".join(parts) + f"; {where}."
 
 
 def roofline_figure(peak_gflops: float, bandwidth_gbs: float,
