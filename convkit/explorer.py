@@ -8,6 +8,15 @@ visible: no Python runs, so the page works without a kernel once the notebook
 was executed with its widget state stored (``tools/run_notebook.py``), and in
 a live notebook it responds instantly.
 
+Drawing every frame is most of the time a chapter takes to run. A test run
+that re-executes a chapter only for its printed outputs (the second numerical
+environment, the handouts, the graded course) sets the environment variable
+``CONVKIT_EXPLORER_FRAMES=first``: each explorer then draws only the frame it
+shows first and draws any other on demand (:meth:`Explorer.frame`); the
+widget keeps its sliders and stacks, with a placeholder in each undrawn
+frame. Recording (``tools/run_notebook.py``) and the tests' main run of each
+chapter draw every frame.
+
 Usage::
 
     from convkit.explorer import Explorer
@@ -24,6 +33,7 @@ from __future__ import annotations
 
 import html
 import itertools
+import os
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -36,6 +46,9 @@ from convkit.plotting.render import close_figure, figure_png, png_img_tag
 __all__ = ["Explorer"]
 
 MAX_PARAMETERS = 4
+
+#: Environment variable: ``first`` draws only the frame shown first (see the module's docstring).
+FRAMES_VARIABLE = "CONVKIT_EXPLORER_FRAMES"
 
 
 def _format_value(value: Any) -> str:
@@ -176,13 +189,14 @@ class Explorer(widgets.VBox):
         frame_layout = widgets.Layout()
         frame_style = HTMLStyle()
         stack_layout = widgets.Layout()
+        draw_all = os.environ.get(FRAMES_VARIABLE, "all") != "first"
         for indices in itertools.product(*(range(n) for n in shape)):
-            png, alt_text = self._render(indices)
-            self._pngs[indices] = png
-            self._alts[indices] = alt_text
-            self._frames[indices] = widgets.HTML(
-                value=png_img_tag(png, alt_text), layout=frame_layout, style=frame_style
-            )
+            if draw_all or indices == start:
+                png, alt_text = self._drawn(indices)
+                value = png_img_tag(png, alt_text)
+            else:
+                value = f"<em>frame not drawn ({FRAMES_VARIABLE}=first)</em>"
+            self._frames[indices] = widgets.HTML(value=value, layout=frame_layout, style=frame_style)
 
         # Nested stacks: level 0 is chosen by slider 0, and so on; the
         # innermost stacks hold the frames.
@@ -235,6 +249,12 @@ class Explorer(widgets.VBox):
         super().__init__(children=[*header, *controls, self.stack])
 
     # ------------------------------------------------------------------ frames
+    def _drawn(self, indices: tuple[int, ...]) -> tuple[bytes, str]:
+        """The frame's PNG and alt text, drawn now if not drawn before."""
+        if indices not in self._pngs:
+            self._pngs[indices], self._alts[indices] = self._render(indices)
+        return self._pngs[indices], self._alts[indices]
+
     def _render(self, indices: tuple[int, ...]) -> tuple[bytes, str]:
         kwargs = self._kwargs(indices)
         result = self._draw(**kwargs)
@@ -283,8 +303,8 @@ class Explorer(widgets.VBox):
 
     @property
     def frame_count(self) -> int:
-        """Number of precomputed frames (the product of the value counts)."""
-        return len(self._pngs)
+        """Number of frames (the product of the value counts)."""
+        return len(self._frames)
 
     def index_of(self, **values: Any) -> tuple[int, ...]:
         """Slider indices (0-based, one per parameter) that select ``values``.
@@ -316,7 +336,7 @@ class Explorer(widgets.VBox):
         bytes
             The PNG image.
         """
-        return self._pngs[self._indices_of(values)]
+        return self._drawn(self._indices_of(values))[0]
 
     def alt_text(self, **values: Any) -> str:
         """Alt text of the frame for ``values``.
@@ -332,7 +352,7 @@ class Explorer(widgets.VBox):
         str
             The description the frame's image carries.
         """
-        return self._alts[self._indices_of(values)]
+        return self._drawn(self._indices_of(values))[1]
 
     def frame_widget(self, **values: Any) -> widgets.HTML:
         """The ``HTML`` widget holding the frame for ``values``.

@@ -33,8 +33,14 @@ from threadpoolctl import threadpool_info, threadpool_limits
 
 from ._validation import check_int
 
-__all__ = ["RECORDING_VARIABLE", "check_claim", "check_increasing", "last_level_cache", "machine", "one_thread",
-           "recording", "time_interleaved"]
+__all__ = ["RECORDING_VARIABLE", "ROUNDS_VARIABLE", "check_claim", "check_increasing", "last_level_cache",
+           "machine", "one_thread", "recording", "time_interleaved"]
+
+
+#: Environment variable: at most this many rounds per function. The test runs that re-execute a
+#: chapter only for its printed outputs set it to 1; the times are not compared, and recording
+#: (``tools/run_notebook.py``) and a reader's run measure with every round.
+ROUNDS_VARIABLE = "CONVKIT_TIMING_ROUNDS"
 
 
 def time_interleaved(functions: Mapping[str, Callable[[], object]], rounds: int = 15,
@@ -64,6 +70,9 @@ def time_interleaved(functions: Mapping[str, Callable[[], object]], rounds: int 
 
     Notes
     -----
+    If the environment variable ``CONVKIT_TIMING_ROUNDS`` holds a positive integer, ``rounds`` is
+    capped at it (see :data:`ROUNDS_VARIABLE`).
+
     The minimum, not the mean or median: interference from the rest of the machine
     only adds time, so the minimum of enough rounds is the most repeatable figure.
     CPU time of the calling thread is exact only when the work runs in that thread,
@@ -82,6 +91,9 @@ def time_interleaved(functions: Mapping[str, Callable[[], object]], rounds: int 
             raise TypeError(f"functions[{name!r}] must be callable")
     rounds = check_int(rounds, "rounds", minimum=1)
     warmup = check_int(warmup, "warmup", minimum=0)
+    cap = os.environ.get(ROUNDS_VARIABLE, "")
+    if cap.isdigit() and int(cap) >= 1:  # a test re-run that does not look at the times
+        rounds = min(rounds, int(cap))
     best = {name: float("inf") for name in functions}
     with one_thread():
         for function in functions.values():

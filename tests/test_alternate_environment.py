@@ -31,6 +31,8 @@ from pathlib import Path
 
 import pytest
 
+from output_reruns import OUTPUTS_ONLY  # tests/ is on the pytest pythonpath
+
 REPO = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted((REPO / "chapters").glob("*.ipynb"))
 
@@ -132,7 +134,7 @@ def test_chapter_outputs_hold_in_the_alternate_environment(chapters):
                "-q", "-rf", "--color=no", "--nbval", "--nbval-current-env",
                "--nbval-sanitize-with", str(REPO / "tests" / "nbval_sanitize.cfg"),
                "-o", "addopts=", *(str(c.relative_to(REPO)) for c in chapters)]
-    done = subprocess.run(command, cwd=REPO, env={**native_env(), **variables},
+    done = subprocess.run(command, cwd=REPO, env={**native_env(), **variables, **OUTPUTS_ONLY},
                           capture_output=True, text=True, timeout=1800)
     failed = [(REPO / path, int(c)) for path, c in FAILED_CELL.findall(done.stdout)]
     assert done.returncode == 0, (

@@ -181,3 +181,23 @@ def test_palette_frames_are_smaller_and_keep_the_drawing():
         Explorer(draw, {"a": [1]}, colors=1)
     with pytest.raises(ValueError, match="colors"):
         figure_png(draw(a=1), colors=300)
+
+
+def test_first_frame_mode_draws_one_frame_and_the_rest_on_demand(monkeypatch):
+    """CONVKIT_EXPLORER_FRAMES=first (the tests' re-runs): the same widget, one frame drawn;
+    frame() draws any other on demand, identical to what a full explorer draws."""
+    params = {"a": [1, 2, 3], "b": ["x", "y"]}
+    full = Explorer(draw, params, initial={"a": 2}, dpi=40)
+    monkeypatch.setenv("CONVKIT_EXPLORER_FRAMES", "first")
+    DRAWN.clear()
+    quick = Explorer(draw, params, initial={"a": 2}, dpi=40)
+    assert DRAWN == [{"a": 2, "b": "x"}]
+    assert repr(quick) == repr(full) and quick.frame_count == 6
+    assert quick.frame_widget(a=2, b="x").value == full.frame_widget(a=2, b="x").value
+    assert "not drawn" in quick.frame_widget(a=3, b="y").value
+    assert quick.frame(a=3, b="y") == full.frame(a=3, b="y")
+    assert quick.alt_text(a=3, b="y") == full.alt_text(a=3, b="y")
+    assert DRAWN[-1] == {"a": 3, "b": "y"} and len(DRAWN) == 2
+    quick.frame(a=3, b="y")
+    assert len(DRAWN) == 2, "a frame is drawn once"
+    assert [len(s.children) for s in quick.stacks(1)] == [len(s.children) for s in full.stacks(1)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import copy
 import json
+import os
 import re
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 import make_handouts  # tools/ is on the pytest pythonpath (pyproject.toml)
+from output_reruns import OUTPUTS_ONLY  # tests/ is on the pytest pythonpath
 import notebook_cells
 
 REPO = Path(__file__).resolve().parents[1]
@@ -327,10 +329,11 @@ def test_command_line(tmp_path, capsys):
 
 
 def _execute(nb, cwd: Path):
+    """Run ``nb`` in a fresh kernel in ``cwd``, for its outputs only (tests/output_reruns.py)."""
     from nbclient import NotebookClient
 
     NotebookClient(nb, timeout=300, kernel_name="python3",
-                   resources={"metadata": {"path": str(cwd)}}).execute()
+                   resources={"metadata": {"path": str(cwd)}}).execute(env={**os.environ, **OUTPUTS_ONLY})
     return nb
 
 

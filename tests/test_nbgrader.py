@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from convkit.checking import EXERCISES, check
+from output_reruns import OUTPUTS_ONLY  # tests/ is on the pytest pythonpath
 from convkit.checking.engine import CaseTimeout, _call_with_limit
 
 REPO = Path(__file__).resolve().parents[1]
@@ -156,7 +157,7 @@ def _hidden_test_cells(nb) -> list:
 
 
 def _nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=str(REPO))
+    env = dict(os.environ, PYTHONPATH=str(REPO), **OUTPUTS_ONLY)  # autograde's kernels inherit it
     return subprocess.run(
         [sys.executable, "-m", "nbgrader", *args], cwd=course, env=env, capture_output=True, text=True, timeout=600
     )

@@ -197,12 +197,25 @@ def test_checker_command_exit_status(executed, tmp_path):
     assert result.returncode == 1 and "never_run.ipynb" in result.stdout
 
 
+def test_checker_flags_undrawn_explorer_frames(executed):
+    """A notebook recorded with CONVKIT_EXPLORER_FRAMES=first would publish placeholders."""
+    def undraw(nb):
+        state = nb["metadata"]["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+        frame = next(m for m in state.values() if "<img" in str(m["state"].get("value", "")))
+        frame["state"]["value"] = "<em>frame not drawn (CONVKIT_EXPLORER_FRAMES=first)</em>"
+    assert problems_after(executed, lambda nb: None) == []
+    problems = problems_after(executed, undraw)
+    assert any("1 explorer frame(s) not drawn" in p for p in problems), problems
+
+
 def test_tools_share_the_alt_text_key_of_convkit():
     """The alt text run_notebook copies is stored under convkit.plotting.show's key."""
     import notebook_format
+    from convkit.explorer import FRAMES_VARIABLE
     from convkit.plotting.render import ALT_METADATA_KEY
 
     assert notebook_format.ALT_METADATA_KEY == ALT_METADATA_KEY
+    assert notebook_format.FRAMES_VARIABLE == FRAMES_VARIABLE
     assert run_notebook.ALT_METADATA_KEY is check_notebooks.ALT_METADATA_KEY
 
 

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from convkit.timing import (
-    RECORDING_VARIABLE, _cache_bytes, _sysfs_cache, check_claim, check_increasing, last_level_cache, machine,
+    RECORDING_VARIABLE, ROUNDS_VARIABLE, _cache_bytes, _sysfs_cache, check_claim, check_increasing, last_level_cache, machine,
     one_thread, recording, time_interleaved,
 )
 
@@ -29,6 +29,19 @@ def test_rounds_are_interleaved():
     calls = []
     time_interleaved({"a": lambda: calls.append("a"), "b": lambda: calls.append("b")}, rounds=2, warmup=1)
     assert calls == ["a", "b", "a", "b", "a", "b"]
+
+
+def test_rounds_capped_by_the_variable(monkeypatch):
+    """The tests' output-only re-runs cap the rounds; a bad value caps nothing."""
+    calls = []
+    monkeypatch.setenv(ROUNDS_VARIABLE, "1")
+    time_interleaved({"a": lambda: calls.append("a")}, rounds=5, warmup=1)
+    assert calls == ["a", "a"]
+    for value in ("0", "x", ""):
+        calls.clear()
+        monkeypatch.setenv(ROUNDS_VARIABLE, value)
+        time_interleaved({"a": lambda: calls.append("a")}, rounds=3, warmup=0)
+        assert calls == ["a"] * 3
 
 
 def test_one_thread_limits_and_restores_torch():
@@ -86,7 +99,9 @@ def test_claim_must_be_text():
 def test_run_notebook_records_with_the_variable_set():
     """The kernel of the one recording command gets the variable; importing the tool does not set it here."""
     import run_notebook  # tools/ is on the pytest pythonpath (pyproject.toml)
-    assert run_notebook.RECORDING_ENVIRONMENT == {RECORDING_VARIABLE: "1"}
+    assert run_notebook.RECORDING_ENVIRONMENT[RECORDING_VARIABLE] == "1"
+    assert run_notebook.RECORDING_ENVIRONMENT[ROUNDS_VARIABLE] == "", "recording measures every round"
+    assert run_notebook.RECORDING_ENVIRONMENT["CONVKIT_EXPLORER_FRAMES"] == "all"
     assert not recording()
 
 

@@ -35,6 +35,7 @@ from pathlib import Path
 
 from notebook_format import (
     ALT_METADATA_KEY,
+    FRAMES_VARIABLE,
     TIMING_KEYS,
     WIDGET_STATE_MIME,
     UNCOMPARED_MARKERS,
@@ -141,6 +142,10 @@ def check_notebook_dict(nb: dict) -> list[str]:
     if state:
         for missing in sorted(set(model_refs(state)) - set(state)):
             problems.append(f"widget state: reference to missing model {missing}")
+        undrawn = sum(FRAMES_VARIABLE in str(model.get("state", {}).get("value", "")) for model in state.values())
+        if undrawn:
+            problems.append(f"widget state: {undrawn} explorer frame(s) not drawn ({FRAMES_VARIABLE}=first "
+                            "was set; run tools/run_notebook.py)")
     return problems
 
 

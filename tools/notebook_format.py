@@ -18,6 +18,8 @@ MODEL_REF_PREFIX = "IPY_MODEL_"
 # The output metadata key under which convkit.plotting.show stores a
 # figure's alt text; must equal convkit.plotting.render.ALT_METADATA_KEY.
 ALT_METADATA_KEY = "convkit_alt"
+# convkit.explorer.FRAMES_VARIABLE: set to "first", explorers leave placeholders in undrawn frames.
+FRAMES_VARIABLE = "CONVKIT_EXPLORER_FRAMES"
 # Cell metadata written by execution that only records when or how long.
 TIMING_KEYS = ("execution", "ExecuteTime")
 # A cell whose outputs nbval does not compare: tagged, or marked by a comment.
