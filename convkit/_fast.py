@@ -42,6 +42,8 @@ The results carry no bias: the caller adds it.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import math
 
 import numpy as np
@@ -66,6 +68,8 @@ _TILE_COLUMNS = 1 << 12
 # g = 8, 32 per group, too); with 16 or fewer (an RGB image to 16 channels,
 # 3D 16 -> 16, depthwise) the whole rows were 0.03 to 0.2 better.
 _ROWS_MAX_FILTERS = 16
+# Tile size of the tap-row im2col (_conv_im2col_tap_rows).
+_TAP_ROWS_TILE_BYTES = 1 << 22
 
 
 def conv_nd(args: ConvArgs) -> np.ndarray:
@@ -82,6 +86,8 @@ def conv_nd(args: ConvArgs) -> np.ndarray:
         return _conv_pointwise(args)
     if all(s == 1 for s in args.stride) and args.weight.shape[0] // args.groups <= _ROWS_MAX_FILTERS:
         return _conv_im2col_rows(args)
+    if len(kernel) > 1:
+        return _conv_im2col_tap_rows(args)
     return _conv_im2col(args)
 
 
@@ -268,3 +274,143 @@ def _conv_im2col_rows(args: ConvArgs) -> np.ndarray:
                 out[(i, slice(g0 * per_group_out, (g0 + ng) * per_group_out),
                      slice(r0, r0 + nr)) + crop] = band_grid[(slice(None), slice(None)) + crop]
     return out
+
+
+def _conv_im2col_tap_rows(args: ConvArgs) -> np.ndarray:
+    """Im2col of the inner kernel axes only, and one matrix multiply per tap of the first axis.
+
+    The window of kernel tap ``(t0, t1, ...)`` over a band of output rows is
+    the window of tap ``(0, t1, ...)`` moved down by ``t0 * d0`` input rows.
+    So a matrix that holds the taps of the inner axes only, over every input
+    row the band needs, ``(taps[1:] * C_in/G, rows, *out[1:])``, serves all
+    the taps of the first axis: the operand of tap row ``t0`` is that matrix
+    read ``t0 * d0`` rows further on, a plain 2D view. The copy is
+    ``kernel[0]`` times smaller than the full im2col (3 times for a 3x3
+    kernel), and the result is the sum of ``kernel[0]`` products of
+    ``taps[1:] * C_in/G`` terms each. With a stride ``s0`` the input rows are
+    split by phase (``row % s0``) so that the rows of one tap row are again
+    consecutive; the tap rows that share a move and together read every
+    phase (with ``d0 = 1``, each run of ``s0`` tap rows) make one product.
+
+    The matrix is copied straight from the input, without a padded copy of
+    the image: what falls in the padding is zeroed instead. The work is cut
+    into bands of output rows and chunks of groups, so that the matrix stays
+    in cache while it is read ``kernel[0]`` times.
+    """
+    x, w, g = args.input, args.weight, args.groups
+    n_batch, c_in = x.shape[:2]
+    c_out = w.shape[0]
+    per_group_in, per_group_out = c_in // g, c_out // g
+    kernel = tuple(w.shape[2:])
+    inner_taps = math.prod(kernel[1:])
+    out_size = args.out_size
+    rows = out_size[0]
+    rest = math.prod(out_size[1:])  # positions in one output row (or plane in 3D)
+    s0, d0 = args.stride[0], args.dilation[0]
+    reach = (kernel[0] - 1) * d0 // s0  # rows of a phase a band reads beyond its own
+    depth = s0 * inner_taps * per_group_in  # rows of the matrix of one group
+
+    # Tile: as many output rows as fit for one group, then as many groups as fit.
+    row_bytes = depth * rest * w.dtype.itemsize
+    band = max(1, min(rows, _TAP_ROWS_TILE_BYTES // row_bytes - reach))
+    chunk = max(1, min(g, _TAP_ROWS_TILE_BYTES // (row_bytes * (band + reach))))
+    span = band + reach
+    # Element [j, p, t, c, y, *o]: input channel c of group j at row (r0 + y) * s0 + p - pad0
+    # and, along each further axis, at o * s + t * d - pad (t the inner tap, r0 the band's row).
+    matrix = np.empty((chunk, s0, inner_taps, per_group_in, span) + out_size[1:], dtype=w.dtype)
+    by_phase = matrix.reshape(chunk, s0, inner_taps * per_group_in, span * rest)
+    merged = matrix.reshape(chunk, depth, span * rest)  # (chunk, s0 * taps[1:] * C_in/G, span * rest)
+    # (G, C_out/G, kernel[0], taps[1:], C_in/G): the weight in the matrix's order of terms
+    w_rows = np.empty((g, per_group_out, kernel[0], inner_taps, per_group_in), dtype=w.dtype)
+    w_rows[...] = w.reshape(g, per_group_out, per_group_in, kernel[0], inner_taps).transpose(0, 1, 3, 4, 2)
+    products = []  # (weight (G, C_out/G, terms), phase or None for every phase, move in rows)
+    for shift in range(reach + 1):
+        tap_rows = [t0 for t0 in range(kernel[0]) if t0 * d0 // s0 == shift]
+        if s0 > 1 and len(tap_rows) == s0:  # then d0 = 1: tap rows shift * s0 + phase
+            products.append((w_rows[:, :, tap_rows[0]:tap_rows[-1] + 1].reshape(g, per_group_out, -1),
+                             None, shift))
+        else:
+            products.extend((w_rows[:, :, t0].reshape(g, per_group_out, -1), t0 * d0 % s0, shift)
+                            for t0 in tap_rows)
+
+    partial = np.empty((chunk, per_group_out, band * rest), dtype=w.dtype)
+    out = np.empty((n_batch, c_out) + out_size, dtype=w.dtype)
+    out_flat = out.reshape(n_batch, g, per_group_out, rows * rest)  # (N, G, C_out/G, P)
+    zeroed: dict[tuple[int, int], tuple] = {}  # (phase, tap) -> the block last zeroed around
+    for r0 in range(0, rows, band):
+        nr = min(band, rows - r0)
+        plan = _tap_row_plan(x.shape[2:], out_size, kernel[1:], args.stride, args.pad_before,
+                             args.dilation, r0, nr + reach)
+        for slot, box, _, _ in plan:
+            if zeroed.get(slot) != box:  # zero what the copies leave out: the padding
+                zeroed[slot] = box
+                _zero_outside(matrix[(slice(None),) + slot], box)
+        copies = [(slot + (slice(None),) + target, source)
+                  for slot, box, target, source in plan if target is not None]
+        for i in range(n_batch):
+            for g0 in range(0, g, chunk):
+                ng = min(chunk, g - g0)
+                image = x[i, g0 * per_group_in:(g0 + ng) * per_group_in]
+                image = image.reshape((ng, per_group_in) + image.shape[1:])  # (ng, C_in/G, *spatial)
+                for target, source in copies:
+                    matrix[(slice(0, ng),) + target] = image[(slice(None), slice(None)) + source]
+                result = out_flat[i, g0:g0 + ng, :, r0 * rest:(r0 + nr) * rest]  # (ng, C_out/G, nr * rest)
+                for k, (weight, phase, shift) in enumerate(products):
+                    view = merged if phase is None else by_phase[:, phase]  # (chunk, terms, span * rest)
+                    operand = view[:ng, :, shift * rest:(shift + nr) * rest]  # (ng, terms, nr * rest)
+                    product = result if k == 0 else partial[:ng, :, :nr * rest]
+                    if ng == 1:  # a plain 2D product skips numpy's batched-matmul overhead
+                        np.matmul(weight[g0], operand[0], out=product[0])
+                    else:
+                        np.matmul(weight[g0:g0 + ng], operand, out=product)
+                    if k:
+                        result += product
+    return out
+
+
+@functools.lru_cache(maxsize=256)
+def _tap_row_plan(size: tuple[int, ...], out_size: tuple[int, ...], inner: tuple[int, ...],
+                  stride: tuple[int, ...], pad: tuple[int, ...], dilation: tuple[int, ...],
+                  r0: int, span: int) -> tuple:
+    """Where :func:`_conv_im2col_tap_rows`'s matrix comes from, for rows ``r0, ..., r0 + span - 1`` of each phase.
+
+    For each phase ``p`` and inner tap index ``t`` (the slot ``(p, t)`` of the
+    matrix), the block of ``(rows, *out[1:])`` that falls inside the input
+    and the input's slices it is copied from. Returns ``(slot, box, target,
+    source)`` tuples: ``box`` the block as ``(low, high)`` per axis, ``target``
+    and ``source`` the slices (both None when the block is empty).
+    """
+    s0, p0 = stride[0], pad[0]
+    plan = []
+    for phase in range(s0):
+        # Rows y with input row (r0 + y) * s0 + phase - p0 inside [0, size[0]).
+        start = r0 * s0 + phase - p0  # the input row of y = 0
+        low = max(0, -(start // s0))  # ceil(-start / s0), at least 0
+        high = min(span, (size[0] - 1 - start) // s0 + 1)
+        first_box = ((low, high),)
+        first_source = (slice(low * s0 + start, (high - 1) * s0 + start + 1, s0),)
+        for tap_index, taps in enumerate(itertools.product(*(range(k) for k in inner))):
+            box, source = first_box, first_source
+            for t, o, s, d, p, n in zip(taps, out_size[1:], stride[1:], dilation[1:], pad[1:], size[1:]):
+                start = t * d - p  # the input position of output position 0
+                low = max(0, -(start // s))
+                high = min(o, (n - 1 - start) // s + 1)
+                box += ((low, high),)
+                source += (slice(low * s + start, (high - 1) * s + start + 1, s),)
+            if any(high <= low for low, high in box):
+                plan.append(((phase, tap_index), box, None, None))
+            else:
+                plan.append(((phase, tap_index), box, tuple(slice(a, b) for a, b in box), source))
+    return tuple(plan)
+
+
+def _zero_outside(block: np.ndarray, box: tuple[tuple[int, int], ...]) -> None:
+    """Zero ``block`` outside ``box``, ``(low, high)`` along each of its last axes."""
+    if any(high <= low for low, high in box):
+        block[...] = 0
+        return
+    lead = (slice(None),) * (block.ndim - len(box))
+    for axis, (low, high) in enumerate(box):  # below and above the box along each axis in turn
+        inside = lead + tuple(slice(a, b) for a, b in box[:axis])
+        block[inside + (slice(0, low),)] = 0
+        block[inside + (slice(high, None),)] = 0
