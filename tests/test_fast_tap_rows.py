@@ -46,7 +46,8 @@ CASES = [
 @pytest.mark.parametrize("case", CASES, ids=[f"case{i}" for i in range(len(CASES))])
 def test_tap_rows_match_torch(monkeypatch, case, tile_bytes):
     n, batch, c_in, c_out, size, kernel, stride, padding, dilation, groups = case
-    monkeypatch.setattr(fast_module, "_TAP_ROWS_TILE_BYTES", tile_bytes)
+    monkeypatch.setattr(fast_module, "_TAP_ROWS_BAND_BYTES", tile_bytes)
+    monkeypatch.setattr(fast_module, "_TAP_ROWS_CHUNK_BYTES", tile_bytes)
     rng = np.random.default_rng(11)
     x = rng.standard_normal((batch, c_in) + size)
     w = rng.standard_normal((c_out, c_in // groups) + kernel)
