@@ -386,17 +386,18 @@ def _conv_im2col_tap_rows(args: ConvArgs) -> np.ndarray:
     # after which the few values it carries over into the padding are zeroed again.
     flat = all(s == 1 for s in args.stride) and out_size[1:] == x.shape[3:] and x.flags.c_contiguous
     matrix_flat = matrix.reshape(chunk, s0, inner_taps, per_group_in, span * rest)
-    zeroed: dict[tuple[int, int], tuple] = {}  # (phase, tap) -> the block last zeroed around
+    zeroed: dict[tuple[int, int], tuple] = {}  # (phase, tap) -> the parts last zeroed
     for r0 in range(0, rows, band):
         nr = min(band, rows - r0)
         plan = _tap_row_plan(x.shape[2:], out_size, kernel[1:], args.stride, args.pad_before,
-                             args.dilation, r0, nr + reach)
-        for slot, box, target, _, _ in plan:
-            if flat and target is not None:  # the copies zero the rest of the rows they fill
-                box = (box[0],) + tuple((0, extent) for extent in out_size[1:])
-            if zeroed.get(slot) != box:  # zero what the copies leave out: the padding
-                zeroed[slot] = box
-                _zero_outside(matrix[(slice(None),) + slot], box)
+                             args.dilation, r0, nr + reach, span)
+        for slot, _, target, _, _, outside, outside_rows, _ in plan:
+            # Zero what the copies leave out (the padding); flat copies zero within their rows.
+            parts = outside_rows if flat and target is not None else outside
+            if zeroed.get(slot) != parts:
+                zeroed[slot] = parts
+                for part in parts:
+                    matrix[(slice(None),) + slot + (slice(None),) + part] = 0
         copies = [entry for entry in plan if entry[2] is not None]
         for i in range(n_batch):
             for g0 in range(0, g, chunk):
@@ -405,13 +406,13 @@ def _conv_im2col_tap_rows(args: ConvArgs) -> np.ndarray:
                 image = image.reshape((ng, per_group_in) + image.shape[1:])  # (ng, C_in/G, *spatial)
                 if flat:
                     image_flat = image.reshape(ng, per_group_in, -1)  # (ng, C_in/G, H * W...)
-                    for slot, box, _, _, (start, stop, move) in copies:
+                    for slot, _, _, _, (start, stop, move), _, _, carried in copies:
                         matrix_flat[(slice(0, ng),) + slot + (slice(None), slice(start, stop))] = \
                             image_flat[:, :, start + move:stop + move]
-                        _zero_outside(matrix[(slice(0, ng),) + slot + (slice(None), slice(*box[0]))],
-                                      box[1:])
+                        for part in carried:
+                            matrix[(slice(0, ng),) + slot + (slice(None),) + part] = 0
                 else:
-                    for slot, _, target, source, _ in copies:
+                    for slot, _, target, source, _, _, _, _ in copies:
                         matrix[(slice(0, ng),) + slot + (slice(None),) + target] = \
                             image[(slice(None), slice(None)) + source]
                 result = out_flat[i, g0:g0 + ng, :, r0 * rest:(r0 + nr) * rest]  # (ng, C_out/G, nr * rest)
@@ -431,14 +432,22 @@ def _conv_im2col_tap_rows(args: ConvArgs) -> np.ndarray:
 @functools.lru_cache(maxsize=256)
 def _tap_row_plan(size: tuple[int, ...], out_size: tuple[int, ...], inner: tuple[int, ...],
                   stride: tuple[int, ...], pad: tuple[int, ...], dilation: tuple[int, ...],
-                  r0: int, span: int) -> tuple:
+                  r0: int, span: int, extent: int) -> tuple:
     """Where :func:`_conv_im2col_tap_rows`'s matrix comes from, for rows ``r0, ..., r0 + span - 1`` of each phase.
 
     For each phase ``p`` and inner tap index ``t`` (the slot ``(p, t)`` of the
-    matrix), the block of ``(rows, *out[1:])`` that falls inside the input
-    and the input's slices it is copied from. Returns ``(slot, box, target,
-    source)`` tuples: ``box`` the block as ``(low, high)`` per axis, ``target``
-    and ``source`` the slices (both None when the block is empty).
+    matrix, whose rows axis holds ``extent`` rows), the block of ``(rows,
+    *out[1:])`` that falls inside the input and the input's slices it is
+    copied from. Returns ``(slot, box, target, source, flat, outside,
+    outside_rows, carried)`` tuples: ``box`` the block as ``(low, high)`` per
+    axis; ``target`` and ``source`` the slices; ``flat`` the block's range
+    ``(start, stop)`` in the flattened ``(rows, *out[1:])`` and the move to
+    its first value in the flattened input (the copy of that whole range is
+    the block when the stride is 1 and ``out[1:]`` is the input's size);
+    ``outside`` the index tuples of the parts of the slot outside the block,
+    ``outside_rows`` those outside its rows, ``carried`` those inside its rows
+    but outside the block (what a flat copy fills wrongly). ``target``,
+    ``source`` and ``flat`` are None when the block is empty.
     """
     s0, p0 = stride[0], pad[0]
     plan = []
@@ -457,28 +466,34 @@ def _tap_row_plan(size: tuple[int, ...], out_size: tuple[int, ...], inner: tuple
                 high = min(o, (n - 1 - start) // s + 1)
                 box += ((low, high),)
                 source += (slice(low * s + start, (high - 1) * s + start + 1, s),)
+            extents = (extent,) + out_size[1:]
+            outside = _outside(box, extents)
             if any(high <= low for low, high in box):
-                plan.append(((phase, tap_index), box, None, None, None))
+                plan.append(((phase, tap_index), box, None, None, None, outside, outside, ()))
                 continue
-            extents = (span,) + out_size[1:]
+            outside_rows = _outside(box[:1], extents[:1])
+            carried = tuple((slice(*box[0]),) + part for part in _outside(box[1:], extents[1:]))
             start = int(np.ravel_multi_index([low for low, _ in box], extents))
             stop = int(np.ravel_multi_index([high - 1 for _, high in box], extents)) + 1
             first = int(np.ravel_multi_index([cut.start for cut in source], size))
             plan.append(((phase, tap_index), box, tuple(slice(a, b) for a, b in box), source,
-                         (start, stop, first - start)))
+                         (start, stop, first - start), outside, outside_rows, carried))
     return tuple(plan)
 
 
-def _zero_outside(block: np.ndarray, box: tuple[tuple[int, int], ...]) -> None:
-    """Zero ``block`` outside ``box``, ``(low, high)`` along each of its last axes."""
+def _outside(box: tuple[tuple[int, int], ...], extents: tuple[int, ...]) -> tuple:
+    """Index tuples covering the parts of an array of shape ``extents`` outside ``box``.
+
+    ``box`` holds ``(low, high)`` per axis; the parts are the slabs below and
+    above it along each axis in turn, within the box along the axes before.
+    """
     if any(high <= low for low, high in box):
-        block[...] = 0
-        return
-    lead = (slice(None),) * (block.ndim - len(box))
-    extents = block.shape[block.ndim - len(box):]
-    for axis, (low, high) in enumerate(box):  # below and above the box along each axis in turn
-        inside = lead + tuple(slice(a, b) for a, b in box[:axis])
+        return ((slice(None),) * len(box),)
+    parts = []
+    for axis, (low, high) in enumerate(box):
+        inside = tuple(slice(a, b) for a, b in box[:axis])
         if low > 0:
-            block[inside + (slice(0, low),)] = 0
+            parts.append(inside + (slice(0, low),))
         if high < extents[axis]:
-            block[inside + (slice(high, None),)] = 0
+            parts.append(inside + (slice(high, extents[axis]),))
+    return tuple(parts)
