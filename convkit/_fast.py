@@ -36,18 +36,20 @@ How. :func:`conv_nd` picks one of four exact methods:
   bands are computed over whole padded rows, so that each row of the im2col
   matrix is one long contiguous copy; the few extra positions are dropped
   when a band is copied into the result;
-* with more filters per group and a 2D or 3D kernel whose rows overlap
-  (``_conv_im2col_tap_rows``), the im2col matrix holds the taps of the inner
-  kernel axes only, and each tap of the first axis multiplies that matrix
-  read a few rows further on: a copy ``kernel[0]`` times smaller (with stride
-  ``s0``, about ``kernel[0] / s0``), paid for by adding ``kernel[0]`` products
-  (fewer with a stride). Measured against ``_conv_im2col`` on the shapes of
-  ``benchmarks/bench.py`` (minimum CPU time of 30 interleaved rounds, one
-  thread, two runs): 0.82 times its time on the grouped case (g = 8, 32
-  filters per group, where the full matrix is largest next to the
-  products), 0.89 to 0.94 on the 3x3 64 -> 64 (N = 1 and 8) and dilated
-  cases, 0.99 to 1.01 on the strided one (both copy every other input
-  value).
+* with more filters per group, or a kernel at least
+  ``_TAP_ROWS_LARGE_KERNEL`` tall, and a 2D or 3D kernel whose rows overlap
+  (``_conv_im2col_tap_rows``; ``_tap_rows_pay`` gives the rest of the rule),
+  the im2col matrix holds the taps of the inner kernel axes only, and each
+  tap of the first axis multiplies that matrix read a few rows further on:
+  a copy ``kernel[0]`` times smaller (with stride ``s0``, about ``kernel[0]
+  / s0``), paid for by adding ``kernel[0]`` products (fewer with a stride).
+  Measured against ``_conv_im2col`` on the shapes of ``benchmarks/bench.py``
+  (minimum CPU time of 30 interleaved rounds, one thread, two runs): 0.82
+  times its time on the grouped case (g = 8, 32 filters per group, where
+  the full matrix is largest next to the products), 0.89 to 0.94 on the 3x3
+  64 -> 64 (N = 1 and 8) and dilated cases, 0.99 to 1.01 on the strided one
+  (both copy every other input value); against ``_conv_im2col_rows``, 0.63
+  on the 31x31 16 -> 16 case.
 
 The results carry no bias: the caller adds it.
 """
@@ -92,6 +94,12 @@ _TAP_ROWS_CHUNK_BYTES = 1 << 21
 # thin products cost more than the copying they save (3x3 8 -> 32 on 112x112: 1.12 times
 # the time of the plain im2col; 64 -> 64: 0.9 times).
 _TAP_ROWS_MIN_TERMS = 32
+# With few filters per group (the whole-row im2col's case) the tap-row im2col is chosen
+# only for kernels this tall or taller. Measured (time against the whole-row im2col, one
+# thread): 0.25 to 0.9 for kernels of 7 to 31 with 4 or 16 channels on 32x32 and 64x64
+# (0.63 for the 31x31 16 -> 16 of benchmarks/bench.py), 0.86 to 1.02 for 5x5, 1.2 to 1.36
+# for 3x3 (16 -> 16 on 16x16; 3x3x3 16 -> 16 on 32^3).
+_TAP_ROWS_LARGE_KERNEL = 7
 
 
 def conv_nd(args: ConvArgs) -> np.ndarray:
@@ -106,9 +114,12 @@ def conv_nd(args: ConvArgs) -> np.ndarray:
     padded = any(args.pad_before) or any(args.pad_after)
     if all(k == 1 for k in kernel) and not padded:
         return _conv_pointwise(args)
-    if all(s == 1 for s in args.stride) and args.weight.shape[0] // args.groups <= _ROWS_MAX_FILTERS:
+    tap_rows = _tap_rows_pay(args)
+    few_filters = args.weight.shape[0] // args.groups <= _ROWS_MAX_FILTERS
+    if (all(s == 1 for s in args.stride) and few_filters
+            and not (tap_rows and kernel[0] >= _TAP_ROWS_LARGE_KERNEL)):
         return _conv_im2col_rows(args)
-    if _tap_rows_pay(args):
+    if tap_rows:
         return _conv_im2col_tap_rows(args)
     return _conv_im2col(args)
 
