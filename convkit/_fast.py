@@ -375,16 +375,18 @@ def _conv_im2col_tap_rows(args: ConvArgs) -> np.ndarray:
     # and, along each further axis, at o * s + t * d - pad (t the inner tap, r0 the band's row).
     matrix = np.empty((chunk, s0, inner_taps, per_group_in, span) + out_size[1:], dtype=w.dtype)
     by_phase = matrix.reshape(chunk, s0, inner_taps * per_group_in, span * rest)
-    merged = matrix.reshape(chunk, depth, span * rest)  # (chunk, s0 * taps[1:] * C_in/G, span * rest)
+    # (chunk, s0 * taps[1:] * C_in/G, span * rest)
+    merged = matrix.reshape(chunk, depth, span * rest)
     # (G, C_out/G, kernel[0], taps[1:], C_in/G): the weight in the matrix's order of terms
     w_rows = np.empty((g, per_group_out, kernel[0], inner_taps, per_group_in), dtype=w.dtype)
-    w_rows[...] = w.reshape(g, per_group_out, per_group_in, kernel[0], inner_taps).transpose(0, 1, 3, 4, 2)
+    w_rows[...] = w.reshape(g, per_group_out, per_group_in, kernel[0], inner_taps).transpose(
+        0, 1, 3, 4, 2)
     products = []  # (weight (G, C_out/G, terms), phase or None for every phase, move in rows)
     for shift in range(reach + 1):
         tap_rows = [t0 for t0 in range(kernel[0]) if t0 * d0 // s0 == shift]
         if s0 > 1 and len(tap_rows) == s0:  # then d0 = 1: tap rows shift * s0 + phase
-            products.append((w_rows[:, :, tap_rows[0]:tap_rows[-1] + 1].reshape(g, per_group_out, -1),
-                             None, shift))
+            weight = w_rows[:, :, tap_rows[0]:tap_rows[-1] + 1].reshape(g, per_group_out, -1)
+            products.append((weight, None, shift))
         else:
             products.extend((w_rows[:, :, t0].reshape(g, per_group_out, -1), t0 * d0 % s0, shift)
                             for t0 in tap_rows)
@@ -414,7 +416,8 @@ def _conv_im2col_tap_rows(args: ConvArgs) -> np.ndarray:
             for g0 in range(0, g, chunk):
                 ng = min(chunk, g - g0)
                 image = x[i, g0 * per_group_in:(g0 + ng) * per_group_in]
-                image = image.reshape((ng, per_group_in) + image.shape[1:])  # (ng, C_in/G, *spatial)
+                # (ng, C_in/G, *spatial)
+                image = image.reshape((ng, per_group_in) + image.shape[1:])
                 if flat:
                     image_flat = image.reshape(ng, per_group_in, -1)  # (ng, C_in/G, H * W...)
                     for slot, _, _, _, (start, stop, move), _, _, carried in copies:
@@ -426,10 +429,12 @@ def _conv_im2col_tap_rows(args: ConvArgs) -> np.ndarray:
                     for slot, _, target, source, _, _, _, _ in copies:
                         matrix[(slice(0, ng),) + slot + (slice(None),) + target] = \
                             image[(slice(None), slice(None)) + source]
-                result = out_flat[i, g0:g0 + ng, :, r0 * rest:(r0 + nr) * rest]  # (ng, C_out/G, nr * rest)
+                # (ng, C_out/G, nr * rest)
+                result = out_flat[i, g0:g0 + ng, :, r0 * rest:(r0 + nr) * rest]
                 for k, (weight, phase, shift) in enumerate(products):
-                    view = merged if phase is None else by_phase[:, phase]  # (chunk, terms, span * rest)
-                    operand = view[:ng, :, shift * rest:(shift + nr) * rest]  # (ng, terms, nr * rest)
+                    # (chunk, terms, span * rest), then (ng, terms, nr * rest)
+                    view = merged if phase is None else by_phase[:, phase]
+                    operand = view[:ng, :, shift * rest:(shift + nr) * rest]
                     product = result if k == 0 else partial[:ng, :, :nr * rest]
                     if ng == 1:  # a plain 2D product skips numpy's batched-matmul overhead
                         np.matmul(weight[g0], operand[0], out=product[0])
@@ -444,12 +449,12 @@ def _conv_im2col_tap_rows(args: ConvArgs) -> np.ndarray:
 def _tap_row_plan(size: tuple[int, ...], out_size: tuple[int, ...], inner: tuple[int, ...],
                   stride: tuple[int, ...], pad: tuple[int, ...], dilation: tuple[int, ...],
                   r0: int, span: int, extent: int) -> tuple:
-    """Where :func:`_conv_im2col_tap_rows`'s matrix comes from, for rows ``r0, ..., r0 + span - 1`` of each phase.
+    """Where :func:`_conv_im2col_tap_rows`'s matrix comes from, for ``span`` rows from ``r0``.
 
-    For each phase ``p`` and inner tap index ``t`` (the slot ``(p, t)`` of the
-    matrix, whose rows axis holds ``extent`` rows), the block of ``(rows,
-    *out[1:])`` that falls inside the input and the input's slices it is
-    copied from. Returns ``(slot, box, target, source, flat, outside,
+    Rows ``r0, ..., r0 + span - 1`` of each phase. For each phase ``p`` and
+    inner tap index ``t`` (the slot ``(p, t)`` of the matrix, whose rows axis
+    holds ``extent`` rows), the block of ``(rows, *out[1:])`` that falls
+    inside the input and the input's slices it is copied from. Returns ``(slot, box, target, source, flat, outside,
     outside_rows, carried)`` tuples: ``box`` the block as ``(low, high)`` per
     axis; ``target`` and ``source`` the slices; ``flat`` the block's range
     ``(start, stop)`` in the flattened ``(rows, *out[1:])`` and the move to
@@ -471,7 +476,8 @@ def _tap_row_plan(size: tuple[int, ...], out_size: tuple[int, ...], inner: tuple
         first_source = (slice(low * s0 + start, (high - 1) * s0 + start + 1, s0),)
         for tap_index, taps in enumerate(itertools.product(*(range(k) for k in inner))):
             box, source = first_box, first_source
-            for t, o, s, d, p, n in zip(taps, out_size[1:], stride[1:], dilation[1:], pad[1:], size[1:]):
+            for t, o, s, d, p, n in zip(taps, out_size[1:], stride[1:], dilation[1:], pad[1:],
+                                        size[1:]):
                 start = t * d - p  # the input position of output position 0
                 low = max(0, -(start // s))
                 high = min(o, (n - 1 - start) // s + 1)
