@@ -87,7 +87,7 @@ _ROWS_MAX_FILTERS = 16
 # in _TAP_ROWS_CHUNK_BYTES. Measured (minimum CPU time over 40 rounds, one thread, each
 # call after PyTorch's as in benchmarks/bench.py): 3x3 64 -> 64 on 56x56 (2.4 MB) took
 # 0.95 times as long in one band as in two; grouped 256 -> 256, g = 8, 28x28 (0.3 MB a
-# group) 0.93 to 0.99 times as long in chunks of 4 groups as in one chunk of 8.
+# group) 0.93 to 1.00 times as long in chunks of 4 groups as in one chunk of 8.
 _TAP_ROWS_BAND_BYTES = 1 << 22
 _TAP_ROWS_CHUNK_BYTES = 1 << 21
 # Fewest terms per product (C_in/groups * taps[1:]) for the tap-row im2col: below it the
