@@ -19,7 +19,7 @@ from PIL import Image
 
 from convkit._validation import check_colors, check_real
 
-__all__ = ["figure_png", "show", "ALT_METADATA_KEY"]
+__all__ = ["figure_png", "png_img_tag", "show", "ALT_METADATA_KEY"]
 
 #: Key of the output metadata where :func:`show` stores a figure's alt text.
 ALT_METADATA_KEY = "convkit_alt"
@@ -92,7 +92,25 @@ def png_size(png: bytes) -> tuple[int, int]:
 
 
 def png_img_tag(png: bytes, alt: str) -> str:
-    """An ``<img>`` tag embedding ``png`` as a data URI, with its alt text and size."""
+    """An ``<img>`` tag embedding ``png`` as a data URI, with its alt text and size.
+
+    Parameters
+    ----------
+    png : bytes
+        A PNG file, for example from :func:`figure_png`.
+    alt : str
+        The image's alt text (not empty); HTML characters are escaped.
+
+    Returns
+    -------
+    str
+        ``<img src="data:image/png;base64,..." alt="..." width=... height=...>``, scaled down to
+        the page's width when narrower.
+
+    See Also
+    --------
+    show : Displays a figure with its alt text in a notebook.
+    """
     alt = _check_alt(alt)
     width, height = png_size(png)
     data = base64.b64encode(png).decode("ascii")
