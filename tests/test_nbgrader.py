@@ -229,9 +229,11 @@ def test_course_graded_end_to_end(tmp_path, name):
     graded = _nbgrader(tmp_path, "autograde", name)
     assert graded.returncode == 0, graded.stderr[-3000:]
     print(f"autograde {name}: {time.monotonic() - start:.0f} s")
-    # nbgrader's own check of the release: every test fails on the untouched notebook
-    valid = _nbgrader(tmp_path, "validate", "--invert", str(release))
-    assert valid.stdout.count("Success! The notebook does not pass any tests.") == 1, valid.stdout[-3000:]
+    # nbgrader's own check of a release: every test fails on the untouched notebook. It runs
+    # the chapter once more and says what the "untouched" student's zero says, so one chapter.
+    if name == CHAPTERS[-1]:
+        valid = _nbgrader(tmp_path, "validate", "--invert", str(release))
+        assert valid.stdout.count("Success! The notebook does not pass any tests.") == 1, valid.stdout[-3000:]
     assert _nbgrader(tmp_path, "export", "--to", "grades.csv").returncode == 0
     with open(tmp_path / "grades.csv") as f:
         rows = {(r["assignment"], r["student_id"]): float(r["score"]) for r in csv.DictReader(f)}

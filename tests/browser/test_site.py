@@ -505,12 +505,16 @@ def _rgba(css_colour: str) -> tuple[float, float, float, float]:
 
 @pytest.fixture(scope="session")
 def dark_page(site, browser, session_server):
-    """(page, base URL): the offline edition in a dark-themed context of this worker."""
+    """(page, base URL): the offline edition in a dark-themed context of this worker.
+
+    MathJax is not loaded here: typesetting a chapter's math took about half of each
+    visit, and math is test_all_math_is_typeset's subject, not this context's."""
     base = session_server(site.html)
     context = browser.new_context(color_scheme="dark", viewport={"width": 1200, "height": 900})
     page = context.new_page()
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
-               or route.request.url.startswith("data:") else route.abort())
+    page.route("**/*", lambda route: route.continue_() if (
+        route.request.url.startswith(base) or route.request.url.startswith("data:"))
+        and "mathjax" not in route.request.url.lower() else route.abort())
     yield page, base
     context.close()
 
