@@ -91,20 +91,14 @@ def conv2d_fft(input, weight, bias=None, stride=1, padding=0, dilation=1, groups
     arithmetic and for the transforms, so it wins only when ``kH kW`` is
     large.
 
-    **Measured crossover** (the course's machine: one thread, float32,
-    numpy 2.4 with OpenBLAS, 'same' padding, N = 1). With
-    ``benchmarks/bench.py --only "16->16 64x64"`` (median wall-clock time
-    of 25 calls; the CPU-time ratios agree):
-    16 -> 16 channels on 64x64, 3x3: ``conv2d`` 0.43 ms, ``conv2d_fft``
-    9.45 ms (22 times slower); 31x31: ``conv2d`` 65.0 ms, ``conv2d_fft``
-    15.2 ms (4.3 times faster; PyTorch took 54 ms). Timing kernel sizes
-    3, 5, ..., 15, 21 and 31 (median CPU time of 5 calls), the FFT was
-    faster from 15x15 on for 16 -> 16 channels on 64x64, from 21x21 on for
-    64 -> 64 channels on 56x56 (with so many kernels their 4,096
-    transforms dominate at N = 1), and from 13x13 on for one channel on
-    256x256. Chapter 15 measures the crossover again when it
-    runs. A stride wastes the FFT's work: it computes every stride-1 output
-    and keeps one in ``s_H s_W``.
+    Where the FFT overtakes im2col depends on the machine, the library and
+    the channel counts (many kernels mean many transforms): time both with
+    ``benchmarks/bench.py`` (the FFT and 31x31 cases) or chapter 15's timing
+    cell, which measure it on the machine that runs them, and
+    :func:`convkit.conv2d_method_costs` counts both.
+
+    A stride wastes the FFT's work: it computes every stride-1 output and
+    keeps one in ``s_H s_W``.
 
     The transforms of the kernel are the same for every image; a library
     that applies one layer many times caches them.

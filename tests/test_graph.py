@@ -267,9 +267,9 @@ def torch_chebyshev_referee(x, a, weight, normalization="sym", lambda_max=2.0):
     scaled = (2 * values / lambda_max - 1).clamp(-1, 1)
     xt = torch.from_numpy(np.asarray(x, float))
     out = 0
-    for h in range(weight.shape[0]):
-        t_h = vectors @ torch.diag(torch.cos(h * torch.arccos(scaled))) @ vectors.T
-        out = out + t_h @ xt @ torch.from_numpy(weight[h]).T
+    for term in range(weight.shape[0]):
+        t_h = vectors @ torch.diag(torch.cos(term * torch.arccos(scaled))) @ vectors.T
+        out = out + t_h @ xt @ torch.from_numpy(weight[term]).T
     return out.numpy()
 
 
