@@ -21,10 +21,12 @@ for square pixel grids and numpy's index order):
 * One bias per output channel, shared by the four rotations (a bias that
   differed between rotations would break equivariance).
 
-With these, for a square input, stride 1 and the same padding on every side,
+With these, for a square input, the same padding ``p`` on every side and a
+stride ``s`` that divides ``H + 2p - k`` (so that the sampled positions are
+the same counted from either edge; stride 1 always does),
 ``lift_conv2d_p4(np.rot90(x, 1, axes=(-2, -1)), w) == rotate_p4(lift_conv2d_p4(x, w), 1)`` and
 ``group_conv2d_p4(rotate_p4(x, 1), w) == rotate_p4(group_conv2d_p4(x, w), 1)``,
-exactly in integers. Both layers are one call of :func:`convkit.conv2d`: the
+exactly in integers; both layers refuse any other stride. Each is one call of :func:`convkit.conv2d`: the
 rotated copies of each filter become extra output channels.
 """
 
@@ -195,14 +197,14 @@ def pool_rotations_p4(input, mode="max"):
 # ---------------------------------------------------------------------------
 
 
-def lift_conv2d_p4(input, weight, bias=None, padding=0):
+def lift_conv2d_p4(input, weight, bias=None, stride=1, padding=0):
     """Lifting convolution: an image to a p4 feature map (Cohen & Welling 2016, eq. 10).
 
-    ``y[n, f, rho] = b[f] + sum_c x[n, c] \u22c6 np.rot90(w[f, c], rho)``, stride 1,
-    ``padding`` zeros on every side. Computed by one :func:`convkit.conv2d`
+    ``y[n, f, rho] = b[f] + sum_c x[n, c] \u22c6 np.rot90(w[f, c], rho)``, with
+    step ``stride`` and ``padding`` zeros on every side. Computed by one :func:`convkit.conv2d`
     whose ``4 C_out`` filters are the rotated copies of :func:`rotated_filters_p4`;
     equal to ``torch.nn.functional.conv2d`` with ``torch.rot90(weight, rho, (2, 3))``
-    for each ``rho``.
+    (and the same ``stride`` and ``padding``) for each ``rho``.
 
     Parameters
     ----------
@@ -213,6 +215,12 @@ def lift_conv2d_p4(input, weight, bias=None, padding=0):
         ``(C_out, C_in, k, k)``, square filters.
     bias : array_like, optional
         ``(C_out,)``, one value per output channel, the same for all four rotations.
+    stride : int, default 1
+        Step of the filter between neighbouring outputs, the same along both
+        axes. It must divide ``H + 2 padding - k``: then the sampled positions
+        counted from the bottom (or right) edge are those counted from the top
+        (or left), rotations map them to one another, and the layer stays
+        equivariant. Any other stride is refused.
     padding : int, default 0
         Zeros added on every side (the same on all four sides, so that
         rotations keep mapping the padded grid to itself).
@@ -220,7 +228,8 @@ def lift_conv2d_p4(input, weight, bias=None, padding=0):
     Returns
     -------
     numpy.ndarray
-        ``(N, C_out, 4, H_out, H_out)`` with ``H_out = H + 2 padding - k + 1``,
+        ``(N, C_out, 4, H_out, H_out)`` with
+        ``H_out = (H + 2 padding - k) / stride + 1``,
         or ``(C_out, 4, H_out, H_out)`` unbatched; integers stay integers.
 
     Raises
@@ -229,7 +238,8 @@ def lift_conv2d_p4(input, weight, bias=None, padding=0):
         Naming the argument: a non-numeric array; an input that is not 3D or
         4D or not square; a weight that is not 4D, not square, or whose
         ``C_in`` differs from the input's; a bias that is not ``(C_out,)``; a
-        negative or non-int padding.
+        negative or non-int padding; a non-int or non-positive stride, or a
+        stride that does not divide ``H + 2 padding - k``.
 
     See Also
     --------
@@ -250,22 +260,23 @@ def lift_conv2d_p4(input, weight, bias=None, padding=0):
     >>> lift_conv2d_p4(x, w, padding=1)[0, :, 0, 1].tolist()   # rotations 0..3, row 0, column 1
     [0, 5, 0, 0]
     """
-    x, w, b, unbatched, padding = _lift_operands(input, weight, bias, padding, "lift_conv2d_p4")
+    x, w, b, unbatched, stride, padding = _lift_operands(input, weight, bias, stride, padding,
+                                                         "lift_conv2d_p4")
     c_out, c_in, k, _ = w.shape
     bank = rotated_filters_p4(w).reshape(c_out * P4_ORDER, c_in, k, k)  # (C_out*4, C_in, k, k)
     b4 = None if b is None else np.repeat(b, P4_ORDER)                   # (C_out*4,)
-    out = conv2d(x, bank, b4, padding=padding)                           # (N, C_out*4, H_out, W_out)
+    out = conv2d(x, bank, b4, stride=stride, padding=padding)            # (N, C_out*4, H_out, W_out)
     out = out.reshape(x.shape[0], c_out, P4_ORDER, *out.shape[-2:])      # (N, C_out, 4, H_out, W_out)
     return out[0] if unbatched else out
 
 
-def group_conv2d_p4(input, weight, bias=None, padding=0):
+def group_conv2d_p4(input, weight, bias=None, stride=1, padding=0):
     """Group convolution on p4: a p4 feature map to a p4 feature map (Cohen & Welling 2016, eq. 11).
 
     ``y[n, f, rho] = b[f] + sum_c sum_s x[n, c, s] \u22c6 rotate_p4(w[f, c], rho)[s]``:
     for output rotation ``rho`` the p4 filter is rotated spatially by ``rho``
-    and its rotation axis shifted cyclically by ``rho``. Stride 1, ``padding``
-    zeros on every side. Computed by one :func:`convkit.conv2d` on the input
+    and its rotation axis shifted cyclically by ``rho``. Step ``stride``,
+    ``padding`` zeros on every side. Computed by one :func:`convkit.conv2d` on the input
     seen as ``C_in * 4`` channels, with ``C_out * 4`` filters.
 
     Parameters
@@ -277,13 +288,20 @@ def group_conv2d_p4(input, weight, bias=None, padding=0):
         ``(C_out, C_in, 4, k, k)``: a p4 filter per pair of channels.
     bias : array_like, optional
         ``(C_out,)``, shared by the four rotations.
+    stride : int, default 1
+        Step of the filter between neighbouring outputs, the same along both
+        axes. It must divide ``H + 2 padding - k``: then the sampled positions
+        counted from the bottom (or right) edge are those counted from the top
+        (or left), rotations map them to one another, and the layer stays
+        equivariant. Any other stride is refused.
     padding : int, default 0
         Zeros added on every side.
 
     Returns
     -------
     numpy.ndarray
-        ``(N, C_out, 4, H_out, H_out)`` with ``H_out = H + 2 padding - k + 1``,
+        ``(N, C_out, 4, H_out, H_out)`` with
+        ``H_out = (H + 2 padding - k) / stride + 1``,
         or ``(C_out, 4, H_out, H_out)`` unbatched.
 
     Raises
@@ -293,7 +311,8 @@ def group_conv2d_p4(input, weight, bias=None, padding=0):
         5D, whose rotation axis is not 4 long, or that is not square; a weight
         that is not 5D, whose rotation axis is not 4 long, not square, or whose
         ``C_in`` differs from the input's; a bias that is not ``(C_out,)``; a
-        negative or non-int padding.
+        negative or non-int padding; a non-int or non-positive stride, or a
+        stride that does not divide ``H + 2 padding - k``.
 
     See Also
     --------
@@ -309,13 +328,14 @@ def group_conv2d_p4(input, weight, bias=None, padding=0):
     >>> group_conv2d_p4(x, w)[0, :, 0, 0].tolist()                # the filter turned twice reads it
     [0, 0, 5, 0]
     """
-    x, w, b, unbatched, padding = _group_operands(input, weight, bias, padding, "group_conv2d_p4")
+    x, w, b, unbatched, stride, padding = _group_operands(input, weight, bias, stride, padding,
+                                                          "group_conv2d_p4")
     n_batch, c_in = x.shape[:2]
     c_out, _, _, k, _ = w.shape
     bank = rotated_filters_p4(w).reshape(c_out * P4_ORDER, c_in * P4_ORDER, k, k)  # (C_out*4, C_in*4, k, k)
     flat = x.reshape(n_batch, c_in * P4_ORDER, *x.shape[-2:])       # (N, C_in*4, H, W), index c*4 + s
     b4 = None if b is None else np.repeat(b, P4_ORDER)              # (C_out*4,)
-    out = conv2d(flat, bank, b4, padding=padding)                   # (N, C_out*4, H_out, W_out)
+    out = conv2d(flat, bank, b4, stride=stride, padding=padding)    # (N, C_out*4, H_out, W_out)
     out = out.reshape(n_batch, c_out, P4_ORDER, *out.shape[-2:])    # (N, C_out, 4, H_out, W_out)
     return out[0] if unbatched else out
 
@@ -335,16 +355,16 @@ def _turned_tap(m, n, rho, k):
     return m, n
 
 
-def lift_conv2d_p4_naive(input, weight, bias=None, padding=0):
+def lift_conv2d_p4_naive(input, weight, bias=None, stride=1, padding=0):
     """Loop reference for :func:`lift_conv2d_p4`: equation 10 with the rotation done on indices.
 
-    ``y[n, f, rho, u, v] = b[f] + sum_{c, m, n} x_pad[n, c, u + m, v + n] * w[f, c, m', n']``
+    ``y[n, f, rho, u, v] = b[f] + sum_{c, m, n} x_pad[n, c, s u + m, s v + n] * w[f, c, m', n']``
     where ``(m', n')`` is the tap that the filter turned ``rho`` times reads at
-    ``(m, n)``; no rotated array and no conv2d are used.
+    ``(m, n)`` and ``s`` is the stride; no rotated array and no conv2d are used.
 
     Parameters
     ----------
-    input, weight, bias, padding
+    input, weight, bias, stride, padding
         As :func:`lift_conv2d_p4`.
 
     Returns
@@ -359,11 +379,12 @@ def lift_conv2d_p4_naive(input, weight, bias=None, padding=0):
     >>> bool((lift_conv2d_p4_naive(x, np.ones((1, 1, 2, 2))) == lift_conv2d_p4(x, np.ones((1, 1, 2, 2)))).all())
     True
     """
-    x, w, b, unbatched, padding = _lift_operands(input, weight, bias, padding, "lift_conv2d_p4_naive")
+    x, w, b, unbatched, stride, padding = _lift_operands(input, weight, bias, stride, padding,
+                                                         "lift_conv2d_p4_naive")
     xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
     n_batch, c_in, size, _ = xp.shape
     c_out, _, k, _ = w.shape
-    h_out = size - k + 1
+    h_out = (size - k) // stride + 1     # exact: stride divides size - k
     dtype = np.result_type(x, w, *([b] if b is not None else []))
     out = np.zeros((n_batch, c_out, P4_ORDER, h_out, h_out), dtype=dtype)
     for i in range(n_batch):
@@ -376,20 +397,22 @@ def lift_conv2d_p4_naive(input, weight, bias=None, padding=0):
                             for m in range(k):
                                 for n in range(k):
                                     mm, nn = _turned_tap(m, n, rho, k)
-                                    total = total + xp[i, c, u + m, v + n] * w[f, c, mm, nn]
+                                    total = total + (xp[i, c, u * stride + m, v * stride + n]
+                                                     * w[f, c, mm, nn])
                         out[i, f, rho, u, v] = total
     return out[0] if unbatched else out
 
 
-def group_conv2d_p4_naive(input, weight, bias=None, padding=0):
+def group_conv2d_p4_naive(input, weight, bias=None, stride=1, padding=0):
     """Loop reference for :func:`group_conv2d_p4`: equation 11 with the rotation done on indices.
 
-    ``y[n, f, rho, u, v] = b[f] + sum_{c, s, m, n} x_pad[n, c, s, u + m, v + n] * w[f, c, (s - rho) % 4, m', n']``
-    where ``(m', n')`` is the tap that the filter turned ``rho`` times reads at ``(m, n)``.
+    ``y[n, f, rho, u, v] = b[f] + sum_{c, r, m, n} x_pad[n, c, r, t u + m, t v + n] * w[f, c, (r - rho) % 4, m', n']``
+    where ``(m', n')`` is the tap that the filter turned ``rho`` times reads at
+    ``(m, n)`` and ``t`` is the stride.
 
     Parameters
     ----------
-    input, weight, bias, padding
+    input, weight, bias, stride, padding
         As :func:`group_conv2d_p4`.
 
     Returns
@@ -405,11 +428,12 @@ def group_conv2d_p4_naive(input, weight, bias=None, padding=0):
     >>> bool((group_conv2d_p4_naive(x, w) == group_conv2d_p4(x, w)).all())
     True
     """
-    x, w, b, unbatched, padding = _group_operands(input, weight, bias, padding, "group_conv2d_p4_naive")
+    x, w, b, unbatched, stride, padding = _group_operands(input, weight, bias, stride, padding,
+                                                          "group_conv2d_p4_naive")
     xp = np.pad(x, ((0, 0), (0, 0), (0, 0), (padding, padding), (padding, padding)))
     n_batch, c_in, _, size, _ = xp.shape
     c_out, _, _, k, _ = w.shape
-    h_out = size - k + 1
+    h_out = (size - k) // stride + 1     # exact: stride divides size - k
     dtype = np.result_type(x, w, *([b] if b is not None else []))
     out = np.zeros((n_batch, c_out, P4_ORDER, h_out, h_out), dtype=dtype)
     for i in range(n_batch):
@@ -423,7 +447,7 @@ def group_conv2d_p4_naive(input, weight, bias=None, padding=0):
                                 for m in range(k):
                                     for n in range(k):
                                         mm, nn = _turned_tap(m, n, rho, k)
-                                        total = total + (xp[i, c, s, u + m, v + n]
+                                        total = total + (xp[i, c, s, u * stride + m, v * stride + n]
                                                          * w[f, c, (s - rho) % P4_ORDER, mm, nn])
                         out[i, f, rho, u, v] = total
     return out[0] if unbatched else out
@@ -505,7 +529,7 @@ def _check_square(spatial, name):
                          f"grid to itself, got {height} x {width}")
 
 
-def _common(x, w, b, padding, c_in):
+def _common(x, w, b, stride, padding, c_in):
     if 0 in w.shape:
         raise ValueError(f"weight must not have an empty axis, got shape {w.shape}")
     if 0 in x.shape[1:]:
@@ -521,21 +545,27 @@ def _common(x, w, b, padding, c_in):
     if x.shape[-1] + 2 * padding < w.shape[-1]:
         raise ValueError(f"the padded input ({x.shape[-1] + 2 * padding}) is smaller than the "
                          f"kernel ({w.shape[-1]}): raise padding or use a smaller weight")
-    return padding
+    stride = check_int(stride, "stride", minimum=1)
+    span = x.shape[-1] + 2 * padding - w.shape[-1]   # H + 2p - k
+    if span % stride != 0:
+        raise ValueError(f"stride must divide H + 2 padding - k = {x.shape[-1]} + 2*{padding} - "
+                         f"{w.shape[-1]} = {span} so that rotations by 90 degrees map the sampled "
+                         f"positions to themselves (p4 equivariance), got stride {stride}")
+    return stride, padding
 
 
-def _lift_operands(input, weight, bias, padding, fname):
+def _lift_operands(input, weight, bias, stride, padding, fname):
     x = as_array(input, "input")
     w = as_array(weight, "weight")
     b = None if bias is None else as_array(bias, "bias")
     if w.ndim != 4:
         raise ValueError(f"weight of {fname} must be 4D (C_out, C_in, k, k), got shape {w.shape}")
     x, unbatched = split_batch(x, 2, "input")
-    padding = _common(x, w, b, padding, x.shape[1])
-    return x, w, b, unbatched, padding
+    stride, padding = _common(x, w, b, stride, padding, x.shape[1])
+    return x, w, b, unbatched, stride, padding
 
 
-def _group_operands(input, weight, bias, padding, fname):
+def _group_operands(input, weight, bias, stride, padding, fname):
     x = as_array(input, "input")
     w = as_array(weight, "weight")
     b = None if bias is None else as_array(bias, "bias")
@@ -549,5 +579,5 @@ def _group_operands(input, weight, bias, padding, fname):
     else:
         raise ValueError(f"input must be 5D (N, C_in, 4, H, W) or 4D (C_in, 4, H, W), got shape {x.shape}")
     _check_rotation_axis(x.shape[2], "input", 2 if not unbatched else 1)
-    padding = _common(x, w, b, padding, x.shape[1])
-    return x, w, b, unbatched, padding
+    stride, padding = _common(x, w, b, stride, padding, x.shape[1])
+    return x, w, b, unbatched, stride, padding

@@ -18,19 +18,19 @@ from convkit.equivariant import (
 
 
 # --------------------------------------------------------------------------- referees in torch
-def torch_lift(x, w, b=None, padding=0):
+def torch_lift(x, w, b=None, padding=0, stride=1):
     """Four F.conv2d calls, one per copy of the filter turned by torch.rot90."""
     xt, wt = torch.from_numpy(np.asarray(x, np.float64)), torch.from_numpy(np.asarray(w, np.float64))
     bt = None if b is None else torch.from_numpy(np.asarray(b, np.float64))
     unbatched = xt.ndim == 3
     if unbatched:
         xt = xt[None]
-    maps = [F.conv2d(xt, torch.rot90(wt, r, dims=(2, 3)), bt, padding=padding) for r in range(4)]
+    maps = [F.conv2d(xt, torch.rot90(wt, r, dims=(2, 3)), bt, stride=stride, padding=padding) for r in range(4)]
     out = torch.stack(maps, dim=2)
     return (out[0] if unbatched else out).numpy()
 
 
-def torch_group(x, w, b=None, padding=0):
+def torch_group(x, w, b=None, padding=0, stride=1):
     """For each output rotation r: turn the p4 filter spatially (torch.rot90), shift its rotation
     axis (torch.roll), flatten (C_in, 4) into channels and call F.conv2d."""
     xt, wt = torch.from_numpy(np.asarray(x, np.float64)), torch.from_numpy(np.asarray(w, np.float64))
@@ -44,7 +44,7 @@ def torch_group(x, w, b=None, padding=0):
     for r in range(4):
         turned = torch.roll(torch.rot90(wt, r, dims=(3, 4)), r, dims=2)
         maps.append(F.conv2d(xt.reshape(n, c_in * 4, h, wd), turned.reshape(c_out, c_in * 4, k, k), bt,
-                             padding=padding))
+                             stride=stride, padding=padding))
     out = torch.stack(maps, dim=2)
     return (out[0] if unbatched else out).numpy()
 
@@ -117,6 +117,42 @@ def test_naive_loops_exact_in_integers(k, size, padding, batched):
     np.testing.assert_array_equal(group_conv2d_p4_naive(x4s, w4, b, padding=padding), grouped)
 
 
+# (k, size, padding, stride) with stride dividing size + 2 padding - k; strides 2 and 3 each at least twice
+STRIDED = [(1, 5, 0, 2), (3, 7, 0, 2), (2, 6, 1, 3), (3, 7, 1, 3), (4, 8, 1, 3), (3, 8, 2, 1), (2, 4, 2, 2)]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.int64])
+@pytest.mark.parametrize("k, size, padding, stride", STRIDED)
+def test_strided_layers_match_torch(k, size, padding, stride, dtype):
+    assert (size + 2 * padding - k) % stride == 0
+    rng = np.random.default_rng(1000 * stride + 10 * size + k)
+    draw = ((lambda shape: rng.standard_normal(shape)) if dtype == np.float64
+            else (lambda shape: rng.integers(-5, 6, size=shape)))
+    h_out = (size + 2 * padding - k) // stride + 1
+    x, w, b = draw((2, 3, size, size)), draw((2, 3, k, k)), draw(2)
+    x4, w4 = draw((2, 3, 4, size, size)), draw((2, 3, 4, k, k))
+    cases = [(lift_conv2d_p4, lift_conv2d_p4_naive, torch_lift, x, w),
+             (group_conv2d_p4, group_conv2d_p4_naive, torch_group, x4, w4)]
+    for fn, naive, referee, xin, win in cases:
+        for batched in (True, False):
+            xs = xin if batched else xin[0]
+            got = fn(xs, win, b, stride=stride, padding=padding)
+            expected = referee(xs, win, b, padding, stride)
+            assert got.dtype == dtype
+            assert got.shape == expected.shape == (2,) * batched + (2, 4, h_out, h_out)
+            loops = naive(xs, win, b, stride=stride, padding=padding)
+            if dtype == np.int64:   # sums of small integers: exact in float64 too
+                np.testing.assert_array_equal(got, expected.astype(np.int64))
+                np.testing.assert_array_equal(loops, got)
+            else:
+                np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-10)
+                np.testing.assert_allclose(loops, expected, rtol=1e-10, atol=1e-10)
+    # stride s keeps every s-th output of stride 1 (rows and columns from 0); exact in integers
+    tol = 0 if dtype == np.int64 else 1e-10
+    np.testing.assert_allclose(lift_conv2d_p4(x, w, b, stride=stride, padding=padding),
+                               lift_conv2d_p4(x, w, b, padding=padding)[..., ::stride, ::stride], rtol=tol, atol=tol)
+
+
 def test_rotation_zero_is_the_ordinary_convolution():
     rng = np.random.default_rng(3)
     x = rng.integers(-4, 5, size=(2, 3, 6, 6))
@@ -151,6 +187,40 @@ def test_group_conv_is_equivariant_exactly(k, size, padding):
                                       rotate_p4(y, r))
     # rotating the maps without shifting the rotation axis is not a symmetry of the layer (for k > 1)
     assert (k == 1) == np.array_equal(group_conv2d_p4(rot(x), w, b, padding=padding), rot(y))
+
+
+@pytest.mark.parametrize("k, size, padding, stride", [s for s in STRIDED if s[3] > 1])
+def test_strided_layers_are_equivariant_exactly(k, size, padding, stride):
+    rng = np.random.default_rng(7 * size + stride)
+    x = rng.integers(-9, 10, size=(2, 3, size, size))
+    w = rng.integers(-4, 5, size=(2, 3, k, k))
+    x4 = rng.integers(-9, 10, size=(2, 3, 4, size, size))
+    w4 = rng.integers(-4, 5, size=(2, 3, 4, k, k))
+    b = rng.integers(-4, 5, size=2)
+    y = lift_conv2d_p4(x, w, b, stride=stride, padding=padding)
+    z = group_conv2d_p4(x4, w4, b, stride=stride, padding=padding)
+    assert y.shape[-1] == z.shape[-1] == (size + 2 * padding - k) // stride + 1 > 1
+    for r in range(4):
+        np.testing.assert_array_equal(lift_conv2d_p4(rot(x, r), w, b, stride=stride, padding=padding),
+                                      rotate_p4(y, r))
+        np.testing.assert_array_equal(group_conv2d_p4(rotate_p4(x4, r), w4, b, stride=stride, padding=padding),
+                                      rotate_p4(z, r))
+
+
+def test_incompatible_stride_breaks_equivariance_and_is_refused():
+    """Stride 2 on 6 + 2*1 - 3 = 5: the referee is not equivariant there, and convkit refuses it."""
+    rng = np.random.default_rng(11)
+    x = rng.integers(-9, 10, size=(1, 2, 6, 6))
+    w = rng.integers(-4, 5, size=(2, 2, 3, 3))
+    turned_first = torch_lift(rot(x), w, padding=1, stride=2)
+    turned_after = rotate_p4(torch_lift(x, w, padding=1, stride=2), 1)
+    assert turned_first.shape == turned_after.shape == (1, 2, 4, 3, 3)
+    assert not np.array_equal(turned_first, turned_after)
+    for fn, xin, win in ((lift_conv2d_p4, x, w), (lift_conv2d_p4_naive, x, w),
+                         (group_conv2d_p4, x[:, :, None].repeat(4, axis=2), w[:, :, None].repeat(4, axis=2)),
+                         (group_conv2d_p4_naive, x[:, :, None].repeat(4, axis=2), w[:, :, None].repeat(4, axis=2))):
+        with pytest.raises(ValueError, match=r"stride must divide H \+ 2 padding - k = 6 \+ 2\*1 - 3 = 5"):
+            fn(xin, win, padding=1, stride=2)
 
 
 def test_ordinary_convolution_is_not_rotation_equivariant():
@@ -269,6 +339,9 @@ def test_p4_cost_bad_input(kwargs, exc, word):
     (dict(padding=-1), ValueError, "padding"),
     (dict(padding=(1, 1)), TypeError, "padding"),
     (dict(weight=np.ones((3, 2, 9, 9))), ValueError, "kernel"),
+    (dict(stride=3), ValueError, r"stride must divide H \+ 2 padding - k"),
+    (dict(stride=0), ValueError, "stride must be positive"),
+    (dict(stride=2.0), TypeError, "stride must be an int"),
 ])
 @pytest.mark.parametrize("fn", [lift_conv2d_p4, lift_conv2d_p4_naive])
 def test_lift_bad_input_names_the_argument(fn, kwargs, exc, word):
@@ -289,6 +362,9 @@ def test_lift_bad_input_names_the_argument(fn, kwargs, exc, word):
     (dict(weight=np.ones((3, 1, 4, 3, 3))), ValueError, "weight"),
     (dict(bias=np.ones((3, 1))), ValueError, "bias"),
     (dict(padding=1.0), TypeError, "padding"),
+    (dict(stride=3), ValueError, r"stride must divide H \+ 2 padding - k"),
+    (dict(stride=0), ValueError, "stride must be positive"),
+    (dict(stride=2.0), TypeError, "stride must be an int"),
 ])
 @pytest.mark.parametrize("fn", [group_conv2d_p4, group_conv2d_p4_naive])
 def test_group_bad_input_names_the_argument(fn, kwargs, exc, word):
