@@ -37,6 +37,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from notebook_format import (
     ALT_METADATA_KEY,
+    FRAMES_VARIABLE,
     MODEL_REF_PREFIX,
     TIMING_KEYS,
     WIDGET_STATE_MIME,
@@ -55,7 +56,7 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 # verdict instead.
 # Every explorer frame drawn and every timing round run, whatever the caller's
 # environment says (tests/output_reruns.py lowers both for test re-runs).
-RECORDING_ENVIRONMENT = {"CONVKIT_RECORDING": "1", "CONVKIT_EXPLORER_FRAMES": "all", "CONVKIT_TIMING_ROUNDS": ""}
+RECORDING_ENVIRONMENT = {"CONVKIT_RECORDING": "1", FRAMES_VARIABLE: "all", "CONVKIT_TIMING_ROUNDS": ""}
 
 
 def execute(nb: nbformat.NotebookNode, workdir: Path, timeout: int, kernel_name: str) -> None:
