@@ -369,6 +369,12 @@ def test_flipped_3d_kernel():
 
 
 @pytest.mark.parametrize("exercise_id", sorted(EXERCISES))
+def test_every_exercise_has_enough_cases(exercise_id):
+    """The contract the per-chapter files used to repeat: at least five hidden cases."""
+    assert len(EXERCISES[exercise_id].cases()) >= 5
+
+
+@pytest.mark.parametrize("exercise_id", sorted(EXERCISES))
 def test_every_diagnosis_is_reachable(exercise_id):
     """Each registered mistake, run as the student's function, gets its own hint."""
     exercise = EXERCISES[exercise_id]

@@ -50,12 +50,6 @@ RIGHT = {"ch08-separable-filter": separable_filter, "ch08-low-rank-filter": low_
 
 
 @pytest.mark.parametrize("exercise_id", IDS)
-def test_registered_with_enough_cases(exercise_id):
-    assert exercise_id in EXERCISES
-    assert len(EXERCISES[exercise_id].cases()) >= 5
-
-
-@pytest.mark.parametrize("exercise_id", IDS)
 def test_reference_matches_torch_on_every_case(exercise_id):
     exercise = EXERCISES[exercise_id]
     for case in exercise.cases():
