@@ -23,8 +23,8 @@ Fixtures (all usable from any test under ``tests/browser/``):
 ``page_probe``
     A fresh page plus what it did: ``probe.console_errors`` (console errors
     and uncaught exceptions, as text) and ``probe.external_requests`` (every
-    request whose host is not 127.0.0.1; such requests are aborted, so a test
-    never waits on the network).
+    request whose host is not 127.0.0.1; such requests fail at once on a
+    closed local proxy, so a test never waits on the network).
 
 Every test here carries ``@pytest.mark.browser``.
 """
@@ -35,6 +35,7 @@ import functools
 import http.server
 import os
 import shutil
+import socket
 import subprocess
 import threading
 from dataclasses import dataclass, field
@@ -191,9 +192,9 @@ class PageProbe:
 
     ``failed_requests`` lists every response with an error status (404 ...)
     and every request that failed on the wire, except those the probe
-    aborted itself (they are in ``external_requests``). After
-    :meth:`serve_cdn_from_npm`, the CDN URLs of the published site are
-    answered from the npm copies instead of being aborted.
+    blocked (they are in ``external_requests``). With ``npm_modules`` set
+    (:func:`open_probe`'s ``cdn_from_npm``), the CDN URLs of the published
+    site are answered from the npm copies instead of being blocked.
     """
 
     page: object
@@ -201,9 +202,6 @@ class PageProbe:
     external_requests: list[str] = field(default_factory=list)
     failed_requests: list[str] = field(default_factory=list)
     npm_modules: Path | None = None
-
-    def serve_cdn_from_npm(self, node_modules: Path) -> None:
-        self.npm_modules = Path(node_modules)
 
 
 # The published (default) build loads require.js, the widget manager and
@@ -246,16 +244,41 @@ def _is_local(url: str) -> bool:
     return parts.hostname in LOCAL_HOSTS
 
 
-def open_probe(browser, **context_options) -> tuple[PageProbe, object]:
+@functools.lru_cache(maxsize=1)
+def closed_port() -> int:
+    """A port of 127.0.0.1 bound by this process and never listening: every
+    connection to it is refused at once (kept for the life of the process)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    _CLOSED_SOCKETS.append(sock)
+    return sock.getsockname()[1]
+
+
+_CLOSED_SOCKETS: list[socket.socket] = []
+
+
+def blocking_proxy() -> dict:
+    """A context's ``proxy`` setting under which only 127.0.0.1 is reached: every
+    other request goes to :func:`closed_port` and fails there at once."""
+    return {"server": f"http://127.0.0.1:{closed_port()}", "bypass": ",".join(LOCAL_HOSTS)}
+
+
+def open_probe(browser, *, cdn_from_npm: Path | None = None,
+               **context_options) -> tuple[PageProbe, object]:
     """A new context and page recording what :class:`PageProbe` lists; returns (probe, context).
 
-    Requests leaving 127.0.0.1 are recorded and aborted (or, after
-    :meth:`PageProbe.serve_cdn_from_npm`, answered from the npm copies).
-    The caller closes the context.
+    Requests leaving 127.0.0.1 are recorded, and the context's proxy (a
+    closed port of 127.0.0.1; only 127.0.0.1 bypasses it) makes them fail at
+    once, IP literals included. With ``cdn_from_npm`` (a ``node_modules``
+    folder), CDN URLs are answered from its npm copies instead. Only then
+    are requests intercepted: Playwright's interception turns the browser's
+    HTTP cache off and passes every request through this process, which made
+    each page load about a second slower. The caller closes the context.
     """
-    context = browser.new_context(**{"viewport": {"width": 1200, "height": 900}, **context_options})
+    context = browser.new_context(**{"viewport": {"width": 1200, "height": 900},
+                                     "proxy": blocking_proxy(), **context_options})
     page = context.new_page()
-    probe = PageProbe(page=page)
+    probe = PageProbe(page=page, npm_modules=cdn_from_npm)
 
     def on_console(message):
         if message.type == "error":
@@ -265,19 +288,21 @@ def open_probe(browser, **context_options) -> tuple[PageProbe, object]:
     page.on("console", on_console)
     page.on("pageerror", lambda error: probe.console_errors.append(f"uncaught: {error}"))
 
-    def route(route_):
-        url = route_.request.url
-        if _is_local(url):
-            route_.continue_()
-            return
-        local = npm_file_for(url, probe.npm_modules) if probe.npm_modules else None
-        if local is not None:
-            route_.fulfill(path=str(local), headers={"Access-Control-Allow-Origin": "*"})
-        else:
+    def on_request(request):
+        url = request.url
+        if not _is_local(url) and not (probe.npm_modules and npm_file_for(url, probe.npm_modules)):
             probe.external_requests.append(url)
-            route_.abort()
 
-    page.route("**/*", route)
+    page.on("request", on_request)
+    if probe.npm_modules is not None:
+        def route(route_):
+            local = npm_file_for(route_.request.url, probe.npm_modules)
+            if local is not None:
+                route_.fulfill(path=str(local), headers={"Access-Control-Allow-Origin": "*"})
+            else:
+                route_.abort()
+
+        page.route(NPM_CDN + "**", route)
     page.on("response", lambda response: response.status >= 400 and probe.failed_requests.append(
         f"{response.status} {response.url}"))
     page.on("requestfailed", lambda request: request.url not in probe.external_requests

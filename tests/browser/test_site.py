@@ -31,6 +31,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 from book_site import built_site, run_folder, toc_documents  # tests/ is on the pytest pythonpath
+from conftest import blocking_proxy  # tests/browser/conftest.py
 
 pytestmark = pytest.mark.browser
 
@@ -237,9 +238,8 @@ def offline_visits(site, session_server, session_probe):
 @pytest.fixture(scope="session")
 def default_visits(default_site, session_server, session_probe, node_modules):
     """The published edition, its CDN URLs answered from the npm copies package.json pins."""
-    probe = session_probe()
-    probe.serve_cdn_from_npm(node_modules)
-    return Visits(probe, session_server(default_site.html), full=False)
+    return Visits(session_probe(cdn_from_npm=node_modules), session_server(default_site.html),
+                  full=False)
 
 
 def test_the_pages_under_test_are_the_sites_pages(site):
@@ -508,13 +508,16 @@ def dark_page(site, browser, session_server):
     """(page, base URL): the offline edition in a dark-themed context of this worker.
 
     MathJax is not loaded here: typesetting a chapter's math took about half of each
-    visit, and math is test_all_math_is_typeset's subject, not this context's."""
+    visit, and math is test_all_math_is_typeset's subject, not this context's. It is
+    blocked by Chromium's own URL filter, not by Playwright's interception, which
+    turns the HTTP cache off (see conftest.open_probe)."""
     base = session_server(site.html)
-    context = browser.new_context(color_scheme="dark", viewport={"width": 1200, "height": 900})
+    context = browser.new_context(color_scheme="dark", viewport={"width": 1200, "height": 900},
+                                  proxy=blocking_proxy())
     page = context.new_page()
-    page.route("**/*", lambda route: route.continue_() if (
-        route.request.url.startswith(base) or route.request.url.startswith("data:"))
-        and "mathjax" not in route.request.url.lower() else route.abort())
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.setBlockedURLs", {"urls": ["*mathjax*", "*MathJax*"]})
     yield page, base
     context.close()
 
