@@ -17,10 +17,6 @@ def _correlate(signal: np.ndarray, kernel: np.ndarray, dilation: int) -> np.ndar
     return out[0]  # (1, L_out) -> (L_out,)
 
 
-def _ref_dilated_conv1d(signal: np.ndarray, kernel: np.ndarray, dilation: int) -> np.ndarray:
-    return _correlate(signal, kernel, dilation)
-
-
 def _cases_dilated_conv1d(rng: np.random.Generator) -> list[Case]:
     return [
         Case((np.arange(10), np.array([1, 0, -1]), 2), "small integers, dilation 2"),
@@ -46,7 +42,7 @@ register_exercise(
         exercise_id="ch07-dilated-conv1d",
         function_name="dilated_conv1d",
         arg_names=("signal", "kernel", "dilation"),
-        reference=_ref_dilated_conv1d,
+        reference=_correlate,
         make_cases=_cases_dilated_conv1d,
         diagnoses=(
             Diagnosis(
