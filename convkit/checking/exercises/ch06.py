@@ -40,7 +40,7 @@ def _stamps(input, weight, stride, padding=0, flip=False, swap=False, overwrite=
 
 
 def _times_stride(input, weight, stride):
-    """Output of size H s (an upsampling 'by s', as often assumed), cropped or padded at the end."""
+    """Output of size H s (an upsampling 'by s', often assumed), cropped or padded at the end."""
     out = _stamps(input, weight, stride)
     height, width = input.shape[1] * stride, input.shape[2] * stride
     result = np.zeros(out.shape[:1] + (height, width))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from convkit.checking.engine import Case, Diagnosis, Exercise, register_exercise
-from convkit.checking.exercises._cases import floats, ints
+from convkit.checking.exercises._cases import arrays, ints
 from convkit.conv import conv1d
 
 
@@ -21,11 +21,12 @@ def _cases_dilated_conv1d(rng: np.random.Generator) -> list[Case]:
     return [
         Case((np.arange(10), np.array([1, 0, -1]), 2), "small integers, dilation 2"),
         Case((ints(rng, (9,)), np.array([2, -1, 3]), 1), "dilation 1: an ordinary kernel"),
-        Case((floats(rng, (15,)), floats(rng, (4,)), 3), "even kernel, dilation 3"),
+        Case((*arrays(rng, (15,), (4,), dtype=float), 3), "even kernel, dilation 3"),
         Case((ints(rng, (13,)), np.array([1, -2]), 5), "two taps, dilation 5"),
-        Case((floats(rng, (9,)), floats(rng, (3,)), 4), "the dilated kernel spans the whole signal"),
-        Case((floats(rng, (7,)), floats(rng, (1,)), 3), "one tap: dilation changes nothing"),
-        Case((floats(rng, (20,), np.float32), floats(rng, (3,), np.float32), 3), "float32"),
+        Case((*arrays(rng, (9,), (3,), dtype=float), 4),
+             "the dilated kernel spans the whole signal"),
+        Case((*arrays(rng, (7,), (1,), dtype=float), 3), "one tap: dilation changes nothing"),
+        Case((*arrays(rng, (20,), (3,), dtype=np.float32), 3), "float32"),
     ]
 
 

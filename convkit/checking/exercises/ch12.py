@@ -9,10 +9,6 @@ from convkit.checking.exercises._cases import floats, ints
 from convkit.grouped import channel_shuffle, stack_reachability
 
 
-def _ref_channel_shuffle(input: np.ndarray, groups: int) -> np.ndarray:
-    return channel_shuffle(input, groups)
-
-
 def _inverse_shuffle(input: np.ndarray, groups: int) -> np.ndarray:
     n, c = input.shape[:2]
     # the mistake: (N, C/g, g, ...) instead of (N, g, C/g, ...)
@@ -36,7 +32,7 @@ register_exercise(
         exercise_id="ch12-channel-shuffle",
         function_name="channel_shuffle",
         arg_names=("input", "groups"),
-        reference=_ref_channel_shuffle,
+        reference=channel_shuffle,
         make_cases=_cases_channel_shuffle,
         diagnoses=(
             Diagnosis(
