@@ -17,8 +17,8 @@ def floats(rng: np.random.Generator, shape: tuple[int, ...], dtype: Any = np.flo
     return rng.standard_normal(shape).astype(dtype)
 
 
-def arrays(rng: np.random.Generator, *shapes: tuple[int, ...], dtype: Any = np.int64) -> tuple:
-    """One array per shape, drawn in order: ``ints`` for an integer dtype, else ``floats``."""
+def arrays(rng: np.random.Generator, *shapes: tuple[int, ...], dtype: Any = np.float64) -> tuple:
+    """One array per shape, drawn in order: ``floats`` of ``dtype``, or ``ints`` for integers."""
     if np.issubdtype(dtype, np.integer):
         return tuple(ints(rng, shape) for shape in shapes)
     return tuple(floats(rng, shape, dtype) for shape in shapes)

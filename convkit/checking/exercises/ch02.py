@@ -25,12 +25,10 @@ def _unsummed_maps(input, weight):
 def _cases_conv2d_multichannel(rng: np.random.Generator) -> list[Case]:
     return [
         Case((ints(rng, (3, 5, 5), 0, 5), ints(rng, (2, 3, 3, 3), -2, 3), np.array([1, -2])), "small integers"),
-        Case(arrays(rng, (2, 7, 6), (3, 2, 3, 2), (3,), dtype=float),
-             "odd sizes, non-square kernel"),
-        Case(arrays(rng, (1, 4, 4), (2, 1, 2, 2), (2,), dtype=float), "one input channel"),
-        Case(arrays(rng, (4, 3, 5), (2, 4, 1, 1), (2,), dtype=float), "1x1 kernel"),
-        Case(arrays(rng, (2, 3, 3), (1, 2, 3, 3), (1,), dtype=float),
-             "kernel as large as the input"),
+        Case(arrays(rng, (2, 7, 6), (3, 2, 3, 2), (3,)), "odd sizes, non-square kernel"),
+        Case(arrays(rng, (1, 4, 4), (2, 1, 2, 2), (2,)), "one input channel"),
+        Case(arrays(rng, (4, 3, 5), (2, 4, 1, 1), (2,)), "1x1 kernel"),
+        Case(arrays(rng, (2, 3, 3), (1, 2, 3, 3), (1,)), "kernel as large as the input"),
         Case(arrays(rng, (3, 6, 5), (4, 3, 3, 3), (4,), dtype=np.float32), "float32"),
     ]
 
@@ -85,13 +83,13 @@ register_exercise(
 
 def _cases_im2col(rng: np.random.Generator) -> list[Case]:
     return [
-        Case((*arrays(rng, (2, 5, 5), (3, 2, 3, 3), (3,)), 1), "stride 1, integers"),
-        Case((*arrays(rng, (3, 7, 9), (2, 3, 3, 3), (2,)), 2), "stride 2, H != W"),
-        Case((*arrays(rng, (2, 8, 6), (4, 2, 2, 3), (4,), dtype=float), 3),
+        Case((*arrays(rng, (2, 5, 5), (3, 2, 3, 3), (3,), dtype=np.int64), 1),
+             "stride 1, integers"),
+        Case((*arrays(rng, (3, 7, 9), (2, 3, 3, 3), (2,), dtype=np.int64), 2), "stride 2, H != W"),
+        Case((*arrays(rng, (2, 8, 6), (4, 2, 2, 3), (4,)), 3),
              "stride 3, kH != kW, the floor drops a row"),
-        Case((*arrays(rng, (4, 6, 10), (1, 4, 3, 2), (1,), dtype=float), 2), "one output channel"),
-        Case((*arrays(rng, (1, 6, 6), (2, 1, 1, 1), (2,), dtype=float), 2),
-             "1x1 kernel, stride 2"),
+        Case((*arrays(rng, (4, 6, 10), (1, 4, 3, 2), (1,)), 2), "one output channel"),
+        Case((*arrays(rng, (1, 6, 6), (2, 1, 1, 1), (2,)), 2), "1x1 kernel, stride 2"),
         Case((*arrays(rng, (3, 9, 7), (5, 3, 3, 3), (5,), dtype=np.float32), 2), "float32"),
     ]
 

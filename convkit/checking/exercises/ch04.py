@@ -23,10 +23,10 @@ def _every_tap_reads_the_first_block(volume: np.ndarray, kernel: np.ndarray) -> 
 def _cases_conv3d(rng: np.random.Generator) -> list[Case]:
     return [
         Case((ints(rng, (4, 4, 4), 0, 4), ints(rng, (2, 2, 2), -2, 3)), "small integers"),
-        Case(arrays(rng, (5, 6, 7), (3, 2, 3), dtype=float), "odd sizes, non-cubic kernel"),
-        Case(arrays(rng, (3, 4, 2), (1, 1, 1), dtype=float), "1x1x1 kernel"),
-        Case(arrays(rng, (3, 3, 3), (3, 3, 3), dtype=float), "kernel as large as the volume"),
-        Case(arrays(rng, (6, 4, 5), (1, 3, 3), dtype=float), "kernel of depth 1"),
+        Case(arrays(rng, (5, 6, 7), (3, 2, 3)), "odd sizes, non-cubic kernel"),
+        Case(arrays(rng, (3, 4, 2), (1, 1, 1)), "1x1x1 kernel"),
+        Case(arrays(rng, (3, 3, 3), (3, 3, 3)), "kernel as large as the volume"),
+        Case(arrays(rng, (6, 4, 5), (1, 3, 3)), "kernel of depth 1"),
         Case(arrays(rng, (2, 5, 4), (2, 3, 1), dtype=np.float32), "float32"),
     ]
 
@@ -67,13 +67,11 @@ register_exercise(
 
 def _cases_via_conv2d(rng: np.random.Generator) -> list[Case]:
     return [
-        Case(arrays(rng, (2, 4, 5, 5), (3, 2, 2, 3, 3)), "integers, 2 channels"),
-        Case(arrays(rng, (3, 6, 5, 7), (2, 3, 3, 2, 3), dtype=float),
-             "odd sizes, non-cubic kernel"),
-        Case(arrays(rng, (1, 5, 4, 4), (2, 1, 5, 3, 3), dtype=float),
-             "kernel as deep as the volume"),
-        Case(arrays(rng, (4, 3, 6, 6), (1, 4, 1, 3, 3), dtype=float), "kernel of depth 1"),
-        Case(arrays(rng, (3, 7, 5, 6), (4, 3, 2, 1, 1), dtype=float), "1x1 in the plane, depth 2"),
+        Case(arrays(rng, (2, 4, 5, 5), (3, 2, 2, 3, 3), dtype=np.int64), "integers, 2 channels"),
+        Case(arrays(rng, (3, 6, 5, 7), (2, 3, 3, 2, 3)), "odd sizes, non-cubic kernel"),
+        Case(arrays(rng, (1, 5, 4, 4), (2, 1, 5, 3, 3)), "kernel as deep as the volume"),
+        Case(arrays(rng, (4, 3, 6, 6), (1, 4, 1, 3, 3)), "kernel of depth 1"),
+        Case(arrays(rng, (3, 7, 5, 6), (4, 3, 2, 1, 1)), "1x1 in the plane, depth 2"),
         Case(arrays(rng, (2, 5, 6, 5), (3, 2, 3, 3, 2), dtype=np.float32), "float32"),
     ]
 

@@ -27,11 +27,11 @@ def _pointwise_pixels_as_rows(input: np.ndarray, weight: np.ndarray) -> np.ndarr
 
 def _cases_pointwise(rng: np.random.Generator) -> list[Case]:
     return [
-        Case(arrays(rng, (3, 4, 4), (2, 3)), "small integers"),
-        Case(arrays(rng, (4, 3, 5), (4, 4), dtype=float), "as many output as input channels"),
-        Case(arrays(rng, (2, 5, 3), (5, 2), dtype=float), "more output than input channels"),
-        Case(arrays(rng, (1, 2, 2), (3, 1), dtype=float), "one input channel"),
-        Case(arrays(rng, (5, 1, 1), (2, 5), dtype=float), "a single pixel"),
+        Case(arrays(rng, (3, 4, 4), (2, 3), dtype=np.int64), "small integers"),
+        Case(arrays(rng, (4, 3, 5), (4, 4)), "as many output as input channels"),
+        Case(arrays(rng, (2, 5, 3), (5, 2)), "more output than input channels"),
+        Case(arrays(rng, (1, 2, 2), (3, 1)), "one input channel"),
+        Case(arrays(rng, (5, 1, 1), (2, 5)), "a single pixel"),
         Case(arrays(rng, (6, 7, 3), (4, 6), dtype=np.float32), "float32"),
     ]
 

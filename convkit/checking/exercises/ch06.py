@@ -53,11 +53,9 @@ def _cases_scatter(rng: np.random.Generator) -> list[Case]:
     return [
         Case((ints(rng, (1, 2, 2), 1, 4), ints(rng, (1, 1, 3, 3), -2, 3), 2), "one channel, 3x3 kernel, stride 2"),
         Case((ints(rng, (2, 3, 3), -2, 3), ints(rng, (2, 2, 3, 3), -2, 3), 2), "C_in = C_out = 2, stride 2"),
-        Case((*arrays(rng, (3, 3, 4), (3, 2, 2, 3), dtype=float), 2),
-             "3 -> 2 channels, non-square"),
-        Case((*arrays(rng, (2, 4, 3), (2, 3, 3, 3), dtype=float), 1), "stride 1"),
-        Case((*arrays(rng, (1, 3, 3), (1, 2, 2, 2), dtype=float), 3),
-             "stride larger than the kernel"),
+        Case((*arrays(rng, (3, 3, 4), (3, 2, 2, 3)), 2), "3 -> 2 channels, non-square"),
+        Case((*arrays(rng, (2, 4, 3), (2, 3, 3, 3)), 1), "stride 1"),
+        Case((*arrays(rng, (1, 3, 3), (1, 2, 2, 2)), 3), "stride larger than the kernel"),
         Case((*arrays(rng, (2, 2, 3), (2, 2, 4, 4), dtype=np.float32), 2), "float32, 4x4 kernel"),
     ]
 
@@ -66,10 +64,9 @@ def _cases_zero_insertion(rng: np.random.Generator) -> list[Case]:
     return [
         Case((ints(rng, (1, 2, 2), 1, 4), ints(rng, (1, 1, 3, 3), -2, 3), 2, 0), "one channel, stride 2, no padding"),
         Case((ints(rng, (2, 3, 3), -2, 3), ints(rng, (2, 2, 3, 3), -2, 3), 2, 1), "stride 2, padding 1"),
-        Case((*arrays(rng, (3, 3, 4), (3, 2, 3, 3), dtype=float), 1, 1), "stride 1, padding 1"),
-        Case((*arrays(rng, (2, 3, 2), (2, 3, 4, 4), dtype=float), 3, 2),
-             "stride 3, padding 2, 4x4 kernel"),
-        Case((*arrays(rng, (1, 2, 3), (1, 2, 2, 3), dtype=float), 2, 0), "non-square kernel"),
+        Case((*arrays(rng, (3, 3, 4), (3, 2, 3, 3)), 1, 1), "stride 1, padding 1"),
+        Case((*arrays(rng, (2, 3, 2), (2, 3, 4, 4)), 3, 2), "stride 3, padding 2, 4x4 kernel"),
+        Case((*arrays(rng, (1, 2, 3), (1, 2, 2, 3)), 2, 0), "non-square kernel"),
         Case((*arrays(rng, (2, 3, 3), (2, 2, 3, 3), dtype=np.float32), 2, 1), "float32"),
     ]
 

@@ -21,11 +21,10 @@ def _cases_dilated_conv1d(rng: np.random.Generator) -> list[Case]:
     return [
         Case((np.arange(10), np.array([1, 0, -1]), 2), "small integers, dilation 2"),
         Case((ints(rng, (9,)), np.array([2, -1, 3]), 1), "dilation 1: an ordinary kernel"),
-        Case((*arrays(rng, (15,), (4,), dtype=float), 3), "even kernel, dilation 3"),
+        Case((*arrays(rng, (15,), (4,)), 3), "even kernel, dilation 3"),
         Case((ints(rng, (13,)), np.array([1, -2]), 5), "two taps, dilation 5"),
-        Case((*arrays(rng, (9,), (3,), dtype=float), 4),
-             "the dilated kernel spans the whole signal"),
-        Case((*arrays(rng, (7,), (1,), dtype=float), 3), "one tap: dilation changes nothing"),
+        Case((*arrays(rng, (9,), (3,)), 4), "the dilated kernel spans the whole signal"),
+        Case((*arrays(rng, (7,), (1,)), 3), "one tap: dilation changes nothing"),
         Case((*arrays(rng, (20,), (3,), dtype=np.float32), 3), "float32"),
     ]
 

@@ -119,12 +119,12 @@ def _skipped_first_term(image, kernel, rank):
 def _cases_low_rank_filter(rng: np.random.Generator) -> list[Case]:
     laplacian = np.array([[0, 1, 0], [1, -4, 1], [0, 1, 0]], dtype=np.int64)
     return [
-        Case((*arrays(rng, (8, 9), (5, 5), dtype=float), 2), "a random 5x5 kernel, rank 2"),
-        Case((*arrays(rng, (8, 8), (5, 5), dtype=float), 1), "a random 5x5 kernel, rank 1"),
-        Case((*arrays(rng, (7, 7), (4, 4), dtype=float), 4), "full rank: the kernel itself"),
+        Case((*arrays(rng, (8, 9), (5, 5)), 2), "a random 5x5 kernel, rank 2"),
+        Case((*arrays(rng, (8, 8), (5, 5)), 1), "a random 5x5 kernel, rank 1"),
+        Case((*arrays(rng, (7, 7), (4, 4)), 4), "full rank: the kernel itself"),
         Case((ints(rng, (6, 7)), laplacian, 2), "the 3x3 Laplacian (rank 2), integers"),
-        Case((*arrays(rng, (9, 10), (3, 5), dtype=float), 2), "a 3x5 kernel (not square), rank 2"),
-        Case((*arrays(rng, (10, 10), (7, 7), dtype=float), 3), "a random 7x7 kernel, rank 3"),
+        Case((*arrays(rng, (9, 10), (3, 5)), 2), "a 3x5 kernel (not square), rank 2"),
+        Case((*arrays(rng, (10, 10), (7, 7)), 3), "a random 7x7 kernel, rank 3"),
         Case((*arrays(rng, (8, 8), (5, 5), dtype=np.float32), 3), "float32"),
     ]
 

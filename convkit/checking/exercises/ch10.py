@@ -30,10 +30,10 @@ def _weight_without_lateral(lateral, vertical, horizontal):
 
 def _cases_flattened_weight(rng: np.random.Generator) -> list[Case]:
     return [
-        Case(arrays(rng, (2, 3), (2, 3), (2, 3)), "small integers, 3x3"),
-        Case(arrays(rng, (4, 2), (4, 5), (4, 3), dtype=float), "kH = 5, kW = 3"),
-        Case(arrays(rng, (3, 5), (3, 1), (3, 4), dtype=float), "kH = 1"),
-        Case(arrays(rng, (1, 1), (1, 3), (1, 3), dtype=float), "one filter, one channel"),
+        Case(arrays(rng, (2, 3), (2, 3), (2, 3), dtype=np.int64), "small integers, 3x3"),
+        Case(arrays(rng, (4, 2), (4, 5), (4, 3)), "kH = 5, kW = 3"),
+        Case(arrays(rng, (3, 5), (3, 1), (3, 4)), "kH = 1"),
+        Case(arrays(rng, (1, 1), (1, 3), (1, 3)), "one filter, one channel"),
         Case(arrays(rng, (5, 6), (5, 3), (5, 3), dtype=np.float32), "float32"),
     ]
 
@@ -88,7 +88,7 @@ def _bound(weight: np.ndarray, rank: int, *, error=_tail, combine=max, unfolding
 
 
 def _cases_unfolding_bound(rng: np.random.Generator) -> list[Case]:
-    rank1 = flattened_filter(*arrays(rng, (1, 4), (1, 3), (1, 3), dtype=float))[0]
+    rank1 = flattened_filter(*arrays(rng, (1, 4), (1, 3), (1, 3)))[0]
     smooth = np.outer(np.hanning(5), np.hanning(5)) + 0.5 * floats(rng, (5, 5))
     return [
         Case((floats(rng, (8, 3, 3)), 1), "random 8x3x3, rank 1"),

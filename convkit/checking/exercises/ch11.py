@@ -101,13 +101,11 @@ def _grouped_dense(input, weight, groups):
 
 def _cases_grouped_einsum(rng: np.random.Generator) -> list[Case]:
     return [
-        Case((*arrays(rng, (4, 5, 5), (4, 2, 3, 3)), 2), "integers, 2 groups"),
-        Case((*arrays(rng, (6, 6, 7), (6, 1, 3, 3), dtype=float), 6), "depthwise (groups = C_in)"),
-        Case((*arrays(rng, (6, 4, 4), (9, 2, 2, 2), dtype=float), 3),
-             "6 -> 9 channels, 3 groups, 2x2"),
-        Case((*arrays(rng, (3, 5, 4), (2, 3, 3, 1), dtype=float), 1), "groups = 1, a 3x1 kernel"),
-        Case((*arrays(rng, (8, 5, 5), (4, 2, 1, 1), dtype=float), 4),
-             "8 -> 4 channels, 4 groups, 1x1"),
+        Case((*arrays(rng, (4, 5, 5), (4, 2, 3, 3), dtype=np.int64), 2), "integers, 2 groups"),
+        Case((*arrays(rng, (6, 6, 7), (6, 1, 3, 3)), 6), "depthwise (groups = C_in)"),
+        Case((*arrays(rng, (6, 4, 4), (9, 2, 2, 2)), 3), "6 -> 9 channels, 3 groups, 2x2"),
+        Case((*arrays(rng, (3, 5, 4), (2, 3, 3, 1)), 1), "groups = 1, a 3x1 kernel"),
+        Case((*arrays(rng, (8, 5, 5), (4, 2, 1, 1)), 4), "8 -> 4 channels, 4 groups, 1x1"),
         Case((*arrays(rng, (4, 6, 6), (8, 2, 3, 3), dtype=np.float32), 2), "float32"),
     ]
 

@@ -33,14 +33,11 @@ def _grouped_with_layout(input, weight, groups, inputs_interleaved=False, output
 
 def _cases_pointwise_grouped(rng: np.random.Generator) -> list[Case]:
     return [
-        Case((*arrays(rng, (1, 6, 3, 3), (4, 3)), 2), "small integers, 2 groups"),
-        Case((*arrays(rng, (2, 12, 4, 5), (6, 4), dtype=float), 3),
-             "3 groups, fewer outputs, a batch of 2"),
-        Case((*arrays(rng, (1, 8, 2, 3), (16, 2), dtype=float), 4), "4 groups, more outputs"),
-        Case((*arrays(rng, (1, 4, 3, 3), (4, 1), dtype=float), 4),
-             "depthwise 1x1: as many groups as channels"),
-        Case((*arrays(rng, (1, 5, 2, 2), (3, 5), dtype=float), 1),
-             "one group: an ordinary 1x1 convolution"),
+        Case((*arrays(rng, (1, 6, 3, 3), (4, 3), dtype=np.int64), 2), "small integers, 2 groups"),
+        Case((*arrays(rng, (2, 12, 4, 5), (6, 4)), 3), "3 groups, fewer outputs, a batch of 2"),
+        Case((*arrays(rng, (1, 8, 2, 3), (16, 2)), 4), "4 groups, more outputs"),
+        Case((*arrays(rng, (1, 4, 3, 3), (4, 1)), 4), "depthwise 1x1: as many groups as channels"),
+        Case((*arrays(rng, (1, 5, 2, 2), (3, 5)), 1), "one group: an ordinary 1x1 convolution"),
         Case((*arrays(rng, (1, 12, 3, 2), (12, 6), dtype=np.float32), 2), "float32"),
     ]
 

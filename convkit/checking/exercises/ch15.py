@@ -72,12 +72,12 @@ def _fft_correlate_wrong_offset(image, kernel):
 
 def _cases_fft_correlate(rng: np.random.Generator) -> list[Case]:
     return [
-        Case(arrays(rng, (5, 5), (3, 3)), "small integers, 3x3 kernel"),
-        Case(arrays(rng, (8, 6), (3, 2), dtype=float), "a rectangular image and kernel"),
-        Case(arrays(rng, (9, 9), (5, 5), dtype=float), "a 5x5 kernel"),
-        Case(arrays(rng, (4, 7), (4, 7), dtype=float), "kernel as large as the image"),
-        Case(arrays(rng, (6, 5), (1, 1), dtype=float), "a 1x1 kernel"),
-        Case(arrays(rng, (12, 12), (7, 7), dtype=float), "a 7x7 kernel"),
+        Case(arrays(rng, (5, 5), (3, 3), dtype=np.int64), "small integers, 3x3 kernel"),
+        Case(arrays(rng, (8, 6), (3, 2)), "a rectangular image and kernel"),
+        Case(arrays(rng, (9, 9), (5, 5)), "a 5x5 kernel"),
+        Case(arrays(rng, (4, 7), (4, 7)), "kernel as large as the image"),
+        Case(arrays(rng, (6, 5), (1, 1)), "a 1x1 kernel"),
+        Case(arrays(rng, (12, 12), (7, 7)), "a 7x7 kernel"),
     ]
 
 
