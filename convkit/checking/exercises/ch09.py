@@ -6,15 +6,11 @@ import numpy as np
 
 from convkit.checking.engine import Case, Diagnosis, Exercise, register_exercise
 from convkit.checking.exercises._cases import arrays
+from convkit.correlation import correlate2d
 from convkit.separable import depthwise_conv2d, depthwise_separable_conv2d, pointwise_conv2d
 
 
 # --- ch09-depthwise-separable ----------------------------------------------------------------
-
-def _correlate_valid(channel: np.ndarray, kernel: np.ndarray) -> np.ndarray:
-    windows = np.lib.stride_tricks.sliding_window_view(channel, kernel.shape)  # (H_out, W_out, kH, kW)
-    return np.einsum("ijmn,mn->ij", windows, kernel)
-
 
 def _separable_with(input, depthwise_weight, pointwise_weight, source=None, kernel=lambda w: w):
     """Depthwise step where hidden channel ``h`` reads ``source(input, h)``, then pointwise.
@@ -23,7 +19,7 @@ def _separable_with(input, depthwise_weight, pointwise_weight, source=None, kern
     """
     k = depthwise_weight.shape[0] // input.shape[0]
     source = source or (lambda x, h: x[h // k])
-    hidden = np.stack([_correlate_valid(source(input, h), kernel(depthwise_weight[h, 0]))
+    hidden = np.stack([correlate2d(source(input, h), kernel(depthwise_weight[h, 0]))
                        for h in range(depthwise_weight.shape[0])])    # (C_in * K, H_out, W_out)
     return np.einsum("oh,hij->oij", pointwise_weight, hidden)         # (C_out, H_out, W_out)
 
