@@ -87,14 +87,6 @@ def _cases_input_grad(rng: np.random.Generator) -> list[Case]:
     ]
 
 
-def _no_stride(grad_output, kernel, length, stride):
-    """Stride ignored: the stride-1 answer, padded or cut to the input length."""
-    full = np.convolve(grad_output, kernel, mode="full")
-    out = np.zeros(length)
-    out[: min(length, len(full))] = full[:length]
-    return out
-
-
 register_exercise(
     Exercise(
         exercise_id="ch01-backward-strided",
@@ -110,7 +102,7 @@ register_exercise(
                 "kernel's own order (the flip appears only when you write it as a convolution).",
             ),
             Diagnosis(
-                _no_stride,
+                lambda g, k, n, s: _ref_input_grad(g, k, n, 1),
                 "your gradient looks like the stride-1 answer: with stride s, output u's window "
                 "starts at input u * s, so its gradient lands there (equivalently, put s - 1 zeros "
                 "between the entries of grad_output before convolving).",
