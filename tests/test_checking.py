@@ -20,6 +20,7 @@ import torch.nn.functional as F
 
 import convkit
 from convkit.checking import EXERCISES, Case, CheckResult, Diagnosis, Exercise, check, register_exercise
+from convkit.checking.exercises._cases import arrays, floats, ints
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -89,6 +90,20 @@ def test_cases_are_deterministic():
         for a, b in zip(first, second):
             for x, y in zip(a.args, b.args):
                 np.testing.assert_array_equal(x, y)
+
+
+def test_case_arrays_are_drawn_in_order_like_ints_and_floats():
+    """The banks' ``arrays`` gives the arrays one ``ints`` or ``floats`` call each would, in order."""
+    for dtype, draw in [(np.int64, ints), (np.float64, floats),
+                        (np.float32, lambda rng, shape: floats(rng, shape, np.float32))]:
+        got = arrays(np.random.default_rng(7), (2, 3), (4,), (1, 2, 2), dtype=dtype)
+        rng = np.random.default_rng(7)
+        expected = [draw(rng, shape) for shape in [(2, 3), (4,), (1, 2, 2)]]
+        assert len(got) == 3
+        for g, e in zip(got, expected):
+            assert g.dtype == e.dtype == dtype
+            np.testing.assert_array_equal(g, e)
+    assert arrays(np.random.default_rng(7), (3,))[0].dtype == np.float64  # the default
 
 
 def test_contributing_table_ids_are_registered():

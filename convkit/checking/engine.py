@@ -319,11 +319,17 @@ def _as_numbers(value: Any) -> np.ndarray | None:
     return array.astype(np.float64)
 
 
+def _within_tolerance(got: np.ndarray, expected: np.ndarray, rtol: float,
+                      atol: float) -> np.ndarray:
+    """Entrywise: is ``got`` within the tolerance around ``expected`` (arrays of one shape)?"""
+    scale = max(1.0, float(np.max(np.abs(expected)))) if expected.size else 1.0
+    return np.abs(got - expected) <= atol * scale + rtol * np.abs(expected)
+
+
 def _same_answer(got: np.ndarray, expected: np.ndarray, rtol: float, atol: float) -> bool:
     if got.shape != expected.shape:
         return False
-    scale = max(1.0, float(np.max(np.abs(expected)))) if expected.size else 1.0
-    return bool(np.all(np.abs(got - expected) <= atol * scale + rtol * np.abs(expected)))
+    return bool(np.all(_within_tolerance(got, expected, rtol, atol)))
 
 
 def _format_number(x: float) -> str:
@@ -347,19 +353,17 @@ def _compare(got_raw: Any, expected_raw: Any, case: Case, scalar: bool) -> str |
     if not np.all(np.isfinite(got)):
         bad = int(np.count_nonzero(~np.isfinite(got)))
         return f"your result contains {bad} NaN or infinite value(s)"
-    rtol, atol = _tolerances(case)
-    if _same_answer(got, expected, rtol, atol):
+    within = _within_tolerance(got, expected, *_tolerances(case))
+    if np.all(within):
         return None
     diff = got - expected
-    scale = max(1.0, float(np.max(np.abs(expected)))) if expected.size else 1.0
-    wrong = np.abs(diff) > atol * scale + rtol * np.abs(expected)
     worst = np.unravel_index(int(np.argmax(np.abs(diff))), diff.shape)
     amount = float(diff[worst])
     direction = "too large" if amount > 0 else "too small"
     if scalar:
         return f"wrong value: your answer is {_format_number(abs(amount))} {direction}"
     return (
-        f"values differ in {int(np.count_nonzero(wrong))} of {wrong.size} entries; "
+        f"values differ in {int(np.count_nonzero(~within))} of {within.size} entries; "
         f"the largest difference is at index {tuple(int(i) for i in worst)}, "
         f"where your value is {_format_number(abs(amount))} {direction}"
     )
@@ -447,6 +451,8 @@ def check(
     float result for integer inputs is fine). Nothing the student's function
     raises escapes: an exception is reported as a failed case, and
     ``NotImplementedError`` (the handout's stub) as "not yet implemented".
+    The report says how each failing case differs and, for the usual
+    mistakes, the likely cause; it never prints the reference result.
 
     Parameters
     ----------
@@ -479,14 +485,6 @@ def check(
     ValueError
         If ``exercise_id`` is not registered, or ``part`` is not one of
         ``"all"``, ``"visible"``, ``"hidden"``.
-
-    Notes
-    -----
-    The report names the failing case by a label and the shapes (or, for
-    integer arguments, the values) of its arguments, says how the result
-    differs, and for known mistakes (an unflipped kernel, an off-by-one
-    output size, the inverse channel shuffle, ...) adds the likely cause. It
-    never prints the reference result.
     """
     exercise = _lookup(exercise_id)
     if not callable(student_fn):
@@ -499,7 +497,6 @@ def check(
         numbered_cases = numbered_cases[:VISIBLE_CASES]
     elif part == "hidden":
         numbered_cases = numbered_cases[VISIBLE_CASES:]
-    cases = [case for _, case in numbered_cases]
     kind = {"all": "hidden", "visible": "visible", "hidden": "hidden"}[part]
     lines: list[str] = []
     status = PASSED
@@ -552,7 +549,7 @@ def check(
         status = FAILED
         n_passed = len(returned) - len(wrong)
         lines.append(
-            f"{exercise.exercise_id}: {n_passed} of {len(cases)} {kind} cases pass; "
+            f"{exercise.exercise_id}: {n_passed} of {len(numbered_cases)} {kind} cases pass; "
             f"{name} fails on {len(failures)}:"
         )
         lines.extend(f"  - {message}" for message in failures[:_SHOWN_FAILURES])
@@ -560,8 +557,8 @@ def check(
             lines.append(f"  ... and {len(failures) - _SHOWN_FAILURES} more failing case(s).")
         lines.append("Fix the first failing case, run your function's cell, then this check again.")
     else:
-        n_passed = len(cases)
-        lines.append(f"{exercise.exercise_id}: all {len(cases)} {kind} cases pass.")
+        n_passed = len(numbered_cases)
+        lines.append(f"{exercise.exercise_id}: all {n_passed} {kind} cases pass.")
 
     report = "\n".join(lines)
     if verbose:
@@ -569,7 +566,7 @@ def check(
     return CheckResult(
         exercise_id=exercise.exercise_id,
         status=status,
-        n_cases=len(cases),
+        n_cases=len(numbered_cases),
         n_passed=n_passed,
         failures=tuple(failures),
         report=report,

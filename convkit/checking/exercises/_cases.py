@@ -15,3 +15,10 @@ def ints(rng: np.random.Generator, shape: tuple[int, ...], low: int = -3, high: 
 def floats(rng: np.random.Generator, shape: tuple[int, ...], dtype: Any = np.float64) -> np.ndarray:
     """Standard normal values of the given dtype."""
     return rng.standard_normal(shape).astype(dtype)
+
+
+def arrays(rng: np.random.Generator, *shapes: tuple[int, ...], dtype: Any = np.float64) -> tuple:
+    """One array per shape, drawn in order: ``floats`` of ``dtype``, or ``ints`` for integers."""
+    if np.issubdtype(dtype, np.integer):
+        return tuple(ints(rng, shape) for shape in shapes)
+    return tuple(floats(rng, shape, dtype) for shape in shapes)

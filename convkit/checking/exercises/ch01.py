@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from convkit.checking.engine import Case, Diagnosis, Exercise, register_exercise
-from convkit.checking.exercises._cases import floats, ints
+from convkit.checking.exercises._cases import arrays, floats, ints
 from convkit.conv import conv1d
 
 
@@ -58,29 +58,23 @@ register_exercise(
 # ---------------------------------------------------------------------------
 
 
-def _scatter_kernel(grad_output: np.ndarray, kernel: np.ndarray, length: int, stride: int,
-                    taps: np.ndarray) -> np.ndarray:
-    """Each grad_output[u] stamps grad_output[u] * taps at u * stride, clipped to ``length``."""
+def _ref_input_grad(grad_output: np.ndarray, kernel: np.ndarray, length: int,
+                    stride: int) -> np.ndarray:
+    """Each grad_output[u] stamps grad_output[u] * kernel at u * stride, clipped to ``length``."""
+    # dloss/dx = C^T g: row u of C holds the kernel from column u * stride (chapter 1).
     out = np.zeros(max(length, 0), dtype=np.float64)
     for u, g_u in enumerate(grad_output):
         start = u * stride
-        stop = min(start + len(taps), length)
+        stop = min(start + len(kernel), length)
         if start < stop:
-            out[start:stop] += g_u * taps[: stop - start]
+            out[start:stop] += g_u * kernel[: stop - start]
     return out
 
 
-def _ref_input_grad(grad_output: np.ndarray, kernel: np.ndarray, length: int, stride: int) -> np.ndarray:
-    # dloss/dx = C^T g: row u of C holds the kernel from column u * stride (chapter 1).
-    return _scatter_kernel(grad_output, kernel, length, stride, kernel)
-
-
 def _cases_input_grad(rng: np.random.Generator) -> list[Case]:
-    def case(length, k, stride, label, dtype=None):
+    def case(length, k, stride, label, dtype=np.int64):
         o = (length - k) // stride + 1
-        if dtype is None:
-            return Case((ints(rng, (o,)), ints(rng, (k,)), length, stride), label)
-        return Case((floats(rng, (o,), dtype), floats(rng, (k,), dtype), length, stride), label)
+        return Case((*arrays(rng, (o,), (k,), dtype=dtype), length, stride), label)
 
     return [
         case(9, 3, 1, "stride 1, integers"),
@@ -93,14 +87,6 @@ def _cases_input_grad(rng: np.random.Generator) -> list[Case]:
     ]
 
 
-def _no_stride(grad_output, kernel, length, stride):
-    """Stride ignored: the stride-1 answer, padded or cut to the input length."""
-    full = np.convolve(grad_output, kernel, mode="full")
-    out = np.zeros(length)
-    out[: min(length, len(full))] = full[:length]
-    return out
-
-
 register_exercise(
     Exercise(
         exercise_id="ch01-backward-strided",
@@ -110,19 +96,20 @@ register_exercise(
         make_cases=_cases_input_grad,
         diagnoses=(
             Diagnosis(
-                lambda g, k, n, s: _scatter_kernel(g, k, n, s, k[::-1]),
+                lambda g, k, n, s: _ref_input_grad(g, k[::-1], n, s),
                 "each output gradient stamps the kernel flipped: input x[u * stride + m] met "
                 "kernel[m] in the forward pass, so it receives grad_output[u] * kernel[m], in the "
                 "kernel's own order (the flip appears only when you write it as a convolution).",
             ),
             Diagnosis(
-                _no_stride,
+                lambda g, k, n, s: _ref_input_grad(g, k, n, 1),
                 "your gradient looks like the stride-1 answer: with stride s, output u's window "
                 "starts at input u * s, so its gradient lands there (equivalently, put s - 1 zeros "
                 "between the entries of grad_output before convolving).",
             ),
             Diagnosis(
-                lambda g, k, n, s: _scatter_kernel(g, k, (len(g) - 1) * s + len(k), s, k),
+                lambda g, k, n, s: _ref_input_grad(g, k, length=(len(g) - 1) * s + len(k),
+                                                   stride=s),
                 "your result stops at the last input a window reaches; the gradient has the "
                 "input's length, with zeros for the inputs the floor leaves out.",
             ),

@@ -5,26 +5,13 @@ from __future__ import annotations
 import numpy as np
 
 from convkit.checking.engine import Case, Diagnosis, Exercise, register_exercise
-from convkit.checking.exercises._cases import floats, ints
+from convkit.checking.exercises._cases import arrays, ints
 from convkit.conv import conv3d
 
 
 def _ref_conv3d_single(volume: np.ndarray, kernel: np.ndarray) -> np.ndarray:
     # (1, D, H, W) with (1, 1, kD, kH, kW) -> (1, D_out, H_out, W_out) -> (D_out, H_out, W_out)
     return conv3d(volume[np.newaxis], kernel[np.newaxis, np.newaxis])[0]
-
-
-def _loops_conv3d(volume: np.ndarray, kernel: np.ndarray, flip: bool = False) -> np.ndarray:
-    kd, kh, kw = kernel.shape
-    if flip:
-        kernel = kernel[::-1, ::-1, ::-1]
-    out_shape = tuple(v - k + 1 for v, k in zip(volume.shape, kernel.shape))
-    out = np.zeros(out_shape)
-    for z in range(out_shape[0]):
-        for y in range(out_shape[1]):
-            for x in range(out_shape[2]):
-                out[z, y, x] = np.sum(volume[z : z + kd, y : y + kh, x : x + kw] * kernel)
-    return out
 
 
 def _every_tap_reads_the_first_block(volume: np.ndarray, kernel: np.ndarray) -> np.ndarray:
@@ -36,11 +23,11 @@ def _every_tap_reads_the_first_block(volume: np.ndarray, kernel: np.ndarray) -> 
 def _cases_conv3d(rng: np.random.Generator) -> list[Case]:
     return [
         Case((ints(rng, (4, 4, 4), 0, 4), ints(rng, (2, 2, 2), -2, 3)), "small integers"),
-        Case((floats(rng, (5, 6, 7)), floats(rng, (3, 2, 3))), "odd sizes, non-cubic kernel"),
-        Case((floats(rng, (3, 4, 2)), floats(rng, (1, 1, 1))), "1x1x1 kernel"),
-        Case((floats(rng, (3, 3, 3)), floats(rng, (3, 3, 3))), "kernel as large as the volume"),
-        Case((floats(rng, (6, 4, 5)), floats(rng, (1, 3, 3))), "kernel of depth 1"),
-        Case((floats(rng, (2, 5, 4), np.float32), floats(rng, (2, 3, 1), np.float32)), "float32"),
+        Case(arrays(rng, (5, 6, 7), (3, 2, 3)), "odd sizes, non-cubic kernel"),
+        Case(arrays(rng, (3, 4, 2), (1, 1, 1)), "1x1x1 kernel"),
+        Case(arrays(rng, (3, 3, 3), (3, 3, 3)), "kernel as large as the volume"),
+        Case(arrays(rng, (6, 4, 5), (1, 3, 3)), "kernel of depth 1"),
+        Case(arrays(rng, (2, 5, 4), (2, 3, 1), dtype=np.float32), "float32"),
     ]
 
 
@@ -53,7 +40,7 @@ register_exercise(
         make_cases=_cases_conv3d,
         diagnoses=(
             Diagnosis(
-                lambda v, k: _loops_conv3d(v, k, flip=True),
+                lambda v, k: _ref_conv3d_single(v, k[::-1, ::-1, ::-1]),
                 "you flipped the kernel: the deep-learning 3D convolution is a "
                 "cross-correlation, with no flip.",
             ),
@@ -78,18 +65,14 @@ register_exercise(
 # ---------------------------------------------------------------------------
 
 
-def _ref_conv3d_via_conv2d(input: np.ndarray, weight: np.ndarray) -> np.ndarray:
-    return conv3d(input, weight)  # unbatched: (C_in, D, H, W) -> (C_out, D_out, H_out, W_out)
-
-
 def _cases_via_conv2d(rng: np.random.Generator) -> list[Case]:
     return [
-        Case((ints(rng, (2, 4, 5, 5)), ints(rng, (3, 2, 2, 3, 3))), "integers, 2 channels"),
-        Case((floats(rng, (3, 6, 5, 7)), floats(rng, (2, 3, 3, 2, 3))), "odd sizes, non-cubic kernel"),
-        Case((floats(rng, (1, 5, 4, 4)), floats(rng, (2, 1, 5, 3, 3))), "kernel as deep as the volume"),
-        Case((floats(rng, (4, 3, 6, 6)), floats(rng, (1, 4, 1, 3, 3))), "kernel of depth 1"),
-        Case((floats(rng, (3, 7, 5, 6)), floats(rng, (4, 3, 2, 1, 1))), "1x1 in the plane, depth 2"),
-        Case((floats(rng, (2, 5, 6, 5), np.float32), floats(rng, (3, 2, 3, 3, 2), np.float32)), "float32"),
+        Case(arrays(rng, (2, 4, 5, 5), (3, 2, 2, 3, 3), dtype=np.int64), "integers, 2 channels"),
+        Case(arrays(rng, (3, 6, 5, 7), (2, 3, 3, 2, 3)), "odd sizes, non-cubic kernel"),
+        Case(arrays(rng, (1, 5, 4, 4), (2, 1, 5, 3, 3)), "kernel as deep as the volume"),
+        Case(arrays(rng, (4, 3, 6, 6), (1, 4, 1, 3, 3)), "kernel of depth 1"),
+        Case(arrays(rng, (3, 7, 5, 6), (4, 3, 2, 1, 1)), "1x1 in the plane, depth 2"),
+        Case(arrays(rng, (2, 5, 6, 5), (3, 2, 3, 3, 2), dtype=np.float32), "float32"),
     ]
 
 
@@ -97,7 +80,7 @@ def _depth_channel_order_swapped(input: np.ndarray, weight: np.ndarray) -> np.nd
     """Slices stacked (kD, C_in) while the weight is flattened (C_in, kD)."""
     c_out, c_in, kd, kh, kw = weight.shape
     swapped = weight.reshape(c_out, kd, c_in, kh, kw).transpose(0, 2, 1, 3, 4)
-    return _ref_conv3d_via_conv2d(input, np.ascontiguousarray(swapped))
+    return conv3d(input, np.ascontiguousarray(swapped))
 
 
 register_exercise(
@@ -105,7 +88,7 @@ register_exercise(
         exercise_id="ch04-conv3d-via-conv2d",
         function_name="conv3d_via_conv2d",
         arg_names=("input", "weight"),
-        reference=_ref_conv3d_via_conv2d,
+        reference=conv3d,  # unbatched: (C_in, D, H, W) -> (C_out, D_out, H_out, W_out)
         make_cases=_cases_via_conv2d,
         diagnoses=(
             Diagnosis(
@@ -115,12 +98,12 @@ register_exercise(
                 "flatten the weight the same way, weight.reshape(C_out, C_in * kD, kH, kW).",
             ),
             Diagnosis(
-                lambda x, w: _ref_conv3d_via_conv2d(x, w)[:, :-1],
+                lambda x, w: conv3d(x, w)[:, :-1],
                 "your output is one slice short in depth: there are D - kD + 1 output slices, "
                 "t = 0, ..., D - kD.",
             ),
             Diagnosis(
-                lambda x, w: _ref_conv3d_via_conv2d(x, np.ascontiguousarray(w[:, :, ::-1])),
+                lambda x, w: conv3d(x, np.ascontiguousarray(w[:, :, ::-1])),
                 "the kernel's depth taps are reversed: output slice t reads input slice t + q "
                 "with depth tap q (no flip, as in 2D).",
             ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from convkit.checking.engine import Case, Diagnosis, Exercise, register_exercise
-from convkit.checking.exercises._cases import floats, ints
+from convkit.checking.exercises._cases import arrays
 from convkit.conv import conv2d
 
 
@@ -27,12 +27,12 @@ def _pointwise_pixels_as_rows(input: np.ndarray, weight: np.ndarray) -> np.ndarr
 
 def _cases_pointwise(rng: np.random.Generator) -> list[Case]:
     return [
-        Case((ints(rng, (3, 4, 4)), ints(rng, (2, 3))), "small integers"),
-        Case((floats(rng, (4, 3, 5)), floats(rng, (4, 4))), "as many output as input channels"),
-        Case((floats(rng, (2, 5, 3)), floats(rng, (5, 2))), "more output than input channels"),
-        Case((floats(rng, (1, 2, 2)), floats(rng, (3, 1))), "one input channel"),
-        Case((floats(rng, (5, 1, 1)), floats(rng, (2, 5))), "a single pixel"),
-        Case((floats(rng, (6, 7, 3), np.float32), floats(rng, (4, 6), np.float32)), "float32"),
+        Case(arrays(rng, (3, 4, 4), (2, 3), dtype=np.int64), "small integers"),
+        Case(arrays(rng, (4, 3, 5), (4, 4)), "as many output as input channels"),
+        Case(arrays(rng, (2, 5, 3), (5, 2)), "more output than input channels"),
+        Case(arrays(rng, (1, 2, 2), (3, 1)), "one input channel"),
+        Case(arrays(rng, (5, 1, 1), (2, 5)), "a single pixel"),
+        Case(arrays(rng, (6, 7, 3), (4, 6), dtype=np.float32), "float32"),
     ]
 
 
@@ -71,10 +71,8 @@ def _ref_fc_to_conv(linear_weight: np.ndarray, channels: int, height: int, width
 
 
 def _cases_fc_to_conv(rng: np.random.Generator) -> list[Case]:
-    def case(c_out, c, h, w, label, dtype=None):
-        shape = (c_out, h * w * c)
-        weight = ints(rng, shape) if dtype is None else floats(rng, shape, dtype)
-        return Case((weight, c, h, w), label)
+    def case(c_out, c, h, w, label, dtype=np.int64):
+        return Case((*arrays(rng, (c_out, h * w * c), dtype=dtype), c, h, w), label)
 
     return [
         case(4, 3, 2, 2, "integers, 3 channels, 2x2 map"),

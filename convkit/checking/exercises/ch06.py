@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from convkit.checking.engine import Case, Diagnosis, Exercise, register_exercise
-from convkit.checking.exercises._cases import floats, ints
+from convkit.checking.exercises._cases import arrays, ints
 from convkit.conv_transpose import conv_transpose2d
 
 
@@ -39,34 +39,24 @@ def _stamps(input, weight, stride, padding=0, flip=False, swap=False, overwrite=
     return canvas[:, padding: canvas.shape[1] - padding, padding: canvas.shape[2] - padding]
 
 
-def _resized(out: np.ndarray, height: int, width: int) -> np.ndarray:
-    """``out`` cropped or zero-padded at the bottom and right to ``(height, width)``."""
+def _times_stride(input, weight, stride):
+    """Output of size H s (an upsampling 'by s', often assumed), cropped or padded at the end."""
+    out = _stamps(input, weight, stride)
+    height, width = input.shape[1] * stride, input.shape[2] * stride
     result = np.zeros(out.shape[:1] + (height, width))
     h, w = min(height, out.shape[1]), min(width, out.shape[2])
     result[:, :h, :w] = out[:, :h, :w]
     return result
 
 
-def _times_stride(input, weight, stride):
-    """Output of size H s (as an upsampling 'by s' is often assumed), cropped at the end."""
-    out = _stamps(input, weight, stride)
-    return _resized(out, input.shape[1] * stride, input.shape[2] * stride)
-
-
-def _one_short(input, weight, stride):
-    """Output of size (H - 1) s + k - 1: the last row and column missing."""
-    out = _stamps(input, weight, stride)
-    return out[:, :-1, :-1]
-
-
 def _cases_scatter(rng: np.random.Generator) -> list[Case]:
     return [
         Case((ints(rng, (1, 2, 2), 1, 4), ints(rng, (1, 1, 3, 3), -2, 3), 2), "one channel, 3x3 kernel, stride 2"),
         Case((ints(rng, (2, 3, 3), -2, 3), ints(rng, (2, 2, 3, 3), -2, 3), 2), "C_in = C_out = 2, stride 2"),
-        Case((floats(rng, (3, 3, 4)), floats(rng, (3, 2, 2, 3)), 2), "3 -> 2 channels, non-square"),
-        Case((floats(rng, (2, 4, 3)), floats(rng, (2, 3, 3, 3)), 1), "stride 1"),
-        Case((floats(rng, (1, 3, 3)), floats(rng, (1, 2, 2, 2)), 3), "stride larger than the kernel"),
-        Case((floats(rng, (2, 2, 3), np.float32), floats(rng, (2, 2, 4, 4), np.float32), 2), "float32, 4x4 kernel"),
+        Case((*arrays(rng, (3, 3, 4), (3, 2, 2, 3)), 2), "3 -> 2 channels, non-square"),
+        Case((*arrays(rng, (2, 4, 3), (2, 3, 3, 3)), 1), "stride 1"),
+        Case((*arrays(rng, (1, 3, 3), (1, 2, 2, 2)), 3), "stride larger than the kernel"),
+        Case((*arrays(rng, (2, 2, 3), (2, 2, 4, 4), dtype=np.float32), 2), "float32, 4x4 kernel"),
     ]
 
 
@@ -74,10 +64,10 @@ def _cases_zero_insertion(rng: np.random.Generator) -> list[Case]:
     return [
         Case((ints(rng, (1, 2, 2), 1, 4), ints(rng, (1, 1, 3, 3), -2, 3), 2, 0), "one channel, stride 2, no padding"),
         Case((ints(rng, (2, 3, 3), -2, 3), ints(rng, (2, 2, 3, 3), -2, 3), 2, 1), "stride 2, padding 1"),
-        Case((floats(rng, (3, 3, 4)), floats(rng, (3, 2, 3, 3)), 1, 1), "stride 1, padding 1"),
-        Case((floats(rng, (2, 3, 2)), floats(rng, (2, 3, 4, 4)), 3, 2), "stride 3, padding 2, 4x4 kernel"),
-        Case((floats(rng, (1, 2, 3)), floats(rng, (1, 2, 2, 3)), 2, 0), "non-square kernel"),
-        Case((floats(rng, (2, 3, 3), np.float32), floats(rng, (2, 2, 3, 3), np.float32), 2, 1), "float32"),
+        Case((*arrays(rng, (3, 3, 4), (3, 2, 3, 3)), 1, 1), "stride 1, padding 1"),
+        Case((*arrays(rng, (2, 3, 2), (2, 3, 4, 4)), 3, 2), "stride 3, padding 2, 4x4 kernel"),
+        Case((*arrays(rng, (1, 2, 3), (1, 2, 2, 3)), 2, 0), "non-square kernel"),
+        Case((*arrays(rng, (2, 3, 3), (2, 2, 3, 3), dtype=np.float32), 2, 1), "float32"),
     ]
 
 
@@ -110,7 +100,7 @@ register_exercise(
                 "and is k long, so the output has (H - 1) * stride + k rows.",
             ),
             Diagnosis(
-                _one_short,
+                lambda x, w, s: _stamps(x, w, s)[:, :-1, :-1],
                 "your output is one row and one column short: it has (H - 1) * stride + k rows, "
                 "not (H - 1) * stride + k - 1.",
             ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from convkit.checking.engine import Case, Diagnosis, Exercise, register_exercise
-from convkit.checking.exercises._cases import floats, ints
+from convkit.checking.exercises._cases import arrays, ints
 from convkit.conv import conv1d
 
 
@@ -17,19 +17,15 @@ def _correlate(signal: np.ndarray, kernel: np.ndarray, dilation: int) -> np.ndar
     return out[0]  # (1, L_out) -> (L_out,)
 
 
-def _ref_dilated_conv1d(signal: np.ndarray, kernel: np.ndarray, dilation: int) -> np.ndarray:
-    return _correlate(signal, kernel, dilation)
-
-
 def _cases_dilated_conv1d(rng: np.random.Generator) -> list[Case]:
     return [
         Case((np.arange(10), np.array([1, 0, -1]), 2), "small integers, dilation 2"),
         Case((ints(rng, (9,)), np.array([2, -1, 3]), 1), "dilation 1: an ordinary kernel"),
-        Case((floats(rng, (15,)), floats(rng, (4,)), 3), "even kernel, dilation 3"),
+        Case((*arrays(rng, (15,), (4,)), 3), "even kernel, dilation 3"),
         Case((ints(rng, (13,)), np.array([1, -2]), 5), "two taps, dilation 5"),
-        Case((floats(rng, (9,)), floats(rng, (3,)), 4), "the dilated kernel spans the whole signal"),
-        Case((floats(rng, (7,)), floats(rng, (1,)), 3), "one tap: dilation changes nothing"),
-        Case((floats(rng, (20,), np.float32), floats(rng, (3,), np.float32), 3), "float32"),
+        Case((*arrays(rng, (9,), (3,)), 4), "the dilated kernel spans the whole signal"),
+        Case((*arrays(rng, (7,), (1,)), 3), "one tap: dilation changes nothing"),
+        Case((*arrays(rng, (20,), (3,), dtype=np.float32), 3), "float32"),
     ]
 
 
@@ -46,7 +42,7 @@ register_exercise(
         exercise_id="ch07-dilated-conv1d",
         function_name="dilated_conv1d",
         arg_names=("signal", "kernel", "dilation"),
-        reference=_ref_dilated_conv1d,
+        reference=_correlate,
         make_cases=_cases_dilated_conv1d,
         diagnoses=(
             Diagnosis(

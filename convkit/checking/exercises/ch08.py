@@ -1,10 +1,4 @@
-"""Chapter 8's coding exercises: filtering with a kernel separated by the SVD.
-
-``ch08-separable-filter``: a rank-1 kernel split into a column and a row with
-the SVD, then two 1D passes. ``ch08-low-rank-filter`` (stretch): a kernel of
-any rank filtered as a sum of ``rank`` column-then-row passes, which is the
-image filtered with the best rank-``rank`` kernel.
-"""
+"""Chapter 8's coding exercises: filtering with a kernel separated by the SVD."""
 
 from __future__ import annotations
 
@@ -12,11 +6,12 @@ import numpy as np
 
 from convkit import conv2d, low_rank_kernel, spatially_separable
 from convkit.checking.engine import Case, Diagnosis, Exercise, register_exercise
-from convkit.checking.exercises._cases import floats, ints
+from convkit.checking.exercises._cases import arrays, floats, ints
 
 
 def _correlate(image: np.ndarray, kernel: np.ndarray) -> np.ndarray:
-    """'valid' cross-correlation of one (H, W) image with one (kH, kW) kernel."""
+    """'valid' cross-correlation of one (H, W) image with one (kH, kW) kernel, in float64."""
+    image, kernel = np.asarray(image, dtype=np.float64), np.asarray(kernel, dtype=np.float64)
     # (1, 1, H, W) with (1, 1, kH, kW) -> (1, 1, H_out, W_out)
     return conv2d(image[np.newaxis, np.newaxis], kernel[np.newaxis, np.newaxis])[0, 0]
 
@@ -28,34 +23,10 @@ def _svd(kernel: np.ndarray):
 # --- ch08-separable-filter ----------------------------------------------------------------------
 
 
-def _ref_separable_filter(image: np.ndarray, kernel: np.ndarray) -> np.ndarray:
-    return _correlate(np.asarray(image, dtype=np.float64), np.asarray(kernel, dtype=np.float64))
-
-
-def _without_singular_value(image, kernel):
+def _rank_one(image, kernel, factors):
+    """The image filtered with np.outer(column, row), the pair ``factors(u, s, vt)`` returns."""
     u, s, vt = _svd(kernel)
-    return _correlate(np.asarray(image, dtype=np.float64), np.outer(u[:, 0], vt[0]))
-
-
-def _transposed(image, kernel):
-    u, s, vt = _svd(kernel)
-    # the column taken from vt and the row from u: the kernel's transpose
-    return _correlate(np.asarray(image, dtype=np.float64), np.outer(s[0] * vt[0], u[:, 0]))
-
-
-def _row_from_a_column_of_vt(image, kernel):
-    u, s, vt = _svd(kernel)
-    return _correlate(np.asarray(image, dtype=np.float64), np.outer(s[0] * u[:, 0], vt[:, 0]))
-
-
-def _column_from_a_row_of_u(image, kernel):
-    u, s, vt = _svd(kernel)
-    return _correlate(np.asarray(image, dtype=np.float64), np.outer(s[0] * u[0], vt[0]))
-
-
-def _flipped(image, kernel):
-    # np.convolve (a true convolution) for the 1D passes flips both factors
-    return _correlate(np.asarray(image, dtype=np.float64), np.asarray(kernel, dtype=np.float64)[::-1, ::-1])
+    return _correlate(image, np.outer(*factors(u, s, vt)))
 
 
 def _outer(rng: np.random.Generator, kh: int, kw: int) -> np.ndarray:
@@ -85,32 +56,32 @@ register_exercise(
         exercise_id="ch08-separable-filter",
         function_name="separable_filter",
         arg_names=("image", "kernel"),
-        reference=_ref_separable_filter,
+        reference=_correlate,
         make_cases=_cases_separable_filter,
         diagnoses=(
             Diagnosis(
-                _without_singular_value,
+                lambda x, k: _rank_one(x, k, lambda u, s, vt: (u[:, 0], vt[0])),
                 "the result is the right picture at the wrong scale: u and v have length 1, so "
                 "the kernel is s[0] times their outer product; put the first singular value into "
                 "the column (or the row).",
             ),
             Diagnosis(
-                _transposed,
+                lambda x, k: _rank_one(x, k, lambda u, s, vt: (s[0] * vt[0], u[:, 0])),
                 "you filtered with the kernel's transpose: the column (applied down the rows) "
                 "comes from u, the row (applied along the columns) from vt.",
             ),
             Diagnosis(
-                _row_from_a_column_of_vt,
+                lambda x, k: _rank_one(x, k, lambda u, s, vt: (s[0] * u[:, 0], vt[:, 0])),
                 "your row is a column of vt: numpy returns V transposed, so the first right "
                 "singular vector is vt[0], the first row of vt.",
             ),
             Diagnosis(
-                _column_from_a_row_of_u,
+                lambda x, k: _rank_one(x, k, lambda u, s, vt: (s[0] * u[0], vt[0])),
                 "your column is a row of u: the first left singular vector is u[:, 0], the first "
                 "column of u.",
             ),
             Diagnosis(
-                _flipped,
+                lambda x, k: _correlate(x, np.asarray(k)[::-1, ::-1]),
                 "your passes flip the 1D kernels (np.convolve computes a true convolution): "
                 "slide them without flipping, as a cross-correlation.",
             ),
@@ -123,44 +94,38 @@ register_exercise(
 
 
 def _ref_low_rank_filter(image: np.ndarray, kernel: np.ndarray, rank: int) -> np.ndarray:
-    return _correlate(np.asarray(image, dtype=np.float64), low_rank_kernel(kernel, rank))
+    """``rank`` column-then-row passes add up to the image filtered with the best rank-r kernel."""
+    return _correlate(image, low_rank_kernel(kernel, rank))
 
 
-def _terms(kernel, indices, weight=lambda s: s):
+def _passes(image, kernel, indices, weight=lambda s: s):
+    """The image filtered with the SVD terms ``indices``, term i weighted by ``weight(s[i])``."""
     u, s, vt = _svd(kernel)
-    return sum(weight(s[i]) * np.outer(u[:, i], vt[i]) for i in indices)
-
-
-def _without_singular_values(image, kernel, rank):
-    return _correlate(np.asarray(image, dtype=np.float64), _terms(kernel, range(rank), lambda s: 1.0))
-
-
-def _squared_singular_values(image, kernel, rank):
-    return _correlate(np.asarray(image, dtype=np.float64), _terms(kernel, range(rank), lambda s: s * s))
+    return _correlate(image, sum(weight(s[i]) * np.outer(u[:, i], vt[i]) for i in indices))
 
 
 def _one_term_short(image, kernel, rank):
     if rank < 2:
         raise ValueError("no term left")
-    return _correlate(np.asarray(image, dtype=np.float64), _terms(kernel, range(rank - 1)))
+    return _passes(image, kernel, range(rank - 1))
 
 
 def _skipped_first_term(image, kernel, rank):
     if rank >= min(np.shape(kernel)):
         raise ValueError("no such term")
-    return _correlate(np.asarray(image, dtype=np.float64), _terms(kernel, range(1, rank + 1)))
+    return _passes(image, kernel, range(1, rank + 1))
 
 
 def _cases_low_rank_filter(rng: np.random.Generator) -> list[Case]:
     laplacian = np.array([[0, 1, 0], [1, -4, 1], [0, 1, 0]], dtype=np.int64)
     return [
-        Case((floats(rng, (8, 9)), floats(rng, (5, 5)), 2), "a random 5x5 kernel, rank 2"),
-        Case((floats(rng, (8, 8)), floats(rng, (5, 5)), 1), "a random 5x5 kernel, rank 1"),
-        Case((floats(rng, (7, 7)), floats(rng, (4, 4)), 4), "full rank: the kernel itself"),
+        Case((*arrays(rng, (8, 9), (5, 5)), 2), "a random 5x5 kernel, rank 2"),
+        Case((*arrays(rng, (8, 8), (5, 5)), 1), "a random 5x5 kernel, rank 1"),
+        Case((*arrays(rng, (7, 7), (4, 4)), 4), "full rank: the kernel itself"),
         Case((ints(rng, (6, 7)), laplacian, 2), "the 3x3 Laplacian (rank 2), integers"),
-        Case((floats(rng, (9, 10)), floats(rng, (3, 5)), 2), "a 3x5 kernel (not square), rank 2"),
-        Case((floats(rng, (10, 10)), floats(rng, (7, 7)), 3), "a random 7x7 kernel, rank 3"),
-        Case((floats(rng, (8, 8), np.float32), floats(rng, (5, 5), np.float32), 3), "float32"),
+        Case((*arrays(rng, (9, 10), (3, 5)), 2), "a 3x5 kernel (not square), rank 2"),
+        Case((*arrays(rng, (10, 10), (7, 7)), 3), "a random 7x7 kernel, rank 3"),
+        Case((*arrays(rng, (8, 8), (5, 5), dtype=np.float32), 3), "float32"),
     ]
 
 
@@ -173,12 +138,12 @@ register_exercise(
         make_cases=_cases_low_rank_filter,
         diagnoses=(
             Diagnosis(
-                _without_singular_values,
+                lambda x, k, r: _passes(x, k, range(r), weight=lambda s: 1.0),
                 "each pass must be weighted by its singular value s[i]: the terms of the SVD are "
                 "s[i] times the outer product of u[:, i] and vt[i].",
             ),
             Diagnosis(
-                _squared_singular_values,
+                lambda x, k, r: _passes(x, k, range(r), weight=lambda s: s * s),
                 "each term is weighted by s[i] squared: put s[i] into the column or the row, not "
                 "into both.",
             ),

@@ -6,16 +6,11 @@ from __future__ import annotations
 import numpy as np
 
 from convkit.checking.engine import Case, Diagnosis, Exercise, register_exercise
-from convkit.checking.exercises._cases import floats, ints
+from convkit.checking.exercises._cases import arrays, floats
 from convkit.flattened import flattened_filter
 
 
 # --- ch10-flattened-weight ----------------------------------------------------------------
-
-def _ref_flattened_weight(lateral: np.ndarray, vertical: np.ndarray,
-                          horizontal: np.ndarray) -> np.ndarray:
-    return flattened_filter(lateral, vertical, horizontal)  # (C_out, C_in, kH, kW)
-
 
 def _weight_rows_and_columns_swapped(lateral, vertical, horizontal):
     # the vertical filter laid along the columns, the horizontal along the rows
@@ -35,12 +30,11 @@ def _weight_without_lateral(lateral, vertical, horizontal):
 
 def _cases_flattened_weight(rng: np.random.Generator) -> list[Case]:
     return [
-        Case((ints(rng, (2, 3)), ints(rng, (2, 3)), ints(rng, (2, 3))), "small integers, 3x3"),
-        Case((floats(rng, (4, 2)), floats(rng, (4, 5)), floats(rng, (4, 3))), "kH = 5, kW = 3"),
-        Case((floats(rng, (3, 5)), floats(rng, (3, 1)), floats(rng, (3, 4))), "kH = 1"),
-        Case((floats(rng, (1, 1)), floats(rng, (1, 3)), floats(rng, (1, 3))), "one filter, one channel"),
-        Case((floats(rng, (5, 6), np.float32), floats(rng, (5, 3), np.float32),
-              floats(rng, (5, 3), np.float32)), "float32"),
+        Case(arrays(rng, (2, 3), (2, 3), (2, 3), dtype=np.int64), "small integers, 3x3"),
+        Case(arrays(rng, (4, 2), (4, 5), (4, 3)), "kH = 5, kW = 3"),
+        Case(arrays(rng, (3, 5), (3, 1), (3, 4)), "kH = 1"),
+        Case(arrays(rng, (1, 1), (1, 3), (1, 3)), "one filter, one channel"),
+        Case(arrays(rng, (5, 6), (5, 3), (5, 3), dtype=np.float32), "float32"),
     ]
 
 
@@ -49,7 +43,7 @@ register_exercise(
         exercise_id="ch10-flattened-weight",
         function_name="flattened_weight",
         arg_names=("lateral", "vertical", "horizontal"),
-        reference=_ref_flattened_weight,
+        reference=flattened_filter,  # (C_out, C_in, kH, kW)
         make_cases=_cases_flattened_weight,
         diagnoses=(
             Diagnosis(
@@ -85,34 +79,16 @@ def _tail(matrix: np.ndarray, rank: int) -> float:
     return float(np.sqrt(np.sum(s[rank:] ** 2)))
 
 
-def _ref_unfolding_bound(weight: np.ndarray, rank: int) -> float:
+def _bound(weight: np.ndarray, rank: int, *, error=_tail, combine=max, unfoldings: int = 3,
+           relative: bool = True) -> float:
+    """The largest of the unfoldings' errors over the filter's norm; the keywords give mistakes."""
     w = np.asarray(weight, dtype=np.float64)
-    return max(_tail(m, rank) for m in _unfoldings(w)) / float(np.linalg.norm(w))
-
-
-def _bound_channel_unfolding_only(weight, rank):
-    w = np.asarray(weight, dtype=np.float64)
-    return _tail(_unfoldings(w)[0], rank) / float(np.linalg.norm(w))
-
-
-def _bound_not_relative(weight, rank):
-    w = np.asarray(weight, dtype=np.float64)
-    return max(_tail(m, rank) for m in _unfoldings(w))
-
-
-def _bound_next_singular_value(weight, rank):
-    w = np.asarray(weight, dtype=np.float64)
-    return max(float(np.linalg.svd(m, compute_uv=False)[rank]) for m in _unfoldings(w)) / float(
-        np.linalg.norm(w))
-
-
-def _bound_min_over_unfoldings(weight, rank):
-    w = np.asarray(weight, dtype=np.float64)
-    return min(_tail(m, rank) for m in _unfoldings(w)) / float(np.linalg.norm(w))
+    bound = combine(error(m, rank) for m in _unfoldings(w)[:unfoldings])
+    return bound / float(np.linalg.norm(w)) if relative else bound
 
 
 def _cases_unfolding_bound(rng: np.random.Generator) -> list[Case]:
-    rank1 = flattened_filter(floats(rng, (1, 4)), floats(rng, (1, 3)), floats(rng, (1, 3)))[0]
+    rank1 = flattened_filter(*arrays(rng, (1, 4), (1, 3), (1, 3)))[0]
     smooth = np.outer(np.hanning(5), np.hanning(5)) + 0.5 * floats(rng, (5, 5))
     return [
         Case((floats(rng, (8, 3, 3)), 1), "random 8x3x3, rank 1"),
@@ -129,25 +105,26 @@ register_exercise(
         exercise_id="ch10-unfolding-bound",
         function_name="unfolding_bound",
         arg_names=("weight", "rank"),
-        reference=_ref_unfolding_bound,
+        reference=_bound,
         make_cases=_cases_unfolding_bound,
         diagnoses=(
             Diagnosis(
-                _bound_not_relative,
+                lambda w, r: _bound(w, r, relative=False),
                 "the error must be relative: divide by the norm of the whole filter.",
             ),
             Diagnosis(
-                _bound_next_singular_value,
+                lambda w, r: _bound(w, r,
+                                    error=lambda m, k: np.linalg.svd(m, compute_uv=False)[k]),
                 "the error of the best rank-r matrix is the root of the sum of the squares of "
                 "all the singular values after the r-th, not just the next one.",
             ),
             Diagnosis(
-                _bound_min_over_unfoldings,
+                lambda w, r: _bound(w, r, combine=min),
                 "each unfolding gives a lower bound, so the best bound is the largest of the "
                 "three, not the smallest.",
             ),
             Diagnosis(
-                _bound_channel_unfolding_only,
+                lambda w, r: _bound(w, r, unfoldings=1),
                 "a rank-r filter has rank at most r in all three unfoldings (channels, rows, "
                 "columns): take the largest of the three bounds, not only the channel one.",
             ),

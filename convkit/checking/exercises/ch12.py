@@ -6,11 +6,7 @@ import numpy as np
 
 from convkit.checking.engine import Case, Diagnosis, Exercise, register_exercise
 from convkit.checking.exercises._cases import floats, ints
-from convkit.grouped import channel_shuffle, stack_reachability
-
-
-def _ref_channel_shuffle(input: np.ndarray, groups: int) -> np.ndarray:
-    return channel_shuffle(input, groups)
+from convkit.grouped import channel_shuffle, shuffle_permutation, stack_reachability
 
 
 def _inverse_shuffle(input: np.ndarray, groups: int) -> np.ndarray:
@@ -36,7 +32,7 @@ register_exercise(
         exercise_id="ch12-channel-shuffle",
         function_name="channel_shuffle",
         arg_names=("input", "groups"),
-        reference=_ref_channel_shuffle,
+        reference=channel_shuffle,
         make_cases=_cases_channel_shuffle,
         diagnoses=(
             Diagnosis(
@@ -61,23 +57,22 @@ def _ref_reachability(channels: int, groups: int, layers: int) -> np.ndarray:
     return stack_reachability(channels, groups, layers, shuffle=True).astype(np.int64)
 
 
-def _reach_steps(channels: int, groups: int, layers: int, perm: np.ndarray | None,
+def _reach_steps(channels: int, groups: int, layers: int, *, inverse: bool = False,
                  shuffle_last: bool = False) -> np.ndarray:
-    """Boolean reachability with the given permutation between layers (None: no shuffle)."""
+    """0/1 reachability with the shuffle (or its ``inverse``) between layers."""
+    perm = shuffle_permutation(channels, groups)
+    if inverse:
+        perm = np.argsort(perm)
     per = channels // groups
     group = np.arange(channels) // per
     mask = (group[:, None] == group[None, :]).astype(np.int64)  # (C_out, C_in) block diagonal
     reach = mask
     for _ in range(layers - 1):
-        step = mask if perm is None else mask @ np.eye(channels, dtype=np.int64)[perm]
+        step = mask @ np.eye(channels, dtype=np.int64)[perm]
         reach = (step @ reach > 0).astype(np.int64)
-    if shuffle_last and perm is not None:
+    if shuffle_last:
         reach = reach[perm]
     return reach
-
-
-def _shuffle_perm(channels: int, groups: int) -> np.ndarray:
-    return np.arange(channels).reshape(groups, channels // groups).T.ravel()
 
 
 def _cases_reachability(rng: np.random.Generator) -> list[Case]:
@@ -104,19 +99,19 @@ register_exercise(
         make_cases=_cases_reachability,
         diagnoses=(
             Diagnosis(
-                lambda c, g, layers: _reach_steps(c, g, layers, None),
+                lambda c, g, layers: stack_reachability(c, g, layers, shuffle=False),
                 "no output ever leaves its group: put the channel shuffle between consecutive "
                 "layers.",
             ),
             Diagnosis(
-                lambda c, g, layers: _reach_steps(c, g, layers, np.argsort(_shuffle_perm(c, g))),
+                lambda c, g, layers: _reach_steps(c, g, layers, inverse=True),
                 "this is the transpose of the answer, which is also the stack with the inverse "
                 "shuffle: entry [f, c] says whether output channel f depends on input channel c "
                 "(rows are outputs, like a weight (C_out, C_in)), and the shuffle views the "
                 "channels as (groups, C // groups), not (C // groups, groups).",
             ),
             Diagnosis(
-                lambda c, g, layers: _reach_steps(c, g, layers, _shuffle_perm(c, g), shuffle_last=True),
+                lambda c, g, layers: _reach_steps(c, g, layers, shuffle_last=True),
                 "the rows come out permuted: there is no channel shuffle after the last layer.",
             ),
         ),

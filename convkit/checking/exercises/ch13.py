@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from convkit.checking.engine import Case, Diagnosis, Exercise, register_exercise
-from convkit.checking.exercises._cases import floats, ints
+from convkit.checking.exercises._cases import arrays
 from convkit.costs import shufflenet_unit_cost
 from convkit.grouped import pointwise_grouped_conv2d
 
@@ -33,12 +33,12 @@ def _grouped_with_layout(input, weight, groups, inputs_interleaved=False, output
 
 def _cases_pointwise_grouped(rng: np.random.Generator) -> list[Case]:
     return [
-        Case((ints(rng, (1, 6, 3, 3)), ints(rng, (4, 3)), 2), "small integers, 2 groups"),
-        Case((floats(rng, (2, 12, 4, 5)), floats(rng, (6, 4)), 3), "3 groups, fewer outputs, a batch of 2"),
-        Case((floats(rng, (1, 8, 2, 3)), floats(rng, (16, 2)), 4), "4 groups, more outputs"),
-        Case((floats(rng, (1, 4, 3, 3)), floats(rng, (4, 1)), 4), "depthwise 1x1: as many groups as channels"),
-        Case((floats(rng, (1, 5, 2, 2)), floats(rng, (3, 5)), 1), "one group: an ordinary 1x1 convolution"),
-        Case((floats(rng, (1, 12, 3, 2), np.float32), floats(rng, (12, 6), np.float32), 2), "float32"),
+        Case((*arrays(rng, (1, 6, 3, 3), (4, 3), dtype=np.int64), 2), "small integers, 2 groups"),
+        Case((*arrays(rng, (2, 12, 4, 5), (6, 4)), 3), "3 groups, fewer outputs, a batch of 2"),
+        Case((*arrays(rng, (1, 8, 2, 3), (16, 2)), 4), "4 groups, more outputs"),
+        Case((*arrays(rng, (1, 4, 3, 3), (4, 1)), 4), "depthwise 1x1: as many groups as channels"),
+        Case((*arrays(rng, (1, 5, 2, 2), (3, 5)), 1), "one group: an ordinary 1x1 convolution"),
+        Case((*arrays(rng, (1, 12, 3, 2), (12, 6), dtype=np.float32), 2), "float32"),
     ]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from convkit.checking.engine import Case, Diagnosis, Exercise, register_exercise
-from convkit.checking.exercises._cases import floats, ints
+from convkit.checking.exercises._cases import arrays
 from convkit.correlation import convolve2d, correlate2d
 from convkit.gradients import conv2d_weight_grad
 
@@ -20,25 +20,13 @@ def _ref_weight_grad(input: np.ndarray, grad_output: np.ndarray, kernel_size: in
                               grad_output[np.newaxis])  # (C_out, C_in, k, k)
 
 
-def _weight_grad_flipped(input, grad_output, kernel_size):
-    # the mistake: a true convolution of input and gradient (the taps come out reversed)
-    return _ref_weight_grad(input, grad_output, kernel_size)[:, :, ::-1, ::-1]
-
-
-def _weight_grad_channels_swapped(input, grad_output, kernel_size):
-    # the mistake: (C_in, C_out, k, k), the layout of a transposed convolution's weight
-    return _ref_weight_grad(input, grad_output, kernel_size).swapaxes(0, 1)
-
-
 def _cases_weight_grad(rng: np.random.Generator) -> list[Case]:
-    def case(c_in, c_out, size, k, label, make=floats, dtype=None):
+    def case(c_in, c_out, size, k, label, dtype=np.float64):
         out = size - k + 1
-        kwargs = {} if dtype is None else {"dtype": dtype}
-        return Case((make(rng, (c_in, size, size), **kwargs),
-                     make(rng, (c_out, out, out), **kwargs), k), label)
+        return Case((*arrays(rng, (c_in, size, size), (c_out, out, out), dtype=dtype), k), label)
 
     return [
-        case(1, 1, 4, 2, "one channel in and out, small integers", make=ints),
+        case(1, 1, 4, 2, "one channel in and out, small integers", dtype=np.int64),
         case(2, 3, 5, 3, "2 channels in, 3 out"),
         case(3, 3, 6, 3, "as many channels out as in"),
         case(2, 1, 5, 5, "the kernel as large as the image: a 1x1 output"),
@@ -56,12 +44,12 @@ register_exercise(
         make_cases=_cases_weight_grad,
         diagnoses=(
             Diagnosis(
-                _weight_grad_flipped,
+                lambda x, g, k: _ref_weight_grad(x, g, k)[:, :, ::-1, ::-1],
                 "the taps come out reversed: tap (m, n) multiplies the input at (u + m, v + n) "
                 "by the gradient at (u, v); correlate, do not convolve.",
             ),
             Diagnosis(
-                _weight_grad_channels_swapped,
+                lambda x, g, k: _ref_weight_grad(x, g, k).swapaxes(0, 1),
                 "the channel axes are swapped: the result has the weight's layout "
                 "(C_out, C_in, k, k), output channel first.",
             ),
@@ -71,15 +59,6 @@ register_exercise(
 
 
 # --- ch15-fft-correlate ------------------------------------------------------
-
-
-def _ref_fft_correlate(image: np.ndarray, kernel: np.ndarray) -> np.ndarray:
-    return correlate2d(image, kernel)
-
-
-def _fft_correlate_unflipped(image, kernel):
-    # the mistake: a product of transforms is a convolution, not a correlation
-    return convolve2d(image, kernel)
 
 
 def _fft_correlate_wrong_offset(image, kernel):
@@ -93,12 +72,12 @@ def _fft_correlate_wrong_offset(image, kernel):
 
 def _cases_fft_correlate(rng: np.random.Generator) -> list[Case]:
     return [
-        Case((ints(rng, (5, 5)), ints(rng, (3, 3))), "small integers, 3x3 kernel"),
-        Case((floats(rng, (8, 6)), floats(rng, (3, 2))), "a rectangular image and kernel"),
-        Case((floats(rng, (9, 9)), floats(rng, (5, 5))), "a 5x5 kernel"),
-        Case((floats(rng, (4, 7)), floats(rng, (4, 7))), "kernel as large as the image"),
-        Case((floats(rng, (6, 5)), floats(rng, (1, 1))), "a 1x1 kernel"),
-        Case((floats(rng, (12, 12)), floats(rng, (7, 7))), "a 7x7 kernel"),
+        Case(arrays(rng, (5, 5), (3, 3), dtype=np.int64), "small integers, 3x3 kernel"),
+        Case(arrays(rng, (8, 6), (3, 2)), "a rectangular image and kernel"),
+        Case(arrays(rng, (9, 9), (5, 5)), "a 5x5 kernel"),
+        Case(arrays(rng, (4, 7), (4, 7)), "kernel as large as the image"),
+        Case(arrays(rng, (6, 5), (1, 1)), "a 1x1 kernel"),
+        Case(arrays(rng, (12, 12), (7, 7)), "a 7x7 kernel"),
     ]
 
 
@@ -107,11 +86,11 @@ register_exercise(
         exercise_id="ch15-fft-correlate",
         function_name="correlate2d_fft",
         arg_names=("image", "kernel"),
-        reference=_ref_fft_correlate,
+        reference=correlate2d,
         make_cases=_cases_fft_correlate,
         diagnoses=(
             Diagnosis(
-                _fft_correlate_unflipped,
+                convolve2d,
                 "this is the true convolution: the product of transforms convolves, so flip the "
                 "kernel (both axes) before transforming it.",
             ),
