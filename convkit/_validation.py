@@ -144,20 +144,10 @@ def check_colors(colors: Any) -> int | None:
 
 
 def to_tuple(value: Any, n: int, name: str, minimum: int | None = None) -> tuple[int, ...]:
-    """Expand an int or a length-``n`` sequence of ints into an ``n``-tuple.
+    """Expand an int or a length-``n`` sequence of ints into an ``n``-tuple, naming ``name``.
 
-    Parameters
-    ----------
-    value : int or sequence of int
-        What the caller passed, e.g. ``stride=2`` or ``stride=(2, 1)``. A
-        sequence of one value counts for every axis, as in PyTorch.
-    n : int
-        Number of spatial dimensions.
-    name : str
-        Argument name used in error messages.
-    minimum : int, optional
-        Smallest allowed entry (1 for stride and dilation, 0 for padding),
-        checked by :func:`check_int`.
+    A sequence of one value counts for every axis, as in PyTorch; each entry
+    must be at least ``minimum`` (1 for stride and dilation, 0 for padding).
     """
     if is_int(value):
         values = (value,) * n
@@ -232,30 +222,11 @@ def conv_operands(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, bool]:
     """Convert and check the arrays of an ``n``-D convolution or transposed convolution.
 
-    The checks every convolution makes before it looks at channels, in this
-    order: each array is numeric, ``weight`` has ``n + 2`` dimensions and no
-    empty axis, ``input`` has ``n + 1`` or ``n + 2`` dimensions and non-zero
-    channel and spatial sizes.
-
-    Parameters
-    ----------
-    input, weight, bias : array_like
-        What the caller passed; ``bias`` may be None.
-    n : int
-        Number of spatial dimensions.
-    fname : str
-        Name of the public function, used in the weight-rank message.
-    weight_channels : str
-        The weight's two channel axes as the message spells them:
-        ``"C_out, C_in/groups"`` for a convolution, ``"C_in, C_out/groups"``
-        for a transposed one.
-
-    Returns
-    -------
-    tuple
-        ``(x, weight, bias, unbatched)``: ``x`` of shape ``(N, C, *spatial)``
-        (a batch axis added if the input had none), the weight and bias as
-        ndarrays (bias None if not given), and whether the input was unbatched.
+    The checks made before channels are compared: numeric arrays, a weight
+    of ``n + 2`` dimensions without an empty axis (``fname`` and
+    ``weight_channels``, e.g. ``"C_out, C_in/groups"``, spell the message),
+    an input of ``n + 1`` or ``n + 2`` dimensions with non-zero channel and
+    spatial sizes. Returns ``(x, weight, bias, unbatched)``, ``x`` batched.
     """
     input = as_array(input, "input")
     weight = as_array(weight, "weight")

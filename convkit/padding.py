@@ -24,7 +24,7 @@ import numpy as np
 
 from ._validation import as_array, is_int, split_batch, to_tuple
 from .conv import conv2d
-from .sizes import same_padding
+from .sizes import padding_pairs
 
 __all__ = ["pad", "pad_naive", "padded_conv2d"]
 
@@ -308,23 +308,10 @@ def padded_conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, gro
     if w.ndim != 4:
         raise ValueError(f"weight of conv2d must be 4D (C_out, C_in/groups, kH, kW), "
                          f"got shape {w.shape}")
-    if isinstance(padding, str):
-        if padding == "valid":
-            amounts = (0, 0, 0, 0)
-        elif padding == "same":
-            strides = to_tuple(stride, 2, "stride", minimum=1)
-            if strides != (1, 1):
-                raise ValueError(
-                    f"padding='same' is only supported with stride 1, got stride={strides}"
-                )
-            (top, bottom), (left, right) = same_padding(w.shape[2:], to_tuple(dilation, 2, "dilation", 1))
-            amounts = (left, right, top, bottom)
-        else:
-            raise ValueError(f"padding must be 'valid', 'same', an int or a tuple of 2 ints, "
-                             f"got {padding!r}")
-    else:
-        ph, pw = to_tuple(padding, 2, "padding", minimum=0)
-        amounts = (pw, pw, ph, ph)  # (left, right, top, bottom)
+    strides = to_tuple(stride, 2, "stride", minimum=1)
+    dilations = to_tuple(dilation, 2, "dilation", minimum=1)
+    (top, bottom), (left, right) = padding_pairs(padding, w.shape[2:], strides, dilations)
     x = as_array(input, "input")
     split_batch(x, 2)  # conv2d's rule on the rank, before pad sees the input
-    return conv2d(pad(x, amounts, mode=padding_mode), w, bias, stride, 0, dilation, groups)
+    return conv2d(pad(x, (left, right, top, bottom), mode=padding_mode), w, bias, stride, 0,
+                  dilation, groups)
