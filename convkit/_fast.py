@@ -18,31 +18,22 @@ small product per channel, where the copy dominates). ``benchmarks/bench.py``
 compares the whole set of cases with PyTorch; the targets are in
 ``benchmarks/README.md``.
 
-How. :func:`conv_nd` picks one of four exact methods:
+How. :func:`conv_nd` picks one of four exact methods, each explained in
+its docstring:
 
-* a kernel of size one with no padding is a plain matrix multiply over the
-  channels (``_conv_pointwise``; the pointwise convolution of chapter 5);
-* otherwise, a channel-major im2col (``_conv_im2col``): one read-only strided
-  view of a padded image exposes every window at once, shape ``(C_in,
-  *kernel, *out)``; it is copied into a reused matrix ``(groups, C_in/groups
-  * taps, positions)`` and multiplied by the weight reshaped to ``(groups,
-  C_out/groups, C_in/groups * taps)``, one matrix multiply per group,
-  writing into the ``(N, C_out, ...)`` result. The work is cut into tiles
-  (bands of output rows, chunks of groups) small enough to stay in cache, so
-  a depthwise convolution (one input channel per group) becomes many small
-  products over cached tiles rather than one pass per kernel tap over the
-  whole image;
-* with stride 1 and few filters per group (``_conv_im2col_rows``) the
-  bands are computed over whole padded rows, so that each row of the im2col
-  matrix is one long contiguous copy; the few extra positions are dropped
-  when a band is copied into the result;
-* with more filters per group, or a kernel at least
-  ``_TAP_ROWS_LARGE_KERNEL`` tall, and a 2D or 3D kernel whose rows overlap
-  (``_conv_im2col_tap_rows``; ``_tap_rows_pay`` gives the rest of the rule),
-  the im2col matrix holds the taps of the inner kernel axes only, and each
-  tap of the first axis multiplies that matrix read a few rows further on:
-  a copy ``kernel[0]`` times smaller (with stride ``s0``, about ``kernel[0]
-  / s0``), paid for by adding ``kernel[0]`` products (fewer with a stride).
+* ``_conv_pointwise``: a kernel of size one with no padding is a plain
+  matrix multiply over the channels (the pointwise convolution of chapter 5);
+* ``_conv_im2col``: a channel-major im2col, one matrix multiply per group,
+  cut into tiles (bands of output rows, chunks of groups) small enough to
+  stay in cache, so that a depthwise convolution becomes many small
+  products over cached tiles rather than one pass per tap over the image;
+* ``_conv_im2col_rows``: with stride 1 and few filters per group, the same
+  over whole padded rows, so that each row of the matrix is one long copy;
+* ``_conv_im2col_tap_rows``: with more filters per group, or a kernel at
+  least ``_TAP_ROWS_LARGE_KERNEL`` tall, and a 2D or 3D kernel whose rows
+  overlap (``_tap_rows_pay`` gives the rest of the rule), the im2col of the
+  inner kernel axes only, read once per tap of the first axis: a copy
+  about ``kernel[0] / s0`` times smaller, paid for by ``kernel[0]`` products.
   Measured against ``_conv_im2col`` on the shapes of ``benchmarks/bench.py``
   (minimum CPU time of 30 interleaved rounds, one thread, two runs): 0.82
   times its time on the grouped case (g = 8, 32 filters per group, where
@@ -181,6 +172,14 @@ def _conv_pointwise(args: ConvArgs) -> np.ndarray:
     return out
 
 
+def _matmul_groups(weight: np.ndarray, columns: np.ndarray, out: np.ndarray) -> None:
+    """``weight @ columns`` into ``out``, each ``(groups, ...)``; one group as a plain 2D product."""
+    if len(weight) == 1:  # a plain 2D product skips numpy's batched-matmul overhead
+        np.matmul(weight[0], columns[0], out=out[0])
+    else:
+        np.matmul(weight, columns, out=out)
+
+
 def _conv_im2col(args: ConvArgs) -> np.ndarray:
     """Channel-major im2col and one matrix multiply per group, tile by tile.
 
@@ -237,19 +236,11 @@ def _conv_im2col(args: ConvArgs) -> np.ndarray:
                 cols = cols_buffer[: ng * per_group_in * taps * nr * rest]
                 cols.reshape(windows.shape)[...] = windows
                 positions = slice(r0 * rest, (r0 + nr) * rest)
-                if ng == 1:  # a plain 2D product skips numpy's batched-matmul overhead
-                    np.matmul(
-                        w_flat[g0],
-                        cols.reshape(per_group_in * taps, nr * rest),  # (C_in/G * taps, nr * rest)
-                        out=out_flat[i, g0, :, positions],
-                    )
-                else:
-                    np.matmul(
-                        w_flat[g0:g0 + ng],
-                        # (ng, C_in/G * taps, nr * rest)
-                        cols.reshape(ng, per_group_in * taps, nr * rest),
-                        out=out_flat[i, g0:g0 + ng, :, positions],
-                    )
+                _matmul_groups(
+                    w_flat[g0:g0 + ng],
+                    cols.reshape(ng, per_group_in * taps, nr * rest),  # (ng, C_in/G * taps, nr * rest)
+                    out_flat[i, g0:g0 + ng, :, positions],
+                )
     return out
 
 
@@ -312,18 +303,11 @@ def _conv_im2col_rows(args: ConvArgs) -> np.ndarray:
                 cols = cols_buffer[: ng * per_group_in * taps * span]
                 cols.reshape(windows.shape)[...] = windows
                 result = band_buffer[: ng * per_group_out * span]
-                if ng == 1:  # a plain 2D product skips numpy's batched-matmul overhead
-                    np.matmul(
-                        w_flat[g0],
-                        cols.reshape(per_group_in * taps, span),  # (C_in/G * taps, span)
-                        out=result.reshape(per_group_out, span),  # (C_out/G, span)
-                    )
-                else:
-                    np.matmul(
-                        w_flat[g0:g0 + ng],
-                        cols.reshape(ng, per_group_in * taps, span),  # (ng, C_in/G * taps, span)
-                        out=result.reshape(ng, per_group_out, span),  # (ng, C_out/G, span)
-                    )
+                _matmul_groups(
+                    w_flat[g0:g0 + ng],
+                    cols.reshape(ng, per_group_in * taps, span),  # (ng, C_in/G * taps, span)
+                    result.reshape(ng, per_group_out, span),  # (ng, C_out/G, span)
+                )
                 band_grid = result.reshape((ng * per_group_out, nr) + padded[1:])
                 out[(i, slice(g0 * per_group_out, (g0 + ng) * per_group_out),
                      slice(r0, r0 + nr)) + crop] = band_grid[(slice(None), slice(None)) + crop]
@@ -436,10 +420,7 @@ def _conv_im2col_tap_rows(args: ConvArgs) -> np.ndarray:
                     view = merged if phase is None else by_phase[:, phase]
                     operand = view[:ng, :, shift * rest:(shift + nr) * rest]
                     product = result if k == 0 else partial[:ng, :, :nr * rest]
-                    if ng == 1:  # a plain 2D product skips numpy's batched-matmul overhead
-                        np.matmul(weight[g0], operand[0], out=product[0])
-                    else:
-                        np.matmul(weight[g0:g0 + ng], operand, out=product)
+                    _matmul_groups(weight[g0:g0 + ng], operand, product)
                     if k:
                         result += product
     return out
