@@ -173,7 +173,7 @@ def _conv_pointwise(args: ConvArgs) -> np.ndarray:
 
 
 def _matmul_groups(weight: np.ndarray, columns: np.ndarray, out: np.ndarray) -> None:
-    """``weight @ columns`` into ``out``, each ``(groups, ...)``; one group as a plain 2D product."""
+    """``weight @ columns`` into ``out``, stacked over groups; one group as a plain 2D product."""
     if len(weight) == 1:  # a plain 2D product skips numpy's batched-matmul overhead
         np.matmul(weight[0], columns[0], out=out[0])
     else:
@@ -238,7 +238,8 @@ def _conv_im2col(args: ConvArgs) -> np.ndarray:
                 positions = slice(r0 * rest, (r0 + nr) * rest)
                 _matmul_groups(
                     w_flat[g0:g0 + ng],
-                    cols.reshape(ng, per_group_in * taps, nr * rest),  # (ng, C_in/G * taps, nr * rest)
+                    # (ng, C_in/G * taps, nr * rest)
+                    cols.reshape(ng, per_group_in * taps, nr * rest),
                     out_flat[i, g0:g0 + ng, :, positions],
                 )
     return out
