@@ -26,6 +26,8 @@ __all__ = [
     "check_real",
     "to_tuple",
     "axis_count",
+    "to_tuples",
+    "check_shape",
     "check_groups",
     "split_batch",
     "conv_operands",
@@ -184,6 +186,29 @@ def axis_count(default: int = 1, **named: Any) -> int:
     if longer:
         return next(iter(longer.values()))
     return 1 if tuples else default
+
+
+_MAY_BE_ZERO = ("padding", "output_padding")  # every other size argument must be positive
+
+
+def to_tuples(**named: Any) -> tuple[list[tuple[int, ...]], bool]:
+    """:func:`to_tuple` of each argument on :func:`axis_count` axes; and whether any was a tuple.
+
+    Entries of ``padding`` and ``output_padding`` may be 0; all others must be positive.
+    """
+    n = axis_count(**named)
+    tuples = [to_tuple(v, n, name, 0 if name in _MAY_BE_ZERO else 1) for name, v in named.items()]
+    return tuples, any(isinstance(v, (tuple, list)) for v in named.values())
+
+
+def check_shape(value: Any, name: str, axes: str) -> tuple[int, ...]:
+    """Return a shape of positive ints, one per name in ``axes`` (e.g. ``"N, C_in, H, W"``)."""
+    length = len(axes.split(","))
+    if not isinstance(value, (tuple, list)):  # a torch.Size is a tuple
+        raise TypeError(f"{name} must be a tuple of {length} ints ({axes}), got {value!r}")
+    if len(value) != length:
+        raise ValueError(f"{name} must hold {length} ints ({axes}), got {value!r}")
+    return tuple(check_int(v, f"{name}[{i}]", minimum=1) for i, v in enumerate(value))
 
 
 def check_groups(groups: Any, in_channels: int, out_channels: int) -> int:

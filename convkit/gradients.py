@@ -22,7 +22,7 @@ import numpy as np
 from ._params import conv_args
 from .conv import unfold
 from .conv_transpose import conv_transpose2d
-from ._validation import as_array, check_int
+from ._validation import as_array, check_shape
 
 __all__ = ["conv2d_input_grad", "conv2d_weight_grad", "conv2d_weight_grad_naive"]
 
@@ -69,7 +69,7 @@ def conv2d_input_grad(input_size, weight, grad_output, stride=1, padding=0, dila
              [2., 4., 2.],
              [1., 2., 1.]]]])
     """
-    shape = _shape(input_size, "input_size")
+    shape = check_shape(input_size, "input_size", "N, C_in, H, W")
     w = as_array(weight, "weight")
     probe = np.broadcast_to(np.zeros((), dtype=w.dtype), shape)  # no data: only the checks
     args = conv_args(probe, w, None, stride, padding, dilation, groups, 2, "conv2d")
@@ -209,20 +209,13 @@ def conv2d_weight_grad_naive(input, weight_size, grad_output, stride=1, padding=
 def _weight_grad_args(input, weight_size, grad_output, stride, padding, dilation, groups):
     """Checked arguments of a weight gradient: (conv args, grad_output, weight shape, padded input)."""
     x = as_array(input, "input")
-    shape = _shape(weight_size, "weight_size")
+    shape = check_shape(weight_size, "weight_size", "C_out, C_in/groups, kH, kW")
     probe = np.broadcast_to(np.zeros((), dtype=x.dtype), shape)  # no data: only the checks
     args = conv_args(x, probe, None, stride, padding, dilation, groups, 2, "conv2d")
     grad = _grad_output(grad_output, args)
     pad = [(0, 0), (0, 0)] + list(zip(args.pad_before, args.pad_after))
     xp = np.pad(args.input, pad)  # (N, C_in, H_p, W_p)
     return args, grad, shape, xp
-
-
-def _shape(value, name: str) -> tuple[int, ...]:
-    """A 4-tuple of positive ints (a ``torch.Size`` is a tuple)."""
-    if not isinstance(value, (tuple, list)) or len(value) != 4:
-        raise ValueError(f"{name} must be a tuple of 4 ints, got {value!r}")
-    return tuple(check_int(v, name, minimum=1) for v in value)
 
 
 def _grad_output(grad_output, args) -> np.ndarray:

@@ -16,9 +16,7 @@ PyTorch's conventions:
 
 from __future__ import annotations
 
-from typing import Any
-
-from ._validation import axis_count, check_layers, to_tuple
+from ._validation import check_layers, to_tuple, to_tuples
 
 __all__ = [
     "conv_output_size",
@@ -30,16 +28,6 @@ __all__ = [
     "same_padding",
     "tf_same_padding",
 ]
-
-_MINIMUM = {"padding": 0, "output_padding": 0}  # every other argument must be positive
-
-
-def _per_axis(**named: Any) -> tuple[list[tuple[int, ...]], bool]:
-    """Each argument checked as a tuple of one int per axis, and whether any was a tuple."""
-    n = axis_count(**named)
-    tuples = [to_tuple(value, n, name, _MINIMUM.get(name, 1)) for name, value in named.items()]
-    return tuples, any(isinstance(v, (tuple, list)) for v in named.values())
-
 
 def _unwrap(values: tuple, as_tuple: bool):
     return values if as_tuple else values[0]
@@ -73,7 +61,7 @@ def effective_kernel_size(kernel_size, dilation=1):
     >>> effective_kernel_size(3, dilation=2)
     5
     """
-    (k, d), as_tuple = _per_axis(kernel_size=kernel_size, dilation=dilation)
+    (k, d), as_tuple = to_tuples(kernel_size=kernel_size, dilation=dilation)
     return _unwrap(tuple(di * (ki - 1) + 1 for ki, di in zip(k, d)), as_tuple)
 
 
@@ -110,7 +98,7 @@ def same_padding(kernel_size, dilation=1):
     >>> same_padding((3, 2), dilation=(2, 1))
     ((2, 2), (0, 1))
     """
-    (k, d), as_tuple = _per_axis(kernel_size=kernel_size, dilation=dilation)
+    (k, d), as_tuple = to_tuples(kernel_size=kernel_size, dilation=dilation)
     return _unwrap(tuple(_split(di * (ki - 1)) for ki, di in zip(k, d)), as_tuple)
 
 
@@ -148,8 +136,8 @@ def tf_same_padding(input_size, kernel_size, stride=1, dilation=1):
     >>> tf_same_padding(6, 3, stride=2)
     (0, 1)
     """
-    (i, k, s, d), as_tuple = _per_axis(input_size=input_size, kernel_size=kernel_size,
-                                       stride=stride, dilation=dilation)
+    (i, k, s, d), as_tuple = to_tuples(input_size=input_size, kernel_size=kernel_size,
+                                      stride=stride, dilation=dilation)
     pairs = []
     for ii, ki, si, di in zip(i, k, s, d):
         out = -(-ii // si)  # ceil(i / s)
@@ -183,7 +171,7 @@ def full_padding(kernel_size, dilation=1):
     >>> full_padding(3)
     2
     """
-    (k, d), as_tuple = _per_axis(kernel_size=kernel_size, dilation=dilation)
+    (k, d), as_tuple = to_tuples(kernel_size=kernel_size, dilation=dilation)
     return _unwrap(tuple(di * (ki - 1) for ki, di in zip(k, d)), as_tuple)
 
 
@@ -238,7 +226,7 @@ def conv_output_size(input_size, kernel_size, stride=1, padding=0, dilation=1):
     named = dict(input_size=input_size, kernel_size=kernel_size, stride=stride, dilation=dilation)
     if not isinstance(padding, str):
         named["padding"] = padding
-    (i, k, s, d, *checked), as_tuple = _per_axis(**named)  # checked: the padding tuple, if any
+    (i, k, s, d, *checked), as_tuple = to_tuples(**named)  # checked: the padding tuple, if any
     pairs = padding_pairs(checked[0] if checked else padding, k, s, d, ("valid", "same", "full"))
     return _unwrap(output_sizes(i, k, s, tuple(b + a for b, a in pairs), d), as_tuple)
 
@@ -340,7 +328,7 @@ def conv_transpose_output_size(input_size, kernel_size, stride=1, padding=0,
     >>> conv_transpose_output_size(2, 3, stride=2, padding=1, output_padding=1)
     4
     """
-    (i, k, s, p, op, d), as_tuple = _per_axis(
+    (i, k, s, p, op, d), as_tuple = to_tuples(
         input_size=input_size, kernel_size=kernel_size, stride=stride, padding=padding,
         output_padding=output_padding, dilation=dilation,
     )
