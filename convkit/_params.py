@@ -58,14 +58,10 @@ def conv_args(
     n: int,
     fname: str,
 ) -> ConvArgs:
-    """Check the arguments of an ``n``-D convolution the way PyTorch does.
+    """Check the arguments of an ``n``-D convolution the way PyTorch does, and normalise them.
 
-    ``input`` to ``groups`` are a call's arguments as ``conv2d`` documents
-    them; ``n`` is the number of spatial axes and ``fname`` the public
-    function's name, used in error messages. Returns them checked and
-    normalised (batched, tuples of ``n`` ints, the output size computed);
-    raises the ``TypeError`` or ``ValueError`` of :mod:`convkit._validation`
-    naming the argument.
+    ``input`` to ``groups`` as ``conv2d`` documents them; ``fname``, the
+    public function's name, is used in error messages.
     """
     x, weight, bias, unbatched = conv_operands(
         input, weight, bias, n, fname, "C_out, C_in/groups"

@@ -116,16 +116,13 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 
     Notes
     -----
-    A convolution is one matrix multiply with the matrix of its windows: for
-    ``groups=1``,
-
-    ``conv2d(x, w) == (w.reshape(C_out, -1) @ unfold(x, (kH, kW))).reshape(N, C_out, H_out, W_out)``
-
-    with the same stride, padding and dilation passed to ``unfold``. This
-    function computes exactly that, tile by tile so that the copies stay in
-    cache (``convkit/_fast.py``); a kernel of size one without padding needs
-    no copy at all (chapter 5). Chapter 1 (cross-correlation), chapter 2
-    (channels) and chapter 3 (arithmetic) explain it.
+    A convolution is one matrix multiply with the matrix of its windows,
+    :func:`unfold` (whose Notes give the identity), as :func:`conv2d_im2col`
+    writes plainly. This function computes exactly that, tile by tile so
+    that the copies stay in cache (``convkit/_fast.py``); a kernel of size
+    one without padding needs no copy at all (chapter 5). Chapter 1
+    (cross-correlation), chapter 2 (channels) and chapter 3 (arithmetic)
+    explain it.
 
     Examples
     --------
@@ -350,15 +347,9 @@ def conv2d_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, grou
     -----
     Seven nested Python loops (batch, output channel, output row and column,
     input channel of the group, kernel row and column), one multiply-add at a
-    time, exactly as in the formula
-
-    .. math::
-
-        y[n, o, i, j] = b[o] + \\sum_{c, u, v} w[o, c, u, v] \\,
-            x_{pad}[n, g C_g + c, i s_H + u d_H, j s_W + v d_W];
-
-    slow, meant for tests and for reading. Chapter 1 (cross-correlation),
-    chapter 2 (channels) and chapter 3 (arithmetic) explain it.
+    time, exactly as in the formula of :mod:`convkit.conv`'s docstring; slow,
+    meant for tests and for reading. Chapter 1 (cross-correlation), chapter
+    2 (channels) and chapter 3 (arithmetic) explain it.
 
     Examples
     --------

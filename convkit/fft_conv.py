@@ -76,32 +76,16 @@ def conv2d_fft(input, weight, bias=None, stride=1, padding=0, dilation=1, groups
 
     Notes
     -----
-    **Cost model.** With ``P = F_H (F_W / 2 + 1)`` complex frequencies on an
-    ``F_H x F_W`` grid (the padded input rounded up to a fast FFT size,
-    :func:`fft_size`), the work is
-
-    * ``N C_in + C_out C_in/groups`` forward transforms and ``N C_out``
-      inverse ones, each about ``2.5 F_H F_W log2(F_H F_W)`` real operations;
-    * ``N C_out (C_in/groups) P`` complex multiply-adds (four real ones each)
-      for the products.
-
-    None of it grows with the kernel size, whereas im2col costs
-    ``N C_out (C_in/groups) kH kW H_out W_out`` multiply-adds. The FFT pays
-    for the whole padded grid (not only the valid outputs), for complex
-    arithmetic and for the transforms, so it wins only when ``kH kW`` is
-    large.
-
-    Where the FFT overtakes im2col depends on the machine, the library and
-    the channel counts (many kernels mean many transforms): time both with
-    ``benchmarks/bench.py`` (the FFT and 31x31 cases) or chapter 15's timing
-    cell, which measure it on the machine that runs them, and
-    :func:`convkit.conv2d_method_costs` counts both.
-
-    A stride wastes the FFT's work: it computes every stride-1 output and
+    The cost model is that of :func:`convkit.conv2d_method_costs`: transforms
+    of the input channels, the kernels and the output channels on the
+    ``F_H x F_W`` grid (:func:`fft_size`), and one complex multiply-add per
+    frequency and channel pair. None of it grows with the kernel size,
+    whereas im2col's multiply-adds grow with ``kH kW``; but the FFT pays for
+    the whole padded grid, for complex arithmetic and for the transforms, so
+    it wins only for large kernels. Where depends on the machine:
+    ``benchmarks/bench.py`` and chapter 15's timing cell measure it. A
+    stride wastes the FFT's work: it computes every stride-1 output and
     keeps one in ``s_H s_W``.
-
-    The transforms of the kernel are the same for every image; a library
-    that applies one layer many times caches them.
 
     Examples
     --------

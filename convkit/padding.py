@@ -135,9 +135,7 @@ def _crop(x: np.ndarray, pairs):
 def _pad_then_crop(x: np.ndarray, pairs, numpy_mode: str) -> np.ndarray:
     """Pad with the positive amounts, then apply the negative ones (crops)."""
     padded = np.pad(x, [(max(b, 0), max(a, 0)) for b, a in pairs], mode=numpy_mode)
-    index = tuple(slice(-min(b, 0), padded.shape[axis] + min(a, 0))
-                  for axis, (b, a) in enumerate(pairs))
-    return np.ascontiguousarray(padded[index])
+    return np.ascontiguousarray(_crop(padded, pairs)[0])
 
 
 def pad(input, pad, mode="constant", value=None):
