@@ -1,12 +1,8 @@
 """The checked arguments of a convolution and of a transposed convolution.
 
-Internal API shared by the modules that compute convolutions (``conv``,
-``_fast``, ``conv_transpose``, ``fft_conv``, ``gradients``, ``transposed``,
-``winograd``): :func:`conv_args` and :func:`transpose_args` check a call's
-arguments the way PyTorch does, once, with the helpers of
-:mod:`convkit._validation` and the output sizes of :mod:`convkit.sizes`, and
-return the one :class:`ConvArgs` the algorithms read. Nothing here is public
-API.
+Internal API of the modules that compute convolutions: :func:`conv_args` and
+:func:`transpose_args` check a call's arguments once, the way PyTorch does,
+and return the one :class:`ConvArgs` the algorithms read.
 """
 
 from __future__ import annotations

@@ -42,11 +42,7 @@ _ALLOWED_KINDS = "iuf"  # signed int, unsigned int, float
 
 
 def as_array(value: Any, name: str) -> np.ndarray:
-    """Return ``value`` as a numeric ndarray, or raise a ``TypeError`` naming ``name``.
-
-    Accepts anything ``np.asarray`` accepts (lists, numpy arrays, CPU torch
-    tensors). Booleans, complex numbers, strings and objects are refused.
-    """
+    """Return ``value`` (a list, array, CPU tensor ...) as an int or float ndarray, or raise."""
     if value is None:
         raise TypeError(f"{name} must be an array, got None")
     try:
@@ -77,11 +73,7 @@ def as_nd_array(value: Any, name: str, axes: str, nonempty: bool = False) -> np.
 
 
 def result_dtype(*arrays: np.ndarray | None) -> np.dtype:
-    """The dtype of an operation's result: numpy's promotion of the operands.
-
-    float32 with float32 stays float32, float64 stays float64, integers stay
-    integers (so the course's integer examples are computed exactly).
-    """
+    """numpy's promotion of the operands (not None): integers stay exact, float32 stays float32."""
     return np.result_type(*[a for a in arrays if a is not None])
 
 
@@ -93,12 +85,7 @@ def is_int(value: Any) -> bool:
 
 
 def check_int(value: Any, name: str, minimum: int | None = None) -> int:
-    """Return ``value`` as an int, or raise naming ``name``.
-
-    ``TypeError`` unless ``value`` is an integer (numpy integers included,
-    bools refused); ``ValueError`` if it is below ``minimum``: "must be
-    positive" for a minimum of 1, "must be at least m" otherwise.
-    """
+    """Return an integer (numpy's too, not a bool) as an int, or raise naming ``name``."""
     if not is_int(value):
         raise TypeError(f"{name} must be an int, got {value!r}")
     if minimum is not None and value < minimum:
@@ -108,12 +95,7 @@ def check_int(value: Any, name: str, minimum: int | None = None) -> int:
 
 
 def check_ints(values: Any, name: str, minimum: int | None = None) -> tuple[int, ...]:
-    """Return a sequence of integers as a tuple of ints, or raise naming ``name[i]``.
-
-    ``TypeError`` unless ``values`` is a sequence (a string is not); each
-    entry is checked by :func:`check_int`, e.g. ``dilations[2] must be
-    positive, got 0``.
-    """
+    """Return a sequence of integers as a tuple of ints, each checked as ``name[i]``."""
     if isinstance(values, (str, bytes)) or not isinstance(values, abc.Sequence):
         raise TypeError(f"{name} must be a sequence of ints, got {values!r}")
     return tuple(check_int(v, f"{name}[{i}]", minimum) for i, v in enumerate(values))
@@ -226,12 +208,7 @@ def check_groups(groups: Any, in_channels: int, out_channels: int) -> int:
 
 
 def split_batch(input: np.ndarray, n_spatial: int, name: str = "input") -> tuple[np.ndarray, bool]:
-    """Give ``input`` a batch axis if it has none.
-
-    Returns ``(batched, was_unbatched)`` where ``batched`` has shape
-    ``(N, C, *spatial)``. ``input`` must have ``n_spatial + 1`` (unbatched) or
-    ``n_spatial + 2`` (batched) dimensions.
-    """
+    """Return ``(input as (N, C, *spatial), whether it had no batch axis)``, or raise."""
     if input.ndim == n_spatial + 2:
         return input, False
     if input.ndim == n_spatial + 1:
@@ -282,17 +259,13 @@ def check_bias(bias: np.ndarray | None, out_channels: int) -> None:
 
 
 def cast_to_result(*arrays: np.ndarray | None) -> tuple[np.ndarray | None, ...]:
-    """The operands converted (without copying when possible) to :func:`result_dtype`.
-
-    ``None`` entries (a missing bias) stay ``None``.
-    """
+    """The operands in :func:`result_dtype`, copied only if needed; a None (no bias) stays None."""
     dtype = result_dtype(*arrays)
     return tuple(None if a is None else a.astype(dtype, copy=False) for a in arrays)
 
 
 def finish(out: np.ndarray, bias: np.ndarray | None, unbatched: bool) -> np.ndarray:
-    """Add ``bias`` (one value per channel, axis 1) in place and drop the batch axis
-    of an unbatched call: the last step of every convolution."""
+    """The last step of a convolution: add ``bias`` per channel, drop an unbatched call's axis."""
     if bias is not None:
         out += bias.reshape((-1,) + (1,) * (out.ndim - 2))  # (C_out, 1, ..., 1)
     return out[0] if unbatched else out

@@ -380,9 +380,8 @@ def correlate1d_naive(signal, kernel, mode="valid"):
 
     Parameters
     ----------
-    signal : array_like, shape (M,)
-    kernel : array_like, shape (K,)
-    mode : {'valid', 'same', 'full'}, default 'valid'
+    signal, kernel, mode
+        As in :func:`correlate1d`.
 
     Returns
     -------
@@ -400,9 +399,8 @@ def convolve1d_naive(signal, kernel, mode="valid"):
 
     Parameters
     ----------
-    signal : array_like, shape (M,)
-    kernel : array_like, shape (K,)
-    mode : {'valid', 'same', 'full'}, default 'valid'
+    signal, kernel, mode
+        As in :func:`convolve1d`.
 
     Returns
     -------
@@ -417,9 +415,8 @@ def correlate2d_naive(image, kernel, mode="valid"):
 
     Parameters
     ----------
-    image : array_like, shape (H, W)
-    kernel : array_like, shape (kH, kW)
-    mode : {'valid', 'same', 'full'}, default 'valid'
+    image, kernel, mode
+        As in :func:`correlate2d`.
 
     Returns
     -------
@@ -437,9 +434,8 @@ def convolve2d_naive(image, kernel, mode="valid"):
 
     Parameters
     ----------
-    image : array_like, shape (H, W)
-    kernel : array_like, shape (kH, kW)
-    mode : {'valid', 'same', 'full'}, default 'valid'
+    image, kernel, mode
+        As in :func:`convolve2d`.
 
     Returns
     -------

@@ -38,12 +38,8 @@ def conv2d_fft(input, weight, bias=None, stride=1, padding=0, dilation=1, groups
 
     Parameters
     ----------
-    input : array_like
-        ``(N, C_in, H, W)`` batched, or ``(C_in, H, W)`` unbatched.
-    weight : array_like
-        ``(C_out, C_in/groups, kH, kW)``.
-    bias : array_like, optional
-        ``(C_out,)``.
+    input, weight, bias
+        As in :func:`~convkit.conv2d`.
     stride : int or tuple of 2 ints, default 1
         Step between neighbouring outputs: the stride-1 result, subsampled.
     padding : int, tuple of 2 ints, 'valid' or 'same', default 0

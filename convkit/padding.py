@@ -22,9 +22,9 @@ import numbers
 
 import numpy as np
 
-from ._validation import as_array, is_int, split_batch, to_tuple
+from ._params import conv_args
+from ._validation import as_array, is_int
 from .conv import conv2d
-from .sizes import padding_pairs
 
 __all__ = ["pad", "pad_naive", "padded_conv2d"]
 
@@ -302,14 +302,9 @@ def padded_conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, gro
     if padding_mode == "zeros":
         return conv2d(input, weight, bias, stride, padding, dilation, groups)
 
-    w = as_array(weight, "weight")
-    if w.ndim != 4:
-        raise ValueError(f"weight of conv2d must be 4D (C_out, C_in/groups, kH, kW), "
-                         f"got shape {w.shape}")
-    strides = to_tuple(stride, 2, "stride", minimum=1)
-    dilations = to_tuple(dilation, 2, "dilation", minimum=1)
-    (top, bottom), (left, right) = padding_pairs(padding, w.shape[2:], strides, dilations)
-    x = as_array(input, "input")
-    split_batch(x, 2)  # conv2d's rule on the rank, before pad sees the input
-    return conv2d(pad(x, (left, right, top, bottom), mode=padding_mode), w, bias, stride, 0,
-                  dilation, groups)
+    # Every check of conv2d, and its padding per side, before pad sees the input.
+    args = conv_args(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d")
+    (top, left), (bottom, right) = args.pad_before, args.pad_after
+    padded = pad(args.input, (left, right, top, bottom), mode=padding_mode)  # (N, C_in, H_p, W_p)
+    out = conv2d(padded, args.weight, args.bias, args.stride, 0, args.dilation, args.groups)
+    return out[0] if args.unbatched else out

@@ -237,7 +237,7 @@ def padding_pairs(padding, kernel_size, stride, dilation, strings=("valid", "sam
     An int or tuple pads both sides alike; ``'valid'`` is none, ``'same'``
     PyTorch's split (stride 1 only), ``'full'`` ``d (k - 1)`` on each side;
     ``strings`` are the ones the caller accepts. Not in ``__all__``: shared by
-    :func:`conv_output_size`, ``conv_args`` and ``padded_conv2d``.
+    :func:`conv_output_size` and ``conv_args``.
     """
     n = len(kernel_size)
     if not isinstance(padding, str):
