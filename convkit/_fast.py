@@ -1,21 +1,16 @@
 """The fast path of ``conv1d``, ``conv2d`` and ``conv3d``: cache-blocked im2col.
 
 This module is for maintainers; a student reads :mod:`convkit.conv`, whose
-``unfold`` and ``conv2d_naive`` say what is computed. The functions here
-compute the same thing, faster, and the tests hold them to ``conv2d_naive``
-and to PyTorch.
+``conv2d_naive`` and ``conv2d_im2col`` say what is computed. The functions
+here compute the same thing, faster, and the tests hold them to
+``conv2d_im2col`` and to PyTorch.
 
-Why it exists. The plain im2col, ``w.reshape(C_out, -1) @ unfold(x, k)``,
-copies every window of the whole image into one matrix ``C_in kH kW`` rows
-high before multiplying: for a 3x3 convolution from 64 channels on a 56x56
-image that matrix is 7 MB, larger than the cache, so the copy and the
-product each stream it through memory. Measured on one thread (CPU time of
-the calling thread, median of 25 calls, float32, numpy 2.4 with OpenBLAS on
-AVX-512; the machine was busy, so take the ratios, not the times), the fast
-path took 3.7 ms against 4.0 ms for the plain im2col on that 3x3 64 -> 64
-case, and 1.0 ms against 2.1 ms on a depthwise 3x3 over 128 channels (one
-small product per channel, where the copy dominates). ``benchmarks/bench.py``
-compares the whole set of cases with PyTorch; the targets are in
+Why it exists. The plain im2col (``conv2d_im2col``) copies every window of
+the whole image into one matrix ``C_in kH kW`` rows high before
+multiplying: for a 3x3 convolution from 64 channels on a 56x56 image that
+matrix is 7 MB, larger than the cache, so the copy and the product each
+stream it through memory. ``benchmarks/bench.py`` times every case against
+its matrix-multiply bound and PyTorch; the targets are in
 ``benchmarks/README.md``.
 
 How. :func:`conv_nd` picks one of four exact methods, each explained in

@@ -102,12 +102,9 @@ def check_ints(values: Any, name: str, minimum: int | None = None) -> tuple[int,
 
 
 def check_real(value: Any, name: str, minimum: float | None = None, strict: bool = False) -> float:
-    """Return a real number as a float, or raise naming ``name``.
+    """Return a real number (not a bool) as a float, at least (``strict``: above) ``minimum``.
 
-    ``TypeError`` unless ``value`` is a Python or numpy int or float (bools
-    refused); ``ValueError`` if it is below ``minimum``, or with ``strict``
-    not above it ("must be positive" for a strict minimum of 0, "must be
-    non-negative" for a minimum of 0). NaN fails every minimum.
+    NaN fails every minimum.
     """
     if not isinstance(value, numbers.Real) or isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be a real number, got {value!r}")
@@ -293,13 +290,9 @@ def renamed(**names: str):
 
 
 def check_layers(layers: Any) -> list[tuple[int, int, int]]:
-    """Check a layer stack; return ``(kernel_size, stride, dilation)`` per layer.
+    """Check a layer stack as :func:`convkit.receptive_field_table` takes it.
 
-    ``layers`` is a sequence of ``(kernel_size, stride)`` or ``(kernel_size,
-    stride, dilation)`` tuples of positive ints (dilation defaults to 1), as
-    :func:`convkit.sizes.receptive_field_table` takes. A wrong kind of value
-    raises ``TypeError`` and a value below 1 ``ValueError``, naming
-    ``layers[i]``.
+    Returns ``(kernel_size, stride, dilation)`` per layer, dilation 1 if not given.
     """
     if isinstance(layers, (str, bytes)) or not isinstance(layers, abc.Sequence):
         raise TypeError(

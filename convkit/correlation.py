@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_array, result_dtype
+from ._validation import as_array, as_nd_array, result_dtype
 
 __all__ = [
     "convolve1d",
@@ -53,18 +53,6 @@ _MODES = ("valid", "same", "full")
 # --------------------------------------------------------------------------- #
 # checks and the slicing rules of the modes
 # --------------------------------------------------------------------------- #
-def _check(array, name: str, ndim: int) -> np.ndarray:
-    array = as_array(array, name)
-    if array.ndim != ndim:
-        what = "signal" if ndim == 1 else "image"
-        raise ValueError(
-            f"{name} must be {ndim}D (a single-channel {what}), got shape {array.shape}"
-        )
-    if array.size == 0:
-        raise ValueError(f"{name} must not be empty, got shape {array.shape}")
-    return array
-
-
 def _check_mode(mode) -> str:
     if not isinstance(mode, str):
         raise TypeError(f"mode must be one of 'valid', 'same', 'full', got {mode!r}")
@@ -157,8 +145,12 @@ def _full_naive(x: np.ndarray, w: np.ndarray, dtype, correlate: bool) -> np.ndar
 
 def _run(data, kernel, mode, ndim: int, correlate: bool, naive: bool = False) -> np.ndarray:
     """Check the arguments, compute the 'full' result and keep the part ``mode`` names."""
-    x = _check(data, "signal" if ndim == 1 else "image", ndim)
-    w = _check(kernel, "kernel", ndim)
+    if ndim == 1:
+        x = as_nd_array(data, "signal", "M", nonempty=True)
+        w = as_nd_array(kernel, "kernel", "K", nonempty=True)
+    else:
+        x = as_nd_array(data, "image", "H, W", nonempty=True)
+        w = as_nd_array(kernel, "kernel", "kH, kW", nonempty=True)
     mode = _check_mode(mode)
     if ndim == 2 and mode == "valid":
         _check_valid_2d(x.shape, w.shape)

@@ -404,9 +404,8 @@ def receptive_field(layers):
 
     Notes
     -----
-    ``r_l = r_{l-1} + (k_l - 1) d_l prod(s_1 .. s_{l-1})``; see
-    :func:`receptive_field_table` for every layer and the jumps. Chapters 3
-    and 7 (dilations 1, 2, 4, ... grow it exponentially).
+    The last row of :func:`receptive_field_table`, whose Notes give the
+    recurrence. Chapters 3 and 7 (dilations 1, 2, 4, ... grow it exponentially).
 
     Examples
     --------
