@@ -271,9 +271,6 @@ def _conv_im2col_rows(args: ConvArgs) -> np.ndarray:
     length = max(math.prod(padded), last_tap + rows * row_length)
     buffer = np.zeros((c_in, length), dtype=w.dtype)
     image = buffer[:, : math.prod(padded)].reshape((c_in,) + padded)  # (C_in, *padded)
-    inner = (slice(None),) + tuple(
-        slice(b, b + s) for b, s in zip(args.pad_before, x.shape[2:])
-    )
 
     group_row_bytes = per_group_in * taps * row_length * itemsize
     band = max(1, min(rows, _TILE_BYTES // group_row_bytes, _TILE_COLUMNS // row_length))
@@ -284,7 +281,7 @@ def _conv_im2col_rows(args: ConvArgs) -> np.ndarray:
     crop = tuple(slice(0, o) for o in out_size[1:])
     out = np.empty((n_batch, c_out) + out_size, dtype=w.dtype)
     for i in range(n_batch):
-        image[inner] = x[i]  # the padding around it stays zero
+        _pad_image(x[i], args, image)  # the padding around it stays zero
         for g0 in range(0, g, chunk):
             ng = min(chunk, g - g0)
             for r0 in range(0, rows, band):

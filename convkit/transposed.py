@@ -27,6 +27,7 @@ from ._params import conv_args, transpose_args
 from ._validation import as_array, check_shape, finish, to_tuple, to_tuples
 from .conv import conv2d
 from .conv_transpose import conv_transpose2d
+from .padding import pad
 from .sizes import conv_output_size
 
 __all__ = [
@@ -165,13 +166,8 @@ def conv_transpose2d_zero_insertion(
     x = zero_insert(args.input, args.stride)  # (N, C_in, (H-1)s+1, (W-1)s+1)
     before = [d * (k - 1) - p for d, k, p in zip(args.dilation, kernel, args.pad_before)]
     after = [b + op for b, op in zip(before, args.output_padding)]
-    # A padding larger than d (k - 1) turns into cropping the dilated input.
-    crop = (slice(None), slice(None)) + tuple(
-        slice(max(0, -b), x.shape[2 + a] - max(0, -e)) for a, (b, e) in enumerate(zip(before, after))
-    )
-    x = np.pad(
-        x[crop], [(0, 0), (0, 0)] + [(max(0, b), max(0, e)) for b, e in zip(before, after)]
-    )  # (N, C_in, H_out + d(kH-1), W_out + d(kW-1))
+    # pad (last axis first) crops where an amount is negative: a padding above d (k - 1).
+    x = pad(x, (before[1], after[1], before[0], after[0]))  # (N, C_in, H_out + d(kH-1), ...)
     out = conv2d(
         x, _flipped_swapped(args.weight, args.groups), args.bias,
         stride=1, padding=0, dilation=args.dilation, groups=args.groups,
