@@ -71,33 +71,24 @@ def _check_valid_2d(image_shape, kernel_shape) -> None:
         )
 
 
-def _mode_slice(mode: str, m: int, k: int, same_start: int) -> slice:
-    """Which part of the 'full' output (length m + k - 1) a mode keeps, on one axis."""
-    if mode == "full":
-        return slice(0, m + k - 1)
-    if mode == "valid":
-        return slice(min(m, k) - 1, max(m, k))
-    return slice(same_start, same_start + max(m, k))
-
-
-def _same_start_1d(m: int, k: int, correlate: bool) -> int:
-    # numpy correlates a long kernel by swapping the operands and reversing
-    # the result, which moves its centre: reproduce that.
-    if correlate and k > m:
-        return m - 1 - (m - 1) // 2
-    return (min(m, k) - 1) // 2
-
-
-def _slices_2d(mode, image_shape, kernel_shape, correlate: bool) -> tuple[slice, slice]:
+def _kept(mode: str, image_shape, kernel_shape, correlate: bool) -> tuple[slice, ...]:
+    """Which part of the 'full' output (``m + k - 1`` per axis) a mode keeps, axis by axis."""
     slices = []
     for m, k in zip(image_shape, kernel_shape):
-        if mode == "same":
+        if mode == "full":
+            slices.append(slice(0, m + k - 1))
+        elif mode == "valid":
+            slices.append(slice(min(m, k) - 1, max(m, k)))
+        elif len(image_shape) == 1:
+            # numpy keeps the longer length, and correlates a long kernel by swapping
+            # the operands and reversing the result, which moves its centre.
+            start = m - 1 - (m - 1) // 2 if correlate and k > m else (min(m, k) - 1) // 2
+            slices.append(slice(start, start + max(m, k)))
+        else:
             # scipy keeps the image's size; correlate2d is convolve2d with the
             # flipped kernel, so its centre sits one sample later for even k.
             start = (k - 1) // 2 if not correlate else k - 1 - (k - 1) // 2
             slices.append(slice(start, start + m))
-        else:
-            slices.append(_mode_slice(mode, m, k, 0))
     return tuple(slices)
 
 
@@ -155,12 +146,7 @@ def _run(data, kernel, mode, ndim: int, correlate: bool, naive: bool = False) ->
     if ndim == 2 and mode == "valid":
         _check_valid_2d(x.shape, w.shape)
     full = (_full_naive if naive else _full)(x, w, result_dtype(x, w), correlate)
-    if ndim == 1:
-        m, k = x.shape[0], w.shape[0]
-        index = _mode_slice(mode, m, k, _same_start_1d(m, k, correlate))
-    else:
-        index = _slices_2d(mode, x.shape, w.shape, correlate)
-    return np.ascontiguousarray(full[index])
+    return np.ascontiguousarray(full[_kept(mode, x.shape, w.shape, correlate)])
 
 
 # --------------------------------------------------------------------------- #
