@@ -37,7 +37,7 @@ from ._fast import conv_nd
 from ._params import ConvArgs, conv_args
 from ._validation import as_array, check_int, finish, is_int, split_batch, to_tuple
 from .costs import conv2d_method_costs
-from .sizes import conv_output_size
+from .sizes import output_sizes
 
 __all__ = [
     "conv1d",
@@ -312,7 +312,9 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     d_h, d_w = to_tuple(dilation, 2, "dilation", minimum=1)
     p_h, p_w = to_tuple(padding, 2, "padding", minimum=0)
     s_h, s_w = to_tuple(stride, 2, "stride", minimum=1)
-    h_out, w_out = conv_output_size(x.shape[2:], (k_h, k_w), (s_h, s_w), (p_h, p_w), (d_h, d_w))
+    # The formula of chapter 3 on the tuples just checked (no second round of checks).
+    h_out, w_out = output_sizes(x.shape[2:], (k_h, k_w), (s_h, s_w), (2 * p_h, 2 * p_w),
+                                (d_h, d_w))
     n_batch, c = x.shape[:2]
     xp = np.pad(x, [(0, 0), (0, 0), (p_h, p_h), (p_w, p_w)])  # (N, C, H + 2p_H, W + 2p_W)
     extent = (d_h * (k_h - 1) + 1, d_w * (k_w - 1) + 1)  # the span of one dilated window

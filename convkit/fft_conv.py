@@ -96,12 +96,11 @@ def conv2d_fft(input, weight, bias=None, stride=1, padding=0, dilation=1, groups
     True
     """
     args = conv_args(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d_fft")
-    x, w, _, out_dtype = _prepared(args)
+    x, w, grid, _, out_dtype = _prepared(args)
     n_batch = x.shape[0]
     c_out, per_group_in = w.shape[:2]
     g = args.groups
     per_group_out = c_out // g
-    grid = tuple(fft_size(n) for n in x.shape[2:])
 
     x_f = np.fft.rfft2(x, s=grid)  # (N, C_in, F_H, F_W/2 + 1), complex
     w_f = np.fft.rfft2(w, s=grid)  # (C_out, C_in/G, F_H, F_W/2 + 1)
@@ -153,11 +152,10 @@ def conv2d_fft_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, 
             [42., 50.]]])
     """
     args = conv_args(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d_fft")
-    x, w, work, out_dtype = _prepared(args)
+    x, w, grid, work, out_dtype = _prepared(args)
     n_batch = x.shape[0]
     c_out, per_group_in = w.shape[:2]
     per_group_out = c_out // args.groups
-    grid = tuple(fft_size(n) for n in x.shape[2:])
     full = np.zeros((n_batch, c_out) + grid, dtype=work)
     for n in range(n_batch):
         for f in range(c_out):
@@ -212,9 +210,10 @@ def fft_size(n):
 def _prepared(args: ConvArgs):
     """Step 1: the padded input and the dilated, flipped kernel, in the working dtype.
 
-    Returns ``(x, w, work_dtype, out_dtype)`` with ``x`` of shape ``(N, C_in,
-    H + padding, W + padding)`` and ``w`` of shape ``(C_out, C_in/G, e_H,
-    e_W)``, where ``e = d (k - 1) + 1`` is the dilated extent.
+    Returns ``(x, w, grid, work_dtype, out_dtype)`` with ``x`` of shape ``(N,
+    C_in, H + padding, W + padding)``, ``w`` of shape ``(C_out, C_in/G, e_H,
+    e_W)``, where ``e = d (k - 1) + 1`` is the dilated extent, and ``grid``
+    the transforms' size ``(F_H, F_W)``.
     """
     dtype = args.input.dtype
     float_result = dtype.kind == "f"
@@ -228,7 +227,7 @@ def _prepared(args: ConvArgs):
     w = np.zeros((c_out, per_group_in) + extent, dtype=work)  # (C_out, C_in/G, e_H, e_W)
     w[:, :, ::d_h, ::d_w] = args.weight  # the taps, with d - 1 zeros between them
     w = w[:, :, ::-1, ::-1]  # flipped: correlation is convolution with the flipped kernel
-    return x, w, work, out_dtype
+    return x, w, tuple(fft_size(n) for n in x.shape[2:]), work, out_dtype
 
 
 def _valid(full: np.ndarray, extent: tuple[int, int], args: ConvArgs) -> np.ndarray:

@@ -23,12 +23,12 @@ import math
 
 import numpy as np
 
-from ._params import conv_args, transpose_args
+from ._params import ConvArgs, conv_args, transpose_args
 from ._validation import as_array, check_shape, finish, to_tuple, to_tuples
 from .conv import conv2d
 from .conv_transpose import conv_transpose2d
 from .padding import pad
-from .sizes import conv_output_size
+from .sizes import output_sizes
 
 __all__ = [
     "conv_transpose2d_zero_insertion",
@@ -240,20 +240,14 @@ def conv_transpose2d_scatter(
     return finish(out, args.bias, args.unbatched)
 
 
-def _conv_matrix(
-    input_shape: tuple[int, int, int],
-    weight: np.ndarray,
-    stride: tuple[int, int],
-    padding: tuple[int, int],
-    dilation: tuple[int, int],
-    groups: int,
-    out_size: tuple[int, int],
-) -> np.ndarray:
-    """Dense ``(C_out, H_out, W_out, C_in, H, W)`` matrix of a checked conv2d."""
+def _conv_matrix(input_shape: tuple[int, ...], weight: np.ndarray, args: ConvArgs) -> np.ndarray:
+    """Dense ``(C_out, H_out, W_out, C_in, H, W)`` matrix of a conv2d with ``args``' stride ..."""
     c_in, height, width = input_shape
     c_out, per_group_in, kh, kw = weight.shape
+    stride, padding, dilation, groups = args.stride, args.pad_before, args.dilation, args.groups
     per_group_out = c_out // groups
-    oh, ow = out_size
+    totals = [before + after for before, after in zip(padding, args.pad_after)]
+    oh, ow = output_sizes((height, width), (kh, kw), stride, totals, dilation)
     matrix = np.zeros((c_out, oh, ow, c_in, height, width), dtype=weight.dtype)
     rows_out, cols_out = np.arange(oh), np.arange(ow)
     for g in range(groups):
@@ -332,10 +326,8 @@ def conv_matrix(input_shape, weight, stride=1, padding=0, dilation=1, groups=1):
     weight = as_array(weight, "weight")
     probe = np.broadcast_to(np.zeros((), weight.dtype), (1,) + input_shape)  # no data: the checks
     args = conv_args(probe, weight, None, stride, padding, dilation, groups, 2, "conv_matrix")
-    out_size = args.out_size
-    matrix = _conv_matrix(input_shape, weight, args.stride, args.pad_before, args.dilation,
-                          args.groups, out_size)
-    rows = weight.shape[0] * math.prod(out_size)
+    matrix = _conv_matrix(input_shape, weight, args)
+    rows = weight.shape[0] * math.prod(args.out_size)
     return matrix.reshape(rows, math.prod(input_shape))  # (C_out * H_out * W_out, C_in * H * W)
 
 
@@ -390,10 +382,9 @@ def conv_transpose2d_matrix(
     n_batch, c_in, height, width = x.shape
     c_out = w.shape[1] * args.groups
     out_size = args.out_size
-    conv_out = conv_output_size(out_size, w.shape[2:], args.stride, args.pad_before, args.dilation)
-    matrix = _conv_matrix(
-        (c_out,) + out_size, w, args.stride, args.pad_before, args.dilation, args.groups, conv_out
-    )  # (C_in, H', W', C_out, H_out, W_out) with H' >= H, W' >= W
+    # The convolution of the same parameters maps (C_out, H_out, W_out) back to (C_in, H', W'),
+    # H' >= H and W' >= W.
+    matrix = _conv_matrix((c_out,) + out_size, w, args)  # (C_in, H', W', C_out, H_out, W_out)
     matrix = matrix[:, :height, :width].reshape(c_in * height * width, -1)  # (C_in*H*W, C_out*H_out*W_out)
     flat = x.reshape(n_batch, c_in * height * width)  # (N, C_in*H*W)
     out = (flat @ matrix).reshape((n_batch, c_out) + out_size)  # (N, C_out, H_out, W_out)
