@@ -22,6 +22,7 @@ import numpy as np
 from ._params import conv_args
 from .conv import unfold
 from .conv_transpose import conv_transpose2d
+from .padding import pad
 from ._validation import as_array, check_shape
 
 __all__ = ["conv2d_input_grad", "conv2d_weight_grad", "conv2d_weight_grad_naive"]
@@ -75,16 +76,13 @@ def conv2d_input_grad(input_size, weight, grad_output, stride=1, padding=0, dila
     args = conv_args(probe, w, None, stride, padding, dilation, groups, 2, "conv2d")
     grad = _grad_output(grad_output, args)
     # The transposed convolution without padding covers the padded input from
-    # its top-left corner; the rows the floor dropped stay zero.
+    # its top-left corner: crop the padding there (pad crops by negative amounts)
+    # and give the rows the floor dropped, at the end, zeros.
     spread = conv_transpose2d(grad, args.weight, stride=args.stride, groups=args.groups,
                               dilation=args.dilation)  # (N, C_in, <= H_p, <= W_p)
-    n_batch, c_in, height, width = shape
-    padded = (height + args.pad_before[0] + args.pad_after[0],
-              width + args.pad_before[1] + args.pad_after[1])
-    out = np.zeros((n_batch, c_in) + padded, dtype=spread.dtype)  # (N, C_in, H_p, W_p)
-    out[:, :, :spread.shape[2], :spread.shape[3]] = spread
-    top, left = args.pad_before
-    return out[:, :, top:top + height, left:left + width]  # (N, C_in, H, W)
+    (top, left), (height, width) = args.pad_before, shape[2:]
+    bottom, right = top + height - spread.shape[2], left + width - spread.shape[3]
+    return pad(spread, (-left, right, -top, bottom))  # (N, C_in, H, W)
 
 
 def conv2d_weight_grad(input, weight_size, grad_output, stride=1, padding=0, dilation=1, groups=1):
