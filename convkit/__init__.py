@@ -77,7 +77,7 @@ from .transposed import (
 )
 from .upsampling import resize_conv2d, upsample_nearest
 from .winograd import (
-    WinogradCount, WinogradMatrices, winograd_conv1d, winograd_conv2d, winograd_matrices,
+    WinogradCount, WinogradMatrices, winograd_conv2d, winograd_matrices,
     winograd_multiplies,
 )
 
@@ -117,6 +117,6 @@ __all__ = [
     "ring_graph", "rotate_p4", "rotated_filters_p4", "same_padding", "separate_kernel",
     "shuffle_permutation", "shuffled_grouped_conv2d", "shufflenet_unit", "shufflenet_unit_cost",
     "spatially_separable_conv2d", "spatially_separable_cost", "spectral_filter",
-    "stack_reachability", "tf_same_padding", "unfold", "upsample_nearest", "winograd_conv1d",
+    "stack_reachability", "tf_same_padding", "unfold", "upsample_nearest",
     "winograd_conv2d", "winograd_matrices", "winograd_multiplies", "zero_insert",
 ]

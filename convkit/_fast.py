@@ -1,48 +1,34 @@
 """The fast path of ``conv1d``, ``conv2d`` and ``conv3d``: cache-blocked im2col.
 
 This module is for maintainers; a student reads :mod:`convkit.conv`, whose
-``unfold`` and ``conv2d_naive`` say what is computed. The functions here
-compute the same thing, faster, and the tests hold them to ``conv2d_naive``
-and to PyTorch.
+``conv2d_naive`` and ``conv2d_im2col`` say what is computed. The functions
+here compute the same thing, faster, and the tests hold them to
+``conv2d_im2col`` and to PyTorch.
 
-Why it exists. The plain im2col, ``w.reshape(C_out, -1) @ unfold(x, k)``,
-copies every window of the whole image into one matrix ``C_in kH kW`` rows
-high before multiplying: for a 3x3 convolution from 64 channels on a 56x56
-image that matrix is 7 MB, larger than the cache, so the copy and the
-product each stream it through memory. Measured on one thread (CPU time of
-the calling thread, median of 25 calls, float32, numpy 2.4 with OpenBLAS on
-AVX-512; the machine was busy, so take the ratios, not the times), the fast
-path took 3.7 ms against 4.0 ms for the plain im2col on that 3x3 64 -> 64
-case, and 1.0 ms against 2.1 ms on a depthwise 3x3 over 128 channels (one
-small product per channel, where the copy dominates). ``benchmarks/bench.py``
-compares the whole set of cases with PyTorch; the targets are in
+Why it exists. The plain im2col (``conv2d_im2col``) copies every window of
+the whole image into one matrix ``C_in kH kW`` rows high before
+multiplying: for a 3x3 convolution from 64 channels on a 56x56 image that
+matrix is 7 MB, larger than the cache, so the copy and the product each
+stream it through memory. ``benchmarks/bench.py`` times every case against
+its matrix-multiply bound and PyTorch; the targets are in
 ``benchmarks/README.md``.
 
-How. :func:`conv_nd` picks one of four exact methods:
+How. :func:`conv_nd` picks one of four exact methods, each explained in
+its docstring:
 
-* a kernel of size one with no padding is a plain matrix multiply over the
-  channels (``_conv_pointwise``; the pointwise convolution of chapter 5);
-* otherwise, a channel-major im2col (``_conv_im2col``): one read-only strided
-  view of a padded image exposes every window at once, shape ``(C_in,
-  *kernel, *out)``; it is copied into a reused matrix ``(groups, C_in/groups
-  * taps, positions)`` and multiplied by the weight reshaped to ``(groups,
-  C_out/groups, C_in/groups * taps)``, one matrix multiply per group,
-  writing into the ``(N, C_out, ...)`` result. The work is cut into tiles
-  (bands of output rows, chunks of groups) small enough to stay in cache, so
-  a depthwise convolution (one input channel per group) becomes many small
-  products over cached tiles rather than one pass per kernel tap over the
-  whole image;
-* with stride 1 and few filters per group (``_conv_im2col_rows``) the
-  bands are computed over whole padded rows, so that each row of the im2col
-  matrix is one long contiguous copy; the few extra positions are dropped
-  when a band is copied into the result;
-* with more filters per group, or a kernel at least
-  ``_TAP_ROWS_LARGE_KERNEL`` tall, and a 2D or 3D kernel whose rows overlap
-  (``_conv_im2col_tap_rows``; ``_tap_rows_pay`` gives the rest of the rule),
-  the im2col matrix holds the taps of the inner kernel axes only, and each
-  tap of the first axis multiplies that matrix read a few rows further on:
-  a copy ``kernel[0]`` times smaller (with stride ``s0``, about ``kernel[0]
-  / s0``), paid for by adding ``kernel[0]`` products (fewer with a stride).
+* ``_conv_pointwise``: a kernel of size one with no padding is a plain
+  matrix multiply over the channels (the pointwise convolution of chapter 5);
+* ``_conv_im2col``: a channel-major im2col, one matrix multiply per group,
+  cut into tiles (bands of output rows, chunks of groups) small enough to
+  stay in cache, so that a depthwise convolution becomes many small
+  products over cached tiles rather than one pass per tap over the image;
+* ``_conv_im2col_rows``: with stride 1 and few filters per group, the same
+  over whole padded rows, so that each row of the matrix is one long copy;
+* ``_conv_im2col_tap_rows``: with more filters per group, or a kernel at
+  least ``_TAP_ROWS_LARGE_KERNEL`` tall, and a 2D or 3D kernel whose rows
+  overlap (``_tap_rows_pay`` gives the rest of the rule), the im2col of the
+  inner kernel axes only, read once per tap of the first axis: a copy
+  about ``kernel[0] / s0`` times smaller, paid for by ``kernel[0]`` products.
   Measured against ``_conv_im2col`` on the shapes of ``benchmarks/bench.py``
   (minimum CPU time of 30 interleaved rounds, one thread, two runs): 0.82
   times its time on the grouped case (g = 8, 32 filters per group, where
@@ -181,6 +167,14 @@ def _conv_pointwise(args: ConvArgs) -> np.ndarray:
     return out
 
 
+def _matmul_groups(weight: np.ndarray, columns: np.ndarray, out: np.ndarray) -> None:
+    """``weight @ columns`` into ``out``, stacked over groups; one group as a plain 2D product."""
+    if len(weight) == 1:  # a plain 2D product skips numpy's batched-matmul overhead
+        np.matmul(weight[0], columns[0], out=out[0])
+    else:
+        np.matmul(weight, columns, out=out)
+
+
 def _conv_im2col(args: ConvArgs) -> np.ndarray:
     """Channel-major im2col and one matrix multiply per group, tile by tile.
 
@@ -237,19 +231,12 @@ def _conv_im2col(args: ConvArgs) -> np.ndarray:
                 cols = cols_buffer[: ng * per_group_in * taps * nr * rest]
                 cols.reshape(windows.shape)[...] = windows
                 positions = slice(r0 * rest, (r0 + nr) * rest)
-                if ng == 1:  # a plain 2D product skips numpy's batched-matmul overhead
-                    np.matmul(
-                        w_flat[g0],
-                        cols.reshape(per_group_in * taps, nr * rest),  # (C_in/G * taps, nr * rest)
-                        out=out_flat[i, g0, :, positions],
-                    )
-                else:
-                    np.matmul(
-                        w_flat[g0:g0 + ng],
-                        # (ng, C_in/G * taps, nr * rest)
-                        cols.reshape(ng, per_group_in * taps, nr * rest),
-                        out=out_flat[i, g0:g0 + ng, :, positions],
-                    )
+                _matmul_groups(
+                    w_flat[g0:g0 + ng],
+                    # (ng, C_in/G * taps, nr * rest)
+                    cols.reshape(ng, per_group_in * taps, nr * rest),
+                    out_flat[i, g0:g0 + ng, :, positions],
+                )
     return out
 
 
@@ -284,9 +271,6 @@ def _conv_im2col_rows(args: ConvArgs) -> np.ndarray:
     length = max(math.prod(padded), last_tap + rows * row_length)
     buffer = np.zeros((c_in, length), dtype=w.dtype)
     image = buffer[:, : math.prod(padded)].reshape((c_in,) + padded)  # (C_in, *padded)
-    inner = (slice(None),) + tuple(
-        slice(b, b + s) for b, s in zip(args.pad_before, x.shape[2:])
-    )
 
     group_row_bytes = per_group_in * taps * row_length * itemsize
     band = max(1, min(rows, _TILE_BYTES // group_row_bytes, _TILE_COLUMNS // row_length))
@@ -297,7 +281,7 @@ def _conv_im2col_rows(args: ConvArgs) -> np.ndarray:
     crop = tuple(slice(0, o) for o in out_size[1:])
     out = np.empty((n_batch, c_out) + out_size, dtype=w.dtype)
     for i in range(n_batch):
-        image[inner] = x[i]  # the padding around it stays zero
+        _pad_image(x[i], args, image)  # the padding around it stays zero
         for g0 in range(0, g, chunk):
             ng = min(chunk, g - g0)
             for r0 in range(0, rows, band):
@@ -312,18 +296,11 @@ def _conv_im2col_rows(args: ConvArgs) -> np.ndarray:
                 cols = cols_buffer[: ng * per_group_in * taps * span]
                 cols.reshape(windows.shape)[...] = windows
                 result = band_buffer[: ng * per_group_out * span]
-                if ng == 1:  # a plain 2D product skips numpy's batched-matmul overhead
-                    np.matmul(
-                        w_flat[g0],
-                        cols.reshape(per_group_in * taps, span),  # (C_in/G * taps, span)
-                        out=result.reshape(per_group_out, span),  # (C_out/G, span)
-                    )
-                else:
-                    np.matmul(
-                        w_flat[g0:g0 + ng],
-                        cols.reshape(ng, per_group_in * taps, span),  # (ng, C_in/G * taps, span)
-                        out=result.reshape(ng, per_group_out, span),  # (ng, C_out/G, span)
-                    )
+                _matmul_groups(
+                    w_flat[g0:g0 + ng],
+                    cols.reshape(ng, per_group_in * taps, span),  # (ng, C_in/G * taps, span)
+                    result.reshape(ng, per_group_out, span),  # (ng, C_out/G, span)
+                )
                 band_grid = result.reshape((ng * per_group_out, nr) + padded[1:])
                 out[(i, slice(g0 * per_group_out, (g0 + ng) * per_group_out),
                      slice(r0, r0 + nr)) + crop] = band_grid[(slice(None), slice(None)) + crop]
@@ -436,10 +413,7 @@ def _conv_im2col_tap_rows(args: ConvArgs) -> np.ndarray:
                     view = merged if phase is None else by_phase[:, phase]
                     operand = view[:ng, :, shift * rest:(shift + nr) * rest]
                     product = result if k == 0 else partial[:ng, :, :nr * rest]
-                    if ng == 1:  # a plain 2D product skips numpy's batched-matmul overhead
-                        np.matmul(weight[g0], operand[0], out=product[0])
-                    else:
-                        np.matmul(weight[g0:g0 + ng], operand, out=product)
+                    _matmul_groups(weight[g0:g0 + ng], operand, product)
                     if k:
                         result += product
     return out

@@ -1,12 +1,8 @@
 """The checked arguments of a convolution and of a transposed convolution.
 
-Internal API shared by the modules that compute convolutions (``conv``,
-``_fast``, ``conv_transpose``, ``fft_conv``, ``gradients``, ``transposed``,
-``winograd``): :func:`conv_args` and :func:`transpose_args` check a call's
-arguments the way PyTorch does, once, with the helpers of
-:mod:`convkit._validation` and the output sizes of :mod:`convkit.sizes`, and
-return the one :class:`ConvArgs` the algorithms read. Nothing here is public
-API.
+Internal API of the modules that compute convolutions: :func:`conv_args` and
+:func:`transpose_args` check a call's arguments once, the way PyTorch does,
+and return the one :class:`ConvArgs` the algorithms read.
 """
 
 from __future__ import annotations
@@ -18,7 +14,7 @@ import numpy as np
 from ._validation import (
     cast_to_result, check_bias, check_groups, conv_operands, to_tuple,
 )
-from .sizes import conv_transpose_output_size, output_sizes, same_padding
+from .sizes import conv_transpose_output_size, output_sizes, padding_pairs
 
 __all__ = ["ConvArgs", "conv_args", "transpose_args"]
 
@@ -58,14 +54,10 @@ def conv_args(
     n: int,
     fname: str,
 ) -> ConvArgs:
-    """Check the arguments of an ``n``-D convolution the way PyTorch does.
+    """Check the arguments of an ``n``-D convolution the way PyTorch does, and normalise them.
 
-    ``input`` to ``groups`` are a call's arguments as ``conv2d`` documents
-    them; ``n`` is the number of spatial axes and ``fname`` the public
-    function's name, used in error messages. Returns them checked and
-    normalised (batched, tuples of ``n`` ints, the output size computed);
-    raises the ``TypeError`` or ``ValueError`` of :mod:`convkit._validation`
-    naming the argument.
+    ``input`` to ``groups`` as ``conv2d`` documents them; ``fname``, the
+    public function's name, is used in error messages.
     """
     x, weight, bias, unbatched = conv_operands(
         input, weight, bias, n, fname, "C_out, C_in/groups"
@@ -85,23 +77,11 @@ def conv_args(
     stride = to_tuple(stride, n, "stride", minimum=1)
     dilation = to_tuple(dilation, n, "dilation", minimum=1)
     kernel = weight.shape[2:]
-    if isinstance(padding, str):
-        if padding not in ("valid", "same"):
-            raise ValueError(
-                f"padding must be 'valid', 'same', an int or a tuple of {n} ints, "
-                f"got {padding!r}"
-            )
-        if padding == "same" and any(s != 1 for s in stride):
-            raise ValueError("padding='same' is not supported for strided convolutions "
-                             f"(stride must be 1, got {stride!r})")
-        pairs = same_padding(kernel, dilation) if padding == "same" else ((0, 0),) * n
-        pad_before = tuple(before for before, _ in pairs)
-        pad_after = tuple(after for _, after in pairs)
-    else:
-        pad_before = pad_after = to_tuple(padding, n, "padding", minimum=0)
+    pairs = padding_pairs(padding, kernel, stride, dilation)
+    pad_before, pad_after = zip(*pairs)
     # The formula of chapter 3 on the tuples checked above (no second round of
     # checks); it refuses a kernel larger than the padded input.
-    totals = tuple(before + after for before, after in zip(pad_before, pad_after))
+    totals = tuple(before + after for before, after in pairs)
     out_size = output_sizes(x.shape[2:], kernel, stride, totals, dilation, "weight's kernel size")
 
     x, weight, bias = cast_to_result(x, weight, bias)

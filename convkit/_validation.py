@@ -26,6 +26,8 @@ __all__ = [
     "check_real",
     "to_tuple",
     "axis_count",
+    "to_tuples",
+    "check_shape",
     "check_groups",
     "split_batch",
     "conv_operands",
@@ -40,11 +42,7 @@ _ALLOWED_KINDS = "iuf"  # signed int, unsigned int, float
 
 
 def as_array(value: Any, name: str) -> np.ndarray:
-    """Return ``value`` as a numeric ndarray, or raise a ``TypeError`` naming ``name``.
-
-    Accepts anything ``np.asarray`` accepts (lists, numpy arrays, CPU torch
-    tensors). Booleans, complex numbers, strings and objects are refused.
-    """
+    """Return ``value`` (a list, array, CPU tensor ...) as an int or float ndarray, or raise."""
     if value is None:
         raise TypeError(f"{name} must be an array, got None")
     try:
@@ -75,11 +73,7 @@ def as_nd_array(value: Any, name: str, axes: str, nonempty: bool = False) -> np.
 
 
 def result_dtype(*arrays: np.ndarray | None) -> np.dtype:
-    """The dtype of an operation's result: numpy's promotion of the operands.
-
-    float32 with float32 stays float32, float64 stays float64, integers stay
-    integers (so the course's integer examples are computed exactly).
-    """
+    """numpy's promotion of the operands (not None): integers stay exact, float32 stays float32."""
     return np.result_type(*[a for a in arrays if a is not None])
 
 
@@ -91,12 +85,7 @@ def is_int(value: Any) -> bool:
 
 
 def check_int(value: Any, name: str, minimum: int | None = None) -> int:
-    """Return ``value`` as an int, or raise naming ``name``.
-
-    ``TypeError`` unless ``value`` is an integer (numpy integers included,
-    bools refused); ``ValueError`` if it is below ``minimum``: "must be
-    positive" for a minimum of 1, "must be at least m" otherwise.
-    """
+    """Return an integer (numpy's too, not a bool) as an int, or raise naming ``name``."""
     if not is_int(value):
         raise TypeError(f"{name} must be an int, got {value!r}")
     if minimum is not None and value < minimum:
@@ -106,24 +95,16 @@ def check_int(value: Any, name: str, minimum: int | None = None) -> int:
 
 
 def check_ints(values: Any, name: str, minimum: int | None = None) -> tuple[int, ...]:
-    """Return a sequence of integers as a tuple of ints, or raise naming ``name[i]``.
-
-    ``TypeError`` unless ``values`` is a sequence (a string is not); each
-    entry is checked by :func:`check_int`, e.g. ``dilations[2] must be
-    positive, got 0``.
-    """
+    """Return a sequence of integers as a tuple of ints, each checked as ``name[i]``."""
     if isinstance(values, (str, bytes)) or not isinstance(values, abc.Sequence):
         raise TypeError(f"{name} must be a sequence of ints, got {values!r}")
     return tuple(check_int(v, f"{name}[{i}]", minimum) for i, v in enumerate(values))
 
 
 def check_real(value: Any, name: str, minimum: float | None = None, strict: bool = False) -> float:
-    """Return a real number as a float, or raise naming ``name``.
+    """Return a real number (not a bool) as a float, at least (``strict``: above) ``minimum``.
 
-    ``TypeError`` unless ``value`` is a Python or numpy int or float (bools
-    refused); ``ValueError`` if it is below ``minimum``, or with ``strict``
-    not above it ("must be positive" for a strict minimum of 0, "must be
-    non-negative" for a minimum of 0). NaN fails every minimum.
+    NaN fails every minimum.
     """
     if not isinstance(value, numbers.Real) or isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be a real number, got {value!r}")
@@ -144,20 +125,10 @@ def check_colors(colors: Any) -> int | None:
 
 
 def to_tuple(value: Any, n: int, name: str, minimum: int | None = None) -> tuple[int, ...]:
-    """Expand an int or a length-``n`` sequence of ints into an ``n``-tuple.
+    """Expand an int or a length-``n`` sequence of ints into an ``n``-tuple, naming ``name``.
 
-    Parameters
-    ----------
-    value : int or sequence of int
-        What the caller passed, e.g. ``stride=2`` or ``stride=(2, 1)``. A
-        sequence of one value counts for every axis, as in PyTorch.
-    n : int
-        Number of spatial dimensions.
-    name : str
-        Argument name used in error messages.
-    minimum : int, optional
-        Smallest allowed entry (1 for stride and dilation, 0 for padding),
-        checked by :func:`check_int`.
+    A sequence of one value counts for every axis, as in PyTorch; each entry
+    must be at least ``minimum`` (1 for stride and dilation, 0 for padding).
     """
     if is_int(value):
         values = (value,) * n
@@ -196,6 +167,29 @@ def axis_count(default: int = 1, **named: Any) -> int:
     return 1 if tuples else default
 
 
+_MAY_BE_ZERO = ("padding", "output_padding")  # every other size argument must be positive
+
+
+def to_tuples(**named: Any) -> tuple[list[tuple[int, ...]], bool]:
+    """:func:`to_tuple` of each argument on :func:`axis_count` axes; and whether any was a tuple.
+
+    Entries of ``padding`` and ``output_padding`` may be 0; all others must be positive.
+    """
+    n = axis_count(**named)
+    tuples = [to_tuple(v, n, name, 0 if name in _MAY_BE_ZERO else 1) for name, v in named.items()]
+    return tuples, any(isinstance(v, (tuple, list)) for v in named.values())
+
+
+def check_shape(value: Any, name: str, axes: str) -> tuple[int, ...]:
+    """Return a shape of positive ints, one per name in ``axes`` (e.g. ``"N, C_in, H, W"``)."""
+    length = len(axes.split(","))
+    if not isinstance(value, (tuple, list)):  # a torch.Size is a tuple
+        raise TypeError(f"{name} must be a tuple of {length} ints ({axes}), got {value!r}")
+    if len(value) != length:
+        raise ValueError(f"{name} must hold {length} ints ({axes}), got {value!r}")
+    return tuple(check_int(v, f"{name}[{i}]", minimum=1) for i, v in enumerate(value))
+
+
 def check_groups(groups: Any, in_channels: int, out_channels: int) -> int:
     """Check ``groups`` against the channel counts and return it as an int."""
     groups = check_int(groups, "groups", minimum=1)
@@ -211,12 +205,7 @@ def check_groups(groups: Any, in_channels: int, out_channels: int) -> int:
 
 
 def split_batch(input: np.ndarray, n_spatial: int, name: str = "input") -> tuple[np.ndarray, bool]:
-    """Give ``input`` a batch axis if it has none.
-
-    Returns ``(batched, was_unbatched)`` where ``batched`` has shape
-    ``(N, C, *spatial)``. ``input`` must have ``n_spatial + 1`` (unbatched) or
-    ``n_spatial + 2`` (batched) dimensions.
-    """
+    """Return ``(input as (N, C, *spatial), whether it had no batch axis)``, or raise."""
     if input.ndim == n_spatial + 2:
         return input, False
     if input.ndim == n_spatial + 1:
@@ -232,30 +221,11 @@ def conv_operands(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, bool]:
     """Convert and check the arrays of an ``n``-D convolution or transposed convolution.
 
-    The checks every convolution makes before it looks at channels, in this
-    order: each array is numeric, ``weight`` has ``n + 2`` dimensions and no
-    empty axis, ``input`` has ``n + 1`` or ``n + 2`` dimensions and non-zero
-    channel and spatial sizes.
-
-    Parameters
-    ----------
-    input, weight, bias : array_like
-        What the caller passed; ``bias`` may be None.
-    n : int
-        Number of spatial dimensions.
-    fname : str
-        Name of the public function, used in the weight-rank message.
-    weight_channels : str
-        The weight's two channel axes as the message spells them:
-        ``"C_out, C_in/groups"`` for a convolution, ``"C_in, C_out/groups"``
-        for a transposed one.
-
-    Returns
-    -------
-    tuple
-        ``(x, weight, bias, unbatched)``: ``x`` of shape ``(N, C, *spatial)``
-        (a batch axis added if the input had none), the weight and bias as
-        ndarrays (bias None if not given), and whether the input was unbatched.
+    The checks made before channels are compared: numeric arrays, a weight
+    of ``n + 2`` dimensions without an empty axis (``fname`` and
+    ``weight_channels``, e.g. ``"C_out, C_in/groups"``, spell the message),
+    an input of ``n + 1`` or ``n + 2`` dimensions with non-zero channel and
+    spatial sizes. Returns ``(x, weight, bias, unbatched)``, ``x`` batched.
     """
     input = as_array(input, "input")
     weight = as_array(weight, "weight")
@@ -286,17 +256,13 @@ def check_bias(bias: np.ndarray | None, out_channels: int) -> None:
 
 
 def cast_to_result(*arrays: np.ndarray | None) -> tuple[np.ndarray | None, ...]:
-    """The operands converted (without copying when possible) to :func:`result_dtype`.
-
-    ``None`` entries (a missing bias) stay ``None``.
-    """
+    """The operands in :func:`result_dtype`, copied only if needed; a None (no bias) stays None."""
     dtype = result_dtype(*arrays)
     return tuple(None if a is None else a.astype(dtype, copy=False) for a in arrays)
 
 
 def finish(out: np.ndarray, bias: np.ndarray | None, unbatched: bool) -> np.ndarray:
-    """Add ``bias`` (one value per channel, axis 1) in place and drop the batch axis
-    of an unbatched call: the last step of every convolution."""
+    """The last step of a convolution: add ``bias`` per channel, drop an unbatched call's axis."""
     if bias is not None:
         out += bias.reshape((-1,) + (1,) * (out.ndim - 2))  # (C_out, 1, ..., 1)
     return out[0] if unbatched else out
@@ -324,13 +290,9 @@ def renamed(**names: str):
 
 
 def check_layers(layers: Any) -> list[tuple[int, int, int]]:
-    """Check a layer stack; return ``(kernel_size, stride, dilation)`` per layer.
+    """Check a layer stack as :func:`convkit.receptive_field_table` takes it.
 
-    ``layers`` is a sequence of ``(kernel_size, stride)`` or ``(kernel_size,
-    stride, dilation)`` tuples of positive ints (dilation defaults to 1), as
-    :func:`convkit.sizes.receptive_field_table` takes. A wrong kind of value
-    raises ``TypeError`` and a value below 1 ``ValueError``, naming
-    ``layers[i]``.
+    Returns ``(kernel_size, stride, dilation)`` per layer, dilation 1 if not given.
     """
     if isinstance(layers, (str, bytes)) or not isinstance(layers, abc.Sequence):
         raise TypeError(

@@ -37,7 +37,7 @@ from ._fast import conv_nd
 from ._params import ConvArgs, conv_args
 from ._validation import as_array, check_int, finish, is_int, split_batch, to_tuple
 from .costs import conv2d_method_costs
-from .sizes import conv_output_size
+from .sizes import output_sizes
 
 __all__ = [
     "conv1d",
@@ -116,16 +116,13 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 
     Notes
     -----
-    A convolution is one matrix multiply with the matrix of its windows: for
-    ``groups=1``,
-
-    ``conv2d(x, w) == (w.reshape(C_out, -1) @ unfold(x, (kH, kW))).reshape(N, C_out, H_out, W_out)``
-
-    with the same stride, padding and dilation passed to ``unfold``. This
-    function computes exactly that, tile by tile so that the copies stay in
-    cache (``convkit/_fast.py``); a kernel of size one without padding needs
-    no copy at all (chapter 5). Chapter 1 (cross-correlation), chapter 2
-    (channels) and chapter 3 (arithmetic) explain it.
+    A convolution is one matrix multiply with the matrix of its windows,
+    :func:`unfold` (whose Notes give the identity), as :func:`conv2d_im2col`
+    writes plainly. This function computes exactly that, tile by tile so
+    that the copies stay in cache (``convkit/_fast.py``); a kernel of size
+    one without padding needs no copy at all (chapter 5). Chapter 1
+    (cross-correlation), chapter 2 (channels) and chapter 3 (arithmetic)
+    explain it.
 
     Examples
     --------
@@ -315,7 +312,9 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     d_h, d_w = to_tuple(dilation, 2, "dilation", minimum=1)
     p_h, p_w = to_tuple(padding, 2, "padding", minimum=0)
     s_h, s_w = to_tuple(stride, 2, "stride", minimum=1)
-    h_out, w_out = conv_output_size(x.shape[2:], (k_h, k_w), (s_h, s_w), (p_h, p_w), (d_h, d_w))
+    # The formula of chapter 3 on the tuples just checked (no second round of checks).
+    h_out, w_out = output_sizes(x.shape[2:], (k_h, k_w), (s_h, s_w), (2 * p_h, 2 * p_w),
+                                (d_h, d_w))
     n_batch, c = x.shape[:2]
     xp = np.pad(x, [(0, 0), (0, 0), (p_h, p_h), (p_w, p_w)])  # (N, C, H + 2p_H, W + 2p_W)
     extent = (d_h * (k_h - 1) + 1, d_w * (k_w - 1) + 1)  # the span of one dilated window
@@ -350,15 +349,9 @@ def conv2d_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, grou
     -----
     Seven nested Python loops (batch, output channel, output row and column,
     input channel of the group, kernel row and column), one multiply-add at a
-    time, exactly as in the formula
-
-    .. math::
-
-        y[n, o, i, j] = b[o] + \\sum_{c, u, v} w[o, c, u, v] \\,
-            x_{pad}[n, g C_g + c, i s_H + u d_H, j s_W + v d_W];
-
-    slow, meant for tests and for reading. Chapter 1 (cross-correlation),
-    chapter 2 (channels) and chapter 3 (arithmetic) explain it.
+    time, exactly as in the formula of :mod:`convkit.conv`'s docstring; slow,
+    meant for tests and for reading. Chapter 1 (cross-correlation), chapter
+    2 (channels) and chapter 3 (arithmetic) explain it.
 
     Examples
     --------

@@ -19,8 +19,9 @@ slab of contributions of all input pixels, and each slab is added into a
 strided slice of the output. Nothing is spent on inserted zeros.
 
 Read top-down: the public functions (each checks its arguments once, with
-``transpose_args`` of ``convkit/_params.py``), then the two algorithms. Chapter 6 explains the operation; its three other views
-(zero insertion, scatter, matrix) are in :mod:`convkit.transposed`.
+``transpose_args`` of ``convkit/_params.py``), then the two algorithms.
+Chapter 6 explains the operation; its three other views (zero insertion,
+scatter, matrix) are in :mod:`convkit.transposed`.
 """
 
 from __future__ import annotations
@@ -106,13 +107,9 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
 
     Notes
     -----
-    Vectorised (col2im): per image, one matrix multiply per group computes
-    ``weight[c, f, tap] * input[c, pos]`` summed over the group's input
-    channels for every tap and input position at once, an array of shape
-    ``(C_out, *kernel, *input_size)``; then each tap's slab is added into the
-    strided slice of the output where it lands. The cost is that of the
-    matrix multiply plus ``prod(kernel)`` strided additions, with no work on
-    inserted zeros. Extra memory: one buffer of ``C_out * prod(kernel) *
+    Vectorised by col2im (the module docstring): per image, one matrix
+    multiply per group and ``prod(kernel)`` strided additions, with no work
+    on inserted zeros. Extra memory: one buffer of ``C_out * prod(kernel) *
     prod(input_size)`` values, reused across the images of a batch.
     Chapter 6 explains the operation.
 

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_array, result_dtype
+from ._validation import as_array, as_nd_array, result_dtype
 
 __all__ = [
     "convolve1d",
@@ -53,18 +53,6 @@ _MODES = ("valid", "same", "full")
 # --------------------------------------------------------------------------- #
 # checks and the slicing rules of the modes
 # --------------------------------------------------------------------------- #
-def _check(array, name: str, ndim: int) -> np.ndarray:
-    array = as_array(array, name)
-    if array.ndim != ndim:
-        what = "signal" if ndim == 1 else "image"
-        raise ValueError(
-            f"{name} must be {ndim}D (a single-channel {what}), got shape {array.shape}"
-        )
-    if array.size == 0:
-        raise ValueError(f"{name} must not be empty, got shape {array.shape}")
-    return array
-
-
 def _check_mode(mode) -> str:
     if not isinstance(mode, str):
         raise TypeError(f"mode must be one of 'valid', 'same', 'full', got {mode!r}")
@@ -83,43 +71,37 @@ def _check_valid_2d(image_shape, kernel_shape) -> None:
         )
 
 
-def _mode_slice(mode: str, m: int, k: int, same_start: int) -> slice:
-    """Which part of the 'full' output (length m + k - 1) a mode keeps, on one axis."""
-    if mode == "full":
-        return slice(0, m + k - 1)
-    if mode == "valid":
-        return slice(min(m, k) - 1, max(m, k))
-    return slice(same_start, same_start + max(m, k))
-
-
-def _same_start_1d(m: int, k: int, correlate: bool) -> int:
-    # numpy correlates a long kernel by swapping the operands and reversing
-    # the result, which moves its centre: reproduce that.
-    if correlate and k > m:
-        return m - 1 - (m - 1) // 2
-    return (min(m, k) - 1) // 2
-
-
-def _slices_2d(mode, image_shape, kernel_shape, correlate: bool) -> tuple[slice, slice]:
+def _kept(mode: str, image_shape, kernel_shape, correlate: bool) -> tuple[slice, ...]:
+    """Which part of the 'full' output (``m + k - 1`` per axis) a mode keeps, axis by axis."""
     slices = []
     for m, k in zip(image_shape, kernel_shape):
-        if mode == "same":
+        if mode == "full":
+            slices.append(slice(0, m + k - 1))
+        elif mode == "valid":
+            slices.append(slice(min(m, k) - 1, max(m, k)))
+        elif len(image_shape) == 1:
+            # numpy keeps the longer length, and correlates a long kernel by swapping
+            # the operands and reversing the result, which moves its centre.
+            start = m - 1 - (m - 1) // 2 if correlate and k > m else (min(m, k) - 1) // 2
+            slices.append(slice(start, start + max(m, k)))
+        else:
             # scipy keeps the image's size; correlate2d is convolve2d with the
             # flipped kernel, so its centre sits one sample later for even k.
             start = (k - 1) // 2 if not correlate else k - 1 - (k - 1) // 2
             slices.append(slice(start, start + m))
-        else:
-            slices.append(_mode_slice(mode, m, k, 0))
     return tuple(slices)
 
 
-def _full_correlate(x: np.ndarray, w: np.ndarray, dtype) -> np.ndarray:
-    """'full' cross-correlation in any number of dimensions (vectorised).
+def _full(x: np.ndarray, w: np.ndarray, dtype, correlate: bool) -> np.ndarray:
+    """'full' cross-correlation, or convolution, in any number of dimensions (vectorised).
 
-    Shift and add: one multiply-accumulate of a shifted view of the padded
-    input per kernel tap. Memory stays at one output array whatever the
-    kernel size (an im2col matrix would hold ``prod(kernel)`` copies).
+    A convolution is the correlation with the flipped kernel. Shift and add:
+    one multiply-accumulate of a shifted view of the padded input per kernel
+    tap. Memory stays at one output array whatever the kernel size (an
+    im2col matrix would hold ``prod(kernel)`` copies).
     """
+    if not correlate:
+        w = np.flip(w)
     padded = np.pad(x.astype(dtype, copy=False), [(k - 1, k - 1) for k in w.shape])
     full_shape = tuple(m + k - 1 for m, k in zip(x.shape, w.shape))
     out = np.zeros(full_shape, dtype=dtype)
@@ -130,47 +112,41 @@ def _full_correlate(x: np.ndarray, w: np.ndarray, dtype) -> np.ndarray:
     return out
 
 
-def _full_correlate_naive(x: np.ndarray, w: np.ndarray, dtype) -> np.ndarray:
-    """'full' cross-correlation by the definition, one output at a time.
+def _full_naive(x: np.ndarray, w: np.ndarray, dtype, correlate: bool) -> np.ndarray:
+    """'full' result by the definition, one output at a time, the flip written out.
 
-    ``y[n] = sum_m x[n + m - (K - 1)] w[m]``, with ``x`` zero outside its
-    bounds (multi-indices in 2D).
+    ``y[n] = sum_m x[n + m - (K - 1)] w[m]`` (correlation) or ``y[n] =
+    sum_m x[n - m] w[m]`` (convolution), with ``x`` zero outside its bounds
+    (multi-indices in 2D).
     """
     full_shape = tuple(m + k - 1 for m, k in zip(x.shape, w.shape))
     out = np.zeros(full_shape, dtype=dtype)
     for n in np.ndindex(full_shape):
         total = dtype.type(0)
         for m in np.ndindex(w.shape):
-            index = tuple(ni + mi - (ki - 1) for ni, mi, ki in zip(n, m, w.shape))
+            if correlate:
+                index = tuple(ni + mi - (ki - 1) for ni, mi, ki in zip(n, m, w.shape))
+            else:
+                index = tuple(ni - mi for ni, mi in zip(n, m))
             if all(0 <= i < size for i, size in zip(index, x.shape)):
                 total += x[index] * w[m]
         out[n] = total
     return out
 
 
-def _run_1d(signal, kernel, mode, correlate: bool, full_fn) -> np.ndarray:
-    x = _check(signal, "signal", 1)
-    w = _check(kernel, "kernel", 1)
+def _run(data, kernel, mode, ndim: int, correlate: bool, naive: bool = False) -> np.ndarray:
+    """Check the arguments, compute the 'full' result and keep the part ``mode`` names."""
+    if ndim == 1:
+        x = as_nd_array(data, "signal", "M", nonempty=True)
+        w = as_nd_array(kernel, "kernel", "K", nonempty=True)
+    else:
+        x = as_nd_array(data, "image", "H, W", nonempty=True)
+        w = as_nd_array(kernel, "kernel", "kH, kW", nonempty=True)
     mode = _check_mode(mode)
-    dtype = result_dtype(x, w)
-    if not correlate:
-        w = w[::-1]  # convolution = correlation with the flipped kernel
-    full = full_fn(x, w, dtype)
-    m, k = x.shape[0], w.shape[0]
-    return np.ascontiguousarray(full[_mode_slice(mode, m, k, _same_start_1d(m, k, correlate))])
-
-
-def _run_2d(image, kernel, mode, correlate: bool, full_fn) -> np.ndarray:
-    x = _check(image, "image", 2)
-    w = _check(kernel, "kernel", 2)
-    mode = _check_mode(mode)
-    if mode == "valid":
+    if ndim == 2 and mode == "valid":
         _check_valid_2d(x.shape, w.shape)
-    dtype = result_dtype(x, w)
-    if not correlate:
-        w = w[::-1, ::-1]
-    full = full_fn(x, w, dtype)
-    return np.ascontiguousarray(full[_slices_2d(mode, x.shape, w.shape, correlate)])
+    full = (_full_naive if naive else _full)(x, w, result_dtype(x, w), correlate)
+    return np.ascontiguousarray(full[_kept(mode, x.shape, w.shape, correlate)])
 
 
 # --------------------------------------------------------------------------- #
@@ -257,7 +233,7 @@ def correlate1d(signal, kernel, mode="valid"):
     >>> correlate1d([1, 2, 3, 4], [1, 0, -1])
     array([-2, -2])
     """
-    return _run_1d(signal, kernel, mode, True, _full_correlate)
+    return _run(signal, kernel, mode, 1, correlate=True)
 
 
 def convolve1d(signal, kernel, mode="valid"):
@@ -293,7 +269,7 @@ def convolve1d(signal, kernel, mode="valid"):
     >>> convolve1d([1, 2, 3, 4], [1, 0, -1])
     array([2, 2])
     """
-    return _run_1d(signal, kernel, mode, False, _full_correlate)
+    return _run(signal, kernel, mode, 1, correlate=False)
 
 
 def correlate2d(image, kernel, mode="valid"):
@@ -336,7 +312,7 @@ def correlate2d(image, kernel, mode="valid"):
     array([[-4, -4],
            [-4, -4]])
     """
-    return _run_2d(image, kernel, mode, True, _full_correlate)
+    return _run(image, kernel, mode, 2, correlate=True)
 
 
 def convolve2d(image, kernel, mode="valid"):
@@ -374,7 +350,7 @@ def convolve2d(image, kernel, mode="valid"):
     array([[4, 4],
            [4, 4]])
     """
-    return _run_2d(image, kernel, mode, False, _full_correlate)
+    return _run(image, kernel, mode, 2, correlate=False)
 
 
 def correlate1d_naive(signal, kernel, mode="valid"):
@@ -382,16 +358,15 @@ def correlate1d_naive(signal, kernel, mode="valid"):
 
     Parameters
     ----------
-    signal : array_like, shape (M,)
-    kernel : array_like, shape (K,)
-    mode : {'valid', 'same', 'full'}, default 'valid'
+    signal, kernel, mode
+        As in :func:`correlate1d`.
 
     Returns
     -------
     numpy.ndarray
         Equal to ``correlate1d(signal, kernel, mode)``.
     """
-    return _run_1d(signal, kernel, mode, True, _full_correlate_naive)
+    return _run(signal, kernel, mode, 1, correlate=True, naive=True)
 
 
 def convolve1d_naive(signal, kernel, mode="valid"):
@@ -402,28 +377,15 @@ def convolve1d_naive(signal, kernel, mode="valid"):
 
     Parameters
     ----------
-    signal : array_like, shape (M,)
-    kernel : array_like, shape (K,)
-    mode : {'valid', 'same', 'full'}, default 'valid'
+    signal, kernel, mode
+        As in :func:`convolve1d`.
 
     Returns
     -------
     numpy.ndarray
         Equal to ``convolve1d(signal, kernel, mode)``.
     """
-    x = _check(signal, "signal", 1)
-    w = _check(kernel, "kernel", 1)
-    mode = _check_mode(mode)
-    dtype = result_dtype(x, w)
-    m, k = x.shape[0], w.shape[0]
-    full = np.zeros(m + k - 1, dtype=dtype)
-    for n in range(m + k - 1):
-        total = dtype.type(0)
-        for j in range(k):
-            if 0 <= n - j < m:
-                total += x[n - j] * w[j]
-        full[n] = total
-    return full[_mode_slice(mode, m, k, _same_start_1d(m, k, False))].copy()
+    return _run(signal, kernel, mode, 1, correlate=False, naive=True)
 
 
 def correlate2d_naive(image, kernel, mode="valid"):
@@ -431,16 +393,15 @@ def correlate2d_naive(image, kernel, mode="valid"):
 
     Parameters
     ----------
-    image : array_like, shape (H, W)
-    kernel : array_like, shape (kH, kW)
-    mode : {'valid', 'same', 'full'}, default 'valid'
+    image, kernel, mode
+        As in :func:`correlate2d`.
 
     Returns
     -------
     numpy.ndarray
         Equal to ``correlate2d(image, kernel, mode)``.
     """
-    return _run_2d(image, kernel, mode, True, _full_correlate_naive)
+    return _run(image, kernel, mode, 2, correlate=True, naive=True)
 
 
 def convolve2d_naive(image, kernel, mode="valid"):
@@ -451,29 +412,12 @@ def convolve2d_naive(image, kernel, mode="valid"):
 
     Parameters
     ----------
-    image : array_like, shape (H, W)
-    kernel : array_like, shape (kH, kW)
-    mode : {'valid', 'same', 'full'}, default 'valid'
+    image, kernel, mode
+        As in :func:`convolve2d`.
 
     Returns
     -------
     numpy.ndarray
         Equal to ``convolve2d(image, kernel, mode)``.
     """
-    x = _check(image, "image", 2)
-    w = _check(kernel, "kernel", 2)
-    mode = _check_mode(mode)
-    if mode == "valid":
-        _check_valid_2d(x.shape, w.shape)
-    dtype = result_dtype(x, w)
-    (h, wd), (kh, kw) = x.shape, w.shape
-    full = np.zeros((h + kh - 1, wd + kw - 1), dtype=dtype)
-    for i in range(h + kh - 1):
-        for j in range(wd + kw - 1):
-            total = dtype.type(0)
-            for u in range(kh):
-                for v in range(kw):
-                    if 0 <= i - u < h and 0 <= j - v < wd:
-                        total += x[i - u, j - v] * w[u, v]
-            full[i, j] = total
-    return full[_slices_2d(mode, x.shape, w.shape, False)].copy()
+    return _run(image, kernel, mode, 2, correlate=False, naive=True)

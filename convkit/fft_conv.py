@@ -38,12 +38,8 @@ def conv2d_fft(input, weight, bias=None, stride=1, padding=0, dilation=1, groups
 
     Parameters
     ----------
-    input : array_like
-        ``(N, C_in, H, W)`` batched, or ``(C_in, H, W)`` unbatched.
-    weight : array_like
-        ``(C_out, C_in/groups, kH, kW)``.
-    bias : array_like, optional
-        ``(C_out,)``.
+    input, weight, bias
+        As in :func:`~convkit.conv2d`.
     stride : int or tuple of 2 ints, default 1
         Step between neighbouring outputs: the stride-1 result, subsampled.
     padding : int, tuple of 2 ints, 'valid' or 'same', default 0
@@ -76,32 +72,16 @@ def conv2d_fft(input, weight, bias=None, stride=1, padding=0, dilation=1, groups
 
     Notes
     -----
-    **Cost model.** With ``P = F_H (F_W / 2 + 1)`` complex frequencies on an
-    ``F_H x F_W`` grid (the padded input rounded up to a fast FFT size,
-    :func:`fft_size`), the work is
-
-    * ``N C_in + C_out C_in/groups`` forward transforms and ``N C_out``
-      inverse ones, each about ``2.5 F_H F_W log2(F_H F_W)`` real operations;
-    * ``N C_out (C_in/groups) P`` complex multiply-adds (four real ones each)
-      for the products.
-
-    None of it grows with the kernel size, whereas im2col costs
-    ``N C_out (C_in/groups) kH kW H_out W_out`` multiply-adds. The FFT pays
-    for the whole padded grid (not only the valid outputs), for complex
-    arithmetic and for the transforms, so it wins only when ``kH kW`` is
-    large.
-
-    Where the FFT overtakes im2col depends on the machine, the library and
-    the channel counts (many kernels mean many transforms): time both with
-    ``benchmarks/bench.py`` (the FFT and 31x31 cases) or chapter 15's timing
-    cell, which measure it on the machine that runs them, and
-    :func:`convkit.conv2d_method_costs` counts both.
-
-    A stride wastes the FFT's work: it computes every stride-1 output and
+    The cost model is that of :func:`convkit.conv2d_method_costs`: transforms
+    of the input channels, the kernels and the output channels on the
+    ``F_H x F_W`` grid (:func:`fft_size`), and one complex multiply-add per
+    frequency and channel pair. None of it grows with the kernel size,
+    whereas im2col's multiply-adds grow with ``kH kW``; but the FFT pays for
+    the whole padded grid, for complex arithmetic and for the transforms, so
+    it wins only for large kernels. Where depends on the machine:
+    ``benchmarks/bench.py`` and chapter 15's timing cell measure it. A
+    stride wastes the FFT's work: it computes every stride-1 output and
     keeps one in ``s_H s_W``.
-
-    The transforms of the kernel are the same for every image; a library
-    that applies one layer many times caches them.
 
     Examples
     --------
@@ -116,12 +96,11 @@ def conv2d_fft(input, weight, bias=None, stride=1, padding=0, dilation=1, groups
     True
     """
     args = conv_args(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d_fft")
-    x, w, _, out_dtype = _prepared(args)
+    x, w, grid, _, out_dtype = _prepared(args)
     n_batch = x.shape[0]
     c_out, per_group_in = w.shape[:2]
     g = args.groups
     per_group_out = c_out // g
-    grid = tuple(fft_size(n) for n in x.shape[2:])
 
     x_f = np.fft.rfft2(x, s=grid)  # (N, C_in, F_H, F_W/2 + 1), complex
     w_f = np.fft.rfft2(w, s=grid)  # (C_out, C_in/G, F_H, F_W/2 + 1)
@@ -173,11 +152,10 @@ def conv2d_fft_naive(input, weight, bias=None, stride=1, padding=0, dilation=1, 
             [42., 50.]]])
     """
     args = conv_args(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d_fft")
-    x, w, work, out_dtype = _prepared(args)
+    x, w, grid, work, out_dtype = _prepared(args)
     n_batch = x.shape[0]
     c_out, per_group_in = w.shape[:2]
     per_group_out = c_out // args.groups
-    grid = tuple(fft_size(n) for n in x.shape[2:])
     full = np.zeros((n_batch, c_out) + grid, dtype=work)
     for n in range(n_batch):
         for f in range(c_out):
@@ -232,9 +210,10 @@ def fft_size(n):
 def _prepared(args: ConvArgs):
     """Step 1: the padded input and the dilated, flipped kernel, in the working dtype.
 
-    Returns ``(x, w, work_dtype, out_dtype)`` with ``x`` of shape ``(N, C_in,
-    H + padding, W + padding)`` and ``w`` of shape ``(C_out, C_in/G, e_H,
-    e_W)``, where ``e = d (k - 1) + 1`` is the dilated extent.
+    Returns ``(x, w, grid, work_dtype, out_dtype)`` with ``x`` of shape ``(N,
+    C_in, H + padding, W + padding)``, ``w`` of shape ``(C_out, C_in/G, e_H,
+    e_W)``, where ``e = d (k - 1) + 1`` is the dilated extent, and ``grid``
+    the transforms' size ``(F_H, F_W)``.
     """
     dtype = args.input.dtype
     float_result = dtype.kind == "f"
@@ -248,7 +227,7 @@ def _prepared(args: ConvArgs):
     w = np.zeros((c_out, per_group_in) + extent, dtype=work)  # (C_out, C_in/G, e_H, e_W)
     w[:, :, ::d_h, ::d_w] = args.weight  # the taps, with d - 1 zeros between them
     w = w[:, :, ::-1, ::-1]  # flipped: correlation is convolution with the flipped kernel
-    return x, w, work, out_dtype
+    return x, w, tuple(fft_size(n) for n in x.shape[2:]), work, out_dtype
 
 
 def _valid(full: np.ndarray, extent: tuple[int, int], args: ConvArgs) -> np.ndarray:

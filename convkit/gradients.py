@@ -22,7 +22,8 @@ import numpy as np
 from ._params import conv_args
 from .conv import unfold
 from .conv_transpose import conv_transpose2d
-from ._validation import as_array, check_int
+from .padding import pad
+from ._validation import as_array, check_shape
 
 __all__ = ["conv2d_input_grad", "conv2d_weight_grad", "conv2d_weight_grad_naive"]
 
@@ -69,22 +70,19 @@ def conv2d_input_grad(input_size, weight, grad_output, stride=1, padding=0, dila
              [2., 4., 2.],
              [1., 2., 1.]]]])
     """
-    shape = _shape(input_size, "input_size")
+    shape = check_shape(input_size, "input_size", "N, C_in, H, W")
     w = as_array(weight, "weight")
     probe = np.broadcast_to(np.zeros((), dtype=w.dtype), shape)  # no data: only the checks
     args = conv_args(probe, w, None, stride, padding, dilation, groups, 2, "conv2d")
     grad = _grad_output(grad_output, args)
     # The transposed convolution without padding covers the padded input from
-    # its top-left corner; the rows the floor dropped stay zero.
+    # its top-left corner: crop the padding there (pad crops by negative amounts)
+    # and give the rows the floor dropped, at the end, zeros.
     spread = conv_transpose2d(grad, args.weight, stride=args.stride, groups=args.groups,
                               dilation=args.dilation)  # (N, C_in, <= H_p, <= W_p)
-    n_batch, c_in, height, width = shape
-    padded = (height + args.pad_before[0] + args.pad_after[0],
-              width + args.pad_before[1] + args.pad_after[1])
-    out = np.zeros((n_batch, c_in) + padded, dtype=spread.dtype)  # (N, C_in, H_p, W_p)
-    out[:, :, :spread.shape[2], :spread.shape[3]] = spread
-    top, left = args.pad_before
-    return out[:, :, top:top + height, left:left + width]  # (N, C_in, H, W)
+    (top, left), (height, width) = args.pad_before, shape[2:]
+    bottom, right = top + height - spread.shape[2], left + width - spread.shape[3]
+    return pad(spread, (-left, right, -top, bottom))  # (N, C_in, H, W)
 
 
 def conv2d_weight_grad(input, weight_size, grad_output, stride=1, padding=0, dilation=1, groups=1):
@@ -209,20 +207,13 @@ def conv2d_weight_grad_naive(input, weight_size, grad_output, stride=1, padding=
 def _weight_grad_args(input, weight_size, grad_output, stride, padding, dilation, groups):
     """Checked arguments of a weight gradient: (conv args, grad_output, weight shape, padded input)."""
     x = as_array(input, "input")
-    shape = _shape(weight_size, "weight_size")
+    shape = check_shape(weight_size, "weight_size", "C_out, C_in/groups, kH, kW")
     probe = np.broadcast_to(np.zeros((), dtype=x.dtype), shape)  # no data: only the checks
     args = conv_args(x, probe, None, stride, padding, dilation, groups, 2, "conv2d")
     grad = _grad_output(grad_output, args)
     pad = [(0, 0), (0, 0)] + list(zip(args.pad_before, args.pad_after))
     xp = np.pad(args.input, pad)  # (N, C_in, H_p, W_p)
     return args, grad, shape, xp
-
-
-def _shape(value, name: str) -> tuple[int, ...]:
-    """A 4-tuple of positive ints (a ``torch.Size`` is a tuple)."""
-    if not isinstance(value, (tuple, list)) or len(value) != 4:
-        raise ValueError(f"{name} must be a tuple of 4 ints, got {value!r}")
-    return tuple(check_int(v, name, minimum=1) for v in value)
 
 
 def _grad_output(grad_output, args) -> np.ndarray:

@@ -22,9 +22,9 @@ import numbers
 
 import numpy as np
 
-from ._validation import as_array, is_int, split_batch, to_tuple
+from ._params import conv_args
+from ._validation import as_array, is_int
 from .conv import conv2d
-from .sizes import same_padding
 
 __all__ = ["pad", "pad_naive", "padded_conv2d"]
 
@@ -135,9 +135,7 @@ def _crop(x: np.ndarray, pairs):
 def _pad_then_crop(x: np.ndarray, pairs, numpy_mode: str) -> np.ndarray:
     """Pad with the positive amounts, then apply the negative ones (crops)."""
     padded = np.pad(x, [(max(b, 0), max(a, 0)) for b, a in pairs], mode=numpy_mode)
-    index = tuple(slice(-min(b, 0), padded.shape[axis] + min(a, 0))
-                  for axis, (b, a) in enumerate(pairs))
-    return np.ascontiguousarray(padded[index])
+    return np.ascontiguousarray(_crop(padded, pairs)[0])
 
 
 def pad(input, pad, mode="constant", value=None):
@@ -304,27 +302,9 @@ def padded_conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, gro
     if padding_mode == "zeros":
         return conv2d(input, weight, bias, stride, padding, dilation, groups)
 
-    w = as_array(weight, "weight")
-    if w.ndim != 4:
-        raise ValueError(f"weight of conv2d must be 4D (C_out, C_in/groups, kH, kW), "
-                         f"got shape {w.shape}")
-    if isinstance(padding, str):
-        if padding == "valid":
-            amounts = (0, 0, 0, 0)
-        elif padding == "same":
-            strides = to_tuple(stride, 2, "stride", minimum=1)
-            if strides != (1, 1):
-                raise ValueError(
-                    f"padding='same' is only supported with stride 1, got stride={strides}"
-                )
-            (top, bottom), (left, right) = same_padding(w.shape[2:], to_tuple(dilation, 2, "dilation", 1))
-            amounts = (left, right, top, bottom)
-        else:
-            raise ValueError(f"padding must be 'valid', 'same', an int or a tuple of 2 ints, "
-                             f"got {padding!r}")
-    else:
-        ph, pw = to_tuple(padding, 2, "padding", minimum=0)
-        amounts = (pw, pw, ph, ph)  # (left, right, top, bottom)
-    x = as_array(input, "input")
-    split_batch(x, 2)  # conv2d's rule on the rank, before pad sees the input
-    return conv2d(pad(x, amounts, mode=padding_mode), w, bias, stride, 0, dilation, groups)
+    # Every check of conv2d, and its padding per side, before pad sees the input.
+    args = conv_args(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d")
+    (top, left), (bottom, right) = args.pad_before, args.pad_after
+    padded = pad(args.input, (left, right, top, bottom), mode=padding_mode)  # (N, C_in, H_p, W_p)
+    out = conv2d(padded, args.weight, args.bias, args.stride, 0, args.dilation, args.groups)
+    return out[0] if args.unbatched else out

@@ -16,9 +16,7 @@ PyTorch's conventions:
 
 from __future__ import annotations
 
-from typing import Any
-
-from ._validation import axis_count, check_layers, to_tuple
+from ._validation import check_layers, to_tuple, to_tuples
 
 __all__ = [
     "conv_output_size",
@@ -30,13 +28,6 @@ __all__ = [
     "same_padding",
     "tf_same_padding",
 ]
-
-_PADDING_STRINGS = ("valid", "same", "full")
-
-
-def _any_tuple(*values: Any) -> bool:
-    return any(isinstance(v, (tuple, list)) for v in values)
-
 
 def _unwrap(values: tuple, as_tuple: bool):
     return values if as_tuple else values[0]
@@ -70,11 +61,8 @@ def effective_kernel_size(kernel_size, dilation=1):
     >>> effective_kernel_size(3, dilation=2)
     5
     """
-    n = axis_count(kernel_size=kernel_size, dilation=dilation)
-    k = to_tuple(kernel_size, n, "kernel_size", 1)
-    d = to_tuple(dilation, n, "dilation", 1)
-    return _unwrap(tuple(di * (ki - 1) + 1 for ki, di in zip(k, d)),
-                   _any_tuple(kernel_size, dilation))
+    (k, d), as_tuple = to_tuples(kernel_size=kernel_size, dilation=dilation)
+    return _unwrap(tuple(di * (ki - 1) + 1 for ki, di in zip(k, d)), as_tuple)
 
 
 def same_padding(kernel_size, dilation=1):
@@ -110,14 +98,8 @@ def same_padding(kernel_size, dilation=1):
     >>> same_padding((3, 2), dilation=(2, 1))
     ((2, 2), (0, 1))
     """
-    n = axis_count(kernel_size=kernel_size, dilation=dilation)
-    k = to_tuple(kernel_size, n, "kernel_size", 1)
-    d = to_tuple(dilation, n, "dilation", 1)
-    pairs = []
-    for ki, di in zip(k, d):
-        total = di * (ki - 1)
-        pairs.append((total // 2, total - total // 2))
-    return _unwrap(tuple(pairs), _any_tuple(kernel_size, dilation))
+    (k, d), as_tuple = to_tuples(kernel_size=kernel_size, dilation=dilation)
+    return _unwrap(tuple(_split(di * (ki - 1)) for ki, di in zip(k, d)), as_tuple)
 
 
 def tf_same_padding(input_size, kernel_size, stride=1, dilation=1):
@@ -154,18 +136,13 @@ def tf_same_padding(input_size, kernel_size, stride=1, dilation=1):
     >>> tf_same_padding(6, 3, stride=2)
     (0, 1)
     """
-    n = axis_count(input_size=input_size, kernel_size=kernel_size, stride=stride,
-                dilation=dilation)
-    i = to_tuple(input_size, n, "input_size", 1)
-    k = to_tuple(kernel_size, n, "kernel_size", 1)
-    s = to_tuple(stride, n, "stride", 1)
-    d = to_tuple(dilation, n, "dilation", 1)
+    (i, k, s, d), as_tuple = to_tuples(input_size=input_size, kernel_size=kernel_size,
+                                      stride=stride, dilation=dilation)
     pairs = []
     for ii, ki, si, di in zip(i, k, s, d):
         out = -(-ii // si)  # ceil(i / s)
-        total = max((out - 1) * si + di * (ki - 1) + 1 - ii, 0)
-        pairs.append((total // 2, total - total // 2))
-    return _unwrap(tuple(pairs), _any_tuple(input_size, kernel_size, stride, dilation))
+        pairs.append(_split(max((out - 1) * si + di * (ki - 1) + 1 - ii, 0)))
+    return _unwrap(tuple(pairs), as_tuple)
 
 
 def full_padding(kernel_size, dilation=1):
@@ -194,11 +171,8 @@ def full_padding(kernel_size, dilation=1):
     >>> full_padding(3)
     2
     """
-    n = axis_count(kernel_size=kernel_size, dilation=dilation)
-    k = to_tuple(kernel_size, n, "kernel_size", 1)
-    d = to_tuple(dilation, n, "dilation", 1)
-    return _unwrap(tuple(di * (ki - 1) for ki, di in zip(k, d)),
-                   _any_tuple(kernel_size, dilation))
+    (k, d), as_tuple = to_tuples(kernel_size=kernel_size, dilation=dilation)
+    return _unwrap(tuple(di * (ki - 1) for ki, di in zip(k, d)), as_tuple)
 
 
 def conv_output_size(input_size, kernel_size, stride=1, padding=0, dilation=1):
@@ -249,31 +223,40 @@ def conv_output_size(input_size, kernel_size, stride=1, padding=0, dilation=1):
     >>> conv_output_size(6, 3, stride=2, padding='full')
     4
     """
-    n = axis_count(input_size=input_size, kernel_size=kernel_size, stride=stride,
-                dilation=dilation, padding=padding if not isinstance(padding, str) else 0)
-    i = to_tuple(input_size, n, "input_size", 1)
-    k = to_tuple(kernel_size, n, "kernel_size", 1)
-    s = to_tuple(stride, n, "stride", 1)
-    d = to_tuple(dilation, n, "dilation", 1)
-    if isinstance(padding, str):
-        if padding not in _PADDING_STRINGS:
-            raise ValueError(
-                f"padding must be an int, a tuple of ints or one of "
-                f"{', '.join(repr(p) for p in _PADDING_STRINGS)}, got {padding!r}"
-            )
-        if padding == "same" and any(si != 1 for si in s):
-            raise ValueError("padding='same' is not supported for strided convolutions "
-                             f"(stride must be 1, got {stride!r})")
-        if padding == "valid":
-            totals = (0,) * n
-        else:  # 'same' and 'full' both have total d(k-1) or twice that
-            per_side = tuple(di * (ki - 1) for ki, di in zip(k, d))
-            totals = per_side if padding == "same" else tuple(2 * p for p in per_side)
-    else:
-        totals = tuple(2 * p for p in to_tuple(padding, n, "padding", 0))
-    as_tuple = _any_tuple(input_size, kernel_size, stride, dilation,
-                          padding if not isinstance(padding, str) else 0)
-    return _unwrap(output_sizes(i, k, s, totals, d), as_tuple)
+    named = dict(input_size=input_size, kernel_size=kernel_size, stride=stride, dilation=dilation)
+    if not isinstance(padding, str):
+        named["padding"] = padding
+    (i, k, s, d, *checked), as_tuple = to_tuples(**named)  # checked: the padding tuple, if any
+    pairs = padding_pairs(checked[0] if checked else padding, k, s, d, ("valid", "same", "full"))
+    return _unwrap(output_sizes(i, k, s, tuple(b + a for b, a in pairs), d), as_tuple)
+
+
+def padding_pairs(padding, kernel_size, stride, dilation, strings=("valid", "same")):
+    """``(before, after)`` zeros per axis of a ``padding`` argument, for checked size tuples.
+
+    An int or tuple pads both sides alike; ``'valid'`` is none, ``'same'``
+    PyTorch's split (stride 1 only), ``'full'`` ``d (k - 1)`` on each side;
+    ``strings`` are the ones the caller accepts. Not in ``__all__``: shared by
+    :func:`conv_output_size` and ``conv_args``.
+    """
+    n = len(kernel_size)
+    if not isinstance(padding, str):
+        return tuple((p, p) for p in to_tuple(padding, n, "padding", 0))
+    if padding not in strings:
+        raise ValueError(
+            f"padding must be an int, a tuple of ints or one of "
+            f"{', '.join(repr(p) for p in strings)}, got {padding!r}"
+        )
+    if padding == "same" and any(si != 1 for si in stride):
+        raise ValueError("padding='same' is not supported for strided convolutions "
+                         f"(stride must be 1, got {stride!r})")
+    totals = [0 if padding == "valid" else di * (ki - 1) for ki, di in zip(kernel_size, dilation)]
+    return tuple((t, t) if padding == "full" else _split(t) for t in totals)
+
+
+def _split(total: int) -> tuple[int, int]:
+    """PyTorch's split of a total padding: half before, the odd one after."""
+    return total // 2, total - total // 2
 
 
 def output_sizes(input_size, kernel_size, stride, totals, dilation, kernel_name="kernel_size"):
@@ -345,14 +328,10 @@ def conv_transpose_output_size(input_size, kernel_size, stride=1, padding=0,
     >>> conv_transpose_output_size(2, 3, stride=2, padding=1, output_padding=1)
     4
     """
-    n = axis_count(input_size=input_size, kernel_size=kernel_size, stride=stride,
-                padding=padding, output_padding=output_padding, dilation=dilation)
-    i = to_tuple(input_size, n, "input_size", 1)
-    k = to_tuple(kernel_size, n, "kernel_size", 1)
-    s = to_tuple(stride, n, "stride", 1)
-    p = to_tuple(padding, n, "padding", 0)
-    op = to_tuple(output_padding, n, "output_padding", 0)
-    d = to_tuple(dilation, n, "dilation", 1)
+    (i, k, s, p, op, d), as_tuple = to_tuples(
+        input_size=input_size, kernel_size=kernel_size, stride=stride, padding=padding,
+        output_padding=output_padding, dilation=dilation,
+    )
     out = []
     for ii, ki, si, pi, opi, di in zip(i, k, s, p, op, d):
         if opi >= max(si, di):
@@ -366,7 +345,6 @@ def conv_transpose_output_size(input_size, kernel_size, stride=1, padding=0,
                 f"padding is too large: the output size would be {size}"
             )
         out.append(size)
-    as_tuple = _any_tuple(input_size, kernel_size, stride, padding, output_padding, dilation)
     return _unwrap(tuple(out), as_tuple)
 
 
@@ -426,9 +404,8 @@ def receptive_field(layers):
 
     Notes
     -----
-    ``r_l = r_{l-1} + (k_l - 1) d_l prod(s_1 .. s_{l-1})``; see
-    :func:`receptive_field_table` for every layer and the jumps. Chapters 3
-    and 7 (dilations 1, 2, 4, ... grow it exponentially).
+    The last row of :func:`receptive_field_table`, whose Notes give the
+    recurrence. Chapters 3 and 7 (dilations 1, 2, 4, ... grow it exponentially).
 
     Examples
     --------

@@ -23,11 +23,12 @@ import math
 
 import numpy as np
 
-from ._validation import as_array, check_groups, finish, is_int, renamed, to_tuple
+from ._params import ConvArgs, conv_args, transpose_args
+from ._validation import as_array, check_shape, finish, to_tuple, to_tuples
 from .conv import conv2d
-from ._params import transpose_args
 from .conv_transpose import conv_transpose2d
-from .sizes import conv_output_size
+from .padding import pad
+from .sizes import output_sizes
 
 __all__ = [
     "conv_transpose2d_zero_insertion",
@@ -116,13 +117,7 @@ def conv_transpose2d_zero_insertion(
 
     Parameters
     ----------
-    input : array_like
-        ``(N, C_in, H, W)`` or ``(C_in, H, W)``.
-    weight : array_like
-        ``(C_in, C_out/groups, kH, kW)``.
-    bias : array_like, optional
-        ``(C_out,)``.
-    stride, padding, output_padding, groups, dilation
+    input, weight, bias, stride, padding, output_padding, groups, dilation
         As in :func:`conv_transpose2d`.
 
     Returns
@@ -171,13 +166,8 @@ def conv_transpose2d_zero_insertion(
     x = zero_insert(args.input, args.stride)  # (N, C_in, (H-1)s+1, (W-1)s+1)
     before = [d * (k - 1) - p for d, k, p in zip(args.dilation, kernel, args.pad_before)]
     after = [b + op for b, op in zip(before, args.output_padding)]
-    # A padding larger than d (k - 1) turns into cropping the dilated input.
-    crop = (slice(None), slice(None)) + tuple(
-        slice(max(0, -b), x.shape[2 + a] - max(0, -e)) for a, (b, e) in enumerate(zip(before, after))
-    )
-    x = np.pad(
-        x[crop], [(0, 0), (0, 0)] + [(max(0, b), max(0, e)) for b, e in zip(before, after)]
-    )  # (N, C_in, H_out + d(kH-1), W_out + d(kW-1))
+    # pad (last axis first) crops where an amount is negative: a padding above d (k - 1).
+    x = pad(x, (before[1], after[1], before[0], after[0]))  # (N, C_in, H_out + d(kH-1), ...)
     out = conv2d(
         x, _flipped_swapped(args.weight, args.groups), args.bias,
         stride=1, padding=0, dilation=args.dilation, groups=args.groups,
@@ -192,13 +182,7 @@ def conv_transpose2d_scatter(
 
     Parameters
     ----------
-    input : array_like
-        ``(N, C_in, H, W)`` or ``(C_in, H, W)``.
-    weight : array_like
-        ``(C_in, C_out/groups, kH, kW)``.
-    bias : array_like, optional
-        ``(C_out,)``.
-    stride, padding, output_padding, groups, dilation
+    input, weight, bias, stride, padding, output_padding, groups, dilation
         As in :func:`conv_transpose2d`.
 
     Returns
@@ -256,20 +240,14 @@ def conv_transpose2d_scatter(
     return finish(out, args.bias, args.unbatched)
 
 
-def _conv_matrix(
-    input_shape: tuple[int, int, int],
-    weight: np.ndarray,
-    stride: tuple[int, int],
-    padding: tuple[int, int],
-    dilation: tuple[int, int],
-    groups: int,
-    out_size: tuple[int, int],
-) -> np.ndarray:
-    """Dense ``(C_out, H_out, W_out, C_in, H, W)`` matrix of a checked conv2d."""
+def _conv_matrix(input_shape: tuple[int, ...], weight: np.ndarray, args: ConvArgs) -> np.ndarray:
+    """Dense ``(C_out, H_out, W_out, C_in, H, W)`` matrix of a conv2d with ``args``' stride ..."""
     c_in, height, width = input_shape
     c_out, per_group_in, kh, kw = weight.shape
+    stride, padding, dilation, groups = args.stride, args.pad_before, args.dilation, args.groups
     per_group_out = c_out // groups
-    oh, ow = out_size
+    totals = [before + after for before, after in zip(padding, args.pad_after)]
+    oh, ow = output_sizes((height, width), (kh, kw), stride, totals, dilation)
     matrix = np.zeros((c_out, oh, ow, c_in, height, width), dtype=weight.dtype)
     rows_out, cols_out = np.arange(oh), np.arange(ow)
     for g in range(groups):
@@ -303,9 +281,7 @@ def conv_matrix(input_shape, weight, stride=1, padding=0, dilation=1, groups=1):
         ``(C_in, H, W)`` of the unbatched input ``x``.
     weight : array_like
         ``(C_out, C_in/groups, kH, kW)``, a convolution (not transposed) weight.
-    stride, padding, dilation : int or tuple of 2 ints
-        As in :func:`~convkit.conv2d` (integer padding only).
-    groups : int, default 1
+    stride, padding, dilation, groups
         As in :func:`~convkit.conv2d`.
 
     Returns
@@ -322,12 +298,11 @@ def conv_matrix(input_shape, weight, stride=1, padding=0, dilation=1, groups=1):
     Raises
     ------
     TypeError
-        If ``input_shape`` is not three ints, ``weight`` is not numeric, or
-        another argument has the wrong type.
+        If ``input_shape`` is not a tuple of ints, ``weight`` is not numeric,
+        or another argument has the wrong type.
     ValueError
-        If ``input_shape`` has a non-positive entry, ``weight`` is not 4D, its
-        channels do not match ``input_shape[0]`` and ``groups``, or the
-        kernel does not fit the padded input.
+        If ``input_shape`` does not hold three positive sizes, or as
+        :func:`~convkit.conv2d` for an input of that shape.
 
     Notes
     -----
@@ -347,35 +322,12 @@ def conv_matrix(input_shape, weight, stride=1, padding=0, dilation=1, groups=1):
     >>> C[0]
     array([1, 2, 3, 0, 4, 5, 6, 0, 7, 8, 9, 0, 0, 0, 0, 0])
     """
-    if not (
-        isinstance(input_shape, (tuple, list))
-        and len(input_shape) == 3
-        and all(is_int(v) for v in input_shape)
-    ):
-        raise TypeError(f"input_shape must be a tuple of 3 ints (C_in, H, W), got {input_shape!r}")
-    input_shape = tuple(int(v) for v in input_shape)
-    if any(v < 1 for v in input_shape):
-        raise ValueError(f"input_shape must hold positive sizes, got {input_shape}")
+    input_shape = check_shape(input_shape, "input_shape", "C_in, H, W")
     weight = as_array(weight, "weight")
-    if weight.ndim != 4:
-        raise ValueError(
-            f"weight must be 4D (C_out, C_in/groups, kH, kW), got shape {weight.shape}"
-        )
-    if 0 in weight.shape:
-        raise ValueError(f"weight must not be empty, got shape {weight.shape}")
-    groups = check_groups(groups, input_shape[0], weight.shape[0])
-    if weight.shape[1] * groups != input_shape[0]:
-        raise ValueError(
-            f"input_shape has {input_shape[0]} channels but weight of shape {weight.shape} "
-            f"with groups={groups} expects {weight.shape[1] * groups}"
-        )
-    stride = to_tuple(stride, 2, "stride", minimum=1)
-    padding = to_tuple(padding, 2, "padding", minimum=0)
-    dilation = to_tuple(dilation, 2, "dilation", minimum=1)
-    with renamed(kernel_size="weight's kernel size"):
-        out_size = conv_output_size(input_shape[1:], weight.shape[2:], stride, padding, dilation)
-    matrix = _conv_matrix(input_shape, weight, stride, padding, dilation, groups, out_size)
-    rows = weight.shape[0] * math.prod(out_size)
+    probe = np.broadcast_to(np.zeros((), weight.dtype), (1,) + input_shape)  # no data: the checks
+    args = conv_args(probe, weight, None, stride, padding, dilation, groups, 2, "conv_matrix")
+    matrix = _conv_matrix(input_shape, weight, args)
+    rows = weight.shape[0] * math.prod(args.out_size)
     return matrix.reshape(rows, math.prod(input_shape))  # (C_out * H_out * W_out, C_in * H * W)
 
 
@@ -386,13 +338,7 @@ def conv_transpose2d_matrix(
 
     Parameters
     ----------
-    input : array_like
-        ``(N, C_in, H, W)`` or ``(C_in, H, W)``.
-    weight : array_like
-        ``(C_in, C_out/groups, kH, kW)``.
-    bias : array_like, optional
-        ``(C_out,)``.
-    stride, padding, output_padding, groups, dilation
+    input, weight, bias, stride, padding, output_padding, groups, dilation
         As in :func:`conv_transpose2d`.
 
     Returns
@@ -436,10 +382,9 @@ def conv_transpose2d_matrix(
     n_batch, c_in, height, width = x.shape
     c_out = w.shape[1] * args.groups
     out_size = args.out_size
-    conv_out = conv_output_size(out_size, w.shape[2:], args.stride, args.pad_before, args.dilation)
-    matrix = _conv_matrix(
-        (c_out,) + out_size, w, args.stride, args.pad_before, args.dilation, args.groups, conv_out
-    )  # (C_in, H', W', C_out, H_out, W_out) with H' >= H, W' >= W
+    # The convolution of the same parameters maps (C_out, H_out, W_out) back to (C_in, H', W'),
+    # H' >= H and W' >= W.
+    matrix = _conv_matrix((c_out,) + out_size, w, args)  # (C_in, H', W', C_out, H_out, W_out)
     matrix = matrix[:, :height, :width].reshape(c_in * height * width, -1)  # (C_in*H*W, C_out*H_out*W_out)
     flat = x.reshape(n_batch, c_in * height * width)  # (N, C_in*H*W)
     out = (flat @ matrix).reshape((n_batch, c_out) + out_size)  # (N, C_out, H_out, W_out)
@@ -464,8 +409,8 @@ def overlap_counts(input_size, kernel_size, stride, dilation=1):
         ``s`` or ``(sH, sW)``.
     dilation : int or tuple of ints, default 1
         ``d`` or ``(dH, dW)``. The number of dimensions is the length of
-        the tuples given (all tuples must agree); with ints only, the result
-        is 1D.
+        the tuples given (they must agree; a 1-tuple counts for every axis);
+        with ints only, the result is 1D.
 
     Returns
     -------
@@ -502,24 +447,10 @@ def overlap_counts(input_size, kernel_size, stride, dilation=1):
            [1, 1, 2, 1, 1],
            [1, 1, 2, 1, 1]])
     """
-    values = {
-        "input_size": input_size,
-        "kernel_size": kernel_size,
-        "stride": stride,
-        "dilation": dilation,
-    }
-    lengths = {len(v) for v in values.values() if isinstance(v, (tuple, list))}
-    if len(lengths) > 1:
-        raise ValueError(
-            f"input_size, kernel_size, stride and dilation must have the same length "
-            f"when given as tuples, got lengths {sorted(lengths)}"
-        )
-    n = lengths.pop() if lengths else 1
-    if n == 0:
-        raise ValueError("input_size, kernel_size, stride and dilation must not be empty tuples")
-    sizes = {name: to_tuple(v, n, name, minimum=1) for name, v in values.items()}
+    sizes, _ = to_tuples(input_size=input_size, kernel_size=kernel_size, stride=stride,
+                         dilation=dilation)
     counts = []
-    for i, k, s, d in zip(sizes["input_size"], sizes["kernel_size"], sizes["stride"], sizes["dilation"]):
+    for i, k, s, d in zip(*sizes):
         axis = np.zeros((i - 1) * s + d * (k - 1) + 1, dtype=np.int64)
         for t in range(k):
             axis[t * d : t * d + (i - 1) * s + 1 : s] += 1  # where tap t of every input lands

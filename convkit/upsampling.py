@@ -12,11 +12,10 @@ sees the same number of kernel taps. Chapter 6 explains both.
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 
-from ._validation import as_array, split_batch, to_tuple
+from ._validation import as_array, check_real, split_batch, to_tuple
 from .conv import conv2d
 
 __all__ = ["upsample_nearest", "resize_conv2d"]
@@ -45,14 +44,11 @@ def _output_sizes(in_sizes, size, scale_factor):
         factors = tuple(scale_factor)
     else:
         factors = (scale_factor, scale_factor)
-    for f in factors:
-        if not isinstance(f, numbers.Real) or isinstance(f, (bool, np.bool_)):
-            raise TypeError(f"scale_factor must be a number or a tuple of 2 numbers, "
-                            f"got {scale_factor!r}")
-        if not (math.isfinite(f) and f > 0):
-            raise ValueError(f"scale_factor must be positive and finite, got {scale_factor!r}")
+    factors = tuple(check_real(f, "scale_factor", minimum=0, strict=True) for f in factors)
+    if not all(math.isfinite(f) for f in factors):
+        raise ValueError(f"scale_factor must be finite, got {scale_factor!r}")
     # PyTorch truncates in_size * scale_factor (in double precision) to get the output size
-    products = [n * float(f) for n, f in zip(in_sizes, factors)]
+    products = [n * f for n, f in zip(in_sizes, factors)]
     if not all(math.isfinite(v) for v in products):
         raise ValueError(f"scale_factor {scale_factor!r} is too large for an output size")
     out_sizes = tuple(int(v) for v in products)
@@ -61,7 +57,7 @@ def _output_sizes(in_sizes, size, scale_factor):
             f"scale_factor {scale_factor!r} shrinks the input of spatial size {tuple(in_sizes)} "
             f"to an empty output {out_sizes}"
         )
-    return out_sizes, tuple(float(f) for f in factors)
+    return out_sizes, factors
 
 
 def _nearest_index(in_size, out_size, scale_factor):

@@ -1,8 +1,8 @@
 """Winograd's minimal filtering F(2, 3) and F(2x2, 3x3): fewer multiplies per output.
 
-A teaching module: it computes a valid, stride-1 correlation with a 3-tap (or
-3x3) kernel tile by tile with Winograd's transforms, counts the multiplies in
-the transformed domain and shows that the result is the correlation's. Lavin
+A teaching module: it computes a valid, stride-1 correlation with a 3x3
+kernel tile by tile with Winograd's transforms, counts the multiplies in the
+transformed domain and shows that the result is the correlation's. Lavin
 and Gray brought the method to convolutional networks; the matrices here are
 theirs. For two outputs of a 3-tap correlation,
 
@@ -39,7 +39,6 @@ from ._validation import check_int, to_tuple
 __all__ = [
     "WinogradMatrices",
     "WinogradCount",
-    "winograd_conv1d",
     "winograd_conv2d",
     "winograd_matrices",
     "winograd_multiplies",
@@ -121,68 +120,6 @@ def winograd_matrices(exact=False, dtype=np.float64):
     return WinogradMatrices(build(_BT), build(_G), build(_AT))
 
 
-def winograd_conv1d(input, weight):
-    """Valid, stride-1 ``conv1d`` with 3-tap kernels, by Winograd's F(2, 3).
-
-    Parameters
-    ----------
-    input : array_like
-        ``(N, C_in, L)`` batched, or ``(C_in, L)`` unbatched.
-    weight : array_like
-        ``(C_out, C_in, 3)``.
-
-    Returns
-    -------
-    numpy.ndarray
-        ``(N, C_out, L - 2)`` (no batch axis for unbatched input), equal to
-        ``conv1d(input, weight)``: within rounding for floats (float32 stays
-        float32), exactly for integers (computed with ``2 G``, whose entries
-        are integers, and divided by 2 at the end).
-
-    Raises
-    ------
-    TypeError, ValueError
-        As :func:`~convkit.conv1d`, and if the kernel does not have 3 taps.
-
-    See Also
-    --------
-    winograd_conv2d : The same method on 2x2 output tiles of an image.
-    winograd_matrices : The transform matrices ``B^T``, ``G`` and ``A^T``.
-    winograd_multiplies : Its multiplies against the direct method.
-    convkit.conv.conv1d : The direct convolution this one equals.
-
-    Notes
-    -----
-    Each tile of two outputs costs 4 multiplies per (filter, channel) pair
-    instead of 6 (:func:`winograd_multiplies`); the last tile is padded with
-    a zero if ``L - 2`` is odd.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from convkit import winograd_conv1d
-    >>> winograd_conv1d(np.array([[1, 2, 3, 4, 5, 6]]), np.array([[[1, 0, -1]]]))
-    array([[-2, -2, -2, -2]])
-    """
-    args = conv_args(input, weight, None, 1, 0, 1, 1, 1, "winograd_conv1d")
-    x, w, (BT, G, AT), scale = _working(args, 1)
-    n_batch, c_in, length = x.shape
-    c_out = w.shape[0]
-    (l_out,) = args.out_size
-    tiles = -(-l_out // 2)  # ceil: the last tile may reach one output past the end
-    x = np.pad(x, [(0, 0), (0, 0), (0, 2 * tiles + 2 - length)])  # (N, C_in, 2 tiles + 2)
-    U = w @ G.T  # (C_out, C_in, 4): the kernels, transformed once
-    out = np.empty((n_batch, c_out, 2 * tiles), dtype=x.dtype)
-    for n in range(n_batch):
-        for t in range(tiles):
-            d = x[n, :, 2 * t:2 * t + 4]  # (C_in, 4): the inputs of outputs 2t and 2t + 1
-            V = d @ BT.T  # (C_in, 4): additions only
-            M = np.einsum("fcj,cj->fj", U, V)  # (C_out, 4): 4 multiplies per (f, c)
-            out[n, :, 2 * t:2 * t + 2] = M @ AT.T  # (C_out, 2): additions only
-    out = _unscaled(out[:, :, :l_out], scale)
-    return out[0] if args.unbatched else out
-
-
 def winograd_conv2d(input, weight):
     """Valid, stride-1 ``conv2d`` with 3x3 kernels, by Winograd's F(2x2, 3x3).
 
@@ -208,7 +145,6 @@ def winograd_conv2d(input, weight):
 
     See Also
     --------
-    winograd_conv1d : The same method on one axis, tiles of two outputs.
     winograd_matrices : The transform matrices ``B^T``, ``G`` and ``A^T``.
     winograd_multiplies : Its multiplies against the direct method.
     convkit.conv.conv2d : The direct convolution this one equals.
@@ -233,7 +169,7 @@ def winograd_conv2d(input, weight):
             [81, 90]]])
     """
     args = conv_args(input, weight, None, 1, 0, 1, 1, 2, "winograd_conv2d")
-    x, w, (BT, G, AT), scale = _working(args, 2)
+    x, w, (BT, G, AT), scale = _working(args)
     n_batch, c_in, height, width = x.shape
     c_out = w.shape[0]
     h_out, w_out = args.out_size
@@ -290,17 +226,16 @@ def winograd_multiplies(output_size, in_channels=1, out_channels=1):
     return WinogradCount(winograd, direct)
 
 
-def _working(args, n: int):
+def _working(args):
     """Input, weight, transforms and scale in the working dtype, after the kernel-size check.
 
     Floats keep their dtype (float32 or float64) and ``G`` has halves;
     integers use ``2 G``, an integer matrix, so that every product is exact,
-    and the result is divided by ``scale ** n`` at the end.
+    and the result is divided by ``scale ** 2`` at the end.
     """
-    if args.weight.shape[2:] != (3,) * n:
-        shape = "x".join(["3"] * n)
+    if args.weight.shape[2:] != (3, 3):
         raise ValueError(
-            f"weight must have a {shape} kernel for F(2, 3), got shape {args.weight.shape}"
+            f"weight must have a 3x3 kernel for F(2x2, 3x3), got shape {args.weight.shape}"
         )
     dtype = args.input.dtype
     if dtype.kind in "iu":

@@ -150,7 +150,6 @@ CALLS = {
                                grad_output=arr((2, 6, 3, 3), 2), padding=0, groups=2),
     "conv2d_weight_grad_naive": dict(input=arr((2, 4, 5, 5)), weight_size=(6, 2, 3, 3),
                                      grad_output=arr((2, 6, 3, 3), 2), padding=0, groups=2),
-    "winograd_conv1d": dict(input=arr((2, 3, 7)), weight=arr((4, 3, 3), 1)),
     "winograd_conv2d": dict(input=arr((2, 3, 6, 5)), weight=arr((4, 3, 3, 3), 1)),
     **{f"causal_conv1d{s}": dict(input=arr((2, 4, 6)), weight=arr((6, 2, 3), 1), bias=arr((6,), 2),
                                  dilation=2, groups=2) for s in ("", "_naive")},

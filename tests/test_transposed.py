@@ -560,9 +560,14 @@ def test_bad_input_1d_3d_rank_and_output_padding(n):
 class TestBadInputHelpers:
     def test_conv_matrix_input_shape_type(self):
         with pytest.raises(TypeError, match="input_shape"):
-            convkit.conv_matrix((1, 4), np.ones((1, 1, 3, 3)))
+            convkit.conv_matrix(4, np.ones((1, 1, 3, 3)))
         with pytest.raises(TypeError, match="input_shape"):
             convkit.conv_matrix((1, 4.0, 4), np.ones((1, 1, 3, 3)))
+
+    def test_conv_matrix_input_shape_length(self):
+        # A wrong number of entries is a wrong value, as for stride=(1, 1, 1) in conv2d.
+        with pytest.raises(ValueError, match="input_shape"):
+            convkit.conv_matrix((1, 4), np.ones((1, 1, 3, 3)))
 
     def test_conv_matrix_input_shape_positive(self):
         with pytest.raises(ValueError, match="input_shape"):
@@ -573,8 +578,15 @@ class TestBadInputHelpers:
             convkit.conv_matrix((1, 4, 4), np.ones((1, 3, 3)))
 
     def test_conv_matrix_channel_mismatch(self):
-        with pytest.raises(ValueError, match="input_shape"):
+        with pytest.raises(ValueError, match="input has 2 channels"):
             convkit.conv_matrix((2, 4, 4), np.ones((1, 1, 3, 3)))
+
+    def test_conv_matrix_same_padding_is_conv2d(self):
+        rng = np.random.default_rng(0)
+        x, w = rng.standard_normal((2, 5, 6)), rng.standard_normal((3, 2, 2, 3))  # an even kernel
+        matrix = convkit.conv_matrix(x.shape, w, padding="same")
+        expected = convkit.conv2d(x, w, padding="same")  # (C_out, H, W)
+        np.testing.assert_allclose(matrix @ x.ravel(), expected.ravel())
 
     def test_conv_matrix_groups(self):
         with pytest.raises(ValueError, match="groups"):
@@ -619,6 +631,9 @@ class TestBadInputHelpers:
     def test_overlap_counts_mismatched_tuples(self):
         with pytest.raises(ValueError, match="same length"):
             convkit.overlap_counts((3, 3), (3, 3, 3), 2)
+        # A 1-tuple counts for every axis, as in the functions of convkit.sizes.
+        np.testing.assert_array_equal(convkit.overlap_counts((3,), (3, 2), 2),
+                                      convkit.overlap_counts((3, 3), (3, 2), 2))
 
 
 def test_module_lists_its_public_names():

@@ -1,4 +1,4 @@
-"""Winograd F(2, 3) and F(2x2, 3x3): exact rational transforms, results equal to conv1d/conv2d and torch."""
+"""Winograd F(2, 3) and F(2x2, 3x3): exact rational transforms, results equal to conv2d and torch."""
 
 from fractions import Fraction
 
@@ -8,8 +8,7 @@ import torch
 import torch.nn.functional as F
 
 from convkit import (
-    WinogradCount, conv1d, conv2d, winograd_conv1d, winograd_conv2d, winograd_matrices,
-    winograd_multiplies,
+    WinogradCount, conv2d, winograd_conv2d, winograd_matrices, winograd_multiplies,
 )
 
 
@@ -57,15 +56,6 @@ class TestMatrices:
 
 
 class TestWinogradConv:
-    @pytest.mark.parametrize("shape", [(2, 3, 8), (3, 9), (1, 1, 3), (1, 2, 4)])
-    def test_1d_integer_valued_floats_exact(self, shape):
-        rng = np.random.default_rng(1)
-        x = rng.integers(-9, 10, shape).astype(np.float64)
-        w = rng.integers(-5, 6, (4, shape[-2], 3)).astype(np.float64)
-        got = winograd_conv1d(x, w)
-        np.testing.assert_array_equal(got, conv1d(x, w))
-        np.testing.assert_array_equal(got, F.conv1d(torch.from_numpy(x), torch.from_numpy(w)).numpy())
-
     @pytest.mark.parametrize("shape", [(2, 3, 8, 8), (3, 7, 9), (1, 1, 3, 3), (1, 2, 4, 5), (1, 2, 5, 4)])
     def test_2d_integer_valued_floats_exact(self, shape):
         rng = np.random.default_rng(2)
@@ -82,9 +72,6 @@ class TestWinogradConv:
         got = winograd_conv2d(x, w)
         assert got.dtype == np.int64
         np.testing.assert_array_equal(got, conv2d(x, w))
-        got1 = winograd_conv1d(x[:, :, 0], w[:, :, 0])
-        assert got1.dtype == np.int64
-        np.testing.assert_array_equal(got1, conv1d(x[:, :, 0], w[:, :, 0]))
 
     @pytest.mark.parametrize("dtype, tol", [(np.float32, 1e-4), (np.float64, 1e-12)])
     def test_random_floats_close(self, dtype, tol):
@@ -99,8 +86,6 @@ class TestWinogradConv:
     def test_kernel_must_be_3(self):
         with pytest.raises(ValueError, match="3x3"):
             winograd_conv2d(np.ones((1, 5, 5)), np.ones((1, 1, 5, 5)))
-        with pytest.raises(ValueError, match="3 kernel"):
-            winograd_conv1d(np.ones((1, 5)), np.ones((1, 1, 2)))
 
     def test_conv_checks_apply(self):
         with pytest.raises(ValueError, match="channels"):
