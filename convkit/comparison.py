@@ -211,14 +211,11 @@ def layer_table(in_channels=64, out_channels=64, kernel_size=3, input_size=56, g
     change how many input channels one output sees: it helps the *next*
     grouped layer (chapter 12).
 
-    The Part V rows take their counts from :func:`convkit.costs.conv_cost`,
-    :func:`convkit.dynamic.dynamic_conv_cost` and
-    :func:`convkit.equivariant.p4_conv_cost`; their fields from
-    :func:`convkit.causal.causal_receptive_field`. What the columns leave
-    out is in each row's ``notes``: the bilinear sampling of the deformable
-    rows, the batch norms and the merged bias of RepVGG, the attention of
-    the dynamic row (whose pooling makes every output depend on the whole
-    map), the graph row's want of a spatial kernel. Chapters 16-20.
+    The Part V rows (chapters 16-20) take their counts from
+    :func:`convkit.costs.conv_cost`, :func:`convkit.dynamic.dynamic_conv_cost`
+    and :func:`convkit.equivariant.p4_conv_cost`, their fields from
+    :func:`convkit.causal.causal_receptive_field`; what the columns leave out
+    (sampling, batch norms, attention) is in each row's ``notes``.
 
     Examples
     --------
@@ -263,10 +260,7 @@ def layer_table(in_channels=64, out_channels=64, kernel_size=3, input_size=56, g
     field_1 = receptive_field([(1, 1)])
 
     def row(name, chapter, shapes, cost, field, seen, out_size):
-        params = sum(math.prod(shape) for shape in shapes)
-        assert params == cost.params, name  # the shapes and convkit.costs agree
-        return LayerRow(name, chapter, tuple(shapes), cost.params, cost.macs, tuple(field),
-                        seen, (c_out, *out_size))
+        return _row(name, chapter, shapes, cost, field, seen, (c_out, *out_size))
 
     transposed_weights = c_in * c_out * k * k
     table = [
@@ -307,6 +301,13 @@ def layer_table(in_channels=64, out_channels=64, kernel_size=3, input_size=56, g
     return table
 
 
+def _row(name, chapter, shapes, cost, field, seen, output_shape, notes=""):
+    """A :class:`LayerRow`, once the weight shapes hold as many weights as ``cost`` counts."""
+    assert sum(math.prod(shape) for shape in shapes) == cost.params, name
+    return LayerRow(name, chapter, tuple(shapes), cost.params, cost.macs,
+                    None if field is None else tuple(field), seen, tuple(output_shape), notes)
+
+
 def _part_v_rows(c_in, c_out, k, i, causal_dilations, num_kernels):
     """The rows of :data:`PART_V_TYPES` for :func:`layer_table` (arguments checked there)."""
     e = check_int(num_kernels, "num_kernels", minimum=1)
@@ -315,13 +316,6 @@ def _part_v_rows(c_in, c_out, k, i, causal_dilations, num_kernels):
     c_out4, c_in4 = c_out // P4_ORDER, c_in // P4_ORDER   # p4 channels: 4 maps each
     edges = grid_graph(i, i, kernel_size=k)[0].shape[1]    # self-loops included
     field_k = (k, k)
-
-    def row(name, chapter, shapes, cost, field, seen, output_shape, notes):
-        assert sum(math.prod(shape) for shape in shapes) == cost.params, name
-        return LayerRow(name, chapter, tuple(shapes), cost.params, cost.macs,
-                        None if field is None else tuple(field), seen, tuple(output_shape),
-                        notes)
-
     stack_field = causal_receptive_field(k, causal_dilations)   # checks the dilations
     if not causal_dilations:
         raise ValueError("causal_dilations must hold at least one dilation")
@@ -332,37 +326,37 @@ def _part_v_rows(c_in, c_out, k, i, causal_dilations, num_kernels):
     mixed, _ = dynamic_conv_cost(c_in, c_out, k, e, output_size=size)
     gcn = conv_cost(c_in, c_out, (1,), (steps,))    # the node-wise C_in -> C_out product
     return [
-        row("causal", 16, [(c_out, c_in, k)], conv_cost(c_in, c_out, (k,), (steps,)),
-            (causal_receptive_field(k, [1]),), c_in, (c_out, steps),
-            f"a sequence of {steps} steps; the field counts past steps"),
-        row("dilated causal stack", 16,
-            [(c_out, c_in if n == 0 else c_out, k) for n in range(len(causal_dilations))],
-            sum(stack[1:], stack[0]), (stack_field,), c_in, (c_out, steps),
-            f"{len(causal_dilations)} layers, dilations {', '.join(map(str, causal_dilations))}"),
-        row("deformable v1", 17, [(c_out, c_in, k, k), (offsets, c_in, k, k)],
-            one + conv_cost(c_in, offsets, k, size), None, c_in, (c_out, *size),
-            f"no fixed field: learned offsets move every tap ({k}x{k} at zero offsets); "
-            "bilinear sampling not counted"),
-        row("deformable v2", 17, [(c_out, c_in, k, k), (offsets + masks, c_in, k, k)],
-            one + conv_cost(c_in, offsets + masks, k, size), None, c_in, (c_out, *size),
-            "as v1 (learned offsets), plus a mask per tap, its products not counted"),
-        row("RepVGG, training", 18, [(c_out, c_in, k, k), (c_out, c_in, 1, 1)],
-            one + pointwise_conv_cost(c_in, c_out, size), field_k, c_in, (c_out, *size),
-            "batch norms, identity branch and sums not counted"
-            + ("" if c_in == c_out else "; no identity branch (C_in != C_out)")),
-        row("RepVGG, merged", 18, [(c_out, c_in, k, k)], one, field_k, c_in, (c_out, *size),
-            f"the same function at inference; its bias ({c_out}) not counted"),
-        row("dynamic", 18, [(e, c_out, c_in, k, k)], mixed, size, c_in, (c_out, *size),
-            f"E = {e} kernels mixed, then one convolution; its attention (not counted) "
-            "pools the whole map, hence the field"),
-        row("p4 lifting", 19, [(c_out4, c_in, k, k)],
-            p4_conv_cost(c_in, c_out4, k, i, lifting=True), field_k, c_in,
-            (c_out4, P4_ORDER, *size), f"{c_out4} p4 channels x 4 rotations = {c_out} maps"),
-        row("p4 group", 19, [(c_out4, c_in4, P4_ORDER, k, k)], p4_conv_cost(c_in4, c_out4, k, i),
-            field_k, c_in, (c_out4, P4_ORDER, *size),
-            f"{c_in4} -> {c_out4} p4 channels; channels seen = {c_in4} x 4 input maps"),
-        row("graph (GCN)", 20, [(c_out, c_in)], Cost(gcn.params, gcn.macs + edges * c_out), None,
-            c_in, (c_out, steps),
-            f"no spatial kernel (field: 1 hop); {steps} nodes, {edges} edges with "
-            "self-loops, C_out multiply-adds per edge"),
+        _row("causal", 16, [(c_out, c_in, k)], conv_cost(c_in, c_out, (k,), (steps,)),
+             (causal_receptive_field(k, [1]),), c_in, (c_out, steps),
+             f"a sequence of {steps} steps; the field counts past steps"),
+        _row("dilated causal stack", 16,
+             [(c_out, c_in if n == 0 else c_out, k) for n in range(len(causal_dilations))],
+             sum(stack[1:], stack[0]), (stack_field,), c_in, (c_out, steps),
+             f"{len(causal_dilations)} layers, dilations {', '.join(map(str, causal_dilations))}"),
+        _row("deformable v1", 17, [(c_out, c_in, k, k), (offsets, c_in, k, k)],
+             one + conv_cost(c_in, offsets, k, size), None, c_in, (c_out, *size),
+             f"no fixed field: learned offsets move every tap ({k}x{k} at zero offsets); "
+             "bilinear sampling not counted"),
+        _row("deformable v2", 17, [(c_out, c_in, k, k), (offsets + masks, c_in, k, k)],
+             one + conv_cost(c_in, offsets + masks, k, size), None, c_in, (c_out, *size),
+             "as v1 (learned offsets), plus a mask per tap, its products not counted"),
+        _row("RepVGG, training", 18, [(c_out, c_in, k, k), (c_out, c_in, 1, 1)],
+             one + pointwise_conv_cost(c_in, c_out, size), field_k, c_in, (c_out, *size),
+             "batch norms, identity branch and sums not counted"
+             + ("" if c_in == c_out else "; no identity branch (C_in != C_out)")),
+        _row("RepVGG, merged", 18, [(c_out, c_in, k, k)], one, field_k, c_in, (c_out, *size),
+             f"the same function at inference; its bias ({c_out}) not counted"),
+        _row("dynamic", 18, [(e, c_out, c_in, k, k)], mixed, size, c_in, (c_out, *size),
+             f"E = {e} kernels mixed, then one convolution; its attention (not counted) "
+             "pools the whole map, hence the field"),
+        _row("p4 lifting", 19, [(c_out4, c_in, k, k)],
+             p4_conv_cost(c_in, c_out4, k, i, lifting=True), field_k, c_in,
+             (c_out4, P4_ORDER, *size), f"{c_out4} p4 channels x 4 rotations = {c_out} maps"),
+        _row("p4 group", 19, [(c_out4, c_in4, P4_ORDER, k, k)], p4_conv_cost(c_in4, c_out4, k, i),
+             field_k, c_in, (c_out4, P4_ORDER, *size),
+             f"{c_in4} -> {c_out4} p4 channels; channels seen = {c_in4} x 4 input maps"),
+        _row("graph (GCN)", 20, [(c_out, c_in)], Cost(gcn.params, gcn.macs + edges * c_out), None,
+             c_in, (c_out, steps),
+             f"no spatial kernel (field: 1 hop); {steps} nodes, {edges} edges with "
+             "self-loops, C_out multiply-adds per edge"),
     ]
