@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_array, renamed, split_batch
+from ._validation import as_array, check_bias, renamed, split_batch
 from .conv import conv2d
 
 __all__ = [
@@ -108,10 +108,8 @@ def depthwise_conv2d_naive(input, weight, bias=None, stride=1, padding=0, dilati
     x, w, channels = _depthwise_args(input, weight)
     batched, unbatched = split_batch(x, 2)
     multiplier = w.shape[0] // channels
-    if bias is not None:
-        bias = as_array(bias, "bias")
-        if bias.shape != (w.shape[0],):
-            raise ValueError(f"bias must have shape ({w.shape[0]},), got shape {bias.shape}")
+    bias = None if bias is None else as_array(bias, "bias")
+    check_bias(bias, w.shape[0])
     maps = []
     for out_channel in range(w.shape[0]):
         source = out_channel // multiplier  # the one input channel this kernel sees
