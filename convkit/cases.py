@@ -97,8 +97,7 @@ def case_steps(case: str | Mapping[str, Any]) -> int:
     Parameters
     ----------
     case : str or mapping
-        A name of :data:`CLASSIC_CASES` or a mapping with the same keys
-        (``transposed`` defaults to False).
+        As in :func:`case_parameters`.
 
     Returns
     -------

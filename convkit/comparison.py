@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from convkit._validation import check_int
+from convkit._validation import check_groups, check_int
 from convkit.causal import causal_receptive_field
 from convkit.costs import (
     Cost, conv_cost, depthwise_conv_cost, depthwise_separable_cost, flattened_cost,
@@ -231,7 +231,6 @@ def layer_table(in_channels=64, out_channels=64, kernel_size=3, input_size=56, g
     c_out = check_int(out_channels, "out_channels", minimum=1)
     k = check_int(kernel_size, "kernel_size", minimum=1)
     i = check_int(input_size, "input_size", minimum=1)
-    g = check_int(groups, "groups", minimum=1)
     d = check_int(dilation, "dilation", minimum=1)
     s = check_int(stride, "stride", minimum=1)
     depth = check_int(depth, "depth", minimum=1)
@@ -242,9 +241,7 @@ def layer_table(in_channels=64, out_channels=64, kernel_size=3, input_size=56, g
                          "by 4 for the p4 rows (or pass part_v=False)")
     if k % 2 == 0:
         raise ValueError(f"kernel_size must be odd, got {k}")
-    if c_in % g or c_out % g:
-        raise ValueError(f"in_channels ({c_in}) and out_channels ({c_out}) must be divisible "
-                         f"by groups ({g})")
+    g = check_groups(groups, c_in, c_out)
     if c_out % c_in:
         raise ValueError(f"out_channels ({c_out}) must be a multiple of in_channels ({c_in}) "
                          "for the depthwise row")

@@ -607,13 +607,12 @@ def conv_memory_access(in_channels, out_channels, kernel_size, input_size, outpu
     >>> conv_memory_access(360, 360, 1, input_size=56, groups=8)  # 56*56*720 + 360*360/8
     2274120
     """
+    weights = conv_params(in_channels, out_channels, kernel_size, groups, bias)  # checks them
     n = axis_count(2, kernel_size=kernel_size, input_size=input_size,
                    output_size=input_size if output_size is None else output_size)
     size = to_tuple(input_size, n, "input_size", 1)
     out = size if output_size is None else to_tuple(output_size, n, "output_size", 1)
-    c_in, c_out, g = _channels(in_channels, out_channels, groups)
-    weights = conv_params(c_in, c_out, kernel_size, g, _check_bias(bias))
-    return c_in * math.prod(size) + weights + c_out * math.prod(out)
+    return int(in_channels) * math.prod(size) + weights + int(out_channels) * math.prod(out)
 
 
 def elementwise_memory_access(channels, size, inputs=1):

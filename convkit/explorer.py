@@ -180,8 +180,7 @@ class Explorer(widgets.VBox):
             raise ValueError(f"labels names unknown parameters: {sorted(unknown)}")
 
         # Every frame, in row-major order of the parameter indices.
-        self._pngs: dict[tuple[int, ...], bytes] = {}
-        self._alts: dict[tuple[int, ...], str] = {}
+        self._drawings: dict[tuple[int, ...], tuple[bytes, str]] = {}  # (PNG, alt text)
         self._frames: dict[tuple[int, ...], widgets.HTML] = {}
         # One layout and style shared by all frames and stacks: each model
         # costs about 1 KB of page weight.
@@ -250,9 +249,9 @@ class Explorer(widgets.VBox):
     # ------------------------------------------------------------------ frames
     def _drawn(self, indices: tuple[int, ...]) -> tuple[bytes, str]:
         """The frame's PNG and alt text, drawn now if not drawn before."""
-        if indices not in self._pngs:
-            self._pngs[indices], self._alts[indices] = self._render(indices)
-        return self._pngs[indices], self._alts[indices]
+        if indices not in self._drawings:
+            self._drawings[indices] = self._render(indices)
+        return self._drawings[indices]
 
     def _render(self, indices: tuple[int, ...]) -> tuple[bytes, str]:
         kwargs = self._kwargs(indices)

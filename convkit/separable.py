@@ -1,16 +1,10 @@
 """Depthwise, pointwise and depthwise separable convolutions (chapters 5 and 9).
 
 A standard convolution filters space and mixes channels in one step. A
-depthwise separable convolution (Xception, MobileNets) splits the two:
-
-1. **depthwise**: one ``kH x kW`` kernel per input channel, no mixing across
-   channels (``conv2d`` with ``groups = C_in``); with a depth multiplier
-   ``K`` each input channel gets ``K`` kernels and the result has
-   ``C_in * K`` channels;
-2. **pointwise**: a 1x1 convolution that mixes the channels to ``C_out``, a
-   matrix multiply at every pixel.
-
-In PyTorch: ``nn.Conv2d(C, C * K, k, groups=C)`` then ``nn.Conv2d(C * K, C_out, 1)``.
+depthwise separable convolution (Xception, MobileNets) splits the two: a
+depthwise convolution filters each channel on its own, then a pointwise (1x1)
+one mixes the channels. In PyTorch: ``nn.Conv2d(C, C * K, k, groups=C)`` then
+``nn.Conv2d(C * K, C_out, 1)``.
 """
 
 from __future__ import annotations
@@ -195,9 +189,8 @@ def depthwise_separable_conv2d(input, depthwise_weight, pointwise_weight, depthw
     Chapter 9. No non-linearity between the two steps: Xception found none
     works best, and without one the pair is a standard convolution whose
     weight has the factored form
-    ``W[o, c, u, v] = sum_j P[o, c K + j] D[c K + j, 0, u, v]``.
-    Cost ratio to that standard convolution: ``1 / C_out + 1 / (kH kW)``
-    (see :func:`convkit.costs.depthwise_separable_cost`).
+    ``W[o, c, u, v] = sum_j P[o, c K + j] D[c K + j, 0, u, v]``. Its cost:
+    :func:`convkit.costs.depthwise_separable_cost`.
 
     Examples
     --------
