@@ -201,15 +201,12 @@ def layer_table(in_channels=64, out_channels=64, kernel_size=3, input_size=56, g
 
     Notes
     -----
-    Chapter 14. Counts come from :mod:`convkit.costs`; the one count it
-    has no function for, the transposed layer's, is ``C_in (C_out / g) kH kW``
-    multiply-adds per *input* pixel: each input pixel stamps a scaled copy of
-    its kernel (chapter 6), and the stamps on the cropped border are
-    computed too, which is what PyTorch's FLOP counter counts. The transposed
-    layer's receptive field is ``ceil(k / s)`` input pixels per axis. A
-    channel shuffle adds no parameter and no multiply-add, and it does not
-    change how many input channels one output sees: it helps the *next*
-    grouped layer (chapter 12).
+    Chapter 14. Counts come from :mod:`convkit.costs`, except the transposed
+    layer's: ``C_in (C_out / g) kH kW`` multiply-adds per *input* pixel (each
+    stamps a scaled copy of its kernel, chapter 6, the cropped border too),
+    as PyTorch's FLOP counter counts; its receptive field is ``ceil(k / s)``
+    input pixels per axis. A channel shuffle adds no parameter, no
+    multiply-add and no input channel seen (it helps the *next* grouped layer).
 
     The Part V rows (chapters 16-20) take their counts from
     :func:`convkit.costs.conv_cost`, :func:`convkit.dynamic.dynamic_conv_cost`
