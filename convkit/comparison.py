@@ -92,8 +92,7 @@ class LayerRow:
 
 
 def layer_table(in_channels=64, out_channels=64, kernel_size=3, input_size=56, groups=8,
-                dilation=2, stride=2, depth=4, part_v=True, causal_dilations=(1, 2, 4, 8),
-                num_kernels=4):
+                dilation=2, stride=2, depth=4, part_v=True):
     """Every layer type of the course for one reference layer.
 
     Every layer maps ``C_in`` channels of an ``i x i`` map to ``C_out``
@@ -135,9 +134,9 @@ def layer_table(in_channels=64, out_channels=64, kernel_size=3, input_size=56, g
     ==================== ===================================================
     causal               ``Conv1d(C_in, C_out, k)`` padded ``k - 1`` on the
                          left, on a sequence of ``L`` steps
-    dilated causal stack one causal layer per entry ``d`` of
-                         ``causal_dilations`` (``C_out`` channels after the
-                         first), padded ``d (k - 1)`` on the left
+    dilated causal stack four causal layers of dilations ``d`` = 1, 2, 4, 8
+                         (``C_out`` channels after the first), each padded
+                         ``d (k - 1)`` on the left
     deformable v1        offsets ``Conv2d(C_in, 2 k^2, k, padding=k//2)``,
                          then the ``C_in -> C_out`` ``k x k`` layer on the
                          bilinearly sampled taps
@@ -147,7 +146,7 @@ def layer_table(in_channels=64, out_channels=64, kernel_size=3, input_size=56, g
                          each followed by a batch norm, plus a batch-normed
                          identity if ``C_in == C_out``, summed
     RepVGG, merged       one ``Conv2d(C_in, C_out, k, padding=k//2)``
-    dynamic              ``E = num_kernels`` ``k x k`` kernels mixed by one
+    dynamic              ``E = 4`` ``k x k`` kernels mixed by one
                          attention weight each, then one convolution
     p4 lifting           ``C_in`` image channels to ``C_out / 4`` p4
                          channels (4 rotations each), ``k x k`` filters
@@ -178,10 +177,6 @@ def layer_table(in_channels=64, out_channels=64, kernel_size=3, input_size=56, g
         Depth ``D`` of the 3D row's input volume.
     part_v : bool, default True
         Add the ten rows of :data:`PART_V_TYPES` after the twelve.
-    causal_dilations : sequence of int, default (1, 2, 4, 8)
-        Dilation of each layer of the dilated causal stack, input side first.
-    num_kernels : int, default 4
-        ``E``, the kernels a dynamic convolution mixes.
 
     Returns
     -------
@@ -291,7 +286,7 @@ def layer_table(in_channels=64, out_channels=64, kernel_size=3, input_size=56, g
             pointwise_conv_cost(c_in, c_out, size, groups=g), (field_1, field_1), c_in // g, size),
     ]
     if part_v:
-        table += _part_v_rows(c_in, c_out, k, i, causal_dilations, num_kernels)
+        table += _part_v_rows(c_in, c_out, k, i)
     return table
 
 
@@ -302,17 +297,16 @@ def _row(name, chapter, shapes, cost, field, seen, output_shape, notes=""):
                     None if field is None else tuple(field), seen, tuple(output_shape), notes)
 
 
-def _part_v_rows(c_in, c_out, k, i, causal_dilations, num_kernels):
+def _part_v_rows(c_in, c_out, k, i):
     """The rows of :data:`PART_V_TYPES` for :func:`layer_table` (arguments checked there)."""
-    e = check_int(num_kernels, "num_kernels", minimum=1)
+    e = 4                                            # E: the kernels the dynamic row mixes
+    causal_dilations = (1, 2, 4, 8)                  # input side first
     size = (i, i)                                    # 'same' padding throughout
     steps = i * i                                    # L: as many positions as the 2D outputs
     c_out4, c_in4 = c_out // P4_ORDER, c_in // P4_ORDER   # p4 channels: 4 maps each
     edges = grid_graph(i, i, kernel_size=k)[0].shape[1]    # self-loops included
     field_k = (k, k)
-    stack_field = causal_receptive_field(k, causal_dilations)   # checks the dilations
-    if not causal_dilations:
-        raise ValueError("causal_dilations must hold at least one dilation")
+    stack_field = causal_receptive_field(k, causal_dilations)
     stack = [conv_cost(c_in if n == 0 else c_out, c_out, (k,), (steps,))
              for n in range(len(causal_dilations))]
     offsets, masks = 2 * k * k, k * k
