@@ -1,9 +1,7 @@
 """Sliding-window animations from one parameter table (chapters 3, 6, 7).
 
-:data:`convkit.cases.CLASSIC_CASES` lists the classic configurations of
-Dumoulin and Visin's guide to convolution arithmetic and the transposed
-counterpart of each. One generator,
-:func:`case_frames`, draws any case step by step; :func:`save_gif` writes a
+One generator, :func:`case_frames`, draws any case of
+:data:`convkit.cases.CLASSIC_CASES` step by step; :func:`save_gif` writes a
 GIF (Pillow), as ``tools/make_animations.py`` does for the book.
 
 Example::

@@ -595,10 +595,8 @@ def conv_memory_access(in_channels, out_channels, kernel_size, input_size, outpu
 
     Notes
     -----
-    Chapter 13. The count is the traffic of a layer whose operands each
-    cross the memory interface once; it ignores caches, which can make the
-    real traffic smaller (operands that stay in cache) or larger (data read
-    more than once).
+    Chapter 13. Caches can make the real traffic smaller (operands that stay
+    in cache) or larger (data read more than once).
 
     Examples
     --------
