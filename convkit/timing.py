@@ -187,7 +187,8 @@ def check_claim(claim: str, holds: bool, detail: str = "") -> None:
     A timing is a fact about one machine at one moment. While ``tools/run_notebook.py`` records a
     chapter (:func:`recording`), a claim that the measurement does not show raises, so that no committed
     output contradicts the prose beside it. In any other run (a reader's notebook, the test suite on a
-    busy machine) it prints a verdict instead: a reader's machine is not the one the text was checked on.
+    busy machine) it prints a verdict instead: the reader's machine is not the one the text was
+    checked on.
 
     Parameters
     ----------
