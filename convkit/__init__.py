@@ -7,6 +7,8 @@ PyTorch in one line.
 
 __version__ = "0.1.0"
 
+from types import ModuleType as _ModuleType
+
 # Each module adds one import line below (keep them sorted by module name).
 from .causal import (
     CausalConv1dStream, causal_conv1d, causal_conv1d_naive, causal_padding,
@@ -27,9 +29,9 @@ from .correlation import (
 )
 from .costs import (
     Cost, MethodCost, conv2d_method_costs, conv_cost, conv_macs, conv_memory_access, conv_params,
-    convnext_block_cost, depthwise_conv_cost, depthwise_separable_cost, elementwise_memory_access, flattened_cost,
-    grouped_conv_cost, inception_bottleneck_cost, mobilenet_block_cost, pointwise_conv_cost,
-    resnet_bottleneck_cost, shufflenet_unit_cost, spatially_separable_cost,
+    convnext_block_cost, depthwise_conv_cost, depthwise_separable_cost, elementwise_memory_access,
+    flattened_cost, grouped_conv_cost, inception_bottleneck_cost, mobilenet_block_cost,
+    pointwise_conv_cost, resnet_bottleneck_cost, shufflenet_unit_cost, spatially_separable_cost,
 )
 from .deformable import (
     bilinear_sample, deform_conv2d, deform_conv2d_naive, deform_sampling_positions,
@@ -81,42 +83,7 @@ from .winograd import (
     winograd_multiplies,
 )
 
-# Every public name imported above, sorted (`from convkit import *` and the API tests
-# read it); a new import line adds its names here too.
-__all__ = [
-    "BatchNorm", "CausalConv1dStream", "ConvMethod", "Cost", "MethodCost", "SOBEL_COLUMN",
-    "SOBEL_ROW",
-    "SOBEL_X", "SOBEL_Y", "WinogradCount", "WinogradMatrices", "bilinear_sample",
-    "block_diagonal_weight", "causal_conv1d", "causal_conv1d_naive", "causal_padding",
-    "causal_receptive_field", "channel_shuffle", "channel_shuffle_naive", "cheb_conv",
-    "chebyshev_coefficients", "choose_conv_method", "conv1d", "conv1d_naive", "conv2d",
-    "conv2d_fft", "conv2d_fft_naive", "conv2d_im2col", "conv2d_input_grad",
-    "conv2d_method_costs", "conv2d_naive",
-    "conv2d_weight_grad", "conv2d_weight_grad_naive", "conv3d", "conv3d_naive", "conv_cost",
-    "conv_macs", "conv_matrix", "conv_memory_access", "conv_output_size", "conv_params",
-    "conv_transpose1d", "conv_transpose1d_naive", "conv_transpose2d", "conv_transpose2d_matrix",
-    "conv_transpose2d_naive", "conv_transpose2d_scatter", "conv_transpose2d_zero_insertion",
-    "conv_transpose3d", "conv_transpose3d_naive", "conv_transpose_output_size",
-    "convnext_block_cost", "convolve1d", "convolve1d_naive", "convolve2d", "convolve2d_naive",
-    "correlate1d", "correlate1d_naive", "correlate2d", "correlate2d_naive", "deform_conv2d",
-    "deform_conv2d_naive", "deform_sampling_positions", "deform_unfold", "depthwise_conv2d",
-    "depthwise_conv2d_naive", "depthwise_conv_cost", "depthwise_separable_conv2d",
-    "depthwise_separable_cost", "dynamic_conv2d", "dynamic_conv2d_naive", "dynamic_conv_cost",
-    "edge_index_to_adjacency", "effective_kernel_size", "elementwise_memory_access", "fft_size",
-    "flatten_filter", "flattened_conv2d", "flattened_cost", "flattened_filter", "flip",
-    "fold_batch_norm", "frozen_batch_norm", "full_padding", "gcn_conv", "gcn_conv_naive",
-    "gcn_norm", "graph_fourier", "grid_conv2d_message_passing", "grid_graph", "group_conv2d_p4",
-    "group_conv2d_p4_naive", "grouped_conv2d", "grouped_conv2d_naive", "grouped_conv_cost",
-    "hop_distances", "identity_kernel", "inception_bottleneck_cost", "is_separable",
-    "kernel_attention", "laplacian", "lift_conv2d_p4", "lift_conv2d_p4_naive",
-    "low_rank_kernel", "merge_branches", "mix_kernels", "mobilenet_block_cost",
-    "overlap_counts", "p4_conv_cost", "pad", "pad_kernel", "pad_naive", "padded_conv2d",
-    "per_channel_maps", "per_channel_maps_naive", "pointwise_conv2d", "pointwise_conv_cost",
-    "pointwise_grouped_conv2d", "polynomial_filter", "pool_rotations_p4", "receptive_field",
-    "receptive_field_table", "repvgg_merge", "resize_conv2d", "resnet_bottleneck_cost",
-    "ring_graph", "rotate_p4", "rotated_filters_p4", "same_padding", "separate_kernel",
-    "shuffle_permutation", "shuffled_grouped_conv2d", "shufflenet_unit", "shufflenet_unit_cost",
-    "spatially_separable_conv2d", "spatially_separable_cost", "spectral_filter",
-    "stack_reachability", "tf_same_padding", "unfold", "upsample_nearest",
-    "winograd_conv2d", "winograd_matrices", "winograd_multiplies", "zero_insert",
-]
+# The public names are the ones imported above (`from convkit import *`, the API
+# pages and the tests read __all__); the submodules those imports bind are not.
+__all__ = sorted(name for name, value in globals().items()
+                 if not name.startswith("_") and not isinstance(value, _ModuleType))

@@ -1,9 +1,7 @@
 """Sliding-window animations from one parameter table (chapters 3, 6, 7).
 
-:data:`convkit.cases.CLASSIC_CASES` lists the classic configurations of
-Dumoulin and Visin's guide to convolution arithmetic and the transposed
-counterpart of each. One generator,
-:func:`case_frames`, draws any case step by step; :func:`save_gif` writes a
+One generator, :func:`case_frames`, draws any case of
+:data:`convkit.cases.CLASSIC_CASES` step by step; :func:`save_gif` writes a
 GIF (Pillow), as ``tools/make_animations.py`` does for the book.
 
 Example::
@@ -33,6 +31,8 @@ __all__ = ["case_frames", "save_gif"]
 def case_frames(case: str | Mapping[str, Any], **figure_kwargs: Any) -> Iterator[Figure]:
     """Yield one figure per output cell of ``case``, in reading order.
 
+    Nothing is drawn before the first ``next``; the count is :func:`case_steps`.
+
     Parameters
     ----------
     case : str or mapping
@@ -42,12 +42,6 @@ def case_frames(case: str | Mapping[str, Any], **figure_kwargs: Any) -> Iterator
         Passed to :func:`convkit.plotting.conv_step_figure` or
         :func:`convkit.plotting.conv_transpose_step_figure` (e.g. ``input=``,
         ``weight=`` to print values).
-
-    Returns
-    -------
-    collections.abc.Iterator of matplotlib.figure.Figure
-        A generator of :func:`case_steps` figures, made one at a time as it
-        is iterated (nothing is drawn before the first ``next``).
 
     Yields
     ------
@@ -61,7 +55,6 @@ def case_frames(case: str | Mapping[str, Any], **figure_kwargs: Any) -> Iterator
         On the first ``next``, if ``case`` is not a known name or a mapping,
         or the step figure refuses its parameters.
     """
-
     transposed, params = case_parameters(case)
     draw = conv_transpose_step_figure if transposed else conv_step_figure
     for step in range(case_steps(case)):
@@ -79,8 +72,7 @@ def save_gif(case: str | Mapping[str, Any], path: str | Path, dpi: float = 80,
     Parameters
     ----------
     case : str or mapping
-        A name of :data:`~convkit.cases.CLASSIC_CASES` or a mapping with the same keys
-        (``transposed`` defaults to False).
+        As in :func:`case_frames`.
     path : str or pathlib.Path
         Where to write the GIF.
     dpi : float, default 80
@@ -105,7 +97,6 @@ def save_gif(case: str | Mapping[str, Any], path: str | Path, dpi: float = 80,
     ValueError
         If ``colors`` is not an int from 2 to 256.
     """
-
     if colors is None:
         raise TypeError("colors must be an int, got None")
     check_colors(colors)

@@ -44,12 +44,9 @@ def _classic_cases() -> dict[str, dict[str, Any]]:
     return cases
 
 
-#: The classic configurations of Dumoulin and Visin's guide to convolution
-#: arithmetic (no padding and no strides, arbitrary, half and full padding,
-#: strides with and without padding, the odd case where the floor drops
-#: pixels, dilation), name -> keyword arguments of the step figures plus
-#: ``transposed``. A ``*_transposed`` case takes the output size of its
-#: direct case as input and gives back the direct case's input size.
+#: Case name -> keyword arguments of the step figures plus ``transposed``. A
+#: ``*_transposed`` case takes the output size of its direct case as input and
+#: gives back the direct case's input size.
 CLASSIC_CASES: dict[str, dict[str, Any]] = _classic_cases()
 
 
@@ -97,8 +94,7 @@ def case_steps(case: str | Mapping[str, Any]) -> int:
     Parameters
     ----------
     case : str or mapping
-        A name of :data:`CLASSIC_CASES` or a mapping with the same keys
-        (``transposed`` defaults to False).
+        As in :func:`case_parameters`.
 
     Returns
     -------

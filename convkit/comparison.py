@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from convkit._validation import check_int
+from convkit._validation import check_groups, check_int
 from convkit.causal import causal_receptive_field
 from convkit.costs import (
     Cost, conv_cost, depthwise_conv_cost, depthwise_separable_cost, flattened_cost,
@@ -92,8 +92,7 @@ class LayerRow:
 
 
 def layer_table(in_channels=64, out_channels=64, kernel_size=3, input_size=56, groups=8,
-                dilation=2, stride=2, depth=4, part_v=True, causal_dilations=(1, 2, 4, 8),
-                num_kernels=4):
+                dilation=2, stride=2, depth=4, part_v=True):
     """Every layer type of the course for one reference layer.
 
     Every layer maps ``C_in`` channels of an ``i x i`` map to ``C_out``
@@ -135,9 +134,9 @@ def layer_table(in_channels=64, out_channels=64, kernel_size=3, input_size=56, g
     ==================== ===================================================
     causal               ``Conv1d(C_in, C_out, k)`` padded ``k - 1`` on the
                          left, on a sequence of ``L`` steps
-    dilated causal stack one causal layer per entry ``d`` of
-                         ``causal_dilations`` (``C_out`` channels after the
-                         first), padded ``d (k - 1)`` on the left
+    dilated causal stack four causal layers of dilations ``d`` = 1, 2, 4, 8
+                         (``C_out`` channels after the first), each padded
+                         ``d (k - 1)`` on the left
     deformable v1        offsets ``Conv2d(C_in, 2 k^2, k, padding=k//2)``,
                          then the ``C_in -> C_out`` ``k x k`` layer on the
                          bilinearly sampled taps
@@ -147,7 +146,7 @@ def layer_table(in_channels=64, out_channels=64, kernel_size=3, input_size=56, g
                          each followed by a batch norm, plus a batch-normed
                          identity if ``C_in == C_out``, summed
     RepVGG, merged       one ``Conv2d(C_in, C_out, k, padding=k//2)``
-    dynamic              ``E = num_kernels`` ``k x k`` kernels mixed by one
+    dynamic              ``E = 4`` ``k x k`` kernels mixed by one
                          attention weight each, then one convolution
     p4 lifting           ``C_in`` image channels to ``C_out / 4`` p4
                          channels (4 rotations each), ``k x k`` filters
@@ -178,10 +177,6 @@ def layer_table(in_channels=64, out_channels=64, kernel_size=3, input_size=56, g
         Depth ``D`` of the 3D row's input volume.
     part_v : bool, default True
         Add the ten rows of :data:`PART_V_TYPES` after the twelve.
-    causal_dilations : sequence of int, default (1, 2, 4, 8)
-        Dilation of each layer of the dilated causal stack, input side first.
-    num_kernels : int, default 4
-        ``E``, the kernels a dynamic convolution mixes.
 
     Returns
     -------
@@ -201,24 +196,18 @@ def layer_table(in_channels=64, out_channels=64, kernel_size=3, input_size=56, g
 
     Notes
     -----
-    Chapter 14. Counts come from :mod:`convkit.costs`; the one count it
-    has no function for, the transposed layer's, is ``C_in (C_out / g) kH kW``
-    multiply-adds per *input* pixel: each input pixel stamps a scaled copy of
-    its kernel (chapter 6), and the stamps on the cropped border are
-    computed too, which is what PyTorch's FLOP counter counts. The transposed
-    layer's receptive field is ``ceil(k / s)`` input pixels per axis. A
-    channel shuffle adds no parameter and no multiply-add, and it does not
-    change how many input channels one output sees: it helps the *next*
-    grouped layer (chapter 12).
+    Chapter 14. Counts come from :mod:`convkit.costs`, except the transposed
+    layer's: ``C_in (C_out / g) kH kW`` multiply-adds per *input* pixel (each
+    stamps a scaled copy of its kernel, chapter 6, the cropped border too),
+    as PyTorch's FLOP counter counts; its receptive field is ``ceil(k / s)``
+    input pixels per axis. A channel shuffle adds no parameter, no
+    multiply-add and no input channel seen (it helps the *next* grouped layer).
 
-    The Part V rows take their counts from :func:`convkit.costs.conv_cost`,
-    :func:`convkit.dynamic.dynamic_conv_cost` and
-    :func:`convkit.equivariant.p4_conv_cost`; their fields from
-    :func:`convkit.causal.causal_receptive_field`. What the columns leave
-    out is in each row's ``notes``: the bilinear sampling of the deformable
-    rows, the batch norms and the merged bias of RepVGG, the attention of
-    the dynamic row (whose pooling makes every output depend on the whole
-    map), the graph row's want of a spatial kernel. Chapters 16-20.
+    The Part V rows (chapters 16-20) take their counts from
+    :func:`convkit.costs.conv_cost`, :func:`convkit.dynamic.dynamic_conv_cost`
+    and :func:`convkit.equivariant.p4_conv_cost`, their fields from
+    :func:`convkit.causal.causal_receptive_field`; what the columns leave out
+    (sampling, batch norms, attention) is in each row's ``notes``.
 
     Examples
     --------
@@ -234,7 +223,6 @@ def layer_table(in_channels=64, out_channels=64, kernel_size=3, input_size=56, g
     c_out = check_int(out_channels, "out_channels", minimum=1)
     k = check_int(kernel_size, "kernel_size", minimum=1)
     i = check_int(input_size, "input_size", minimum=1)
-    g = check_int(groups, "groups", minimum=1)
     d = check_int(dilation, "dilation", minimum=1)
     s = check_int(stride, "stride", minimum=1)
     depth = check_int(depth, "depth", minimum=1)
@@ -245,9 +233,7 @@ def layer_table(in_channels=64, out_channels=64, kernel_size=3, input_size=56, g
                          "by 4 for the p4 rows (or pass part_v=False)")
     if k % 2 == 0:
         raise ValueError(f"kernel_size must be odd, got {k}")
-    if c_in % g or c_out % g:
-        raise ValueError(f"in_channels ({c_in}) and out_channels ({c_out}) must be divisible "
-                         f"by groups ({g})")
+    g = check_groups(groups, c_in, c_out)
     if c_out % c_in:
         raise ValueError(f"out_channels ({c_out}) must be a multiple of in_channels ({c_in}) "
                          "for the depthwise row")
@@ -263,10 +249,7 @@ def layer_table(in_channels=64, out_channels=64, kernel_size=3, input_size=56, g
     field_1 = receptive_field([(1, 1)])
 
     def row(name, chapter, shapes, cost, field, seen, out_size):
-        params = sum(math.prod(shape) for shape in shapes)
-        assert params == cost.params, name  # the shapes and convkit.costs agree
-        return LayerRow(name, chapter, tuple(shapes), cost.params, cost.macs, tuple(field),
-                        seen, (c_out, *out_size))
+        return _row(name, chapter, shapes, cost, field, seen, (c_out, *out_size))
 
     transposed_weights = c_in * c_out * k * k
     table = [
@@ -303,28 +286,27 @@ def layer_table(in_channels=64, out_channels=64, kernel_size=3, input_size=56, g
             pointwise_conv_cost(c_in, c_out, size, groups=g), (field_1, field_1), c_in // g, size),
     ]
     if part_v:
-        table += _part_v_rows(c_in, c_out, k, i, causal_dilations, num_kernels)
+        table += _part_v_rows(c_in, c_out, k, i)
     return table
 
 
-def _part_v_rows(c_in, c_out, k, i, causal_dilations, num_kernels):
+def _row(name, chapter, shapes, cost, field, seen, output_shape, notes=""):
+    """A :class:`LayerRow`, once the weight shapes hold as many weights as ``cost`` counts."""
+    assert sum(math.prod(shape) for shape in shapes) == cost.params, name
+    return LayerRow(name, chapter, tuple(shapes), cost.params, cost.macs,
+                    None if field is None else tuple(field), seen, tuple(output_shape), notes)
+
+
+def _part_v_rows(c_in, c_out, k, i):
     """The rows of :data:`PART_V_TYPES` for :func:`layer_table` (arguments checked there)."""
-    e = check_int(num_kernels, "num_kernels", minimum=1)
+    e = 4                                            # E: the kernels the dynamic row mixes
+    causal_dilations = (1, 2, 4, 8)                  # input side first
     size = (i, i)                                    # 'same' padding throughout
     steps = i * i                                    # L: as many positions as the 2D outputs
     c_out4, c_in4 = c_out // P4_ORDER, c_in // P4_ORDER   # p4 channels: 4 maps each
     edges = grid_graph(i, i, kernel_size=k)[0].shape[1]    # self-loops included
     field_k = (k, k)
-
-    def row(name, chapter, shapes, cost, field, seen, output_shape, notes):
-        assert sum(math.prod(shape) for shape in shapes) == cost.params, name
-        return LayerRow(name, chapter, tuple(shapes), cost.params, cost.macs,
-                        None if field is None else tuple(field), seen, tuple(output_shape),
-                        notes)
-
-    stack_field = causal_receptive_field(k, causal_dilations)   # checks the dilations
-    if not causal_dilations:
-        raise ValueError("causal_dilations must hold at least one dilation")
+    stack_field = causal_receptive_field(k, causal_dilations)
     stack = [conv_cost(c_in if n == 0 else c_out, c_out, (k,), (steps,))
              for n in range(len(causal_dilations))]
     offsets, masks = 2 * k * k, k * k
@@ -332,37 +314,37 @@ def _part_v_rows(c_in, c_out, k, i, causal_dilations, num_kernels):
     mixed, _ = dynamic_conv_cost(c_in, c_out, k, e, output_size=size)
     gcn = conv_cost(c_in, c_out, (1,), (steps,))    # the node-wise C_in -> C_out product
     return [
-        row("causal", 16, [(c_out, c_in, k)], conv_cost(c_in, c_out, (k,), (steps,)),
-            (causal_receptive_field(k, [1]),), c_in, (c_out, steps),
-            f"a sequence of {steps} steps; the field counts past steps"),
-        row("dilated causal stack", 16,
-            [(c_out, c_in if n == 0 else c_out, k) for n in range(len(causal_dilations))],
-            sum(stack[1:], stack[0]), (stack_field,), c_in, (c_out, steps),
-            f"{len(causal_dilations)} layers, dilations {', '.join(map(str, causal_dilations))}"),
-        row("deformable v1", 17, [(c_out, c_in, k, k), (offsets, c_in, k, k)],
-            one + conv_cost(c_in, offsets, k, size), None, c_in, (c_out, *size),
-            f"no fixed field: learned offsets move every tap ({k}x{k} at zero offsets); "
-            "bilinear sampling not counted"),
-        row("deformable v2", 17, [(c_out, c_in, k, k), (offsets + masks, c_in, k, k)],
-            one + conv_cost(c_in, offsets + masks, k, size), None, c_in, (c_out, *size),
-            "as v1 (learned offsets), plus a mask per tap, its products not counted"),
-        row("RepVGG, training", 18, [(c_out, c_in, k, k), (c_out, c_in, 1, 1)],
-            one + pointwise_conv_cost(c_in, c_out, size), field_k, c_in, (c_out, *size),
-            "batch norms, identity branch and sums not counted"
-            + ("" if c_in == c_out else "; no identity branch (C_in != C_out)")),
-        row("RepVGG, merged", 18, [(c_out, c_in, k, k)], one, field_k, c_in, (c_out, *size),
-            f"the same function at inference; its bias ({c_out}) not counted"),
-        row("dynamic", 18, [(e, c_out, c_in, k, k)], mixed, size, c_in, (c_out, *size),
-            f"E = {e} kernels mixed, then one convolution; its attention (not counted) "
-            "pools the whole map, hence the field"),
-        row("p4 lifting", 19, [(c_out4, c_in, k, k)],
-            p4_conv_cost(c_in, c_out4, k, i, lifting=True), field_k, c_in,
-            (c_out4, P4_ORDER, *size), f"{c_out4} p4 channels x 4 rotations = {c_out} maps"),
-        row("p4 group", 19, [(c_out4, c_in4, P4_ORDER, k, k)], p4_conv_cost(c_in4, c_out4, k, i),
-            field_k, c_in, (c_out4, P4_ORDER, *size),
-            f"{c_in4} -> {c_out4} p4 channels; channels seen = {c_in4} x 4 input maps"),
-        row("graph (GCN)", 20, [(c_out, c_in)], Cost(gcn.params, gcn.macs + edges * c_out), None,
-            c_in, (c_out, steps),
-            f"no spatial kernel (field: 1 hop); {steps} nodes, {edges} edges with "
-            "self-loops, C_out multiply-adds per edge"),
+        _row("causal", 16, [(c_out, c_in, k)], conv_cost(c_in, c_out, (k,), (steps,)),
+             (causal_receptive_field(k, [1]),), c_in, (c_out, steps),
+             f"a sequence of {steps} steps; the field counts past steps"),
+        _row("dilated causal stack", 16,
+             [(c_out, c_in if n == 0 else c_out, k) for n in range(len(causal_dilations))],
+             sum(stack[1:], stack[0]), (stack_field,), c_in, (c_out, steps),
+             f"{len(causal_dilations)} layers, dilations {', '.join(map(str, causal_dilations))}"),
+        _row("deformable v1", 17, [(c_out, c_in, k, k), (offsets, c_in, k, k)],
+             one + conv_cost(c_in, offsets, k, size), None, c_in, (c_out, *size),
+             f"no fixed field: learned offsets move every tap ({k}x{k} at zero offsets); "
+             "bilinear sampling not counted"),
+        _row("deformable v2", 17, [(c_out, c_in, k, k), (offsets + masks, c_in, k, k)],
+             one + conv_cost(c_in, offsets + masks, k, size), None, c_in, (c_out, *size),
+             "as v1 (learned offsets), plus a mask per tap, its products not counted"),
+        _row("RepVGG, training", 18, [(c_out, c_in, k, k), (c_out, c_in, 1, 1)],
+             one + pointwise_conv_cost(c_in, c_out, size), field_k, c_in, (c_out, *size),
+             "batch norms, identity branch and sums not counted"
+             + ("" if c_in == c_out else "; no identity branch (C_in != C_out)")),
+        _row("RepVGG, merged", 18, [(c_out, c_in, k, k)], one, field_k, c_in, (c_out, *size),
+             f"the same function at inference; its bias ({c_out}) not counted"),
+        _row("dynamic", 18, [(e, c_out, c_in, k, k)], mixed, size, c_in, (c_out, *size),
+             f"E = {e} kernels mixed, then one convolution; its attention (not counted) "
+             "pools the whole map, hence the field"),
+        _row("p4 lifting", 19, [(c_out4, c_in, k, k)],
+             p4_conv_cost(c_in, c_out4, k, i, lifting=True), field_k, c_in,
+             (c_out4, P4_ORDER, *size), f"{c_out4} p4 channels x 4 rotations = {c_out} maps"),
+        _row("p4 group", 19, [(c_out4, c_in4, P4_ORDER, k, k)], p4_conv_cost(c_in4, c_out4, k, i),
+             field_k, c_in, (c_out4, P4_ORDER, *size),
+             f"{c_in4} -> {c_out4} p4 channels; channels seen = {c_in4} x 4 input maps"),
+        _row("graph (GCN)", 20, [(c_out, c_in)], Cost(gcn.params, gcn.macs + edges * c_out), None,
+             c_in, (c_out, steps),
+             f"no spatial kernel (field: 1 hop); {steps} nodes, {edges} edges with "
+             "self-loops, C_out multiply-adds per edge"),
     ]

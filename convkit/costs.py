@@ -1,15 +1,20 @@
 """Costs of convolution layers and blocks: learnable parameters, multiply-adds and memory access.
 
-The cost functions return a :class:`Cost` holding the number of learnable
-parameters and of multiply-accumulate operations (MACs): one multiplication
-and one addition each. Papers that report "FLOPs" for these layers
-(MobileNets, ShuffleNet) count mult-adds, i.e. MACs. Chapter 5 (pointwise)
-and chapters 9-13 (the efficient convolutions) compare layers with them. As
-in :mod:`convkit.sizes`, integer arguments mean "the same on every axis" and
-tuples give one value per axis. :func:`conv_memory_access` and
-:func:`elementwise_memory_access` count the values a layer reads and writes,
-ShuffleNet V2's memory access cost (chapter 13).
-:func:`conv2d_method_costs` counts, for one layer, the operations and the
+The cost functions return a :class:`Cost`: learnable parameters and
+multiply-accumulates (MACs). Chapter 5 (pointwise) and chapters 9-13 (the
+efficient convolutions) compare layers with them. As in :mod:`convkit.sizes`,
+integer arguments mean "the same on every axis" and tuples give one value per
+axis. An ``output_size`` of 1 (the default) gives the cost per output
+position; ``bias=False`` (the default of the layer-type functions) counts
+weights only, as the papers do (the layers are usually followed by batch
+normalisation), and ``bias=True`` adds one bias per output channel of every
+layer. A chain of layers at one resolution (depthwise separable, spatially
+separable, flattened, Inception's reduction) has every layer counted at
+``output_size`` positions, i.e. with 'same' padding and stride 1.
+
+:func:`conv_memory_access` and :func:`elementwise_memory_access` count the
+values a layer reads and writes, ShuffleNet V2's memory access cost (chapter
+13). :func:`conv2d_method_costs` counts, for one layer, the operations and the
 extra memory of each way of computing it: direct, im2col, FFT and Winograd
 (chapter 15).
 """
@@ -54,9 +59,10 @@ __all__ = [
 class Cost:
     """Learnable parameters and multiply-accumulates (MACs) of a layer or block.
 
-    Two costs add up, so a block's cost is the sum of its layers'. The MAC
-    count is the one papers call "mult-adds" or (loosely) "FLOPs"; the
-    floating-point operations are about twice as many. Chapters 5 and 9-13.
+    Two costs add up, so a block's cost is the sum of its layers'. A MAC is
+    one multiplication and one addition: the count papers call "mult-adds"
+    or (MobileNets, ShuffleNet) "FLOPs"; the floating-point operations are
+    about twice as many.
 
     Parameters
     ----------
@@ -80,19 +86,15 @@ class Cost:
         return Cost(self.params + other.params, self.macs + other.macs)
 
 
-def _spatial(n_default: int, kernel_size, output_size) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    n = axis_count(n_default, kernel_size=kernel_size, output_size=output_size)
-    return (to_tuple(kernel_size, n, "kernel_size", 1),
-            to_tuple(output_size, n, "output_size", 1))
-
-
 def _channels(in_channels, out_channels, groups) -> tuple[int, int, int]:
+    """``C_in``, ``C_out`` and ``groups``, checked."""
     c_in = check_int(in_channels, "in_channels", 1)
     c_out = check_int(out_channels, "out_channels", 1)
     return c_in, c_out, check_groups(groups, c_in, c_out)
 
 
 def _check_bias(bias) -> bool:
+    """``bias``, checked to be a bool."""
     if not isinstance(bias, bool):
         raise TypeError(f"bias must be True or False, got {bias!r}")
     return bias
@@ -102,7 +104,8 @@ def conv_params(in_channels, out_channels, kernel_size, groups=1, bias=True):
     """Learnable parameters of a convolution layer.
 
     ``C_out * (C_in / groups) * prod(kernel_size)`` weights, plus ``C_out``
-    biases if ``bias`` (the default of ``torch.nn.Conv2d``).
+    biases if ``bias`` (the default of ``torch.nn.Conv2d``). Chapters 2
+    and 11.
 
     Parameters
     ----------
@@ -117,11 +120,6 @@ def conv_params(in_channels, out_channels, kernel_size, groups=1, bias=True):
     Returns
     -------
     int
-
-    Notes
-    -----
-    Chapter 2 (``C_in * C_out * kH * kW + C_out``), chapter 11 (grouping
-    divides the weights by ``groups``).
 
     Examples
     --------
@@ -141,7 +139,7 @@ def conv_macs(in_channels, out_channels, kernel_size, output_size, groups=1):
 
     Each of the ``prod(output_size) * C_out`` outputs is a dot product of
     length ``(C_in / groups) * prod(kernel_size)``. Bias additions are not
-    counted.
+    counted. Chapters 3, 5 and 9-13 compare these counts across layer types.
 
     Parameters
     ----------
@@ -156,17 +154,15 @@ def conv_macs(in_channels, out_channels, kernel_size, output_size, groups=1):
     -------
     int
 
-    Notes
-    -----
-    Chapters 3, 5 and 9-13 compare these counts across layer types.
-
     Examples
     --------
     >>> conv_macs(16, 32, 3, output_size=1)
     4608
     """
     c_in, c_out, g = _channels(in_channels, out_channels, groups)
-    k, o = _spatial(2, kernel_size, output_size)
+    n = axis_count(2, kernel_size=kernel_size, output_size=output_size)
+    k = to_tuple(kernel_size, n, "kernel_size", 1)
+    o = to_tuple(output_size, n, "output_size", 1)
     return math.prod(o) * c_out * (c_in // g) * math.prod(k)
 
 
@@ -178,19 +174,12 @@ def conv_cost(in_channels, out_channels, kernel_size, output_size=1, groups=1, b
     in_channels, out_channels : int
     kernel_size : int or tuple of int
     output_size : int or tuple of int, default 1
-        Output spatial size; the default 1 gives MACs per output position.
     groups : int, default 1
     bias : bool, default False
-        The layer-type cost functions count weights only by default, as the
-        papers do (the layers are usually followed by batch normalisation).
 
     Returns
     -------
     Cost
-
-    Notes
-    -----
-    Chapters 5 and 9-13.
 
     Examples
     --------
@@ -214,10 +203,7 @@ def grouped_conv_cost(in_channels, out_channels, kernel_size, groups, output_siz
     kernel_size : int or tuple of int
     groups : int
     output_size : int or tuple of int, default 1
-        Spatial size of the output; the default 1 gives the cost per output
-        position.
     bias : bool, default False
-        Count one bias per output channel of every layer.
 
     Returns
     -------
@@ -241,8 +227,6 @@ def pointwise_conv_cost(in_channels, out_channels, output_size=1, groups=1, bias
     ----------
     in_channels, out_channels : int
     output_size : int or tuple of int, default 1
-        Spatial size of the output; the default 1 gives the cost per output
-        position.
     groups : int, default 1
     bias : bool, default False
 
@@ -271,8 +255,6 @@ def depthwise_conv_cost(channels, kernel_size, output_size=1, depth_multiplier=1
         Input channels ``C``.
     kernel_size : int or tuple of int
     output_size : int or tuple of int, default 1
-        Spatial size of the output; the default 1 gives the cost per output
-        position.
     depth_multiplier : int, default 1
         ``K``; the layer outputs ``C * K`` channels.
     bias : bool, default False
@@ -304,8 +286,6 @@ def depthwise_separable_cost(in_channels, out_channels, kernel_size, output_size
     kernel_size : int or tuple of int
         Of the depthwise step.
     output_size : int or tuple of int, default 1
-        Spatial size of the output; the default 1 gives the cost per output
-        position.
     depth_multiplier : int, default 1
     bias : bool, default False
 
@@ -344,8 +324,6 @@ def spatially_separable_cost(in_channels, out_channels, kernel_size, output_size
     kernel_size : int or tuple of 2 int
         ``(kH, kW)`` of the kernel being factored.
     output_size : int or tuple of int, default 1
-        Spatial size of the output; the default 1 gives the cost per output
-        position.
     intermediate_channels : int, optional
         ``C_mid``, output channels of the ``kH x 1`` layer (default ``C_out``).
     bias : bool, default False
@@ -353,12 +331,6 @@ def spatially_separable_cost(in_channels, out_channels, kernel_size, output_size
     Returns
     -------
     Cost
-
-    Notes
-    -----
-    Both layers are counted at ``output_size`` positions, i.e. with 'same'
-    padding and stride 1; with 'valid' padding the intermediate map is a few
-    rows taller than the output.
 
     Examples
     --------
@@ -385,19 +357,11 @@ def flattened_cost(in_channels, out_channels, kernel_size, output_size=1, bias=F
     kernel_size : int or tuple of 2 int
         ``(kH, kW)`` of the filters being flattened.
     output_size : int or tuple of int, default 1
-        Spatial size of the output; the default 1 gives the cost per output
-        position.
     bias : bool, default False
-        Count one bias per output channel of every layer.
 
     Returns
     -------
     Cost
-
-    Notes
-    -----
-    MACs count all three stages at ``output_size`` positions ('same'
-    padding, stride 1).
 
     Examples
     --------
@@ -425,10 +389,7 @@ def inception_bottleneck_cost(in_channels, out_channels, kernel_size, bottleneck
     bottleneck_channels : int
         Output channels of the 1x1 reduction.
     output_size : int or tuple of int, default 1
-        Spatial size of the output; the default 1 gives the cost per output
-        position.
     bias : bool, default False
-        Count one bias per output channel of every layer.
 
     Returns
     -------
@@ -528,11 +489,9 @@ def mobilenet_block_cost(in_channels, out_channels, stride=1, input_size=1, kern
     >>> mobilenet_block_cost(32, 64, input_size=112).params
     2336
     """
-    c_in = check_int(in_channels, "in_channels", 1)
-    m = check_int(depth_multiplier, "depth_multiplier", 1)
     _, out = _block_sizes(input_size, stride, kernel_size)
-    return (depthwise_conv_cost(c_in, kernel_size, out, m, bias)
-            + pointwise_conv_cost(c_in * m, out_channels, out, bias=bias))
+    return depthwise_separable_cost(in_channels, out_channels, kernel_size, out,
+                                    depth_multiplier, bias)
 
 
 def shufflenet_unit_cost(in_channels, out_channels, groups, bottleneck_channels=None,
@@ -636,10 +595,8 @@ def conv_memory_access(in_channels, out_channels, kernel_size, input_size, outpu
 
     Notes
     -----
-    Chapter 13. The count is the traffic of a layer whose operands each
-    cross the memory interface once; it ignores caches, which can make the
-    real traffic smaller (operands that stay in cache) or larger (data read
-    more than once).
+    Chapter 13. Caches can make the real traffic smaller (operands that stay
+    in cache) or larger (data read more than once).
 
     Examples
     --------
@@ -648,13 +605,12 @@ def conv_memory_access(in_channels, out_channels, kernel_size, input_size, outpu
     >>> conv_memory_access(360, 360, 1, input_size=56, groups=8)  # 56*56*720 + 360*360/8
     2274120
     """
+    weights = conv_params(in_channels, out_channels, kernel_size, groups, bias)  # checks them
     n = axis_count(2, kernel_size=kernel_size, input_size=input_size,
                    output_size=input_size if output_size is None else output_size)
     size = to_tuple(input_size, n, "input_size", 1)
     out = size if output_size is None else to_tuple(output_size, n, "output_size", 1)
-    c_in, c_out, g = _channels(in_channels, out_channels, groups)
-    weights = conv_params(c_in, c_out, kernel_size, g, _check_bias(bias))
-    return c_in * math.prod(size) + weights + c_out * math.prod(out)
+    return int(in_channels) * math.prod(size) + weights + int(out_channels) * math.prod(out)
 
 
 def elementwise_memory_access(channels, size, inputs=1):

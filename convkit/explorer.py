@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import html
 import itertools
+import math
 import os
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -156,9 +157,7 @@ class Explorer(widgets.VBox):
             raise TypeError(f"alt must be a str, a callable or None, got {type(alt).__name__}")
         max_frames = check_int(max_frames, "max_frames", minimum=1)
         shape = tuple(len(v) for v in values.values())
-        n_frames = 1
-        for n in shape:
-            n_frames *= n
+        n_frames = math.prod(shape)
         if n_frames > max_frames:
             raise ValueError(
                 f"params give {n_frames} frames, more than max_frames={max_frames}; "
@@ -181,8 +180,7 @@ class Explorer(widgets.VBox):
             raise ValueError(f"labels names unknown parameters: {sorted(unknown)}")
 
         # Every frame, in row-major order of the parameter indices.
-        self._pngs: dict[tuple[int, ...], bytes] = {}
-        self._alts: dict[tuple[int, ...], str] = {}
+        self._drawings: dict[tuple[int, ...], tuple[bytes, str]] = {}  # (PNG, alt text)
         self._frames: dict[tuple[int, ...], widgets.HTML] = {}
         # One layout and style shared by all frames and stacks: each model
         # costs about 1 KB of page weight.
@@ -251,9 +249,9 @@ class Explorer(widgets.VBox):
     # ------------------------------------------------------------------ frames
     def _drawn(self, indices: tuple[int, ...]) -> tuple[bytes, str]:
         """The frame's PNG and alt text, drawn now if not drawn before."""
-        if indices not in self._pngs:
-            self._pngs[indices], self._alts[indices] = self._render(indices)
-        return self._pngs[indices], self._alts[indices]
+        if indices not in self._drawings:
+            self._drawings[indices] = self._render(indices)
+        return self._drawings[indices]
 
     def _render(self, indices: tuple[int, ...]) -> tuple[bytes, str]:
         kwargs = self._kwargs(indices)
@@ -284,23 +282,6 @@ class Explorer(widgets.VBox):
     def _kwargs(self, indices: tuple[int, ...]) -> dict[str, Any]:
         return {name: self.values[name][i] for name, i in zip(self.names, indices)}
 
-    def _indices_of(self, values: Mapping[str, Any]) -> tuple[int, ...]:
-        unknown = set(values) - set(self.names)
-        if unknown:
-            raise ValueError(f"unknown parameters {sorted(unknown)}; this explorer has {list(self.names)}")
-        missing = [n for n in self.names if n not in values]
-        if missing:
-            raise ValueError(f"values missing for parameters {missing}")
-        indices = []
-        for name in self.names:
-            try:
-                indices.append(self.values[name].index(values[name]))
-            except ValueError:
-                raise ValueError(
-                    f"{name} must be one of {list(self.values[name])}, got {values[name]!r}"
-                ) from None
-        return tuple(indices)
-
     @property
     def frame_count(self) -> int:
         """Number of frames (the product of the value counts)."""
@@ -322,14 +303,31 @@ class Explorer(widgets.VBox):
         """
         return self._indices_of(values)
 
+    def _indices_of(self, values: Mapping[str, Any]) -> tuple[int, ...]:
+        """:meth:`index_of` for a mapping (whose keys may be any objects)."""
+        unknown = set(values) - set(self.names)
+        if unknown:
+            raise ValueError(f"unknown parameters {sorted(unknown)}; this explorer has {list(self.names)}")
+        missing = [n for n in self.names if n not in values]
+        if missing:
+            raise ValueError(f"values missing for parameters {missing}")
+        indices = []
+        for name in self.names:
+            try:
+                indices.append(self.values[name].index(values[name]))
+            except ValueError:
+                raise ValueError(
+                    f"{name} must be one of {list(self.values[name])}, got {values[name]!r}"
+                ) from None
+        return tuple(indices)
+
     def frame(self, **values: Any) -> bytes:
         """PNG bytes of the frame precomputed for ``values`` (all parameters).
 
         Parameters
         ----------
         **values
-            One value per parameter, by parameter name, each among the values
-            the explorer was built with.
+            As in :meth:`index_of`.
 
         Returns
         -------
@@ -344,8 +342,7 @@ class Explorer(widgets.VBox):
         Parameters
         ----------
         **values
-            One value per parameter, by parameter name, each among the values
-            the explorer was built with.
+            As in :meth:`index_of`.
 
         Returns
         -------
@@ -360,8 +357,7 @@ class Explorer(widgets.VBox):
         Parameters
         ----------
         **values
-            One value per parameter, by parameter name, each among the values
-            the explorer was built with.
+            As in :meth:`index_of`.
 
         Returns
         -------
@@ -370,31 +366,20 @@ class Explorer(widgets.VBox):
         """
         return self._frames[self._indices_of(values)]
 
-    def shown_indices(self) -> tuple[int, ...]:
-        """Indices of the frame the stacks currently show, following the nesting.
-
-        Returns
-        -------
-        tuple of int
-            One index per parameter, read from the selected stack at each level.
-        """
-        indices: list[int] = []
-        node: widgets.Widget = self.stack
-        while isinstance(node, widgets.Stack):
-            index = node.selected_index
-            indices.append(index)
-            node = node.children[index]
-        return tuple(indices)
-
     def shown_values(self) -> dict[str, Any]:
-        """Parameter values of the frame the stacks currently show.
+        """Parameter values of the frame the stacks currently show, following the nesting.
 
         Returns
         -------
         dict
-            ``{parameter name: value}`` for the frame of :meth:`shown_indices`.
+            ``{parameter name: value}``, read from the selected stack at each level.
         """
-        return self._kwargs(self.shown_indices())
+        indices: list[int] = []
+        node: widgets.Widget = self.stack
+        while isinstance(node, widgets.Stack):
+            indices.append(node.selected_index)
+            node = node.children[node.selected_index]
+        return self._kwargs(tuple(indices))
 
     def stacks(self, level: int) -> tuple[widgets.Stack, ...]:
         """All stacks selected by slider number ``level`` (0-based).

@@ -20,7 +20,6 @@ thin kernels, a cross shape), not a flattened one.
 
 from __future__ import annotations
 
-
 import numpy as np
 
 from ._validation import as_array, check_int, check_real, to_tuple
@@ -125,9 +124,7 @@ def flattened_conv2d(input, lateral, vertical, horizontal, bias=None, padding=0)
 
     Notes
     -----
-    Chapter 10 (Jin et al. 2014). Cost per output pixel:
-    ``C_out (C_in + kH + kW)`` multiply-adds instead of ``C_out C_in kH kW``;
-    see :func:`convkit.costs.flattened_cost`.
+    Chapter 10 (Jin et al. 2014). Its cost: :func:`convkit.costs.flattened_cost`.
 
     Examples
     --------

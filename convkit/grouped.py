@@ -4,12 +4,8 @@ A grouped convolution splits the ``C_in`` input channels into ``g`` groups
 and gives each group its own ``C_out / g`` filters, which see only that
 group's ``C_in / g`` channels (AlexNet, ResNeXt). Parameters and multiply-adds
 drop by ``g``; the price is that information never crosses groups.
-Equivalently the dense weight is block diagonal on the channel axes.
-
 ShuffleNet's channel shuffle lets the next grouped convolution mix groups:
-the ``g * n`` channels are viewed as a ``(g, n)`` grid, transposed to
-``(n, g)`` and flattened, so that every group of the next layer receives one
-channel from each group of this one.
+every group of the next layer receives one channel from each group of this one.
 """
 
 from __future__ import annotations
@@ -248,7 +244,7 @@ def stack_reachability(channels, groups, layers, shuffle=True):
 
     Notes
     -----
-    Chapter 12. The tests check every pattern against torch autograd.
+    Chapter 12.
 
     Examples
     --------
@@ -481,13 +477,16 @@ def shufflenet_unit(input, pointwise1_weight, depthwise_weight, pointwise2_weigh
     ------
     TypeError, ValueError
         For a stride that is not an int (``TypeError``) or is other than 1
-        or 2, groups that do not divide the
-        channels, and weight shapes that do not chain, naming the argument.
+        or 2, groups that do not divide the channels, and weight shapes that
+        do not chain, naming the argument.
+
+    See Also
+    --------
+    convkit.costs.shufflenet_unit_cost : Its parameters and multiply-adds.
 
     Notes
     -----
-    Chapter 13. Compare its cost with
-    :func:`convkit.costs.shufflenet_unit_cost`.
+    Chapter 13.
 
     Examples
     --------
@@ -517,12 +516,12 @@ def shufflenet_unit(input, pointwise1_weight, depthwise_weight, pointwise2_weigh
         hidden = depthwise_conv2d(hidden, dw, depthwise_bias, stride=stride, padding=1)  # (N, m, H', W')
     with renamed(weight="pointwise2_weight", bias="pointwise2_bias"):
         branch = pointwise_conv2d(hidden, pointwise2_weight, pointwise2_bias, g)  # (N, C_exp, H', W')
-    if stride == 1 and branch.shape[1] != batched.shape[1]:
-        raise ValueError(
-            f"pointwise2_weight must give as many channels as the input ({batched.shape[1]}) "
-            f"for the stride-1 shortcut, got {branch.shape[1]}"
-        )
     if stride == 1:
+        if branch.shape[1] != batched.shape[1]:
+            raise ValueError(
+                f"pointwise2_weight must give as many channels as the input "
+                f"({batched.shape[1]}) for the stride-1 shortcut, got {branch.shape[1]}"
+            )
         out = np.maximum(branch + batched, 0)
     else:
         shortcut = _avg_pool_3x3_stride2(batched)  # (N, C_in, H', W')

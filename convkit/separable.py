@@ -1,23 +1,17 @@
 """Depthwise, pointwise and depthwise separable convolutions (chapters 5 and 9).
 
 A standard convolution filters space and mixes channels in one step. A
-depthwise separable convolution (Xception, MobileNets) splits the two:
-
-1. **depthwise**: one ``kH x kW`` kernel per input channel, no mixing across
-   channels (``conv2d`` with ``groups = C_in``); with a depth multiplier
-   ``K`` each input channel gets ``K`` kernels and the result has
-   ``C_in * K`` channels;
-2. **pointwise**: a 1x1 convolution that mixes the channels to ``C_out``, a
-   matrix multiply at every pixel.
-
-In PyTorch: ``nn.Conv2d(C, C * K, k, groups=C)`` then ``nn.Conv2d(C * K, C_out, 1)``.
+depthwise separable convolution (Xception, MobileNets) splits the two: a
+depthwise convolution filters each channel on its own, then a pointwise (1x1)
+one mixes the channels. In PyTorch: ``nn.Conv2d(C, C * K, k, groups=C)`` then
+``nn.Conv2d(C * K, C_out, 1)``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_array, renamed, split_batch
+from ._validation import as_array, check_bias, renamed, split_batch
 from .conv import conv2d
 
 __all__ = [
@@ -108,10 +102,8 @@ def depthwise_conv2d_naive(input, weight, bias=None, stride=1, padding=0, dilati
     x, w, channels = _depthwise_args(input, weight)
     batched, unbatched = split_batch(x, 2)
     multiplier = w.shape[0] // channels
-    if bias is not None:
-        bias = as_array(bias, "bias")
-        if bias.shape != (w.shape[0],):
-            raise ValueError(f"bias must have shape ({w.shape[0]},), got shape {bias.shape}")
+    bias = None if bias is None else as_array(bias, "bias")
+    check_bias(bias, w.shape[0])
     maps = []
     for out_channel in range(w.shape[0]):
         source = out_channel // multiplier  # the one input channel this kernel sees
@@ -197,9 +189,8 @@ def depthwise_separable_conv2d(input, depthwise_weight, pointwise_weight, depthw
     Chapter 9. No non-linearity between the two steps: Xception found none
     works best, and without one the pair is a standard convolution whose
     weight has the factored form
-    ``W[o, c, u, v] = sum_j P[o, c K + j] D[c K + j, 0, u, v]``.
-    Cost ratio to that standard convolution: ``1 / C_out + 1 / (kH kW)``
-    (see :func:`convkit.costs.depthwise_separable_cost`).
+    ``W[o, c, u, v] = sum_j P[o, c K + j] D[c K + j, 0, u, v]``. Its cost:
+    :func:`convkit.costs.depthwise_separable_cost`.
 
     Examples
     --------

@@ -12,7 +12,6 @@ separates channels, not rows from columns.
 
 from __future__ import annotations
 
-
 import numpy as np
 
 from ._validation import as_array, check_int, check_real, to_tuple

@@ -12,10 +12,8 @@ Every timing the book commits is taken with :func:`time_interleaved`:
 
 :func:`machine` returns the line a figure prints under its timings (CPU model,
 BLAS and its kernel, PyTorch's CPU capability). :func:`check_claim` and
-:func:`check_increasing` check the shape a text claims: they raise while
-``tools/run_notebook.py`` records the outputs (so no committed figure
-contradicts its prose) and print a verdict in any other run (a reader's busy
-machine is not a wrong text).
+:func:`check_increasing` check the shape a text claims, raising only while
+``tools/run_notebook.py`` records the outputs.
 """
 
 from __future__ import annotations
@@ -71,12 +69,8 @@ def time_interleaved(functions: Mapping[str, Callable[[], object]], rounds: int 
     Notes
     -----
     If the environment variable ``CONVKIT_TIMING_ROUNDS`` holds a positive integer, ``rounds`` is
-    capped at it (see :data:`ROUNDS_VARIABLE`).
-
-    The minimum, not the mean or median: interference from the rest of the machine
-    only adds time, so the minimum of enough rounds is the most repeatable figure.
-    CPU time of the calling thread is exact only when the work runs in that thread,
-    which :func:`one_thread` ensures for numpy's BLAS and for PyTorch.
+    capped at it (see :data:`ROUNDS_VARIABLE`). Why one thread, CPU time, interleaving and the
+    minimum: see the module's docstring.
 
     Examples
     --------
@@ -193,8 +187,8 @@ def check_claim(claim: str, holds: bool, detail: str = "") -> None:
     A timing is a fact about one machine at one moment. While ``tools/run_notebook.py`` records a
     chapter (:func:`recording`), a claim that the measurement does not show raises, so that no committed
     output contradicts the prose beside it. In any other run (a reader's notebook, the test suite on a
-    busy machine) it prints a verdict instead: another process can take the cache or the memory bus, and
-    a reader's machine is not the one the text was checked on.
+    busy machine) it prints a verdict instead: the reader's machine is not the one the text was
+    checked on.
 
     Parameters
     ----------
@@ -297,13 +291,9 @@ def last_level_cache() -> int | None:
         return size
     if platform.system() == "Darwin":
         for name in ("hw.l3cachesize", "hw.l2cachesize"):
-            try:
-                value = int(subprocess.run(["sysctl", "-n", name], capture_output=True, text=True,
-                                           check=True).stdout.strip())
-            except (OSError, ValueError, subprocess.CalledProcessError):
-                continue
-            if value > 0:
-                return value
+            value = _sysctl(name)
+            if value.isdigit() and int(value) > 0:
+                return int(value)
     return None
 
 
@@ -336,11 +326,15 @@ def _cpu_model() -> str:
                     return line.split(":", 1)[1].strip()
     except OSError:
         pass
-    if platform.system() == "Darwin":
-        try:
-            return subprocess.run(["sysctl", "-n", "machdep.cpu.brand_string"], capture_output=True,
-                                  text=True, check=True).stdout.strip()
-        except (OSError, subprocess.CalledProcessError):
-            pass
-    return platform.processor() or platform.machine() or "unknown"
+    model = _sysctl("machdep.cpu.brand_string") if platform.system() == "Darwin" else ""
+    return model or platform.processor() or platform.machine() or "unknown"
+
+
+def _sysctl(name: str) -> str:
+    """macOS ``sysctl -n name``, stripped; ``""`` where it fails."""
+    try:
+        return subprocess.run(["sysctl", "-n", name], capture_output=True, text=True,
+                              check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return ""
 

@@ -145,10 +145,6 @@ def test_the_reference_layer():
     (dict(groups=True), TypeError),
     (dict(in_channels=6, out_channels=6, groups=2), ValueError),   # p4 rows need multiples of 4
     (dict(part_v=1), TypeError),
-    (dict(num_kernels=0), ValueError),
-    (dict(causal_dilations=[1, 0]), ValueError),
-    (dict(causal_dilations=[]), ValueError),
-    (dict(causal_dilations=2), TypeError),
 ])
 def test_bad_arguments_raise(kwargs, error):
     with pytest.raises(error):
