@@ -1,14 +1,6 @@
-"""Figures of chapter 15 (how a convolution is computed): counted costs, measured times, a roofline.
+"""Figures of chapter 15 (how a convolution is computed): counted costs and a roofline.
 
-``method_costs_figure`` draws the operations and the extra memory of each
-method for one layer, as :func:`convkit.conv2d_method_costs` counts them (a
-model, the same on every machine).
-
-:func:`first_faster` finds where one measured method overtakes another for
-good; ``roofline_figure`` draws the roofline of a machine
-(its measured peak arithmetic rate and memory bandwidth) with layers placed
-at their arithmetic intensity. Each line and point has its own marker, so
-colour is never the only cue.
+Each line and point has its own marker, so colour is never the only cue.
 """
 
 from __future__ import annotations

@@ -17,12 +17,12 @@ from matplotlib.patches import Patch, Rectangle
 
 from convkit._validation import as_array, to_tuple
 from convkit.conv import conv2d
+from convkit.sizes import conv_output_size
 from convkit.plotting import colors
 from convkit.plotting.geometry import (
     INPUT_CELL,
     INSERTED_CELL,
     PADDING_CELL,
-    conv_output_shape,
     kernel_taps,
     output_position,
     padding_mask,
@@ -155,7 +155,7 @@ def conv_step_figure(input_size, kernel_size, stride=1, padding=0, dilation=1, s
     h, w = to_tuple(input_size, 2, "input_size", 1)
     kh, kw = to_tuple(kernel_size, 2, "kernel_size", 1)
     ph, pw = to_tuple(padding, 2, "padding", 0)
-    output_shape = conv_output_shape(input_size, kernel_size, stride, padding, dilation)
+    output_shape = conv_output_size((h, w), (kh, kw), stride, (ph, pw), dilation)
     position = output_position(step, output_shape)
     input = _check_values(input, (h, w), "input")
     weight = _check_values(weight, (kh, kw), "weight")
@@ -243,7 +243,7 @@ def conv_transpose_step_figure(input_size, kernel_size, stride=1, padding=0, out
     output_values = None
     if input is not None:
         grid_values = np.zeros(grid.roles.shape, dtype=input.dtype)
-        r0, c0 = grid.input_origin
+        r0, c0 = grid.implied_padding  # where input cell (0, 0) sits
         grid_values[r0:r0 + (h - 1) * grid.stride[0] + 1:grid.stride[0],
                     c0:c0 + (w - 1) * grid.stride[1] + 1:grid.stride[1]] = input
         if weight is not None:

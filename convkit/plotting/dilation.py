@@ -1,19 +1,9 @@
 """Dilated kernels and the receptive-field footprint of dilated stacks (chapter 7).
 
-Two pictures and the counts behind them:
-
-* :func:`dilated_kernel_figure`: one placement of a ``k x k`` kernel with
-  dilation ``d`` on an ``i x i`` input (the taps, the gaps between them, the
-  window they span) beside the output it produces, on a canvas whose size
-  does not depend on ``k`` or ``d`` (explorer frames do not jump).
-* :func:`footprint_figure`: which input pixels reach one output pixel of a
-  stack of stride-1 dilated layers, and through how many paths; the pixels
-  that never reach it (the holes of the gridding artifact) are crossed out.
-
-:func:`stack_footprint` computes those path counts with
-:func:`convkit.conv1d` / :func:`convkit.conv2d` (a full correlation of
-all-ones dilated kernels, layer after layer); the tests check it against the
-input gradient that PyTorch's autograd gives.
+:func:`stack_footprint` counts the paths from each input pixel to one output
+with :func:`convkit.conv1d` / :func:`convkit.conv2d`; the tests check it
+against PyTorch's autograd. Each figure has a ``*_description`` companion
+that writes its alt text from the same numbers.
 """
 
 from __future__ import annotations

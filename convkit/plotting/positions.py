@@ -1,11 +1,6 @@
 """Where the kernel lands along one axis (chapter 3).
 
-:func:`kernel_starts` and :func:`cells_never_read` are the geometry;
-:func:`positions_figure` draws it: the padded input on top, one row per
-kernel position, the output underneath, the output-size formula with the
-numbers filled in, and a cross on every cell no position reads. Every size
-it prints comes from :func:`convkit.conv_output_size`. :func:`positions_alt_text`
-describes a frame in words.
+Every size drawn or described comes from :func:`convkit.conv_output_size`.
 """
 
 from __future__ import annotations

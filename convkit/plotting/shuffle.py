@@ -1,17 +1,7 @@
 """Figures of chapters 12 and 13: which channels reach which, and multiply-adds against memory access.
 
-================================  ===================================================
-``reachability_figure``           which inputs reach which outputs (ch. 12), as a grid
-``reachability_description``      its alt text
-``cost_access_figure``            multiply-adds and memory access per layer (ch. 13)
-``cost_access_description``       its alt text
-``shufflenet_unit_figure``        a ShuffleNet unit's layers and channels (ch. 13)
-``shufflenet_unit_description``   its alt text
-================================  ===================================================
-
-Nothing here changes matplotlib's global state; colours come from
-:mod:`convkit.plotting.colors`, and every coloured mark has a second cue (a
-printed symbol or value).
+Each figure has a ``*_description`` companion that writes its alt text;
+every coloured mark has a second cue (a printed symbol or value).
 """
 
 from __future__ import annotations

@@ -1,19 +1,10 @@
-"""Chapter 6's figures: checkerboard artifacts, resize-then-convolve, output_padding.
+"""Chapter 6's figures: checkerboard artifacts, resize-then-convolve, output_padding, stamps.
 
 Every helper returns a matplotlib ``Figure`` (built without pyplot) and has a
 ``*_description`` companion that writes its alt text from the same numbers.
 The values drawn come from ``convkit`` (``conv_transpose2d``,
 ``overlap_counts``, ``resize_conv2d``), so a test can compare them with
 PyTorch.
-
-==================================  ============================================
-``uniform_upsample``                transposed conv with a uniform kernel, scaled
-``checkerboard_figure``             overlap map and its print on an image
-``upsampling_comparison_figure``    input, transposed conv, resize-then-conv
-``direct_input_sizes``              input sizes a conv maps to one output size
-``output_padding_figure``           the zero-inserted grid and output, per a
-``stamps_figure``                   one kernel stamp per input pixel, and the sum
-==================================  ============================================
 """
 
 from __future__ import annotations
@@ -52,11 +43,14 @@ OVERLAP_INPUT = 4
 VERDICT_INPUT = 8
 
 
-def _image(image) -> np.ndarray:
+def _image_args(image, kernel_size, stride) -> tuple[np.ndarray, int, int]:
+    """``image`` as a float64 ``(H, W)`` array of at least 2x2, and the checked ``k`` and ``s``."""
+    k = check_int(kernel_size, "kernel_size", minimum=1)
+    s = check_int(stride, "stride", minimum=1)
     array = np.asarray(image, dtype=np.float64)
     if array.ndim != 2 or min(array.shape) < 2:
         raise ValueError(f"image must be a 2D (H, W) array of at least 2x2, got shape {array.shape}")
-    return array
+    return array, k, s
 
 
 def uniform_upsample(image, kernel_size: int, stride: int) -> np.ndarray:
@@ -78,9 +72,7 @@ def uniform_upsample(image, kernel_size: int, stride: int) -> np.ndarray:
     numpy.ndarray
         ``((H - 1) s + k, (W - 1) s + k)`` float64.
     """
-    k = check_int(kernel_size, "kernel_size", minimum=1)
-    s = check_int(stride, "stride", minimum=1)
-    x = _image(image)
+    x, k, s = _image_args(image, kernel_size, stride)
     weight = np.full((1, 1, k, k), (s / k) ** 2)  # (C_in, C_out, kH, kW)
     return conv_transpose2d(x[None, None], weight, stride=s)[0, 0]  # (1, 1, H_out, W_out) -> (H_out, W_out)
 
@@ -105,9 +97,7 @@ def checkerboard_description(image, kernel_size: int, stride: int) -> str:
     str
         The figure's content in words, for its alt text.
     """
-    k = check_int(kernel_size, "kernel_size", minimum=1)
-    s = check_int(stride, "stride", minimum=1)
-    x = _image(image)
+    x, k, s = _image_args(image, kernel_size, stride)
     inner = _interior(k, s)
     low, high = int(inner.min()), int(inner.max())
     if low == high:
@@ -143,9 +133,7 @@ def checkerboard_figure(image, kernel_size: int, stride: int) -> Figure:
     -------
     matplotlib.figure.Figure
     """
-    k = check_int(kernel_size, "kernel_size", minimum=1)
-    s = check_int(stride, "stride", minimum=1)
-    x = _image(image)
+    x, k, s = _image_args(image, kernel_size, stride)
     counts = overlap_counts((OVERLAP_INPUT, OVERLAP_INPUT), k, s)  # (H_out, W_out)
     inner = _interior(k, s)
     fig = Figure(figsize=(6.6, 3.1), facecolor=colors.FIGURE_FACE)
@@ -185,9 +173,7 @@ def upsampling_comparison_description(image, kernel_size: int, stride: int) -> s
     str
         The figure's content in words, for its alt text.
     """
-    k = check_int(kernel_size, "kernel_size", minimum=1)
-    s = check_int(stride, "stride", minimum=1)
-    x = _image(image)
+    x, k, s = _image_args(image, kernel_size, stride)
     a, b = _comparison_outputs(x, k, s)
     return (f"Three grey images: a {x.shape[0]}x{x.shape[1]} photograph; the same upsampled by a "
             f"transposed convolution with a uniform {k}x{k} kernel and stride {s} ({a.shape[0]}x"
@@ -222,9 +208,7 @@ def upsampling_comparison_figure(image, kernel_size: int, stride: int) -> Figure
     -------
     matplotlib.figure.Figure
     """
-    k = check_int(kernel_size, "kernel_size", minimum=1)
-    s = check_int(stride, "stride", minimum=1)
-    x = _image(image)
+    x, k, s = _image_args(image, kernel_size, stride)
     transposed, resized = _comparison_outputs(x, k, s)
     fig = Figure(figsize=(7.2, 2.8), facecolor=colors.FIGURE_FACE)
     panels = [

@@ -1,18 +1,9 @@
 """Volumes and 3D convolution: box sketches, a volume and its slices, one depth slice (chapter 4).
 
-:func:`sliding_directions_figure` sketches, in a cabinet projection, a 2D
-convolution of a multi-channel image next to a 3D convolution of a volume:
-the boxes' depths are the channel count, the volume's depth, the kernel's
-depth and the output depths given by :func:`convkit.conv_output_size`.
-:func:`volume_slices_figure` draws a volume's surface (scikit-image's
-``marching_cubes``, imported only when the function runs) beside a few of
-its slices. :func:`depth_slice_figure` shows the input slices a 3D kernel
-reads and the output slice it writes, the output coming from
-:func:`convkit.conv3d`. The ``*_description`` functions give alt text with
-the same numbers. :func:`response_projection_figure` shows a volume and a
-kernel's response to it as maximum projections along depth.
-:func:`cabinet_project`, :func:`box_faces` and
-:func:`draw_box` are the geometry the sketches are made of.
+The sketches are boxes in a cabinet projection (:func:`draw_box`); depths come
+from :func:`convkit.conv_output_size` and responses from
+:func:`convkit.conv3d`. Each figure has a ``*_description`` companion that
+writes its alt text from the same numbers.
 """
 
 from __future__ import annotations
