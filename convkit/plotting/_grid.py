@@ -49,14 +49,22 @@ def grid_axes(fig, width: float, height: float):
     return plain_axes(fig.add_axes((0.02, 0.1, 0.96, 0.78)), (-0.3, width + 0.3), (height + 0.3, -1.0))
 
 
-def plain_axes(ax, xlim, ylim):
-    """Give ``ax`` these limits, equal aspect and no frame; return it.
+def plain_axes(ax, xlim, ylim, equal=True):
+    """Give ``ax`` these limits, no frame and (if ``equal``) equal aspect; return it.
 
     ``ylim`` is ``(bottom, top)``, so ``(height, 0)`` makes y grow downwards,
     as on the course's grids.
     """
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
-    ax.set_aspect("equal")
+    if equal:
+        ax.set_aspect("equal")
     ax.axis("off")
     return ax
+
+
+def no_ticks(*axes) -> None:
+    """Remove the ticks of every axes given (images, whose pixel coordinates say nothing)."""
+    for ax in axes:
+        ax.set_xticks([])
+        ax.set_yticks([])

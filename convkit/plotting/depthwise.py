@@ -16,6 +16,7 @@ from convkit.costs import (
     conv_cost, depthwise_conv_cost, depthwise_separable_cost, pointwise_conv_cost,
 )
 from convkit.plotting import colors
+from convkit.plotting._grid import plain_axes
 
 __all__ = [
     "separable_connections_figure",
@@ -86,9 +87,7 @@ def separable_connections_figure(in_channels: int, out_channels: int, kernel_siz
     hidden_style = {"facecolor": HIDDEN + "66", "edgecolor": colors.EDGE, "linewidth": 1.0, "hatch": ".."}
 
     for ax, width in ((left, 6.0), (right, 10.0)):
-        ax.set_xlim(-1.2, width + 1.2)
-        ax.set_ylim(rows + 0.1, -0.1)
-        ax.axis("off")
+        plain_axes(ax, (-1.2, width + 1.2), (rows + 0.1, -0.1), equal=False)
 
     ins = _column(left, 0, c_in, rows, lambda i: f"in {i}", input_style, "input-channel")
     outs = _column(left, 6, c_out, rows, lambda o: f"out {o}", output_style, "output-channel")

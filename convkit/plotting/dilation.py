@@ -17,7 +17,7 @@ from matplotlib.patches import Patch, Rectangle
 from convkit._validation import check_int, check_ints
 from convkit.conv import conv1d, conv2d
 from convkit.plotting import colors
-from convkit.plotting._grid import plain_axes
+from convkit.plotting._grid import no_ticks, plain_axes
 from convkit.sizes import conv_output_size, effective_kernel_size
 
 __all__ = [
@@ -234,8 +234,7 @@ def footprint_figure(schedules, kernel_size=3, extent=None) -> Figure:
         holes = int(np.count_nonzero(count == 0))
         ax.set_title(f"dilations {_schedule(schedule)} (k = {k})\nfield {r}×{r}, "
                      f"{holes} hole{'' if holes == 1 else 's'} (×)", fontsize=9)
-        ax.set_xticks([])
-        ax.set_yticks([])
+        no_ticks(ax)
         ax.set_xlim(-0.5, extent - 0.5)
         ax.set_ylim(extent - 0.5, -0.5)
     fig.text(0.5, 0.02, "shade: number of paths to the output\n× = no path (a hole)",

@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from convkit import conv2d, low_rank_kernel
 from convkit._validation import as_nd_array
 from convkit.plotting import colors
-from convkit.plotting._grid import draw_grid, format_value, plain_axes
+from convkit.plotting._grid import draw_grid, format_value, no_ticks, plain_axes
 
 __all__ = [
     "outer_product_figure",
@@ -165,9 +165,7 @@ def low_rank_figure(kernel, image, rank: int, name: str = "kernel") -> Figure:
     missing_ax.imshow(missing, cmap=colors.DIVERGING_CMAP, vmin=-limit, vmax=limit, gid="missing")
     share = float(np.linalg.norm(missing) / (np.linalg.norm(full) or 1.0))
     missing_ax.set_title(f"missing: {100 * share:.1f}% of full result", fontsize=9)
-    for ax in (kernel_ax, filtered_ax, missing_ax):
-        ax.set_xticks([])
-        ax.set_yticks([])
+    no_ticks(kernel_ax, filtered_ax, missing_ax)
     return fig
 
 

@@ -9,7 +9,7 @@ from matplotlib.patches import Patch, Rectangle
 from convkit._validation import as_nd_array
 from convkit.grouped import shuffle_permutation
 from convkit.plotting import colors
-from convkit.plotting._grid import format_value
+from convkit.plotting._grid import format_value, plain_axes
 from convkit.plotting.geometry import group_connections
 from convkit.transposed import conv_matrix
 
@@ -186,10 +186,8 @@ def channel_shuffle_figure(channels: int, groups: int) -> Figure:
     perm = shuffle_permutation(channels, groups)  # shuffled[k] = x[perm[k]]
     per_group = channels // groups
     fig = Figure(figsize=(max(4.0, 0.55 * channels + 1.0), 2.6), facecolor=colors.FIGURE_FACE)
-    ax = fig.add_axes((0.02, 0.05, 0.96, 0.68))
-    ax.set_xlim(-0.2, channels + 0.2)
-    ax.set_ylim(4.4, -0.6)
-    ax.axis("off")
+    ax = plain_axes(fig.add_axes((0.02, 0.05, 0.96, 0.68)), (-0.2, channels + 0.2), (4.4, -0.6),
+                    equal=False)
     for row, order in ((0, np.arange(channels)), (3, perm)):
         for k, channel in enumerate(order):
             g = int(channel) // per_group

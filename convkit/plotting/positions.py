@@ -12,6 +12,7 @@ from matplotlib.patches import Rectangle
 
 from convkit._validation import check_int
 from convkit.plotting import colors
+from convkit.plotting._grid import plain_axes
 from convkit.sizes import conv_output_size
 
 __all__ = [
@@ -186,9 +187,7 @@ def positions_figure(input_size: int, kernel_size: int, stride: int = 1, padding
     for x in range(o):
         ax.add_patch(Rectangle((x, out_top), 1, 1, **colors.cell_style("output")))
     ax.text(-0.3, out_top + 0.5, "output", ha="right", va="center", fontsize=9)
-    ax.set_xlim(-0.2, max(10, length) + 0.2)
-    ax.set_ylim(out_top - 0.2, 0.2)
-    ax.axis("off")
+    plain_axes(ax, (-0.2, max(10, length) + 0.2), (out_top - 0.2, 0.2), equal=False)
 
     span = d * (k - 1) + 1
     kernel_term = f"{span}" if d == 1 else f"{d}·{k - 1} − 1"

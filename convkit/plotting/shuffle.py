@@ -15,6 +15,7 @@ from matplotlib.patches import Rectangle
 
 from convkit._validation import check_int
 from convkit.plotting import colors
+from convkit.plotting._grid import plain_axes
 
 __all__ = [
     "cost_access_description",
@@ -244,10 +245,7 @@ def shufflenet_unit_figure(in_channels: int = 240, groups: int = 3, stride: int 
     """
     main, shortcut, merge, _ = _unit_layers(in_channels, out_channels, groups, stride)
     fig = Figure(figsize=(5.6, 3.3), facecolor=colors.FIGURE_FACE)
-    ax = fig.add_axes((0.01, 0.01, 0.98, 0.89))
-    ax.set_xlim(0, 10)
-    ax.set_ylim(6.1, -0.5)
-    ax.axis("off")
+    ax = plain_axes(fig.add_axes((0.01, 0.01, 0.98, 0.89)), (0, 10), (6.1, -0.5), equal=False)
 
     def box(x, y, width, text, kind):
         style = {"conv": {"facecolor": colors.KERNEL, "linewidth": 2.0, "hatch": None},

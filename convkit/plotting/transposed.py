@@ -16,7 +16,7 @@ from matplotlib.patches import Rectangle
 from convkit._validation import check_int
 from convkit.conv_transpose import conv_transpose2d
 from convkit.plotting import colors
-from convkit.plotting._grid import format_value, plain_axes
+from convkit.plotting._grid import format_value, no_ticks, plain_axes
 from convkit.plotting.diagrams import conv_transpose_step_figure
 from convkit.plotting.notes import add_note
 from convkit.sizes import conv_transpose_output_size
@@ -153,9 +153,7 @@ def checkerboard_figure(image, kernel_size: int, stride: int) -> Figure:
     ax_img.imshow(uniform_upsample(x, k, s), cmap="gray", vmin=0, vmax=255, interpolation="nearest")
     even = "even" if inner.min() == inner.max() else "uneven"
     ax_img.set_title(f"a {x.shape[0]}×{x.shape[1]} photo upsampled\n({even} overlap)", fontsize=8.5)
-    for ax in (ax_map, ax_img):
-        ax.set_xticks([])
-        ax.set_yticks([])
+    no_ticks(ax_map, ax_img)
     fig.suptitle(f"uniform {k}×{k} kernel, stride {s}", fontsize=9.5, y=0.98)
     return fig
 
@@ -220,8 +218,7 @@ def upsampling_comparison_figure(image, kernel_size: int, stride: int) -> Figure
         ax = fig.add_axes((0.02 + index * 0.33, 0.04, 0.30, 0.76))
         ax.imshow(values, cmap="gray", vmin=0, vmax=255, interpolation="nearest")
         ax.set_title(title, fontsize=8.5)
-        ax.set_xticks([])
-        ax.set_yticks([])
+        no_ticks(ax)
     return fig
 
 

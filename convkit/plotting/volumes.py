@@ -18,6 +18,7 @@ from convkit._validation import check_int, is_int
 from convkit.sizes import conv_output_size
 from convkit.conv import conv3d
 from convkit.plotting import colors
+from convkit.plotting._grid import no_ticks
 
 __all__ = [
     "sliding_directions_figure",
@@ -242,6 +243,14 @@ def _slices(slices, depth):
     return checked
 
 
+def _frame(ax, color, linewidth=None):
+    """Colour (and, given ``linewidth``, thicken) the four sides of an image's frame."""
+    for side in ax.spines.values():
+        side.set_edgecolor(color)
+        if linewidth is not None:
+            side.set_linewidth(linewidth)
+
+
 _OBJECT_CMAP = ListedColormap(["white", colors.INPUT])      # empty voxel, object voxel
 _PADDING_CMAP = ListedColormap([colors.PADDING, colors.PADDING])
 
@@ -315,11 +324,9 @@ def volume_slices_figure(volume, slices, level=0.5, elev=20, azim=-150):
     for n, z in enumerate(shown):
         sub = fig.add_subplot(2, 4, 3 + (n // 2) * 4 + n % 2)
         sub.imshow(scene[z], cmap=_OBJECT_CMAP, vmin=0, vmax=1, interpolation="nearest")
-        for side in sub.spines.values():
-            side.set_edgecolor(colors.EDGE)
+        _frame(sub, colors.EDGE)
         sub.set_title(f"slice {z}", fontsize=9)
-        sub.set_xticks([])
-        sub.set_yticks([])
+        no_ticks(sub)
     fig.subplots_adjust(left=0.02, right=0.98, bottom=0.06, top=0.9, wspace=0.15, hspace=0.3)
     return fig
 
@@ -406,18 +413,12 @@ def depth_slice_figure(volume, kernel, z):
                                    edgecolor=colors.EDGE, linewidth=0, alpha=0.4, gid="padding"))
             ax.text(width / 2, height / 2, "padding\n(zeros)", ha="center", va="center", fontsize=8)
             ax.set_title(f"slice {z + dz} (outside)", fontsize=9)
-        for side in ax.spines.values():
-            side.set_edgecolor(colors.KERNEL)
-            side.set_linewidth(2.5)
+        _frame(ax, colors.KERNEL, 2.5)
     axes[-1].imshow(response[z], cmap=colors.DIVERGING_CMAP, vmin=-limit, vmax=limit,
                     interpolation="nearest")
     axes[-1].set_title(f"output slice {z}", fontsize=9)
-    for side in axes[-1].spines.values():
-        side.set_edgecolor(colors.OUTPUT)
-        side.set_linewidth(2.5)
-    for ax in axes:
-        ax.set_xticks([])
-        ax.set_yticks([])
+    _frame(axes[-1], colors.OUTPUT, 2.5)
+    no_ticks(*axes)
     shape = "x".join(str(k) for k in weight.shape)
     fig.text(0.01, 0.03, f"Orange frames: the slices under the {shape} kernel; "
              "output: blue = positive (+), red = negative (-)", fontsize=8)
@@ -511,9 +512,7 @@ def response_projection_figure(volume, kernel):
     axes[1].annotate("strongest response", (x, y), xytext=(14, 6), textcoords="offset points",
                      color="white", fontsize=8, arrowprops=dict(arrowstyle="->", color="white"))
     fig.colorbar(image, ax=axes[1], fraction=0.046)
-    for ax in axes:
-        ax.set_xticks([])
-        ax.set_yticks([])
+    no_ticks(*axes)
     fig.tight_layout()
     return fig
 
