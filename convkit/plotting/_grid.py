@@ -63,6 +63,16 @@ def plain_axes(ax, xlim, ylim, equal=True):
     return ax
 
 
+def bar_rows(ax, labels, show_labels: bool, xlabel: str) -> None:
+    """Rows of horizontal bars, first label on top (named if ``show_labels``), open on top and right."""
+    ax.set_ylim(len(labels) - 0.5, -0.5)
+    ax.set_yticks(range(len(labels)), list(labels) if show_labels else [""] * len(labels), fontsize=7)
+    ax.set_xlabel(xlabel, fontsize=7)
+    ax.tick_params(labelsize=6)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
 def no_ticks(*axes) -> None:
     """Remove the ticks of every axes given (images, whose pixel coordinates say nothing)."""
     for ax in axes:

@@ -257,8 +257,7 @@ def receptive_field_units(layers) -> list[np.ndarray]:
     Parameters
     ----------
     layers : sequence of tuple
-        ``(kernel_size, stride)`` or ``(kernel_size, stride, dilation)`` per
-        layer, input side first.
+        As in :func:`convkit.receptive_field`.
 
     Returns
     -------

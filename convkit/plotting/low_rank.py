@@ -174,9 +174,8 @@ def low_rank_description(kernel, rank: int, name: str = "kernel") -> str:
 
     Parameters
     ----------
-    kernel : array_like, shape (kH, kW)
-    rank : int
-    name : str, default "kernel"
+    kernel, rank, name
+        As in :func:`low_rank_figure`.
 
     Returns
     -------

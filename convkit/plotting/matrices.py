@@ -101,10 +101,11 @@ def conv_matrix_figure(input_size, weight, stride=1, padding=0, transpose=False)
     h, wd = (input_size, input_size) if np.isscalar(input_size) else tuple(input_size)
     c = conv_matrix((1, h, wd), w[None, None], stride=stride, padding=padding)  # (H_out*W_out, H*W)
     if transpose:
-        return matrix_figure(c.T, title=rf"$\mathbf{{C}}^\top$ ({c.shape[1]}×{c.shape[0]}): transposed convolution",
-                             row_label="output pixel (row-major)", col_label="input pixel (row-major)")
-    return matrix_figure(c, title=rf"$\mathbf{{C}}$ ({c.shape[0]}×{c.shape[1]}): $y = \mathbf{{C}}x$",
-                         row_label="output pixel (row-major)", col_label="input pixel (row-major)")
+        c, title = c.T, rf"$\mathbf{{C}}^\top$ ({c.shape[1]}×{c.shape[0]}): transposed convolution"
+    else:
+        title = rf"$\mathbf{{C}}$ ({c.shape[0]}×{c.shape[1]}): $y = \mathbf{{C}}x$"
+    return matrix_figure(c, title=title, row_label="output pixel (row-major)",
+                         col_label="input pixel (row-major)")
 
 
 def grouped_weight_figure(in_channels: int, out_channels: int, groups: int, weight=None) -> Figure:

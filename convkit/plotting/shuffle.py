@@ -15,7 +15,7 @@ from matplotlib.patches import Rectangle
 
 from convkit._validation import check_int
 from convkit.plotting import colors
-from convkit.plotting._grid import plain_axes
+from convkit.plotting._grid import bar_rows, plain_axes
 
 __all__ = [
     "cost_access_description",
@@ -166,12 +166,7 @@ def cost_access_figure(labels: Sequence[str], macs: Sequence[float], accesses: S
         for yi, v in zip(y, values):
             ax.text(v + 0.02 * top, yi, fmt.format(v), va="center", fontsize=7)
         ax.set_xlim(0, top * 1.3)
-        ax.set_ylim(len(labels) - 0.5, -0.5)
-        ax.set_yticks(y, list(labels) if index == 0 else [""] * len(labels), fontsize=7)
-        ax.set_xlabel(xlabel, fontsize=7)
-        ax.tick_params(labelsize=6)
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
+        bar_rows(ax, labels, index == 0, xlabel)
     fig.suptitle(title, fontsize=8, y=0.98)
     return fig
 

@@ -171,12 +171,8 @@ def ratio_bars_description(names: Sequence[str], series: Mapping[str, Sequence[f
 
     Parameters
     ----------
-    names : sequence of str
-        Row names.
-    series : mapping of str to sequence of float
-        As for :func:`ratio_bars_figure`.
-    reference : str, default "standard"
-        The reference row.
+    names, series, reference
+        As in :func:`ratio_bars_figure`.
 
     Returns
     -------

@@ -24,7 +24,6 @@ from convkit.transposed import overlap_counts
 from convkit.upsampling import resize_conv2d
 
 __all__ = [
-    "uniform_upsample",
     "checkerboard_figure",
     "checkerboard_description",
     "upsampling_comparison_figure",
@@ -32,7 +31,6 @@ __all__ = [
     "direct_input_sizes",
     "output_padding_figure",
     "output_padding_description",
-    "stamps",
     "stamps_figure",
     "stamps_description",
 ]
@@ -53,26 +51,10 @@ def _image_args(image, kernel_size, stride) -> tuple[np.ndarray, int, int]:
     return array, k, s
 
 
-def uniform_upsample(image, kernel_size: int, stride: int) -> np.ndarray:
-    """Transposed convolution of ``image`` with a uniform ``k x k`` kernel, scaled by ``(s/k)^2``.
-
-    Each input pixel stamps ``k^2`` copies of itself onto ``s^2`` output
-    pixels' worth of area, so ``(k/s)^2`` stamps fall on an output pixel on
-    average; dividing by that keeps the brightness of the input where the
-    overlap is even, and shows the checkerboard where it is not.
-
-    Parameters
-    ----------
-    image : array_like
-        ``(H, W)``.
-    kernel_size, stride : int
-
-    Returns
-    -------
-    numpy.ndarray
-        ``((H - 1) s + k, (W - 1) s + k)`` float64.
-    """
-    x, k, s = _image_args(image, kernel_size, stride)
+def _uniform_upsample(x: np.ndarray, k: int, s: int) -> np.ndarray:
+    """Transposed convolution of ``x`` with a uniform ``k x k`` kernel, each weight ``(s/k)^2``."""
+    # (k/s)^2 stamps fall on an output pixel on average: dividing by that keeps the input's
+    # brightness where the overlap is even and shows the checkerboard where it is not.
     weight = np.full((1, 1, k, k), (s / k) ** 2)  # (C_in, C_out, kH, kW)
     return conv_transpose2d(x[None, None], weight, stride=s)[0, 0]  # (1, 1, H_out, W_out) -> (H_out, W_out)
 
@@ -108,7 +90,7 @@ def checkerboard_description(image, kernel_size: int, stride: int) -> str:
     else:
         verdict = (f"interior output pixels receive between {low} and {high} stamps, "
                    f"and the upsampled image shows a checkerboard")
-    out = uniform_upsample(x, k, s).shape
+    out = _uniform_upsample(x, k, s).shape
     return (f"Transposed convolution with a uniform {k}x{k} kernel and stride {s}. Left: the number "
             f"of overlapping kernel stamps on each output pixel for a {OVERLAP_INPUT}x{OVERLAP_INPUT} "
             f"input; {verdict}. Right: a {x.shape[0]}x{x.shape[1]} photograph upsampled to "
@@ -119,9 +101,10 @@ def checkerboard_figure(image, kernel_size: int, stride: int) -> Figure:
     """The overlap counts of a transposed convolution and their print on an image.
 
     Left: :func:`convkit.overlap_counts` for a 4x4 input (a ``cividis`` map
-    with the counts printed). Right: :func:`uniform_upsample` of ``image``
-    in grey levels from 0 to 255. The figure has the same size for every
-    kernel size and stride, so it can serve as explorer frames.
+    with the counts printed). Right: a transposed convolution of ``image``
+    with a uniform kernel scaled by ``(s/k)^2``, in grey levels 0 to 255.
+    The figure has the same size for every kernel size and stride, so it can
+    serve as explorer frames.
 
     Parameters
     ----------
@@ -150,7 +133,8 @@ def checkerboard_figure(image, kernel_size: int, stride: int) -> Figure:
     ax_map.set_title(f"stamps per output pixel ({OVERLAP_INPUT}×{OVERLAP_INPUT} input)\n"
                      + (f"interior: all {inner.min()}" if inner.min() == inner.max()
                         else f"interior: {inner.min()} to {inner.max()}"), fontsize=8.5)
-    ax_img.imshow(uniform_upsample(x, k, s), cmap="gray", vmin=0, vmax=255, interpolation="nearest")
+    ax_img.imshow(_uniform_upsample(x, k, s), cmap="gray", vmin=0, vmax=255,
+                  interpolation="nearest")
     even = "even" if inner.min() == inner.max() else "uneven"
     ax_img.set_title(f"a {x.shape[0]}×{x.shape[1]} photo upsampled\n({even} overlap)", fontsize=8.5)
     no_ticks(ax_map, ax_img)
@@ -181,7 +165,7 @@ def upsampling_comparison_description(image, kernel_size: int, stride: int) -> s
 
 
 def _comparison_outputs(x: np.ndarray, k: int, s: int) -> tuple[np.ndarray, np.ndarray]:
-    transposed = uniform_upsample(x, k, s)  # (H_out, W_out)
+    transposed = _uniform_upsample(x, k, s)  # (H_out, W_out)
     box = np.full((1, 1, k, k), 1.0 / k**2)  # (C_out, C_in, kH, kW): a box blur
     resized = resize_conv2d(x[None, None], box, scale_factor=s, padding="same")[0, 0]  # (sH, sW)
     return transposed, resized
@@ -190,8 +174,8 @@ def _comparison_outputs(x: np.ndarray, k: int, s: int) -> tuple[np.ndarray, np.n
 def upsampling_comparison_figure(image, kernel_size: int, stride: int) -> Figure:
     """An image upsampled by a transposed convolution and by resize-then-convolve.
 
-    Three panels in grey levels 0 to 255: the input, :func:`uniform_upsample`
-    (a strided transposed convolution with a uniform kernel), and
+    Three panels in grey levels 0 to 255: the input, a strided transposed
+    convolution with a uniform kernel scaled by ``(s/k)^2``, and
     :func:`convkit.resize_conv2d` with the same kernel normalised to sum 1
     (nearest-neighbour resizing by ``stride``, then a stride-1 'same'
     convolution), the fix of Odena, Dumoulin and Olah (2016).
@@ -348,25 +332,8 @@ def _stamp_operands(input, weight, stride):
     return x, w, check_int(stride, "stride", minimum=1)
 
 
-def stamps(input, weight, stride: int) -> list[np.ndarray]:
-    """Each input pixel's stamp on the output canvas of a transposed convolution.
-
-    Parameters
-    ----------
-    input : array_like
-        ``(H, W)``.
-    weight : array_like
-        ``(kH, kW)``.
-    stride : int
-
-    Returns
-    -------
-    list of numpy.ndarray
-        One ``((H - 1) s + kH, (W - 1) s + kW)`` array per input pixel, in
-        reading order: ``input[j, l] * weight`` placed at ``(j s, l s)``,
-        zeros elsewhere. Their sum is the transposed convolution.
-    """
-    x, w, s = _stamp_operands(input, weight, stride)
+def _stamps(x: np.ndarray, w: np.ndarray, s: int) -> list[np.ndarray]:
+    """Each input pixel's stamp ``x[j, l] * w``, placed at ``(j s, l s)`` on the output canvas."""
     kh, kw = w.shape
     shape = ((x.shape[0] - 1) * s + kh, (x.shape[1] - 1) * s + kw)
     result = []
@@ -399,7 +366,7 @@ def stamps_figure(input, weight, stride: int) -> Figure:
     """
 
     x, w, s = _stamp_operands(input, weight, stride)
-    parts = stamps(x, w, s)
+    parts = _stamps(x, w, s)
     total = conv_transpose2d(x[None, None], w[None, None], stride=s)[0, 0]  # (H_out, W_out)
     rows, cols = total.shape
     panels = len(parts) + 1
