@@ -1,10 +1,4 @@
-"""Multi-channel pictures: one filter over a multi-channel input; groups (chapters 2, 9, 11).
-
-Per channel, the input channel, the kernel that correlates it and the
-resulting map; then their sum (plus bias), the filter's one output channel.
-For grouped and depthwise convolutions, which input channels each filter
-sees.
-"""
+"""Multi-channel pictures: one filter over a multi-channel input; groups (chapters 2, 9, 11)."""
 
 from __future__ import annotations
 

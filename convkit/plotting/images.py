@@ -1,10 +1,7 @@
 """Whole images through a kernel: filter responses side by side (chapters 1, 2).
 
-:func:`edges_figure` shows an image with its cross-correlation and its
-convolution by one kernel (computed here by :func:`convkit.correlate2d` and
-:func:`convkit.convolve2d`); :func:`equivariance_figure` shows the four
-panels of the translation-equivariance check, with the region where the
-check is exact outlined.
+The responses of :func:`edges_figure` are convkit's own
+(:func:`convkit.correlate2d`, :func:`convkit.convolve2d`).
 """
 
 from __future__ import annotations

@@ -94,10 +94,9 @@ def _sketch_sizes(channels, depth, kernel_depth):
     channels = check_int(channels, "channels", minimum=1)
     depth = check_int(depth, "depth", minimum=1)
     kernel_depth = check_int(kernel_depth, "kernel_depth", minimum=1)
-    if channels > _MAX_SKETCH_DEPTH:
-        raise ValueError(f"channels must be at most {_MAX_SKETCH_DEPTH} to be drawn, got {channels}")
-    if depth > _MAX_SKETCH_DEPTH:
-        raise ValueError(f"depth must be at most {_MAX_SKETCH_DEPTH} to be drawn, got {depth}")
+    for name, value in (("channels", channels), ("depth", depth)):
+        if value > _MAX_SKETCH_DEPTH:
+            raise ValueError(f"{name} must be at most {_MAX_SKETCH_DEPTH} to be drawn, got {value}")
     if kernel_depth >= depth:
         raise ValueError(f"kernel_depth must be smaller than depth ({depth}) for the kernel to "
                          f"slide along depth, got {kernel_depth}")
