@@ -41,7 +41,8 @@ def test_input_cells_read_match_torch_one_hot_probes(i, k, s, p, d):
     """An output cell reads input cell (r, c) iff a one-hot input there changes it (all-ones kernel)."""
     h, w = pair(i)
     weight = torch.ones((1, 1) + pair(k), dtype=torch.float64)
-    oh, ow = F.conv2d(torch.zeros((1, 1, h, w)), weight.float(), stride=s, padding=p, dilation=d).shape[2:]
+    probe = torch.zeros((1, 1, h, w), dtype=torch.float64)
+    oh, ow = F.conv2d(probe, weight, stride=s, padding=p, dilation=d).shape[2:]
     reads = {(a, b): set() for a in range(oh) for b in range(ow)}
     for r, c in itertools.product(range(h), range(w)):
         x = torch.zeros((1, 1, h, w), dtype=torch.float64)

@@ -64,9 +64,10 @@ def plain_axes(ax, xlim, ylim, equal=True):
 
 
 def bar_rows(ax, labels, show_labels: bool, xlabel: str) -> None:
-    """Rows of horizontal bars, first label on top (named if ``show_labels``), open on top and right."""
+    """Horizontal bar rows, the first on top, named if ``show_labels``; no top or right spine."""
+    names = list(labels) if show_labels else [""] * len(labels)
     ax.set_ylim(len(labels) - 0.5, -0.5)
-    ax.set_yticks(range(len(labels)), list(labels) if show_labels else [""] * len(labels), fontsize=7)
+    ax.set_yticks(range(len(labels)), names, fontsize=7)
     ax.set_xlabel(xlabel, fontsize=7)
     ax.tick_params(labelsize=6)
     for side in ("top", "right"):

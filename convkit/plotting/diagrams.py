@@ -188,7 +188,8 @@ def conv_step_figure(input_size, kernel_size, stride=1, padding=0, dilation=1, s
     dh, dw = to_tuple(dilation, 2, "dilation", 1)
     ax_in.set_title(f"input {h}×{w}, padding {_fmt(ph, pw)}\nkernel {kh}×{kw}, stride {_fmt(sh, sw)}, dilation {_fmt(dh, dw)}",
                     fontsize=9)
-    _finish(fig, ["input", "padding", "kernel", "output"] if (ph or pw) else ["input", "kernel", "output"])
+    padded = ["padding"] if (ph or pw) else []
+    _finish(fig, ["input", *padded, "kernel", "output"])
     return fig
 
 

@@ -101,7 +101,8 @@ def conv_matrix_figure(input_size, weight, stride=1, padding=0, transpose=False)
     h, wd = (input_size, input_size) if np.isscalar(input_size) else tuple(input_size)
     c = conv_matrix((1, h, wd), w[None, None], stride=stride, padding=padding)  # (H_out*W_out, H*W)
     if transpose:
-        c, title = c.T, rf"$\mathbf{{C}}^\top$ ({c.shape[1]}×{c.shape[0]}): transposed convolution"
+        title = rf"$\mathbf{{C}}^\top$ ({c.shape[1]}×{c.shape[0]}): transposed convolution"
+        c = c.T
     else:
         title = rf"$\mathbf{{C}}$ ({c.shape[0]}×{c.shape[1]}): $y = \mathbf{{C}}x$"
     return matrix_figure(c, title=title, row_label="output pixel (row-major)",

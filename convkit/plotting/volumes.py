@@ -47,7 +47,7 @@ _MAX_SKETCH_DEPTH = 16
 
 
 def _cabinet_project(points):
-    """Page coordinates ``(..., 2)`` of points ``(..., 3)`` = (width, height, depth), depth receding."""
+    """Page coordinates ``(..., 2)`` of ``(x, y, z)`` points ``(..., 3)``, depth receding."""
     points = np.asarray(points, dtype=float)
     angle = np.radians(SLANT_ANGLE)
     slant = SLANT_SCALE * np.array([np.cos(angle), np.sin(angle)])
@@ -55,7 +55,7 @@ def _cabinet_project(points):
 
 
 def _box_faces(origin, size):
-    """Corners ``(3, 4, 3)`` of the front, top and right faces of a box; ``origin`` is front-bottom-left."""
+    """Front, top and right faces of a box as corners ``(3, 4, 3)``; origin: front-bottom-left."""
     x0, y0, z0 = origin
     w, h, d = size
     x1, y1, z1 = x0 + w, y0 + h, z0 + d
@@ -96,7 +96,8 @@ def _sketch_sizes(channels, depth, kernel_depth):
     kernel_depth = check_int(kernel_depth, "kernel_depth", minimum=1)
     for name, value in (("channels", channels), ("depth", depth)):
         if value > _MAX_SKETCH_DEPTH:
-            raise ValueError(f"{name} must be at most {_MAX_SKETCH_DEPTH} to be drawn, got {value}")
+            raise ValueError(f"{name} must be at most {_MAX_SKETCH_DEPTH} to be drawn, "
+                             f"got {value}")
     if kernel_depth >= depth:
         raise ValueError(f"kernel_depth must be smaller than depth ({depth}) for the kernel to "
                          f"slide along depth, got {kernel_depth}")
