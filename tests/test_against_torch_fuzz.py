@@ -1020,9 +1020,14 @@ def test_geometry_sizes_match_torch(size, kernel, stride, padding, dilation):
     expected, refusal = torch_outcome(F.conv2d, image, taps, stride=stride, padding=padding, dilation=dilation)
     if refusal is not None:
         with pytest.raises((TypeError, ValueError)):
-            geometry.conv_output_shape(size, kernel, stride, padding, dilation)
+            geometry.input_cells_read(size, (0, 0), kernel, stride, padding, dilation)
     else:
-        assert geometry.conv_output_shape(size, kernel, stride, padding, dilation) == tuple(expected.shape[2:])
+        # The last output cell of torch's output is inside the figure's output, one further is not.
+        last = (expected.shape[2] - 1, expected.shape[3] - 1)
+        geometry.input_cells_read(size, last, kernel, stride, padding, dilation)
+        for beyond in ((last[0] + 1, 0), (0, last[1] + 1)):
+            with pytest.raises(ValueError, match="output_index"):
+                geometry.input_cells_read(size, beyond, kernel, stride, padding, dilation)
 
 
 @given(layers=st.lists(st.tuples(st.integers(1, 4), st.integers(1, 3), st.integers(1, 3)), min_size=1, max_size=4))

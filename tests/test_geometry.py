@@ -28,20 +28,6 @@ def pair(value):
     return tuple(value) if isinstance(value, tuple) else (value, value)
 
 
-@pytest.mark.parametrize("i, k, s, p, d", CONFIGS)
-def test_output_shape_matches_torch(i, k, s, p, d):
-    x = torch.zeros((1, 1) + pair(i), dtype=torch.float64)
-    w = torch.zeros((1, 1) + pair(k), dtype=torch.float64)
-    expected = F.conv2d(x, w, stride=s, padding=p, dilation=d).shape[2:]
-    assert geo.conv_output_shape(i, k, s, p, d) == tuple(expected)
-
-
-def test_output_shape_is_two_values_even_for_ints():
-    # The library returns an int for int arguments; the drawings always need rows and columns.
-    assert geo.conv_output_shape(6, 3, 2, 1) == (3, 3)
-    assert geo.conv_output_shape((6,), 3) == (4, 4)  # a 1-tuple broadcasts, as in PyTorch
-
-
 def test_padding_mask_counts_border_cells():
     mask = geo.padding_mask((3, 4), (1, 2))
     assert mask.shape == (5, 8)
@@ -55,7 +41,8 @@ def test_input_cells_read_match_torch_one_hot_probes(i, k, s, p, d):
     """An output cell reads input cell (r, c) iff a one-hot input there changes it (all-ones kernel)."""
     h, w = pair(i)
     weight = torch.ones((1, 1) + pair(k), dtype=torch.float64)
-    oh, ow = geo.conv_output_shape(i, k, s, p, d)
+    probe = torch.zeros((1, 1, h, w), dtype=torch.float64)
+    oh, ow = F.conv2d(probe, weight, stride=s, padding=p, dilation=d).shape[2:]
     reads = {(a, b): set() for a in range(oh) for b in range(ow)}
     for r, c in itertools.product(range(h), range(w)):
         x = torch.zeros((1, 1, h, w), dtype=torch.float64)
@@ -100,12 +87,11 @@ def test_transposed_grid_is_equivalent_to_torch_conv_transpose2d(i, k, s, p, op,
                                    stride=s, padding=p, output_padding=op, dilation=d)[0, 0].numpy()
     assert grid.output_shape == reference.shape
     # Inserted-zero pattern: input cells exactly where convkit.zero_insert puts them.
-    r0, c0 = grid.input_origin
+    r0, c0 = grid.implied_padding
     inner = grid.roles[r0:r0 + (h - 1) * sh + 1, c0:c0 + (w - 1) * sw + 1]
     spread = convkit.zero_insert(np.ones((1, 1, h, w)), (sh, sw))[0, 0]
     np.testing.assert_array_equal(inner == geo.INPUT_CELL, spread == 1)
     assert (grid.roles == geo.INPUT_CELL).sum() == h * w
-    assert grid.input_cell(h - 1, w - 1) == (r0 + (h - 1) * sh, c0 + (w - 1) * sw)
     # A stride-1 conv of the flipped kernel over the grid equals conv_transpose2d.
     values = np.zeros(grid.roles.shape)
     values[r0:r0 + (h - 1) * sh + 1:sh, c0:c0 + (w - 1) * sw + 1:sw] = x
@@ -168,11 +154,10 @@ def test_group_connections_match_torch_grouped_conv(c_in, c_out, groups):
 
 
 @pytest.mark.parametrize("call, error, match", [
-    (lambda: geo.conv_output_shape(3, 5), ValueError, "kernel_size"),
-    (lambda: geo.conv_output_shape(3.0, 2), TypeError, "input_size"),
-    (lambda: geo.conv_output_shape(5, 3, padding="same"), TypeError, "padding"),
-    (lambda: geo.conv_output_shape(5, 3, stride=0), ValueError, "stride"),
-    (lambda: geo.conv_output_shape((5, 5, 5), 3), ValueError, "input_size"),
+    (lambda: geo.input_cells_read(3, (0, 0), 5), ValueError, "kernel_size"),
+    (lambda: geo.input_cells_read(3.0, (0, 0), 2), TypeError, "input_size"),
+    (lambda: geo.input_cells_read(5, (0, 0), 3, padding="same"), TypeError, "padding"),
+    (lambda: geo.input_cells_read(5, (0, 0), 3, stride=0), ValueError, "stride"),
     (lambda: geo.padding_mask(3, -1), ValueError, "padding"),
     (lambda: geo.output_position(9, (3, 3)), ValueError, "step"),
     (lambda: geo.output_position(True, (3, 3)), TypeError, "step"),
@@ -192,7 +177,6 @@ def test_bad_arguments_raise_naming_the_argument(call, error, match):
 @pytest.mark.parametrize("geometry_call, library_call", [
     (lambda: geo.receptive_field_units([(3, 1), [2]]), lambda: convkit.receptive_field([(3, 1), [2]])),
     (lambda: geo.receptive_field_units([(3, 1, 0)]), lambda: convkit.receptive_field([(3, 1, 0)])),
-    (lambda: geo.conv_output_shape(2, 4), lambda: convkit.conv_output_size(2, 4)),
     (lambda: geo.transposed_grid(2, 3, 1, 0, 1), lambda: convkit.conv_transpose_output_size(2, 3, 1, 0, 1)),
 ])
 def test_geometry_refuses_like_the_library(geometry_call, library_call):

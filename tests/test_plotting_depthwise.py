@@ -6,7 +6,7 @@ import torch
 from matplotlib.figure import Figure
 
 from convkit.plotting.depthwise import (
-    MIN_BAR_FRACTION, depthwise_source, separable_connections_description,
+    MIN_BAR_FRACTION, separable_connections_description,
     separable_connections_figure, separable_cost_description, separable_cost_figure,
 )
 from convkit.plotting.render import figure_png
@@ -27,11 +27,6 @@ def torch_depthwise_source(c_in: int, k: int) -> np.ndarray:
             probe[0, c] = 1.0
             sources.append(layer(probe)[0, :, 0, 0].numpy())
     return np.argmax(np.stack(sources), axis=0)          # (C * K,)
-
-
-@pytest.mark.parametrize("c_in, k", [(3, 1), (3, 2), (2, 4)])
-def test_depthwise_source_is_torchs_grouping(c_in, k):
-    np.testing.assert_array_equal(depthwise_source(c_in, k), torch_depthwise_source(c_in, k))
 
 
 @pytest.mark.parametrize("c_in, c_out, k, m", [(3, 4, 3, 1), (3, 4, 3, 2), (2, 5, 5, 3)])
@@ -99,7 +94,7 @@ def test_figures_render_and_bad_arguments_raise():
     with pytest.raises(ValueError, match="in_channels"):
         separable_connections_figure(0, 3)
     with pytest.raises(TypeError, match="depth_multiplier must be an int"):
-        depthwise_source(3, 1.5)
+        separable_connections_figure(3, 4, depth_multiplier=1.5)
     with pytest.raises(TypeError, match="channels must be an int"):
         separable_cost_figure(True, 3)
     assert separable_cost_figure(np.int64(16), np.int64(3)) is not None  # numpy ints accepted

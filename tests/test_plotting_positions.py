@@ -10,7 +10,7 @@ from matplotlib.patches import Rectangle
 
 from convkit.plotting import colors
 from convkit.plotting.positions import (
-    cells_never_read, kernel_starts, positions_alt_text, positions_figure,
+    _cells_never_read, _kernel_starts, positions_alt_text, positions_figure,
 )
 
 CONFIGS = [(i, k, s, p, d)
@@ -33,9 +33,9 @@ def torch_unread_input_cells(i, k, s, p, d):
 
 @pytest.mark.parametrize("i, k, s, p, d", CONFIGS)
 def test_starts_and_unread_cells_match_brute_force_and_torch(i, k, s, p, d):
-    starts = kernel_starts(i, k, s, p, d)
+    starts = _kernel_starts(i, k, s, p, d)
     assert starts == brute_starts(i, k, s, p, d)
-    unread = cells_never_read(i, k, s, p, d)
+    unread = _cells_never_read(i, k, s, p, d)
     read = {t + d * a for t in starts for a in range(k)}
     assert unread == sorted(set(range(i + 2 * p)) - read)
     unread_input, torch_length = torch_unread_input_cells(i, k, s, p, d)
@@ -45,14 +45,14 @@ def test_starts_and_unread_cells_match_brute_force_and_torch(i, k, s, p, d):
 
 def test_known_cases_by_hand():
     # 6 cells, k=3, s=2, no padding: starts 0 and 2; cell 5 is never read.
-    assert kernel_starts(6, 3, 2) == [0, 2]
-    assert cells_never_read(6, 3, 2) == [5]
+    assert _kernel_starts(6, 3, 2, 0, 1) == [0, 2]
+    assert _cells_never_read(6, 3, 2, 0, 1) == [5]
     # With padding 1 the unread cell is the last padding zero (padded cell 7).
-    assert kernel_starts(6, 3, 2, 1) == [0, 2, 4]
-    assert cells_never_read(6, 3, 2, 1) == [7]
+    assert _kernel_starts(6, 3, 2, 1, 1) == [0, 2, 4]
+    assert _cells_never_read(6, 3, 2, 1, 1) == [7]
     # Dilation 2 skips every other cell: 5 cells, k=2, s=3 -> start 0 reads 0 and 2.
-    assert kernel_starts(5, 2, 3, 0, 2) == [0]
-    assert cells_never_read(5, 2, 3, 0, 2) == [1, 3, 4]
+    assert _kernel_starts(5, 2, 3, 0, 2) == [0]
+    assert _cells_never_read(5, 2, 3, 0, 2) == [1, 3, 4]
 
 
 def test_alt_text_states_the_numbers():
@@ -107,7 +107,7 @@ def test_dilated_formula_in_title():
     ({"input_size": 2, "kernel_size": 3}, ValueError, "kernel_size"),
 ])
 def test_bad_input_names_the_argument(kwargs, error, match):
-    for function in (kernel_starts, cells_never_read, positions_alt_text, positions_figure):
+    for function in (positions_alt_text, positions_figure):
         with pytest.raises(error, match=match):
             function(**kwargs)
     with pytest.raises(ValueError, match="max_rows"):

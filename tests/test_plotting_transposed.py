@@ -11,12 +11,12 @@ from convkit.plotting.transposed import (
     checkerboard_description,
     checkerboard_figure,
     direct_input_sizes,
-    stamps,
+    _stamps,
     stamps_description,
     stamps_figure,
     output_padding_description,
     output_padding_figure,
-    uniform_upsample,
+    _uniform_upsample,
     upsampling_comparison_description,
     upsampling_comparison_figure,
 )
@@ -41,12 +41,13 @@ def torch_transposed_ones(x, k, s):
 
 @pytest.mark.parametrize("k, s", [(1, 1), (2, 2), (3, 2), (4, 2), (5, 3), (1, 3)])
 def test_uniform_upsample_is_torch_scaled(k, s):
-    np.testing.assert_allclose(uniform_upsample(IMAGE, k, s), torch_transposed_ones(IMAGE, k, s) * (s / k) ** 2,
+    np.testing.assert_allclose(_uniform_upsample(IMAGE, k, s),
+                               torch_transposed_ones(IMAGE, k, s) * (s / k) ** 2,
                                rtol=1e-12, atol=1e-9)
 
 
 def test_uniform_upsample_keeps_a_constant_image_where_the_overlap_is_even():
-    up = uniform_upsample(np.full((6, 6), 100.0), 4, 2)
+    up = _uniform_upsample(np.full((6, 6), 100.0), 4, 2)
     np.testing.assert_allclose(up[3:-3, 3:-3], 100.0)
 
 
@@ -133,7 +134,7 @@ def test_stamps_sum_to_torch(shape, k, s):
     x = RNG.integers(-3, 4, size=shape)
     w = RNG.integers(-2, 3, size=(k, k))
     expected = F.conv_transpose2d(torch.tensor(x[None, None]), torch.tensor(w[None, None]), stride=s)[0, 0].numpy()
-    parts = stamps(x, w, s)
+    parts = _stamps(x, w, s)
     assert len(parts) == x.size
     np.testing.assert_array_equal(sum(parts), expected)
     # each stamp is the input pixel times the kernel, alone on the canvas
@@ -158,7 +159,7 @@ def test_bad_input():
     with pytest.raises(ValueError):
         checkerboard_figure(np.zeros(5), 3, 2)
     with pytest.raises(ValueError):
-        uniform_upsample(IMAGE, 0, 2)
+        checkerboard_figure(IMAGE, 0, 2)
     with pytest.raises(TypeError):
         upsampling_comparison_figure(IMAGE, 3.0, 2)
     with pytest.raises(ValueError):

@@ -15,10 +15,10 @@ from convkit.plotting import depth_slice_figure, sliding_directions_figure, volu
 from convkit.plotting import colors
 from convkit.plotting.volumes import (
     FLAT_DEPTH,
-    box_faces,
-    cabinet_project,
+    _box_faces,
+    _cabinet_project,
+    _draw_box,
     depth_slice_description,
-    draw_box,
     response_projection_description,
     response_projection_figure,
     sliding_directions_description,
@@ -56,18 +56,12 @@ def torch_same(volume, kernel):
 def test_cabinet_project_known_points():
     points = np.array([[0, 0, 0], [1, 2, 0], [0, 0, 2], [3, -1, 4]])
     expected = np.array([[0, 0], [1, 2], [COS35, SIN35], [3 + 2 * COS35, -1 + 2 * SIN35]])
-    np.testing.assert_allclose(cabinet_project(points), expected, atol=1e-9)
-    assert cabinet_project(np.zeros((2, 4, 3))).shape == (2, 4, 2)
-    np.testing.assert_allclose(cabinet_project((0, 0, 1), angle=90, depth_scale=1), [0, 1], atol=1e-12)
-
-
-def test_cabinet_project_rejects_points_without_three_coordinates():
-    with pytest.raises(ValueError, match="points"):
-        cabinet_project([[1, 2]])
+    np.testing.assert_allclose(_cabinet_project(points), expected, atol=1e-9)
+    assert _cabinet_project(np.zeros((2, 4, 3))).shape == (2, 4, 2)
 
 
 def test_box_faces_corners():
-    faces = box_faces((1, 2, 3), (4, 5, 6))
+    faces = _box_faces((1, 2, 3), (4, 5, 6))
     assert faces.shape == (3, 4, 3)
     front, top, right = faces
     np.testing.assert_array_equal(front, [(1, 2, 3), (5, 2, 3), (5, 7, 3), (1, 7, 3)])
@@ -75,19 +69,9 @@ def test_box_faces_corners():
     np.testing.assert_array_equal(right, [(5, 2, 3), (5, 2, 9), (5, 7, 9), (5, 7, 3)])
 
 
-@pytest.mark.parametrize("kwargs, name", [
-    (dict(origin=(0, 0), size=(1, 1, 1)), "origin"),
-    (dict(origin=(0, 0, 0), size=(1, -1, 1)), "size"),
-    (dict(origin=(0, 0, 0), size=(1, np.nan, 1)), "size"),
-])
-def test_box_faces_bad_input_names_argument(kwargs, name):
-    with pytest.raises(ValueError, match=name):
-        box_faces(**kwargs)
-
-
 def test_draw_box_projects_corners_and_shades_faces():
     ax = Figure().subplots()
-    front, top, right = draw_box(ax, (1, 0, 2), (2, 3, 4), colors.KERNEL, gid="kernel")
+    front, top, right = _draw_box(ax, (1, 0, 2), (2, 3, 4), colors.KERNEL, gid="kernel")
     assert [p.get_gid() for p in ax.patches] == ["kernel"] * 3
     # Polygon closes itself: the first corner comes back at the end.
     # The front face sits at depth 2, drawn 2 * 0.5 = 1 unit along the 35-degree slant.

@@ -49,14 +49,33 @@ def grid_axes(fig, width: float, height: float):
     return plain_axes(fig.add_axes((0.02, 0.1, 0.96, 0.78)), (-0.3, width + 0.3), (height + 0.3, -1.0))
 
 
-def plain_axes(ax, xlim, ylim):
-    """Give ``ax`` these limits, equal aspect and no frame; return it.
+def plain_axes(ax, xlim, ylim, equal=True):
+    """Give ``ax`` these limits, no frame and (if ``equal``) equal aspect; return it.
 
     ``ylim`` is ``(bottom, top)``, so ``(height, 0)`` makes y grow downwards,
     as on the course's grids.
     """
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
-    ax.set_aspect("equal")
+    if equal:
+        ax.set_aspect("equal")
     ax.axis("off")
     return ax
+
+
+def bar_rows(ax, labels, show_labels: bool, xlabel: str) -> None:
+    """Horizontal bar rows, the first on top, named if ``show_labels``; no top or right spine."""
+    names = list(labels) if show_labels else [""] * len(labels)
+    ax.set_ylim(len(labels) - 0.5, -0.5)
+    ax.set_yticks(range(len(labels)), names, fontsize=7)
+    ax.set_xlabel(xlabel, fontsize=7)
+    ax.tick_params(labelsize=6)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def no_ticks(*axes) -> None:
+    """Remove the ticks of every axes given (images, whose pixel coordinates say nothing)."""
+    for ax in axes:
+        ax.set_xticks([])
+        ax.set_yticks([])

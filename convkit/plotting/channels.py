@@ -1,10 +1,4 @@
-"""Multi-channel pictures: one filter over a multi-channel input; groups (chapters 2, 9, 11).
-
-Per channel, the input channel, the kernel that correlates it and the
-resulting map; then their sum (plus bias), the filter's one output channel.
-For grouped and depthwise convolutions, which input channels each filter
-sees.
-"""
+"""Multi-channel pictures: one filter over a multi-channel input; groups (chapters 2, 9, 11)."""
 
 from __future__ import annotations
 
@@ -15,7 +9,7 @@ from matplotlib.patches import Patch, Rectangle
 from convkit._validation import as_array, as_nd_array
 from convkit.channels import per_channel_maps
 from convkit.plotting import colors
-from convkit.plotting._grid import draw_grid, grid_axes
+from convkit.plotting._grid import draw_grid, grid_axes, plain_axes
 from convkit.plotting.geometry import group_connections
 
 __all__ = ["multichannel_figure", "groups_figure"]
@@ -109,10 +103,8 @@ def groups_figure(in_channels: int, out_channels: int, groups: int) -> Figure:
     mask = group_connections(in_channels, out_channels, groups)  # (C_out, C_in)
     rows = max(in_channels, out_channels)
     fig = Figure(figsize=(5.2, 0.42 * rows + 1.4), facecolor=colors.FIGURE_FACE)
-    ax = fig.add_axes((0.02, 0.04, 0.96, 0.84))
-    ax.set_xlim(-0.2, 10.2)
-    ax.set_ylim(rows + 0.2, -0.6)
-    ax.axis("off")
+    ax = plain_axes(fig.add_axes((0.02, 0.04, 0.96, 0.84)), (-0.2, 10.2), (rows + 0.2, -0.6),
+                    equal=False)
 
     def y_of(index: int, count: int) -> float:
         return (rows - count) / 2 + index + 0.5

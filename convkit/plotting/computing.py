@@ -1,14 +1,6 @@
-"""Figures of chapter 15 (how a convolution is computed): counted costs, measured times, a roofline.
+"""Figures of chapter 15 (how a convolution is computed): counted costs and a roofline.
 
-``method_costs_figure`` draws the operations and the extra memory of each
-method for one layer, as :func:`convkit.conv2d_method_costs` counts them (a
-model, the same on every machine).
-
-:func:`first_faster` finds where one measured method overtakes another for
-good; ``roofline_figure`` draws the roofline of a machine
-(its measured peak arithmetic rate and memory bandwidth) with layers placed
-at their arithmetic intensity. Each line and point has its own marker, so
-colour is never the only cue.
+Each line and point has its own marker, so colour is never the only cue.
 """
 
 from __future__ import annotations
@@ -19,6 +11,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from convkit.plotting import colors
+from convkit.plotting._grid import bar_rows
 
 __all__ = [
     "METHOD_LABELS",
@@ -166,8 +159,9 @@ def _short(value: float) -> str:
 
 
 def _fewest(costs) -> set[str]:
+    """The methods with the fewest operations (none when no method has a cost)."""
     counted = {m: c.operations for m, c in costs.items() if c is not None}
-    least = min(counted.values())
+    least = min(counted.values(), default=None)
     return {m for m, ops in counted.items() if ops == least}
 
 
@@ -200,7 +194,7 @@ def method_costs_figure(costs, title: str = "", operations_range: tuple[float, f
         is read from colour or from bar length alone.
     """
     methods = _cost_values(costs)
-    fewest = _fewest(costs) if any(c is not None for c in costs.values()) else set()
+    fewest = _fewest(costs)
     fig = Figure(figsize=(6.4, 0.42 * len(methods) + 1.4), facecolor=colors.FIGURE_FACE)
     y = np.arange(len(methods))
     panels = (
@@ -235,13 +229,7 @@ def method_costs_figure(costs, title: str = "", operations_range: tuple[float, f
             fig.legend(fontsize=6, loc="upper right", bbox_to_anchor=(0.97, 0.91), frameon=False)
         ax.set_xscale("log")
         ax.set_xlim(low, high)
-        ax.set_ylim(len(methods) - 0.5, -0.5)
-        ax.set_yticks(y, [METHOD_LABELS[m] for m in methods] if index == 0 else [""] * len(methods),
-                      fontsize=7)
-        ax.set_xlabel(xlabel, fontsize=7)
-        ax.tick_params(labelsize=6)
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
+        bar_rows(ax, [METHOD_LABELS[m] for m in methods], index == 0, xlabel)
     fig.suptitle(title, fontsize=8, y=0.97)
     return fig
 
@@ -269,8 +257,7 @@ def method_costs_description(costs, title: str = "", operand_bytes: float | None
         memory = ("no extra memory" if cost.extra_bytes == 0
                   else f"{_short(cost.extra_bytes / 2**20)} MiB extra memory")
         parts.append(f"{METHOD_LABELS[method]}: {_short(cost.operations / 1e6)} MFLOP, {memory}")
-    fewest = sorted(METHOD_LABELS[m] for m in _fewest(costs)) if any(
-        c is not None for c in costs.values()) else []
+    fewest = sorted(METHOD_LABELS[m] for m in _fewest(costs))
     lead = f"{title}. " if title else ""
     text = lead + "Counted operations and extra memory per method. " + "; ".join(parts) + "."
     if fewest:

@@ -1,18 +1,8 @@
 """Depthwise separable convolution: who reads whom, and what it costs (chapter 9).
 
-:func:`separable_connections_figure` draws a standard convolution beside a
-depthwise separable one as channel graphs: a line for every kernel, so the
-``C_in C_out`` kernels of the standard layer face the ``C_in K`` depthwise
-kernels and the ``C_in K C_out`` single weights of the pointwise step. The
-depthwise lines follow PyTorch's layout for ``groups = C_in``: output channel
-``c K + j`` reads input channel ``c``.
-
-:func:`separable_cost_figure` draws the cost of the separable layer as a
-fraction of the standard one, split into its two terms, ``1 / C_out`` for the
-depthwise step and ``1 / k^2`` for the pointwise one, beside the saving
-factor as the channel count grows. Every number comes from
-:func:`convkit.conv_cost` and :func:`convkit.depthwise_separable_cost`. The
-``*_description`` functions give alt text with the same numbers.
+Every number drawn comes from :func:`convkit.conv_cost` and
+:func:`convkit.depthwise_separable_cost`; each figure has a
+``*_description`` companion that writes its alt text from the same numbers.
 """
 
 from __future__ import annotations
@@ -26,9 +16,9 @@ from convkit.costs import (
     conv_cost, depthwise_conv_cost, depthwise_separable_cost, pointwise_conv_cost,
 )
 from convkit.plotting import colors
+from convkit.plotting._grid import plain_axes
 
 __all__ = [
-    "depthwise_source",
     "separable_connections_figure",
     "separable_connections_description",
     "separable_cost_figure",
@@ -41,28 +31,6 @@ MIN_BAR_FRACTION = 0.012
 
 #: Fill of the depthwise step's output channels (Okabe-Ito blue), hatched ``..``.
 HIDDEN = "#0072B2"
-
-
-def depthwise_source(in_channels: int, depth_multiplier: int = 1) -> np.ndarray:
-    """The input channel each output channel of a depthwise convolution reads.
-
-    PyTorch's layout for ``nn.Conv2d(C, C * K, k, groups=C)``: output channel
-    ``c * K + j`` reads input channel ``c``.
-
-    Parameters
-    ----------
-    in_channels : int
-        ``C_in``.
-    depth_multiplier : int, default 1
-        ``K``.
-
-    Returns
-    -------
-    numpy.ndarray of int, shape (C_in * K,)
-    """
-    c = check_int(in_channels, "in_channels", minimum=1)
-    k = check_int(depth_multiplier, "depth_multiplier", minimum=1)
-    return np.arange(c * k) // k
 
 
 def _column(ax, x: float, count: int, rows: int, label, style: dict, gid: str) -> list[float]:
@@ -119,9 +87,7 @@ def separable_connections_figure(in_channels: int, out_channels: int, kernel_siz
     hidden_style = {"facecolor": HIDDEN + "66", "edgecolor": colors.EDGE, "linewidth": 1.0, "hatch": ".."}
 
     for ax, width in ((left, 6.0), (right, 10.0)):
-        ax.set_xlim(-1.2, width + 1.2)
-        ax.set_ylim(rows + 0.1, -0.1)
-        ax.axis("off")
+        plain_axes(ax, (-1.2, width + 1.2), (rows + 0.1, -0.1), equal=False)
 
     ins = _column(left, 0, c_in, rows, lambda i: f"in {i}", input_style, "input-channel")
     outs = _column(left, 6, c_out, rows, lambda o: f"out {o}", output_style, "output-channel")
@@ -133,7 +99,7 @@ def separable_connections_figure(in_channels: int, out_channels: int, kernel_siz
                    f"= {standard.params:,} weights", fontsize=9)
 
     ins = _column(right, 0, c_in, rows, lambda i: f"in {i}", input_style, "input-channel")
-    source = depthwise_source(c_in, m)
+    source = np.arange(hidden) // m  # groups=C_in: hidden channel c K + j reads input c
     mids = _column(right, 5, hidden, rows, lambda h: f"dw {h}", hidden_style,
                    "hidden-channel")
     outs = _column(right, 10, c_out, rows, lambda o: f"out {o}", output_style, "output-channel")

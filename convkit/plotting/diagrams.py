@@ -17,12 +17,13 @@ from matplotlib.patches import Patch, Rectangle
 
 from convkit._validation import as_array, to_tuple
 from convkit.conv import conv2d
+from convkit.sizes import conv_output_size
 from convkit.plotting import colors
+from convkit.plotting._grid import plain_axes
 from convkit.plotting.geometry import (
     INPUT_CELL,
     INSERTED_CELL,
     PADDING_CELL,
-    conv_output_shape,
     kernel_taps,
     output_position,
     padding_mask,
@@ -43,9 +44,6 @@ def _new_figure(grid_widths: list[int], rows: int, cell_inches: float, title_lin
     height = (rows + 1.6 + 0.35 * title_lines) * cell_inches + 0.6
     fig = Figure(figsize=(max(width, 4.2), max(height, 2.6)), facecolor=colors.FIGURE_FACE)
     axes = fig.subplots(1, len(grid_widths), gridspec_kw={"width_ratios": grid_widths})
-    for ax in axes:
-        ax.set_aspect("equal")
-        ax.axis("off")
     return fig, list(axes)
 
 
@@ -64,8 +62,7 @@ def _value_text(ax, row: int, col: int, value, fontsize: float, **kwargs) -> Non
 
 
 def _frame_axes(ax, rows: int, cols: int) -> None:
-    ax.set_xlim(-0.2, cols + 0.2)
-    ax.set_ylim(rows + 0.2, -0.2)  # row 0 at the top, like an array
+    plain_axes(ax, (-0.2, cols + 0.2), (rows + 0.2, -0.2))  # row 0 at the top, like an array
 
 
 def _draw_kernel(ax, taps: np.ndarray, weight: np.ndarray | None, fontsize: float) -> None:
@@ -97,9 +94,11 @@ def _draw_output(ax, output_shape, step, values, show_values, fontsize) -> None:
             if show_values and values is not None and done:
                 _value_text(ax, r, c, values[r, c], fontsize, zorder=5)
     _frame_axes(ax, oh, ow)
+    ax.set_title(f"output {oh}×{ow}\nstep {step + 1} of {oh * ow}", fontsize=9)
 
 
-def _legend(fig, roles: list[str]) -> None:
+def _finish(fig, roles: list[str]) -> None:
+    """Finish a step figure: the legend of ``roles`` under the two grids, and their margins."""
     labels = {
         "input": "input",
         "padding": "padding (hatched)",
@@ -113,6 +112,7 @@ def _legend(fig, roles: list[str]) -> None:
         handles.append(Patch(label=labels[role], **style))
     columns = 3 if fig.get_figwidth() >= 5.5 else 2
     fig.legend(handles=handles, loc="lower center", ncol=min(len(handles), columns), frameon=False, fontsize=7)
+    fig.subplots_adjust(left=0.02, right=0.98, top=0.80, bottom=0.2, wspace=0.25)
 
 
 def _check_values(values, shape, name):
@@ -155,7 +155,7 @@ def conv_step_figure(input_size, kernel_size, stride=1, padding=0, dilation=1, s
     h, w = to_tuple(input_size, 2, "input_size", 1)
     kh, kw = to_tuple(kernel_size, 2, "kernel_size", 1)
     ph, pw = to_tuple(padding, 2, "padding", 0)
-    output_shape = conv_output_shape(input_size, kernel_size, stride, padding, dilation)
+    output_shape = conv_output_size((h, w), (kh, kw), stride, (ph, pw), dilation)
     position = output_position(step, output_shape)
     input = _check_values(input, (h, w), "input")
     weight = _check_values(weight, (kh, kw), "weight")
@@ -188,10 +188,8 @@ def conv_step_figure(input_size, kernel_size, stride=1, padding=0, dilation=1, s
     dh, dw = to_tuple(dilation, 2, "dilation", 1)
     ax_in.set_title(f"input {h}×{w}, padding {_fmt(ph, pw)}\nkernel {kh}×{kw}, stride {_fmt(sh, sw)}, dilation {_fmt(dh, dw)}",
                     fontsize=9)
-    ax_out.set_title(f"output {output_shape[0]}×{output_shape[1]}\nstep {step + 1} of {output_shape[0] * output_shape[1]}",
-                     fontsize=9)
-    _legend(fig, ["input", "padding", "kernel", "output"] if (ph or pw) else ["input", "kernel", "output"])
-    fig.subplots_adjust(left=0.02, right=0.98, top=0.80, bottom=0.2, wspace=0.25)
+    padded = ["padding"] if (ph or pw) else []
+    _finish(fig, ["input", *padded, "kernel", "output"])
     return fig
 
 
@@ -243,7 +241,7 @@ def conv_transpose_step_figure(input_size, kernel_size, stride=1, padding=0, out
     output_values = None
     if input is not None:
         grid_values = np.zeros(grid.roles.shape, dtype=input.dtype)
-        r0, c0 = grid.input_origin
+        r0, c0 = grid.implied_padding  # where input cell (0, 0) sits
         grid_values[r0:r0 + (h - 1) * grid.stride[0] + 1:grid.stride[0],
                     c0:c0 + (w - 1) * grid.stride[1] + 1:grid.stride[1]] = input
         if weight is not None:
@@ -271,13 +269,10 @@ def conv_transpose_step_figure(input_size, kernel_size, stride=1, padding=0, out
         f"implied padding {_fmt(qh, qw)}, kernel {kh}×{kw} (flipped)",
         fontsize=8.5,
     )
-    ax_out.set_title(f"output {output_shape[0]}×{output_shape[1]}\nstep {step + 1} of {output_shape[0] * output_shape[1]}",
-                     fontsize=9)
     roles = ["input"]
     if (grid.roles == INSERTED_CELL).any():
         roles.append("inserted")
     if (grid.roles == PADDING_CELL).any():
         roles.append("padding")
-    _legend(fig, roles + ["kernel", "output"])
-    fig.subplots_adjust(left=0.02, right=0.98, top=0.80, bottom=0.2, wspace=0.25)
+    _finish(fig, roles + ["kernel", "output"])
     return fig

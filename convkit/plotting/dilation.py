@@ -1,19 +1,9 @@
 """Dilated kernels and the receptive-field footprint of dilated stacks (chapter 7).
 
-Two pictures and the counts behind them:
-
-* :func:`dilated_kernel_figure`: one placement of a ``k x k`` kernel with
-  dilation ``d`` on an ``i x i`` input (the taps, the gaps between them, the
-  window they span) beside the output it produces, on a canvas whose size
-  does not depend on ``k`` or ``d`` (explorer frames do not jump).
-* :func:`footprint_figure`: which input pixels reach one output pixel of a
-  stack of stride-1 dilated layers, and through how many paths; the pixels
-  that never reach it (the holes of the gridding artifact) are crossed out.
-
-:func:`stack_footprint` computes those path counts with
-:func:`convkit.conv1d` / :func:`convkit.conv2d` (a full correlation of
-all-ones dilated kernels, layer after layer); the tests check it against the
-input gradient that PyTorch's autograd gives.
+:func:`stack_footprint` counts the paths from each input pixel to one output
+with :func:`convkit.conv1d` / :func:`convkit.conv2d`; the tests check it
+against PyTorch's autograd. Each figure has a ``*_description`` companion
+that writes its alt text from the same numbers.
 """
 
 from __future__ import annotations
@@ -27,7 +17,7 @@ from matplotlib.patches import Patch, Rectangle
 from convkit._validation import check_int, check_ints
 from convkit.conv import conv1d, conv2d
 from convkit.plotting import colors
-from convkit.plotting._grid import plain_axes
+from convkit.plotting._grid import no_ticks, plain_axes
 from convkit.sizes import conv_output_size, effective_kernel_size
 
 __all__ = [
@@ -244,8 +234,7 @@ def footprint_figure(schedules, kernel_size=3, extent=None) -> Figure:
         holes = int(np.count_nonzero(count == 0))
         ax.set_title(f"dilations {_schedule(schedule)} (k = {k})\nfield {r}×{r}, "
                      f"{holes} hole{'' if holes == 1 else 's'} (×)", fontsize=9)
-        ax.set_xticks([])
-        ax.set_yticks([])
+        no_ticks(ax)
         ax.set_xlim(-0.5, extent - 0.5)
         ax.set_ylim(extent - 0.5, -0.5)
     fig.text(0.5, 0.02, "shade: number of paths to the output\n× = no path (a hole)",

@@ -44,10 +44,7 @@ def receptive_field_figure(layers) -> Figure:
     ax = fig.add_axes((1.3 / fig_width, 0.02, (fig_width - 1.4) / fig_width, 1 - 0.7 / fig_height))
     plain_axes(ax, (-0.3, width + 0.3), (-0.5, 2 * levels - 0.5))
     # Centre each level's units under the input so the cone is symmetric.
-    offsets = []
-    for level, mask in enumerate(masks):
-        k_span = width - len(mask)
-        offsets.append(k_span / 2)
+    offsets = [(width - len(mask)) / 2 for mask in masks]
     for level, mask in enumerate(masks):
         y = 2 * level
         role = "input" if level == 0 else "output"

@@ -1,18 +1,8 @@
 """The geometry behind the course's drawings, as plain numpy (no matplotlib).
 
-Which cells of a padded grid are padding, which cells the kernel covers at a
-given step, which input cells an output cell reads, what grid a transposed
-convolution is equivalent to, and which units of a stack of layers feed one
-output unit. Sizes follow PyTorch: ``padding`` is the number of zeros on
-*each* side, ``dilation=1`` is a contiguous kernel.
-
-The arithmetic itself (output sizes, receptive fields, the grouped block
-pattern) is not repeated here: these helpers call :mod:`convkit.sizes` and
-:mod:`convkit.grouped`, so a figure shows the numbers the library computes,
-and arguments are checked by the library's rules (``convkit._validation``).
-The tests hold both to PyTorch and to brute-force counts. Chapters 3
-(arithmetic), 6 (transposed), 7 (dilated), 11 and 12 (grouped, shuffled)
-draw with them.
+Sizes follow PyTorch (``padding`` zeros on *each* side, ``dilation=1`` a
+contiguous kernel) and come from :mod:`convkit.sizes` and
+:mod:`convkit.grouped`, so a figure shows the numbers the library computes.
 """
 
 from __future__ import annotations
@@ -28,7 +18,6 @@ from convkit.sizes import (
 )
 
 __all__ = [
-    "conv_output_shape",
     "padding_mask",
     "kernel_taps",
     "input_cells_read",
@@ -41,44 +30,6 @@ __all__ = [
 
 # Codes of the cells of a transposed convolution's equivalent input grid.
 INPUT_CELL, INSERTED_CELL, PADDING_CELL = 0, 1, 2
-
-def _pair(value, name: str, minimum: int) -> tuple[int, int]:
-    """An int or a pair of ints as ``(rows, cols)``, checked by the library's rule."""
-    return to_tuple(value, 2, name, minimum)
-
-
-def conv_output_shape(input_size, kernel_size, stride=1, padding=0, dilation=1) -> tuple[int, int]:
-    """``(H_out, W_out)`` of a 2D convolution, from :func:`convkit.conv_output_size`.
-
-    Parameters
-    ----------
-    input_size, kernel_size, stride, padding, dilation : int or pair of int
-        As in :func:`convkit.conv2d`: ``padding`` zeros on each side,
-        ``dilation=1`` a contiguous kernel; an int applies to both axes.
-        Padding strings are not accepted: the drawings need the zeros per side.
-
-    Returns
-    -------
-    tuple of int
-        ``(H_out, W_out)``, always two values (also when every argument is an int).
-
-    Raises
-    ------
-    TypeError
-        If an argument is not an int or a pair of ints.
-    ValueError
-        If a size, stride or dilation is not positive, a padding is negative,
-        a tuple does not hold two values, or the (dilated) kernel is larger
-        than the padded input.
-    """
-    return conv_output_size(
-        _pair(input_size, "input_size", 1),
-        _pair(kernel_size, "kernel_size", 1),
-        _pair(stride, "stride", 1),
-        _pair(padding, "padding", 0),
-        _pair(dilation, "dilation", 1),
-    )
-
 
 def padding_mask(input_size, padding) -> np.ndarray:
     """Where the padding is in the padded input grid.
@@ -102,8 +53,8 @@ def padding_mask(input_size, padding) -> np.ndarray:
     ValueError
         If a size is not positive or a padding is negative.
     """
-    h, w = _pair(input_size, "input_size", 1)
-    ph, pw = _pair(padding, "padding", 0)
+    h, w = to_tuple(input_size, 2, "input_size", 1)
+    ph, pw = to_tuple(padding, 2, "padding", 0)
     mask = np.ones((h + 2 * ph, w + 2 * pw), dtype=bool)
     mask[ph:ph + h, pw:pw + w] = False
     return mask
@@ -131,7 +82,7 @@ def output_position(step, output_shape) -> tuple[int, int]:
     ValueError
         If ``step`` is negative or not below ``H_out * W_out``.
     """
-    rows, cols = _pair(output_shape, "output_shape", 1)
+    rows, cols = to_tuple(output_shape, 2, "output_shape", 1)
     step = check_int(step, "step", 0)
     if step >= rows * cols:
         raise ValueError(f"step must be below the {rows * cols} output cells, got {step}")
@@ -162,10 +113,10 @@ def kernel_taps(output_index, kernel_size, stride=1, dilation=1) -> np.ndarray:
     ValueError
         If an index is negative or a size, stride or dilation not positive.
     """
-    i, j = _pair(output_index, "output_index", 0)
-    kh, kw = _pair(kernel_size, "kernel_size", 1)
-    sh, sw = _pair(stride, "stride", 1)
-    dh, dw = _pair(dilation, "dilation", 1)
+    i, j = to_tuple(output_index, 2, "output_index", 0)
+    kh, kw = to_tuple(kernel_size, 2, "kernel_size", 1)
+    sh, sw = to_tuple(stride, 2, "stride", 1)
+    dh, dw = to_tuple(dilation, 2, "dilation", 1)
     rows = i * sh + dh * np.arange(kh)  # (kH,)
     cols = j * sw + dw * np.arange(kw)  # (kW,)
     grid = np.stack(np.meshgrid(rows, cols, indexing="ij"), axis=-1)  # (kH, kW, 2)
@@ -197,14 +148,14 @@ def input_cells_read(input_size, output_index, kernel_size, stride=1, padding=0,
         If an argument is not an int or a pair of ints.
     ValueError
         If ``output_index`` lies outside the output, or for the arguments
-        :func:`conv_output_shape` refuses.
+        :func:`convkit.conv_output_size` refuses.
     """
-    h, w = _pair(input_size, "input_size", 1)
-    oh, ow = conv_output_shape(input_size, kernel_size, stride, padding, dilation)
-    i, j = _pair(output_index, "output_index", 0)
+    h, w = to_tuple(input_size, 2, "input_size", 1)
+    ph, pw = to_tuple(padding, 2, "padding", 0)
+    oh, ow = conv_output_size((h, w), kernel_size, stride, (ph, pw), dilation)
+    i, j = to_tuple(output_index, 2, "output_index", 0)
     if i >= oh or j >= ow:
         raise ValueError(f"output_index must lie in the {oh}x{ow} output, got {(i, j)}")
-    ph, pw = _pair(padding, "padding", 0)
     taps = kernel_taps((i, j), kernel_size, stride, dilation) - np.array([ph, pw])
     inside = (taps[:, 0] >= 0) & (taps[:, 0] < h) & (taps[:, 1] >= 0) & (taps[:, 1] < w)
     return {(int(r), int(c)) for r, c in taps[inside]}
@@ -220,44 +171,19 @@ class TransposedGrid:
     ----------
     roles : numpy.ndarray of int8
         ``(H_grid, W_grid)`` codes: 0 input value, 1 inserted zero, 2 padding.
-    input_origin : tuple of int
-        Where input cell ``(0, 0)`` sits in the grid.
     stride : tuple of int
         Spacing of the input cells in the grid (the transposed conv's stride).
     implied_padding : tuple of int
-        Zeros added before the first input cell, ``d (k - 1) - p`` per axis.
+        Zeros added before the first input cell, ``d (k - 1) - p`` per axis,
+        so also where input cell ``(0, 0)`` sits in the grid.
     output_shape : tuple of int
         ``(H_out, W_out)``, PyTorch's transposed-convolution output size.
-    kernel_size, dilation : tuple of int
-        Of the stride-1 convolution that runs over the grid (with the kernel
-        flipped).
     """
 
     roles: np.ndarray
-    input_origin: tuple[int, int]
     stride: tuple[int, int]
     implied_padding: tuple[int, int]
     output_shape: tuple[int, int]
-    kernel_size: tuple[int, int]
-    dilation: tuple[int, int]
-
-    def input_cell(self, row: int, col: int) -> tuple[int, int]:
-        """Grid position of input cell ``(row, col)``.
-
-        Parameters
-        ----------
-        row, col : int
-            The input cell's row and column.
-
-        Returns
-        -------
-        tuple of int
-            Its ``(row, column)`` in the grid.
-        """
-        return (
-            self.input_origin[0] + row * self.stride[0],
-            self.input_origin[1] + col * self.stride[1],
-        )
 
 
 def transposed_grid(input_size, kernel_size, stride=1, padding=0, output_padding=0, dilation=1) -> TransposedGrid:
@@ -288,12 +214,12 @@ def transposed_grid(input_size, kernel_size, stride=1, padding=0, output_padding
         PyTorch's rule, among them), or if ``padding > d (k - 1)``: the
         equivalent grid would need cropping, which this picture does not draw.
     """
-    h, w = _pair(input_size, "input_size", 1)
-    k = _pair(kernel_size, "kernel_size", 1)
-    s = _pair(stride, "stride", 1)
-    p = _pair(padding, "padding", 0)
-    op = _pair(output_padding, "output_padding", 0)
-    d = _pair(dilation, "dilation", 1)
+    h, w = to_tuple(input_size, 2, "input_size", 1)
+    k = to_tuple(kernel_size, 2, "kernel_size", 1)
+    s = to_tuple(stride, 2, "stride", 1)
+    p = to_tuple(padding, 2, "padding", 0)
+    op = to_tuple(output_padding, 2, "output_padding", 0)
+    d = to_tuple(dilation, 2, "dilation", 1)
     output_shape = conv_transpose_output_size((h, w), k, s, p, op, d)
     implied = []
     for axis in range(2):
@@ -314,12 +240,9 @@ def transposed_grid(input_size, kernel_size, stride=1, padding=0, output_padding
     roles[implied[0]:implied[0] + inserted[0]:s[0], implied[1]:implied[1] + inserted[1]:s[1]] = INPUT_CELL
     return TransposedGrid(
         roles=roles,
-        input_origin=(implied[0], implied[1]),
         stride=s,
         implied_padding=(implied[0], implied[1]),
         output_shape=output_shape,
-        kernel_size=k,
-        dilation=d,
     )
 
 
@@ -334,8 +257,7 @@ def receptive_field_units(layers) -> list[np.ndarray]:
     Parameters
     ----------
     layers : sequence of tuple
-        ``(kernel_size, stride)`` or ``(kernel_size, stride, dilation)`` per
-        layer, input side first.
+        As in :func:`convkit.receptive_field`.
 
     Returns
     -------

@@ -1,10 +1,7 @@
 """Whole images through a kernel: filter responses side by side (chapters 1, 2).
 
-:func:`edges_figure` shows an image with its cross-correlation and its
-convolution by one kernel (computed here by :func:`convkit.correlate2d` and
-:func:`convkit.convolve2d`); :func:`equivariance_figure` shows the four
-panels of the translation-equivariance check, with the region where the
-check is exact outlined.
+The responses of :func:`edges_figure` are convkit's own
+(:func:`convkit.correlate2d`, :func:`convkit.convolve2d`).
 """
 
 from __future__ import annotations
@@ -16,6 +13,7 @@ from matplotlib.patches import Rectangle
 from convkit._validation import as_nd_array, check_int
 from convkit.correlation import convolve2d, correlate2d
 from convkit.plotting import colors
+from convkit.plotting._grid import no_ticks
 
 __all__ = ["edges_figure", "equivariance_figure"]
 
@@ -55,9 +53,7 @@ def edges_figure(image, kernel) -> Figure:
                           interpolation="nearest")
         ax.set_title(title)
     fig.colorbar(shown, ax=list(axes[1:]), shrink=0.8, label="response (red < 0 < blue)")
-    for ax in axes:
-        ax.set_xticks([])
-        ax.set_yticks([])
+    no_ticks(*axes)
     return fig
 
 
@@ -118,8 +114,7 @@ def equivariance_figure(shifted_input, out_of_shifted, shifted_out, dy: int, dx:
     for ax, (image, cmap, lim, title) in zip(axes, panels):
         ax.imshow(image, cmap=cmap, vmin=-lim if lim else None, vmax=lim, interpolation="nearest")
         ax.set_title(title, fontsize=11)
-        ax.set_xticks([])
-        ax.set_yticks([])
+    no_ticks(*axes)
     # Pixel centres are integers, so the region's outer edges are at -0.5 offsets.
     axes[3].add_patch(Rectangle((left - 0.5, top - 0.5), cols - left, rows - top, fill=False,
                                 edgecolor="black", linestyle="--", linewidth=1.2, gid="exact-region"))

@@ -1,11 +1,8 @@
 """Whole layers: tensor shapes and a 1x1 convolution at one pixel (chapters 2, 5).
 
-:func:`layer_shapes_figure` draws the input, filters and output of a
-convolution layer as stacks of slices labelled with their shapes (from
-:func:`convkit.conv_output_size`); :func:`pointwise_figure` shows a 1x1
-convolution as a matrix times one pixel's channel column (the output column
-is :func:`convkit.pointwise_conv2d`'s). The ``*_description``
-functions give alt text with the same numbers.
+Sizes come from :func:`convkit.conv_output_size` and the output column from
+:func:`convkit.pointwise_conv2d`; each figure has a ``*_description``
+companion that writes its alt text from the same numbers.
 """
 
 from __future__ import annotations

@@ -1,12 +1,8 @@
 """Spatially separable and low-rank kernels (chapter 8).
 
-:func:`outer_product_figure` draws a kernel as the multiplication table of a
-column and a row (``w = outer(column, row)``, every cell the product of its row's and its
-column's factor); :func:`low_rank_figure` shows what the best rank-``r``
-approximation of a kernel keeps: its singular values (kept and dropped), the
-rank-``r`` kernel from :func:`convkit.low_rank_kernel`, an image filtered
-with it (:func:`convkit.conv2d`) and what is missing from that image. The
-``*_description`` functions give alt text with the same numbers.
+The kernels come from :func:`convkit.low_rank_kernel` and the filtered images
+from :func:`convkit.conv2d`; each figure has a ``*_description`` companion
+that writes its alt text from the same numbers.
 """
 
 from __future__ import annotations
@@ -17,14 +13,13 @@ from matplotlib.figure import Figure
 from convkit import conv2d, low_rank_kernel
 from convkit._validation import as_nd_array
 from convkit.plotting import colors
-from convkit.plotting._grid import draw_grid, format_value, plain_axes
+from convkit.plotting._grid import draw_grid, format_value, no_ticks, plain_axes
 
 __all__ = [
     "outer_product_figure",
     "outer_product_description",
     "low_rank_figure",
     "low_rank_description",
-    "low_rank_error",
 ]
 
 
@@ -91,21 +86,8 @@ def _number(value: float, scale: float) -> str:
     return "0" if abs(value) <= 1e-12 * scale else f"{value:.3g}"
 
 
-def low_rank_error(kernel, rank: int) -> tuple[float, float]:
-    """Frobenius error of the best rank-``rank`` kernel, absolute and relative to the kernel's norm.
-
-    Parameters
-    ----------
-    kernel : array_like, shape (kH, kW)
-    rank : int
-
-    Returns
-    -------
-    (float, float)
-        ``||kernel - low_rank_kernel(kernel, rank)||_F`` and that divided by
-        ``||kernel||_F``.
-    """
-    k = as_nd_array(kernel, "kernel", "kH, kW", nonempty=True).astype(np.float64)
+def _low_rank_error(k: np.ndarray, rank: int) -> tuple[float, float]:
+    """Frobenius error of the best rank-``rank`` kernel: absolute, and relative to ``||k||_F``."""
     error = float(np.linalg.norm(k - low_rank_kernel(k, rank)))
     norm = float(np.linalg.norm(k))
     return error, (error / norm if norm else 0.0)
@@ -137,7 +119,7 @@ def low_rank_figure(kernel, image, rank: int, name: str = "kernel") -> Figure:
     matplotlib.figure.Figure
         Four axes. (1) The singular values of ``kernel``: bars ``1 .. rank``
         kept (orange, gid ``"kept"``), the others dropped (grey, hatched,
-        gid ``"dropped"``), the error of :func:`low_rank_error` in the
+        gid ``"dropped"``), the Frobenius error (absolute and relative) in the
         title. (2) The rank-``rank`` kernel (gid ``"kernel"``), on the
         colour scale of the full kernel. (3) The image filtered with it
         (gid ``"filtered"``), on the colour scale of the full kernel's result.
@@ -154,7 +136,7 @@ def low_rank_figure(kernel, image, rank: int, name: str = "kernel") -> Figure:
     singular = np.linalg.svd(k, compute_uv=False)
     full = conv2d(x[np.newaxis, np.newaxis], k[np.newaxis, np.newaxis])[0, 0]  # (H_out, W_out)
     filtered = conv2d(x[np.newaxis, np.newaxis], approx[np.newaxis, np.newaxis])[0, 0]
-    error, relative = low_rank_error(k, rank)
+    error, relative = _low_rank_error(k, rank)
 
     fig = Figure(figsize=(9.0, 2.5), facecolor=colors.FIGURE_FACE, layout="constrained")
     bars, kernel_ax, filtered_ax, missing_ax = fig.subplots(1, 4, width_ratios=(1.3, 1, 1, 1))
@@ -183,9 +165,7 @@ def low_rank_figure(kernel, image, rank: int, name: str = "kernel") -> Figure:
     missing_ax.imshow(missing, cmap=colors.DIVERGING_CMAP, vmin=-limit, vmax=limit, gid="missing")
     share = float(np.linalg.norm(missing) / (np.linalg.norm(full) or 1.0))
     missing_ax.set_title(f"missing: {100 * share:.1f}% of full result", fontsize=9)
-    for ax in (kernel_ax, filtered_ax, missing_ax):
-        ax.set_xticks([])
-        ax.set_yticks([])
+    no_ticks(kernel_ax, filtered_ax, missing_ax)
     return fig
 
 
@@ -194,9 +174,8 @@ def low_rank_description(kernel, rank: int, name: str = "kernel") -> str:
 
     Parameters
     ----------
-    kernel : array_like, shape (kH, kW)
-    rank : int
-    name : str, default "kernel"
+    kernel, rank, name
+        As in :func:`low_rank_figure`.
 
     Returns
     -------
@@ -205,7 +184,7 @@ def low_rank_description(kernel, rank: int, name: str = "kernel") -> str:
     """
     k = as_nd_array(kernel, "kernel", "kH, kW", nonempty=True).astype(np.float64)
     singular = np.linalg.svd(k, compute_uv=False)
-    error, relative = low_rank_error(k, rank)
+    error, relative = _low_rank_error(k, rank)
     kept = ", ".join(_number(s, singular[0]) for s in singular[:rank])
     dropped = ", ".join(_number(s, singular[0]) for s in singular[rank:]) or "none"
     return (f"The {name} ({k.shape[0]} by {k.shape[1]}) approximated with rank {rank}. Singular "

@@ -9,7 +9,7 @@ from matplotlib.patches import Patch, Rectangle
 from convkit._validation import as_nd_array
 from convkit.grouped import shuffle_permutation
 from convkit.plotting import colors
-from convkit.plotting._grid import format_value
+from convkit.plotting._grid import format_value, plain_axes
 from convkit.plotting.geometry import group_connections
 from convkit.transposed import conv_matrix
 
@@ -101,10 +101,12 @@ def conv_matrix_figure(input_size, weight, stride=1, padding=0, transpose=False)
     h, wd = (input_size, input_size) if np.isscalar(input_size) else tuple(input_size)
     c = conv_matrix((1, h, wd), w[None, None], stride=stride, padding=padding)  # (H_out*W_out, H*W)
     if transpose:
-        return matrix_figure(c.T, title=rf"$\mathbf{{C}}^\top$ ({c.shape[1]}×{c.shape[0]}): transposed convolution",
-                             row_label="output pixel (row-major)", col_label="input pixel (row-major)")
-    return matrix_figure(c, title=rf"$\mathbf{{C}}$ ({c.shape[0]}×{c.shape[1]}): $y = \mathbf{{C}}x$",
-                         row_label="output pixel (row-major)", col_label="input pixel (row-major)")
+        title = rf"$\mathbf{{C}}^\top$ ({c.shape[1]}×{c.shape[0]}): transposed convolution"
+        c = c.T
+    else:
+        title = rf"$\mathbf{{C}}$ ({c.shape[0]}×{c.shape[1]}): $y = \mathbf{{C}}x$"
+    return matrix_figure(c, title=title, row_label="output pixel (row-major)",
+                         col_label="input pixel (row-major)")
 
 
 def grouped_weight_figure(in_channels: int, out_channels: int, groups: int, weight=None) -> Figure:
@@ -186,10 +188,8 @@ def channel_shuffle_figure(channels: int, groups: int) -> Figure:
     perm = shuffle_permutation(channels, groups)  # shuffled[k] = x[perm[k]]
     per_group = channels // groups
     fig = Figure(figsize=(max(4.0, 0.55 * channels + 1.0), 2.6), facecolor=colors.FIGURE_FACE)
-    ax = fig.add_axes((0.02, 0.05, 0.96, 0.68))
-    ax.set_xlim(-0.2, channels + 0.2)
-    ax.set_ylim(4.4, -0.6)
-    ax.axis("off")
+    ax = plain_axes(fig.add_axes((0.02, 0.05, 0.96, 0.68)), (-0.2, channels + 0.2), (4.4, -0.6),
+                    equal=False)
     for row, order in ((0, np.arange(channels)), (3, perm)):
         for k, channel in enumerate(order):
             g = int(channel) // per_group

@@ -1,11 +1,6 @@
 """Where the kernel lands along one axis (chapter 3).
 
-:func:`kernel_starts` and :func:`cells_never_read` are the geometry;
-:func:`positions_figure` draws it: the padded input on top, one row per
-kernel position, the output underneath, the output-size formula with the
-numbers filled in, and a cross on every cell no position reads. Every size
-it prints comes from :func:`convkit.conv_output_size`. :func:`positions_alt_text`
-describes a frame in words.
+Every size drawn or described comes from :func:`convkit.conv_output_size`.
 """
 
 from __future__ import annotations
@@ -17,17 +12,14 @@ from matplotlib.patches import Rectangle
 
 from convkit._validation import check_int
 from convkit.plotting import colors
+from convkit.plotting._grid import plain_axes
 from convkit.sizes import conv_output_size
 
-__all__ = [
-    "kernel_starts",
-    "cells_never_read",
-    "positions_figure",
-    "positions_alt_text",
-]
+__all__ = ["positions_figure", "positions_alt_text"]
 
 
 def _check_axis(input_size, kernel_size, stride, padding, dilation) -> tuple[int, int, int, int, int]:
+    """The five sizes of one axis, checked by the library's rules."""
     i = check_int(input_size, "input_size", 1)
     k = check_int(kernel_size, "kernel_size", 1)
     s = check_int(stride, "stride", 1)
@@ -36,63 +28,14 @@ def _check_axis(input_size, kernel_size, stride, padding, dilation) -> tuple[int
     return i, k, s, p, d
 
 
-def kernel_starts(input_size: int, kernel_size: int, stride: int = 1, padding: int = 0,
-                  dilation: int = 1) -> list[int]:
-    """Cell under the kernel's first tap at each position, along one axis.
-
-    Cells are numbered ``0, 1, ...`` along the padded input, so cell
-    ``padding`` is the first real input cell.
-
-    Parameters
-    ----------
-    input_size : int
-        Cells of the input (without padding), ``>= 1``.
-    kernel_size : int
-        Taps of the kernel, ``>= 1``.
-    stride : int, default 1
-    padding : int, default 0
-        Zeros on each side.
-    dilation : int, default 1
-        Spacing of the taps (1: contiguous).
-
-    Returns
-    -------
-    list of int
-        ``[0, stride, 2 * stride, ...]``, one entry per output cell
-        (:func:`convkit.conv_output_size` of them).
-
-    Raises
-    ------
-    TypeError
-        If an argument is not an int (the message names it).
-    ValueError
-        If an argument is out of range, or the kernel is larger than the
-        padded input.
-    """
-    i, k, s, p, d = _check_axis(input_size, kernel_size, stride, padding, dilation)
-    o = conv_output_size(i, k, s, p, d)
-    return [j * s for j in range(o)]
+def _kernel_starts(i: int, k: int, s: int, p: int, d: int) -> list[int]:
+    """Padded cell under the kernel's first tap at each position (cell ``p`` is input cell 0)."""
+    return [j * s for j in range(conv_output_size(i, k, s, p, d))]
 
 
-def cells_never_read(input_size: int, kernel_size: int, stride: int = 1, padding: int = 0,
-                     dilation: int = 1) -> list[int]:
-    """Cells of the padded axis that no kernel position reads.
-
-    Parameters
-    ----------
-    input_size, kernel_size, stride, padding, dilation : int
-        As in :func:`kernel_starts`.
-
-    Returns
-    -------
-    list of int
-        Sorted cell numbers along the padded input (``0`` to
-        ``input_size + 2 * padding - 1``); subtract ``padding`` for the
-        position in the input itself. Cells below ``padding`` or from
-        ``padding + input_size`` on are padding.
-    """
-    i, k, s, p, d = _check_axis(input_size, kernel_size, stride, padding, dilation)
-    read = {start + d * tap for start in kernel_starts(i, k, s, p, d) for tap in range(k)}
+def _cells_never_read(i: int, k: int, s: int, p: int, d: int) -> list[int]:
+    """Sorted padded cells that no kernel position reads."""
+    read = {start + d * tap for start in _kernel_starts(i, k, s, p, d) for tap in range(k)}
     return [cell for cell in range(i + 2 * p) if cell not in read]
 
 
@@ -103,17 +46,23 @@ def positions_alt_text(input_size: int, kernel_size: int, stride: int = 1, paddi
     Parameters
     ----------
     input_size, kernel_size, stride, padding, dilation : int
-        As in :func:`kernel_starts`.
+        As in :func:`positions_figure`.
 
     Returns
     -------
     str
         Names the settings, the output size, the first cell of every kernel
-        position and the input cells (0-based, without padding) never read.
+        position (cells numbered along the padded input) and the input cells
+        (0-based, without padding) never read.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`positions_figure`.
     """
     i, k, s, p, d = _check_axis(input_size, kernel_size, stride, padding, dilation)
-    starts = kernel_starts(i, k, s, p, d)
-    unread = cells_never_read(i, k, s, p, d)
+    starts = _kernel_starts(i, k, s, p, d)
+    unread = _cells_never_read(i, k, s, p, d)
     unread_input = [cell - p for cell in unread if p <= cell < p + i]
     dilated = f", dilation {d}" if d != 1 else ""
     text = (f"One axis of a convolution: {i} input cells, padding {p} on each side, kernel {k}, "
@@ -139,8 +88,15 @@ def positions_figure(input_size: int, kernel_size: int, stride: int = 1, padding
 
     Parameters
     ----------
-    input_size, kernel_size, stride, padding, dilation : int
-        As in :func:`kernel_starts`.
+    input_size : int
+        Cells of the input (without padding), ``>= 1``.
+    kernel_size : int
+        Taps of the kernel, ``>= 1``.
+    stride : int, default 1
+    padding : int, default 0
+        Zeros on each side.
+    dilation : int, default 1
+        Spacing of the taps (1: contiguous).
     max_rows : int, optional
         Rows reserved for kernel positions; the figure's height depends only
         on this, so explorer frames with the same ``max_rows`` do not jump.
@@ -158,15 +114,17 @@ def positions_figure(input_size: int, kernel_size: int, stride: int = 1, padding
 
     Raises
     ------
-    TypeError, ValueError
-        As :func:`kernel_starts`, and for a ``max_rows`` that is not an int
-        ``>= 1``.
+    TypeError
+        If an argument is not an int (the message names it).
+    ValueError
+        If an argument is out of range, the kernel is larger than the padded
+        input, or ``max_rows`` is below 1.
     """
     i, k, s, p, d = _check_axis(input_size, kernel_size, stride, padding, dilation)
-    starts = kernel_starts(i, k, s, p, d)
+    starts = _kernel_starts(i, k, s, p, d)
     o = len(starts)
     rows = o if max_rows is None else check_int(max_rows, "max_rows", 1)
-    unread = set(cells_never_read(i, k, s, p, d))
+    unread = set(_cells_never_read(i, k, s, p, d))
     length = i + 2 * p                                      # cells of the padded input
 
     height = 1.1 + 0.17 * (rows + 2.5)
@@ -191,9 +149,7 @@ def positions_figure(input_size: int, kernel_size: int, stride: int = 1, padding
     for x in range(o):
         ax.add_patch(Rectangle((x, out_top), 1, 1, **colors.cell_style("output")))
     ax.text(-0.3, out_top + 0.5, "output", ha="right", va="center", fontsize=9)
-    ax.set_xlim(-0.2, max(10, length) + 0.2)
-    ax.set_ylim(out_top - 0.2, 0.2)
-    ax.axis("off")
+    plain_axes(ax, (-0.2, max(10, length) + 0.2), (out_top - 0.2, 0.2), equal=False)
 
     span = d * (k - 1) + 1
     kernel_term = f"{span}" if d == 1 else f"{d}·{k - 1} − 1"

@@ -25,11 +25,6 @@ __all__ = ["figure_png", "png_img_tag", "show", "ALT_METADATA_KEY"]
 ALT_METADATA_KEY = "convkit_alt"
 
 
-def _check_figure(fig) -> None:
-    if not isinstance(fig, Figure):
-        raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
-
-
 def _check_alt(alt) -> str:
     if not isinstance(alt, str):
         raise TypeError(f"alt must be a str, got {type(alt).__name__}")
@@ -62,7 +57,8 @@ def figure_png(fig: Figure, dpi: float = 90, colors: int | None = None) -> bytes
     bytes
         The PNG file.
     """
-    _check_figure(fig)
+    if not isinstance(fig, Figure):
+        raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
     dpi = check_real(dpi, "dpi", minimum=0, strict=True)
     check_colors(colors)
     buffer = io.BytesIO()

@@ -1,17 +1,7 @@
 """Figures of chapters 12 and 13: which channels reach which, and multiply-adds against memory access.
 
-================================  ===================================================
-``reachability_figure``           which inputs reach which outputs (ch. 12), as a grid
-``reachability_description``      its alt text
-``cost_access_figure``            multiply-adds and memory access per layer (ch. 13)
-``cost_access_description``       its alt text
-``shufflenet_unit_figure``        a ShuffleNet unit's layers and channels (ch. 13)
-``shufflenet_unit_description``   its alt text
-================================  ===================================================
-
-Nothing here changes matplotlib's global state; colours come from
-:mod:`convkit.plotting.colors`, and every coloured mark has a second cue (a
-printed symbol or value).
+Each figure has a ``*_description`` companion that writes its alt text;
+every coloured mark has a second cue (a printed symbol or value).
 """
 
 from __future__ import annotations
@@ -25,6 +15,7 @@ from matplotlib.patches import Rectangle
 
 from convkit._validation import check_int
 from convkit.plotting import colors
+from convkit.plotting._grid import bar_rows, plain_axes
 
 __all__ = [
     "cost_access_description",
@@ -175,12 +166,7 @@ def cost_access_figure(labels: Sequence[str], macs: Sequence[float], accesses: S
         for yi, v in zip(y, values):
             ax.text(v + 0.02 * top, yi, fmt.format(v), va="center", fontsize=7)
         ax.set_xlim(0, top * 1.3)
-        ax.set_ylim(len(labels) - 0.5, -0.5)
-        ax.set_yticks(y, list(labels) if index == 0 else [""] * len(labels), fontsize=7)
-        ax.set_xlabel(xlabel, fontsize=7)
-        ax.tick_params(labelsize=6)
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
+        bar_rows(ax, labels, index == 0, xlabel)
     fig.suptitle(title, fontsize=8, y=0.98)
     return fig
 
@@ -254,10 +240,7 @@ def shufflenet_unit_figure(in_channels: int = 240, groups: int = 3, stride: int 
     """
     main, shortcut, merge, _ = _unit_layers(in_channels, out_channels, groups, stride)
     fig = Figure(figsize=(5.6, 3.3), facecolor=colors.FIGURE_FACE)
-    ax = fig.add_axes((0.01, 0.01, 0.98, 0.89))
-    ax.set_xlim(0, 10)
-    ax.set_ylim(6.1, -0.5)
-    ax.axis("off")
+    ax = plain_axes(fig.add_axes((0.01, 0.01, 0.98, 0.89)), (0, 10), (6.1, -0.5), equal=False)
 
     def box(x, y, width, text, kind):
         style = {"conv": {"facecolor": colors.KERNEL, "linewidth": 2.0, "hatch": None},

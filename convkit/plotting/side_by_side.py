@@ -1,12 +1,7 @@
 """Costs of many layer types relative to one, as bars on a log scale (chapter 14).
 
-:func:`ratio_bars_figure` draws, for every layer type, one bar per quantity
-(parameters, multiply-adds, measured times, ...) divided by the same quantity
-of a reference type, on a shared logarithmic axis: a bar ending at 1/64 is
-64 times smaller than the reference. Each quantity has its own colour *and*
-hatch, and every bar is labelled with its ratio, so no cue rests on colour
-alone. :func:`ratio_bars_description` writes the matching alt text, and
-:func:`format_ratio` the labels ("1/64", "x3").
+Each quantity has its own colour *and* hatch and every bar is labelled with
+its ratio, so no cue rests on colour alone.
 """
 
 from __future__ import annotations
@@ -176,12 +171,8 @@ def ratio_bars_description(names: Sequence[str], series: Mapping[str, Sequence[f
 
     Parameters
     ----------
-    names : sequence of str
-        Row names.
-    series : mapping of str to sequence of float
-        As for :func:`ratio_bars_figure`.
-    reference : str, default "standard"
-        The reference row.
+    names, series, reference
+        As in :func:`ratio_bars_figure`.
 
     Returns
     -------

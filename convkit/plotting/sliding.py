@@ -1,13 +1,8 @@
 """A window sliding over a signal or an image, with the sum it computes (chapters 1, 2).
 
-:func:`sliding_step_figure` draws one window position of the 1D
-cross-correlation and the 1D convolution of the same signal and kernel, one
-above the other; :func:`output_step_figure` draws one output position of a
-single-channel 2D cross-correlation with the products it adds written under
-the picture. Every printed result is convkit's own
-(:func:`convkit.correlate1d`, :func:`convkit.convolve1d`,
-:func:`convkit.conv2d`); each figure has a ``*_description`` companion that
-gives its alt text.
+Every printed result is convkit's own (:func:`convkit.correlate1d`,
+:func:`convkit.convolve1d`, :func:`convkit.conv2d`); each figure has a
+``*_description`` companion that gives its alt text.
 """
 
 from __future__ import annotations

@@ -1,19 +1,10 @@
-"""Chapter 6's figures: checkerboard artifacts, resize-then-convolve, output_padding.
+"""Chapter 6's figures: checkerboard artifacts, resize-then-convolve, output_padding, stamps.
 
 Every helper returns a matplotlib ``Figure`` (built without pyplot) and has a
 ``*_description`` companion that writes its alt text from the same numbers.
 The values drawn come from ``convkit`` (``conv_transpose2d``,
 ``overlap_counts``, ``resize_conv2d``), so a test can compare them with
 PyTorch.
-
-==================================  ============================================
-``uniform_upsample``                transposed conv with a uniform kernel, scaled
-``checkerboard_figure``             overlap map and its print on an image
-``upsampling_comparison_figure``    input, transposed conv, resize-then-conv
-``direct_input_sizes``              input sizes a conv maps to one output size
-``output_padding_figure``           the zero-inserted grid and output, per a
-``stamps_figure``                   one kernel stamp per input pixel, and the sum
-==================================  ============================================
 """
 
 from __future__ import annotations
@@ -25,7 +16,7 @@ from matplotlib.patches import Rectangle
 from convkit._validation import check_int
 from convkit.conv_transpose import conv_transpose2d
 from convkit.plotting import colors
-from convkit.plotting._grid import format_value, plain_axes
+from convkit.plotting._grid import format_value, no_ticks, plain_axes
 from convkit.plotting.diagrams import conv_transpose_step_figure
 from convkit.plotting.notes import add_note
 from convkit.sizes import conv_transpose_output_size
@@ -33,7 +24,6 @@ from convkit.transposed import overlap_counts
 from convkit.upsampling import resize_conv2d
 
 __all__ = [
-    "uniform_upsample",
     "checkerboard_figure",
     "checkerboard_description",
     "upsampling_comparison_figure",
@@ -41,7 +31,6 @@ __all__ = [
     "direct_input_sizes",
     "output_padding_figure",
     "output_padding_description",
-    "stamps",
     "stamps_figure",
     "stamps_description",
 ]
@@ -52,35 +41,20 @@ OVERLAP_INPUT = 4
 VERDICT_INPUT = 8
 
 
-def _image(image) -> np.ndarray:
+def _image_args(image, kernel_size, stride) -> tuple[np.ndarray, int, int]:
+    """``image`` as a float64 ``(H, W)`` array of at least 2x2, and the checked ``k`` and ``s``."""
+    k = check_int(kernel_size, "kernel_size", minimum=1)
+    s = check_int(stride, "stride", minimum=1)
     array = np.asarray(image, dtype=np.float64)
     if array.ndim != 2 or min(array.shape) < 2:
         raise ValueError(f"image must be a 2D (H, W) array of at least 2x2, got shape {array.shape}")
-    return array
+    return array, k, s
 
 
-def uniform_upsample(image, kernel_size: int, stride: int) -> np.ndarray:
-    """Transposed convolution of ``image`` with a uniform ``k x k`` kernel, scaled by ``(s/k)^2``.
-
-    Each input pixel stamps ``k^2`` copies of itself onto ``s^2`` output
-    pixels' worth of area, so ``(k/s)^2`` stamps fall on an output pixel on
-    average; dividing by that keeps the brightness of the input where the
-    overlap is even, and shows the checkerboard where it is not.
-
-    Parameters
-    ----------
-    image : array_like
-        ``(H, W)``.
-    kernel_size, stride : int
-
-    Returns
-    -------
-    numpy.ndarray
-        ``((H - 1) s + k, (W - 1) s + k)`` float64.
-    """
-    k = check_int(kernel_size, "kernel_size", minimum=1)
-    s = check_int(stride, "stride", minimum=1)
-    x = _image(image)
+def _uniform_upsample(x: np.ndarray, k: int, s: int) -> np.ndarray:
+    """Transposed convolution of ``x`` with a uniform ``k x k`` kernel, each weight ``(s/k)^2``."""
+    # (k/s)^2 stamps fall on an output pixel on average: dividing by that keeps the input's
+    # brightness where the overlap is even and shows the checkerboard where it is not.
     weight = np.full((1, 1, k, k), (s / k) ** 2)  # (C_in, C_out, kH, kW)
     return conv_transpose2d(x[None, None], weight, stride=s)[0, 0]  # (1, 1, H_out, W_out) -> (H_out, W_out)
 
@@ -105,9 +79,7 @@ def checkerboard_description(image, kernel_size: int, stride: int) -> str:
     str
         The figure's content in words, for its alt text.
     """
-    k = check_int(kernel_size, "kernel_size", minimum=1)
-    s = check_int(stride, "stride", minimum=1)
-    x = _image(image)
+    x, k, s = _image_args(image, kernel_size, stride)
     inner = _interior(k, s)
     low, high = int(inner.min()), int(inner.max())
     if low == high:
@@ -118,7 +90,7 @@ def checkerboard_description(image, kernel_size: int, stride: int) -> str:
     else:
         verdict = (f"interior output pixels receive between {low} and {high} stamps, "
                    f"and the upsampled image shows a checkerboard")
-    out = uniform_upsample(x, k, s).shape
+    out = _uniform_upsample(x, k, s).shape
     return (f"Transposed convolution with a uniform {k}x{k} kernel and stride {s}. Left: the number "
             f"of overlapping kernel stamps on each output pixel for a {OVERLAP_INPUT}x{OVERLAP_INPUT} "
             f"input; {verdict}. Right: a {x.shape[0]}x{x.shape[1]} photograph upsampled to "
@@ -129,9 +101,10 @@ def checkerboard_figure(image, kernel_size: int, stride: int) -> Figure:
     """The overlap counts of a transposed convolution and their print on an image.
 
     Left: :func:`convkit.overlap_counts` for a 4x4 input (a ``cividis`` map
-    with the counts printed). Right: :func:`uniform_upsample` of ``image``
-    in grey levels from 0 to 255. The figure has the same size for every
-    kernel size and stride, so it can serve as explorer frames.
+    with the counts printed). Right: a transposed convolution of ``image``
+    with a uniform kernel scaled by ``(s/k)^2``, in grey levels 0 to 255.
+    The figure has the same size for every kernel size and stride, so it can
+    serve as explorer frames.
 
     Parameters
     ----------
@@ -143,9 +116,7 @@ def checkerboard_figure(image, kernel_size: int, stride: int) -> Figure:
     -------
     matplotlib.figure.Figure
     """
-    k = check_int(kernel_size, "kernel_size", minimum=1)
-    s = check_int(stride, "stride", minimum=1)
-    x = _image(image)
+    x, k, s = _image_args(image, kernel_size, stride)
     counts = overlap_counts((OVERLAP_INPUT, OVERLAP_INPUT), k, s)  # (H_out, W_out)
     inner = _interior(k, s)
     fig = Figure(figsize=(6.6, 3.1), facecolor=colors.FIGURE_FACE)
@@ -162,12 +133,11 @@ def checkerboard_figure(image, kernel_size: int, stride: int) -> Figure:
     ax_map.set_title(f"stamps per output pixel ({OVERLAP_INPUT}×{OVERLAP_INPUT} input)\n"
                      + (f"interior: all {inner.min()}" if inner.min() == inner.max()
                         else f"interior: {inner.min()} to {inner.max()}"), fontsize=8.5)
-    ax_img.imshow(uniform_upsample(x, k, s), cmap="gray", vmin=0, vmax=255, interpolation="nearest")
+    ax_img.imshow(_uniform_upsample(x, k, s), cmap="gray", vmin=0, vmax=255,
+                  interpolation="nearest")
     even = "even" if inner.min() == inner.max() else "uneven"
     ax_img.set_title(f"a {x.shape[0]}×{x.shape[1]} photo upsampled\n({even} overlap)", fontsize=8.5)
-    for ax in (ax_map, ax_img):
-        ax.set_xticks([])
-        ax.set_yticks([])
+    no_ticks(ax_map, ax_img)
     fig.suptitle(f"uniform {k}×{k} kernel, stride {s}", fontsize=9.5, y=0.98)
     return fig
 
@@ -185,9 +155,7 @@ def upsampling_comparison_description(image, kernel_size: int, stride: int) -> s
     str
         The figure's content in words, for its alt text.
     """
-    k = check_int(kernel_size, "kernel_size", minimum=1)
-    s = check_int(stride, "stride", minimum=1)
-    x = _image(image)
+    x, k, s = _image_args(image, kernel_size, stride)
     a, b = _comparison_outputs(x, k, s)
     return (f"Three grey images: a {x.shape[0]}x{x.shape[1]} photograph; the same upsampled by a "
             f"transposed convolution with a uniform {k}x{k} kernel and stride {s} ({a.shape[0]}x"
@@ -197,7 +165,7 @@ def upsampling_comparison_description(image, kernel_size: int, stride: int) -> s
 
 
 def _comparison_outputs(x: np.ndarray, k: int, s: int) -> tuple[np.ndarray, np.ndarray]:
-    transposed = uniform_upsample(x, k, s)  # (H_out, W_out)
+    transposed = _uniform_upsample(x, k, s)  # (H_out, W_out)
     box = np.full((1, 1, k, k), 1.0 / k**2)  # (C_out, C_in, kH, kW): a box blur
     resized = resize_conv2d(x[None, None], box, scale_factor=s, padding="same")[0, 0]  # (sH, sW)
     return transposed, resized
@@ -206,8 +174,8 @@ def _comparison_outputs(x: np.ndarray, k: int, s: int) -> tuple[np.ndarray, np.n
 def upsampling_comparison_figure(image, kernel_size: int, stride: int) -> Figure:
     """An image upsampled by a transposed convolution and by resize-then-convolve.
 
-    Three panels in grey levels 0 to 255: the input, :func:`uniform_upsample`
-    (a strided transposed convolution with a uniform kernel), and
+    Three panels in grey levels 0 to 255: the input, a strided transposed
+    convolution with a uniform kernel scaled by ``(s/k)^2``, and
     :func:`convkit.resize_conv2d` with the same kernel normalised to sum 1
     (nearest-neighbour resizing by ``stride``, then a stride-1 'same'
     convolution), the fix of Odena, Dumoulin and Olah (2016).
@@ -222,9 +190,7 @@ def upsampling_comparison_figure(image, kernel_size: int, stride: int) -> Figure
     -------
     matplotlib.figure.Figure
     """
-    k = check_int(kernel_size, "kernel_size", minimum=1)
-    s = check_int(stride, "stride", minimum=1)
-    x = _image(image)
+    x, k, s = _image_args(image, kernel_size, stride)
     transposed, resized = _comparison_outputs(x, k, s)
     fig = Figure(figsize=(7.2, 2.8), facecolor=colors.FIGURE_FACE)
     panels = [
@@ -236,8 +202,7 @@ def upsampling_comparison_figure(image, kernel_size: int, stride: int) -> Figure
         ax = fig.add_axes((0.02 + index * 0.33, 0.04, 0.30, 0.76))
         ax.imshow(values, cmap="gray", vmin=0, vmax=255, interpolation="nearest")
         ax.set_title(title, fontsize=8.5)
-        ax.set_xticks([])
-        ax.set_yticks([])
+        no_ticks(ax)
     return fig
 
 
@@ -367,25 +332,8 @@ def _stamp_operands(input, weight, stride):
     return x, w, check_int(stride, "stride", minimum=1)
 
 
-def stamps(input, weight, stride: int) -> list[np.ndarray]:
-    """Each input pixel's stamp on the output canvas of a transposed convolution.
-
-    Parameters
-    ----------
-    input : array_like
-        ``(H, W)``.
-    weight : array_like
-        ``(kH, kW)``.
-    stride : int
-
-    Returns
-    -------
-    list of numpy.ndarray
-        One ``((H - 1) s + kH, (W - 1) s + kW)`` array per input pixel, in
-        reading order: ``input[j, l] * weight`` placed at ``(j s, l s)``,
-        zeros elsewhere. Their sum is the transposed convolution.
-    """
-    x, w, s = _stamp_operands(input, weight, stride)
+def _stamps(x: np.ndarray, w: np.ndarray, s: int) -> list[np.ndarray]:
+    """Each input pixel's stamp ``x[j, l] * w``, placed at ``(j s, l s)`` on the output canvas."""
     kh, kw = w.shape
     shape = ((x.shape[0] - 1) * s + kh, (x.shape[1] - 1) * s + kw)
     result = []
@@ -418,7 +366,7 @@ def stamps_figure(input, weight, stride: int) -> Figure:
     """
 
     x, w, s = _stamp_operands(input, weight, stride)
-    parts = stamps(x, w, s)
+    parts = _stamps(x, w, s)
     total = conv_transpose2d(x[None, None], w[None, None], stride=s)[0, 0]  # (H_out, W_out)
     rows, cols = total.shape
     panels = len(parts) + 1

@@ -1,18 +1,9 @@
 """Volumes and 3D convolution: box sketches, a volume and its slices, one depth slice (chapter 4).
 
-:func:`sliding_directions_figure` sketches, in a cabinet projection, a 2D
-convolution of a multi-channel image next to a 3D convolution of a volume:
-the boxes' depths are the channel count, the volume's depth, the kernel's
-depth and the output depths given by :func:`convkit.conv_output_size`.
-:func:`volume_slices_figure` draws a volume's surface (scikit-image's
-``marching_cubes``, imported only when the function runs) beside a few of
-its slices. :func:`depth_slice_figure` shows the input slices a 3D kernel
-reads and the output slice it writes, the output coming from
-:func:`convkit.conv3d`. The ``*_description`` functions give alt text with
-the same numbers. :func:`response_projection_figure` shows a volume and a
-kernel's response to it as maximum projections along depth.
-:func:`cabinet_project`, :func:`box_faces` and
-:func:`draw_box` are the geometry the sketches are made of.
+The sketches are boxes in a cabinet projection (depth receding at
+:data:`SLANT_ANGLE`); depths come from :func:`convkit.conv_output_size` and
+responses from :func:`convkit.conv3d`. Each figure has a ``*_description``
+companion that writes its alt text from the same numbers.
 """
 
 from __future__ import annotations
@@ -27,11 +18,9 @@ from convkit._validation import check_int, is_int
 from convkit.sizes import conv_output_size
 from convkit.conv import conv3d
 from convkit.plotting import colors
+from convkit.plotting._grid import no_ticks
 
 __all__ = [
-    "cabinet_project",
-    "box_faces",
-    "draw_box",
     "sliding_directions_figure",
     "sliding_directions_description",
     "volume_slices_figure",
@@ -45,7 +34,7 @@ __all__ = [
     "FLAT_DEPTH",
 ]
 
-#: Angle (degrees) of the receding depth axis in :func:`cabinet_project`.
+#: Angle (degrees) of the receding depth axis of the box sketches.
 SLANT_ANGLE = 35.0
 #: Drawn length of one unit of depth, as a fraction of one unit of width.
 SLANT_SCALE = 0.5
@@ -57,73 +46,18 @@ _OUTPUT_EDGE = "#004d38"   # darker green
 _MAX_SKETCH_DEPTH = 16
 
 
-def _triple(value, name):
-    try:
-        triple = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be three numbers, got {value!r}") from None
-    if triple.shape != (3,) or not np.all(np.isfinite(triple)):
-        raise ValueError(f"{name} must be three finite numbers, got {value!r}")
-    return triple
-
-
-def cabinet_project(points, angle=SLANT_ANGLE, depth_scale=SLANT_SCALE):
-    """Project 3D points onto the page: width right, height up, depth receding up-right.
-
-    A cabinet projection keeps the front face undistorted and draws the depth
-    axis at ``angle`` degrees, shortened by ``depth_scale``.
-
-    Parameters
-    ----------
-    points : array_like, shape (..., 3)
-        Points as ``(x, y, z)`` = (width, height, depth) coordinates.
-    angle : float, default 35
-        Direction of the depth axis on the page, in degrees from the x axis.
-    depth_scale : float, default 0.5
-        Drawn length of one unit of depth.
-
-    Returns
-    -------
-    ndarray, shape (..., 2)
-        Page coordinates ``(x + z s cos(angle), y + z s sin(angle))``.
-
-    Raises
-    ------
-    ValueError
-        If ``points`` does not end in an axis of length 3.
-    """
+def _cabinet_project(points):
+    """Page coordinates ``(..., 2)`` of ``(x, y, z)`` points ``(..., 3)``, depth receding."""
     points = np.asarray(points, dtype=float)
-    if points.ndim == 0 or points.shape[-1] != 3:
-        raise ValueError(f"points must have shape (..., 3), got {points.shape}")
-    slant = depth_scale * np.array([np.cos(np.radians(angle)), np.sin(np.radians(angle))])
+    angle = np.radians(SLANT_ANGLE)
+    slant = SLANT_SCALE * np.array([np.cos(angle), np.sin(angle)])
     return points[..., :2] + points[..., 2:3] * slant   # (..., 2)
 
 
-def box_faces(origin, size):
-    """Corners of the three visible faces of an axis-aligned box: front, top, right.
-
-    Parameters
-    ----------
-    origin : sequence of 3 floats
-        The front-bottom-left corner ``(x, y, z)``.
-    size : sequence of 3 floats
-        Width, height and depth ``(w, h, d)``, each non-negative.
-
-    Returns
-    -------
-    ndarray, shape (3, 4, 3)
-        The faces in the order front (at ``z``), top (at ``y + h``) and right
-        (at ``x + w``), each as four corners going round the face.
-
-    Raises
-    ------
-    ValueError
-        If ``origin`` or ``size`` is not three finite numbers, or a size is negative.
-    """
-    x0, y0, z0 = _triple(origin, "origin")
-    w, h, d = _triple(size, "size")
-    if min(w, h, d) < 0:
-        raise ValueError(f"size must be non-negative, got {tuple(size)}")
+def _box_faces(origin, size):
+    """Front, top and right faces of a box as corners ``(3, 4, 3)``; origin: front-bottom-left."""
+    x0, y0, z0 = origin
+    w, h, d = size
     x1, y1, z1 = x0 + w, y0 + h, z0 + d
     return np.array([
         [(x0, y0, z0), (x1, y0, z0), (x1, y1, z0), (x0, y1, z0)],   # front
@@ -132,34 +66,13 @@ def box_faces(origin, size):
     ])
 
 
-def draw_box(ax, origin, size, facecolor, alpha=1.0, edgecolor=colors.EDGE, linewidth=1.0,
-             hatch=None, zorder=1, gid=None):
-    """Draw a box on ``ax`` in cabinet projection; the top and side are shaded darker.
-
-    Parameters
-    ----------
-    ax : matplotlib.axes.Axes
-        A 2D axes; its aspect should be equal for the box to look right.
-    origin, size : sequence of 3 floats
-        As in :func:`box_faces`.
-    facecolor : colour
-        Fill of the faces.
-    alpha : float, default 1.0
-        Opacity of the faces.
-    edgecolor, linewidth, hatch, zorder
-        Passed to each face's :class:`matplotlib.patches.Polygon`.
-    gid : str, optional
-        Group id set on the three patches (tests and SVG output find them by it).
-
-    Returns
-    -------
-    list of matplotlib.patches.Polygon
-        The front, top and right faces, in that order.
-    """
+def _draw_box(ax, origin, size, facecolor, alpha=1.0, edgecolor=colors.EDGE, linewidth=1.0,
+              zorder=1, gid=None):
+    """Draw a box in cabinet projection, top and side shaded darker; return its three faces."""
     patches = []
-    for shade, corners in zip((1.0, 0.85, 0.7), box_faces(origin, size)):
-        patch = Polygon(cabinet_project(corners), closed=True, facecolor=facecolor, alpha=alpha,
-                        edgecolor=edgecolor, linewidth=linewidth, hatch=hatch, zorder=zorder)
+    for shade, corners in zip((1.0, 0.85, 0.7), _box_faces(origin, size)):
+        patch = Polygon(_cabinet_project(corners), closed=True, facecolor=facecolor, alpha=alpha,
+                        edgecolor=edgecolor, linewidth=linewidth, zorder=zorder)
         # Darker top and side faces give the box its depth without a second colour.
         rgb = np.array(patch.get_facecolor()[:3]) * shade
         patch.set_facecolor((*rgb, alpha))
@@ -181,10 +94,10 @@ def _sketch_sizes(channels, depth, kernel_depth):
     channels = check_int(channels, "channels", minimum=1)
     depth = check_int(depth, "depth", minimum=1)
     kernel_depth = check_int(kernel_depth, "kernel_depth", minimum=1)
-    if channels > _MAX_SKETCH_DEPTH:
-        raise ValueError(f"channels must be at most {_MAX_SKETCH_DEPTH} to be drawn, got {channels}")
-    if depth > _MAX_SKETCH_DEPTH:
-        raise ValueError(f"depth must be at most {_MAX_SKETCH_DEPTH} to be drawn, got {depth}")
+    for name, value in (("channels", channels), ("depth", depth)):
+        if value > _MAX_SKETCH_DEPTH:
+            raise ValueError(f"{name} must be at most {_MAX_SKETCH_DEPTH} to be drawn, "
+                             f"got {value}")
     if kernel_depth >= depth:
         raise ValueError(f"kernel_depth must be smaller than depth ({depth}) for the kernel to "
                          f"slide along depth, got {kernel_depth}")
@@ -241,22 +154,22 @@ def sliding_directions_figure(channels=3, depth=8, kernel_depth=3):
          f"one filter gives\na volume {out_depth} deep", "3D convolution of a volume"),
     ]
     for ax, (in_d, k_d, k_z, out_d, depth_label, kernel_label, out_label, title) in zip(axes, panels):
-        draw_box(ax, (0, 0, 0), (6, 6, in_d), colors.INPUT, 0.35, gid="input")
-        draw_box(ax, (0.6, 3.0, k_z), (2.4, 2.4, k_d), colors.KERNEL, 1.0, edgecolor=_KERNEL_EDGE,
+        _draw_box(ax, (0, 0, 0), (6, 6, in_d), colors.INPUT, 0.35, gid="input")
+        _draw_box(ax, (0.6, 3.0, k_z), (2.4, 2.4, k_d), colors.KERNEL, 1.0, edgecolor=_KERNEL_EDGE,
                  linewidth=2.2, zorder=3, gid="kernel")
         _arrow(ax, (0.6, -0.6), (3.6, -0.6), "slides along W", (0, -0.45))
         _arrow(ax, (-0.6, 5.4), (-0.6, 2.0), "along H", (-1.4, 0))
         if k_d < in_d:
-            start = cabinet_project((3.2, 5.6, k_z + 0.2))
-            end = cabinet_project((3.2, 5.6, min(in_d, k_z + k_d + 1.5)))
+            start = _cabinet_project((3.2, 5.6, k_z + 0.2))
+            end = _cabinet_project((3.2, 5.6, min(in_d, k_z + k_d + 1.5)))
             _arrow(ax, start, end, "and along D", (0.2, 0.75))
         else:
-            ax.text(*(cabinet_project((1.8, 6.0, k_d)) + [0, 0.45]), kernel_label, fontsize=8,
+            ax.text(*(_cabinet_project((1.8, 6.0, k_d)) + [0, 0.45]), kernel_label, fontsize=8,
                     ha="center")
-        ax.text(*cabinet_project((6.15, 0.2, in_d * 0.4)), depth_label, fontsize=8, va="bottom")
-        right = cabinet_project((6, 0, in_d))[0]
+        ax.text(*_cabinet_project((6.15, 0.2, in_d * 0.4)), depth_label, fontsize=8, va="bottom")
+        right = _cabinet_project((6, 0, in_d))[0]
         _arrow(ax, (right + 0.3, 3.0), (right + 1.7, 3.0))
-        draw_box(ax, (right + 2.0, 1.0, 0), (4, 4, out_d), colors.OUTPUT, 1.0,
+        _draw_box(ax, (right + 2.0, 1.0, 0), (4, 4, out_d), colors.OUTPUT, 1.0,
                  edgecolor=_OUTPUT_EDGE, linewidth=1.5, gid="output")
         ax.text(right + 4.0, 0.3, out_label, fontsize=8.5, ha="center", va="top")
         ax.set_title(title, fontsize=10)
@@ -328,6 +241,14 @@ def _slices(slices, depth):
             raise ValueError(f"slices must be in range(0, {depth}), got {z}")
         checked.append(int(z))
     return checked
+
+
+def _frame(ax, color, linewidth=None):
+    """Colour (and, given ``linewidth``, thicken) the four sides of an image's frame."""
+    for side in ax.spines.values():
+        side.set_edgecolor(color)
+        if linewidth is not None:
+            side.set_linewidth(linewidth)
 
 
 _OBJECT_CMAP = ListedColormap(["white", colors.INPUT])      # empty voxel, object voxel
@@ -403,11 +324,9 @@ def volume_slices_figure(volume, slices, level=0.5, elev=20, azim=-150):
     for n, z in enumerate(shown):
         sub = fig.add_subplot(2, 4, 3 + (n // 2) * 4 + n % 2)
         sub.imshow(scene[z], cmap=_OBJECT_CMAP, vmin=0, vmax=1, interpolation="nearest")
-        for side in sub.spines.values():
-            side.set_edgecolor(colors.EDGE)
+        _frame(sub, colors.EDGE)
         sub.set_title(f"slice {z}", fontsize=9)
-        sub.set_xticks([])
-        sub.set_yticks([])
+        no_ticks(sub)
     fig.subplots_adjust(left=0.02, right=0.98, bottom=0.06, top=0.9, wspace=0.15, hspace=0.3)
     return fig
 
@@ -494,18 +413,12 @@ def depth_slice_figure(volume, kernel, z):
                                    edgecolor=colors.EDGE, linewidth=0, alpha=0.4, gid="padding"))
             ax.text(width / 2, height / 2, "padding\n(zeros)", ha="center", va="center", fontsize=8)
             ax.set_title(f"slice {z + dz} (outside)", fontsize=9)
-        for side in ax.spines.values():
-            side.set_edgecolor(colors.KERNEL)
-            side.set_linewidth(2.5)
+        _frame(ax, colors.KERNEL, 2.5)
     axes[-1].imshow(response[z], cmap=colors.DIVERGING_CMAP, vmin=-limit, vmax=limit,
                     interpolation="nearest")
     axes[-1].set_title(f"output slice {z}", fontsize=9)
-    for side in axes[-1].spines.values():
-        side.set_edgecolor(colors.OUTPUT)
-        side.set_linewidth(2.5)
-    for ax in axes:
-        ax.set_xticks([])
-        ax.set_yticks([])
+    _frame(axes[-1], colors.OUTPUT, 2.5)
+    no_ticks(*axes)
     shape = "x".join(str(k) for k in weight.shape)
     fig.text(0.01, 0.03, f"Orange frames: the slices under the {shape} kernel; "
              "output: blue = positive (+), red = negative (-)", fontsize=8)
@@ -599,9 +512,7 @@ def response_projection_figure(volume, kernel):
     axes[1].annotate("strongest response", (x, y), xytext=(14, 6), textcoords="offset points",
                      color="white", fontsize=8, arrowprops=dict(arrowstyle="->", color="white"))
     fig.colorbar(image, ax=axes[1], fraction=0.046)
-    for ax in axes:
-        ax.set_xticks([])
-        ax.set_yticks([])
+    no_ticks(*axes)
     fig.tight_layout()
     return fig
 
