@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_array, check_groups, check_int, check_real, result_dtype, to_tuple
+from ._validation import (
+    as_array, check_groups, check_int, check_real, result_dtype, split_batch, to_tuple,
+)
 from .conv import conv2d
 from .costs import Cost, conv_cost
 
@@ -30,35 +32,24 @@ __all__ = [
 ]
 
 
-def _operands(input, weight, attention, bias):
-    """Check the arrays of a dynamic convolution; return (x, weight, attention, bias, unbatched)."""
-    x = as_array(input, "input")
+def _kernels(weight, attention, bias):
+    """Check the E kernels ``(E, C_out, C_in/groups, kH, kW)`` and their bias ``(E, C_out)``."""
     w = as_array(weight, "weight")
     a = as_array(attention, "attention")
     if w.ndim != 5:
-        raise ValueError(f"weight of dynamic_conv2d must be 5D (E, C_out, C_in/groups, kH, kW), "
-                         f"got shape {w.shape}")
+        raise ValueError(f"weight must be 5D (E, C_out, C_in/groups, kH, kW), got shape {w.shape}")
     if 0 in w.shape:
         raise ValueError(f"weight must not be empty, got shape {w.shape}")
-    if x.ndim not in (3, 4):
-        raise ValueError(f"input must be 3D (unbatched) or 4D (batched), with 2 spatial axes, "
-                         f"got shape {x.shape}")
-    unbatched = x.ndim == 3
-    if unbatched:
-        x = x[np.newaxis]                                        # (1, C_in, H, W)
-        if a.shape != (w.shape[0],):
-            raise ValueError(f"attention must have shape ({w.shape[0]},), one weight per kernel, "
-                             f"for unbatched input, got shape {a.shape}")
-        a = a[np.newaxis]                                        # (1, E)
-    elif a.shape != (x.shape[0], w.shape[0]):
-        raise ValueError(f"attention must have shape (N, E) = ({x.shape[0]}, {w.shape[0]}), "
-                         f"got shape {a.shape}")
-    b = None
-    if bias is not None:
-        b = as_array(bias, "bias")
-        if b.shape != w.shape[:2]:
-            raise ValueError(f"bias must have shape (E, C_out) = {w.shape[:2]}, got shape {b.shape}")
-    return x, w, a, b, unbatched
+    b = None if bias is None else as_array(bias, "bias")
+    if b is not None and b.shape != w.shape[:2]:
+        raise ValueError(f"bias must have shape (E, C_out) = {w.shape[:2]}, got shape {b.shape}")
+    return w, a, b
+
+
+def _mix(w, a, b):
+    """``sum_xi a[..., xi] * w[xi]`` and the same mixture of the biases (None without bias)."""
+    mixed = np.tensordot(a, w, axes=([-1], [0]))                 # (N, C_out, C_in/g, kH, kW)
+    return mixed, None if b is None else a @ b                   # (N, C_out)
 
 
 def mix_kernels(weight, attention, bias=None):
@@ -86,20 +77,21 @@ def mix_kernels(weight, attention, bias=None):
     >>> w.ravel()
     array([2.])
     """
-    w = as_array(weight, "weight")
-    a = as_array(attention, "attention")
-    if w.ndim != 5:
-        raise ValueError(f"weight must be 5D (E, C_out, C_in/groups, kH, kW), got shape {w.shape}")
+    w, a, b = _kernels(weight, attention, bias)
     if a.ndim not in (1, 2) or a.shape[-1] != w.shape[0]:
         raise ValueError(f"attention must be (N, E) or (E,) with E = {w.shape[0]}, got shape {a.shape}")
-    mixed = np.tensordot(a, w, axes=([-1], [0]))                 # (N, C_out, C_in/g, kH, kW)
-    mixed_bias = None
-    if bias is not None:
-        b = as_array(bias, "bias")
-        if b.shape != w.shape[:2]:
-            raise ValueError(f"bias must have shape (E, C_out) = {w.shape[:2]}, got shape {b.shape}")
-        mixed_bias = a @ b                                       # (N, C_out)
-    return mixed, mixed_bias
+    return _mix(w, a, b)
+
+
+def _operands(input, weight, attention, bias):
+    """Check a dynamic convolution's arrays; return ``(x, weight, attention, bias, unbatched)``."""
+    w, a, b = _kernels(weight, attention, bias)
+    x, unbatched = split_batch(as_array(input, "input"), 2, "input")   # (N, C_in, H, W)
+    expected = (w.shape[0],) if unbatched else (x.shape[0], w.shape[0])
+    if a.shape != expected:
+        raise ValueError(f"attention must have shape {'(E,)' if unbatched else '(N, E)'} = {expected}, "
+                         f"one weight per kernel for each example, got shape {a.shape}")
+    return x, w, a.reshape(x.shape[0], -1), b, unbatched            # attention (N, E)
 
 
 def dynamic_conv2d(input, weight, attention, bias=None, stride=1, padding=0, dilation=1, groups=1):
@@ -161,7 +153,7 @@ def dynamic_conv2d(input, weight, attention, bias=None, stride=1, padding=0, dil
     if n == 0:
         out = conv2d(x, w[0], None, stride, padding, dilation, groups)
         return out[0] if unbatched else out
-    mixed, mixed_bias = mix_kernels(w, a, b)                     # (N, C_out, C_in/g, kH, kW), (N, C_out)
+    mixed, mixed_bias = _mix(w, a, b)                            # (N, C_out, C_in/g, kH, kW), (N, C_out)
     dtype = result_dtype(x, mixed, mixed_bias)
     stacked = mixed.reshape((n * c_out,) + mixed.shape[2:])      # (N * C_out, C_in/g, kH, kW)
     folded = x.reshape((1, n * c_in) + x.shape[2:])              # (1, N * C_in, H, W)
@@ -181,21 +173,13 @@ def dynamic_conv2d_naive(input, weight, attention, bias=None, stride=1, padding=
 
     Parameters
     ----------
-    input : array_like
-        ``(N, C_in, H, W)`` batched, or ``(C_in, H, W)`` unbatched.
-    weight : array_like
-        ``(E, C_out, C_in/groups, kH, kW)``: the E kernels.
-    attention : array_like
-        ``(N, E)`` (``(E,)`` unbatched).
-    bias : array_like, optional
-        ``(E, C_out)``.
-    stride, padding, dilation, groups
-        As in :func:`convkit.conv2d`.
+    input, weight, attention, bias, stride, padding, dilation, groups
+        As in :func:`dynamic_conv2d`.
 
     Returns
     -------
     numpy.ndarray
-        ``(N, C_out, H_out, W_out)``, or ``(C_out, H_out, W_out)`` unbatched.
+        As :func:`dynamic_conv2d`.
 
     See Also
     --------

@@ -16,6 +16,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, Rectangle, RegularPolygon
 
+from convkit._validation import as_nd_array
 from convkit.plotting import colors
 from convkit.plotting._grid import draw_grid, format_value
 
@@ -29,22 +30,13 @@ __all__ = [
 _GAP = 1.6   # cells between neighbouring panels
 
 
-def _square_2d(value, name: str) -> np.ndarray:
-    array = np.asarray(value)
-    if array.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must hold integers or floats, got dtype {array.dtype}")
-    if array.ndim != 2 or array.shape[0] != array.shape[1] or array.size == 0:
-        raise ValueError(f"{name} must be a non-empty square 2D array (k, k), got shape {array.shape}")
-    return array
-
-
-def _p4_map(value, name: str) -> np.ndarray:
-    array = np.asarray(value)
-    if array.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must hold integers or floats, got dtype {array.dtype}")
-    if array.ndim != 3 or array.shape[0] != 4 or array.shape[1] != array.shape[2] or array.size == 0:
-        raise ValueError(f"{name} must have shape (4, H, H): one square map per rotation, got shape "
-                         f"{array.shape}")
+def _square(value, name: str, rotations: bool = False) -> np.ndarray:
+    """A non-empty numeric ``(k, k)`` filter, or with ``rotations`` a p4 channel ``(4, H, H)``."""
+    layout = "4, H, H" if rotations else "k, k"
+    array = as_nd_array(value, name, layout, nonempty=True)
+    if array.shape[-1] != array.shape[-2] or (rotations and array.shape[0] != 4):
+        raise ValueError(f"{name} must have shape ({layout}), square"
+                         f"{', one map per rotation' if rotations else ''}, got shape {array.shape}")
     return array
 
 
@@ -77,7 +69,7 @@ def p4_filters_figure(weight) -> Figure:
         marks where the unrotated filter's top-left tap sits in each copy, and
         a curved arrow labelled "rot90" (gid ``"turn"``) joins neighbouring panels.
     """
-    w = _square_2d(weight, "weight")
+    w = _square(weight, "weight")
     k = w.shape[0]
     fig = Figure(figsize=(0.45 * (4 * k + 3 * _GAP) + 0.6, 0.45 * k + 1.3), facecolor=colors.FIGURE_FACE)
     ax = fig.add_axes((0.02, 0.02, 0.96, 0.8))
@@ -112,7 +104,7 @@ def p4_filters_description(weight) -> str:
     str
         The figure's content in words, for its alt text.
     """
-    w = _square_2d(weight, "weight")
+    w = _square(weight, "weight")
     k = w.shape[0]
     places = "; ".join(f"row {m}, column {n}" for m, n in (_marker_cell(r, k) for r in range(4)))
     return (f"A {k} by {k} filter and its copies turned counter-clockwise by 90, 180 and 270 degrees, "
@@ -143,10 +135,10 @@ def p4_maps_figure(maps, rotated_maps=None, title="p4 feature map", rotated_titl
         every cell holding the largest value of its panel outlined in a thick
         dashed frame (gid ``"peak"``).
     """
-    top = _p4_map(maps, "maps")
+    top = _square(maps, "maps", rotations=True)
     rows = [(top, "map", title)]
     if rotated_maps is not None:
-        bottom = _p4_map(rotated_maps, "rotated_maps")
+        bottom = _square(rotated_maps, "rotated_maps", rotations=True)
         if bottom.shape != top.shape:
             raise ValueError(f"rotated_maps must have the shape of maps {top.shape}, got {bottom.shape}")
         rows.append((bottom, "rotated_map", rotated_title))
@@ -206,7 +198,7 @@ def p4_maps_description(maps, rotated_maps=None) -> str:
     str
         The figure's content in words, for its alt text.
     """
-    top = _p4_map(maps, "maps")
+    top = _square(maps, "maps", rotations=True)
 
     def peaks(values):
         spots = []
@@ -220,7 +212,7 @@ def p4_maps_description(maps, rotated_maps=None) -> str:
     text = (f"Four {h} by {h} maps of one channel, one per rotation rho = 0 to 3, values printed, the "
             f"largest of each framed ({peaks(top)}).")
     if rotated_maps is not None:
-        bottom = _p4_map(rotated_maps, "rotated_maps")
+        bottom = _square(rotated_maps, "rotated_maps", rotations=True)
         text += (f" Below, the same channel computed from the input turned 90 degrees counter-clockwise "
                  f"({peaks(bottom)}); arrows join panel rho above to panel rho + 1 below, whose map is "
                  f"the one above turned by 90 degrees.")
