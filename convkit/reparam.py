@@ -18,7 +18,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validation import as_array, check_groups, check_int, check_real, result_dtype, to_tuple
+from ._validation import (
+    as_array, check_bias, check_groups, check_int, check_real, result_dtype, to_tuple,
+)
 
 __all__ = [
     "BatchNorm",
@@ -159,9 +161,7 @@ def fold_batch_norm(weight, bias, running_mean, running_var, gamma, beta, eps=1e
     c_out = w.shape[0]
     mean, var, gamma, beta = _bn_arrays(running_mean, running_var, gamma, beta, eps, c_out)
     b = None if bias is None else as_array(bias, "bias")
-    if b is not None and b.shape != (c_out,):
-        raise ValueError(f"bias must have shape ({c_out},), one value per output channel, "
-                         f"got shape {b.shape}")
+    check_bias(b, c_out)
     dtype = np.promote_types(result_dtype(w, b, mean, var, gamma, beta), np.float32)
     if b is None:
         b = np.zeros(c_out, dtype=dtype)
@@ -298,8 +298,7 @@ def merge_branches(branches):
         if w.ndim < 3:
             raise ValueError(f"branches[{i}] weight must be at least 3D (C_out, C_in/groups, *kernel), "
                              f"got shape {w.shape}")
-        if w.shape[:2] != as_array(branches[0][0], "branches[0] weight").shape[:2] or \
-                w.ndim != np.ndim(branches[0][0]):
+        if weights and (w.ndim != weights[0].ndim or w.shape[:2] != weights[0].shape[:2]):
             raise ValueError(f"branches[{i}] weight has shape {w.shape}; every branch needs the shape "
                              f"(C_out, C_in/groups) and the number of axes of branches[0]")
         weights.append(w)
@@ -324,6 +323,7 @@ def merge_branches(branches):
 
 
 def _bn(value, name):
+    """``value`` as a :class:`BatchNorm`: one already, or the tuple of its fields."""
     if isinstance(value, BatchNorm):
         return value
     if isinstance(value, (tuple, list)) and len(value) in (4, 5):

@@ -15,6 +15,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from convkit._validation import check_real, to_tuple
 from convkit.deformable import deform_sampling_positions
 from convkit.plotting import colors
 
@@ -50,7 +51,7 @@ def window_taps(offset, kernel_size, stride=1, padding=0, dilation=1, outputs=No
         outside ``(H_out, W_out)``.
     """
     off = np.asarray(offset, dtype=np.float64)
-    k_h, k_w = (kernel_size, kernel_size) if np.ndim(kernel_size) == 0 else tuple(kernel_size)
+    k_h, k_w = to_tuple(kernel_size, 2, "kernel_size", minimum=1)
     if off.ndim != 3 or off.shape[0] != 2 * k_h * k_w:
         raise ValueError(f"offset must have shape (2 * kH * kW = {2 * k_h * k_w}, H_out, W_out), "
                          f"got {off.shape}")
@@ -111,8 +112,7 @@ def deform_grid_figure(image, offset, kernel_size, stride=1, padding=0, dilation
     img = np.asarray(image, dtype=np.float64)
     if img.ndim != 2 or 0 in img.shape:
         raise ValueError(f"image must be a non-empty 2D array (H, W), got shape {img.shape}")
-    if not margin >= 0:
-        raise ValueError(f"margin must be at least 0, got {margin}")
+    margin = check_real(margin, "margin", minimum=0)
     height, width = img.shape
     taps = window_taps(offset, kernel_size, stride, padding, dilation, outputs)
     lo_r, hi_r = -0.5 - margin, height - 0.5 + margin
@@ -175,18 +175,8 @@ def deform_grid_description(image_shape, offset, kernel_size, stride=1, padding=
     ----------
     image_shape : tuple of int
         ``(H, W)``, the shape of the figure's ``image``.
-    offset : array_like
-        ``(2 kH kW, H_out, W_out)``, one image and one offset group.
-    kernel_size : int or tuple of int
-        ``kH`` and ``kW``, as in :func:`convkit.deform_conv2d`.
-    stride : int or tuple of int, default 1
-        As in :func:`convkit.deform_conv2d`.
-    padding : int or tuple of int, default 0
-        As in :func:`convkit.deform_conv2d`.
-    dilation : int or tuple of int, default 1
-        As in :func:`convkit.deform_conv2d`.
-    outputs : sequence of (int, int), optional
-        Output positions whose windows are described; default every output.
+    offset, kernel_size, stride, padding, dilation, outputs
+        As in :func:`deform_grid_figure`.
 
     Returns
     -------

@@ -131,10 +131,8 @@ def message_passing_description(height=4, width=4, pixel=(1, 1)) -> str:
 
     Parameters
     ----------
-    height, width : int, default 4
-        The grid.
-    pixel : tuple of int, default (1, 1)
-        ``(u, v)``, the receiving pixel.
+    height, width, pixel
+        As in :func:`message_passing_figure`.
 
     Returns
     -------
@@ -235,17 +233,9 @@ def graph_signal_description(adjacency, positions, values, source=None, title=No
 
     Parameters
     ----------
-    adjacency : array_like
-        ``(V, V)``, non-zero where an edge joins two nodes.
-    positions : array_like
-        ``(V, 2)``: drawing coordinates (checked, not described).
-    values : array_like
-        ``(V,)``: the signal.
-    source : int, optional
-        The marked node; the text then gives the hop distance that holds
-        every nonzero value.
-    title : str, optional
-        Put at the start of the text.
+    adjacency, positions, values, source, title
+        As in :func:`graph_signal_figure`; the positions are checked, not
+        described, and the title starts the text.
 
     Returns
     -------
@@ -314,10 +304,8 @@ def response_curve_description(curves: Mapping, eigenvalues=None) -> str:
 
     Parameters
     ----------
-    curves : mapping of str to (array_like, array_like)
-        Label -> ``(lambdas, responses)``, each 1D of one length.
-    eigenvalues : array_like, optional
-        The graph's eigenvalues; the text counts them.
+    curves, eigenvalues
+        As in :func:`response_curve_figure`.
 
     Returns
     -------

@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from convkit.plotting import colors
+from convkit.reparam import pad_kernel
 from convkit.plotting._grid import format_value
 
 __all__ = ["kernel_sum", "kernel_sum_description", "kernel_sum_figure"]
@@ -62,8 +63,7 @@ def kernel_sum(kernels, coefficients=None) -> np.ndarray:
     arrays, size, coefficients = _kernels(kernels, [""] * len(kernels), coefficients)
     total = np.zeros(size)
     for a, c in zip(arrays, coefficients):
-        dh, dw = (size[0] - a.shape[0]) // 2, (size[1] - a.shape[1]) // 2
-        total[dh:dh + a.shape[0], dw:dw + a.shape[1]] += a * (1.0 if c is None else c)
+        total += (1.0 if c is None else c) * pad_kernel(a[None, None], size)[0, 0]   # (kH, kW)
     return total
 
 
@@ -139,14 +139,8 @@ def kernel_sum_description(kernels, titles, coefficients=None, result_title="mer
 
     Parameters
     ----------
-    kernels : sequence of array_like, each (kH, kW)
-        One 2D slice per branch (for instance ``weight[f, c]``).
-    titles : sequence of str
-        One title per kernel.
-    coefficients : sequence of float, optional
-        Weights ``lambda_i`` of the sum. Default: plain sum.
-    result_title : str, default "merged kernel"
-        The name of the summed kernel.
+    kernels, titles, coefficients, result_title
+        As in :func:`kernel_sum_figure`.
 
     Returns
     -------
