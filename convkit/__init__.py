@@ -9,8 +9,7 @@ __version__ = "0.1.0"
 
 # Each module adds one import line below (keep them sorted by module name).
 from .causal import (
-    CausalConv1dStream, causal_conv1d, causal_conv1d_naive, causal_padding,
-    causal_receptive_field,
+    CausalConv1dStream, causal_conv1d, causal_conv1d_naive, causal_receptive_field,
 )
 from .channels import per_channel_maps, per_channel_maps_naive
 from .conv import (
@@ -36,7 +35,7 @@ from .deformable import (
     deform_unfold,
 )
 from .dynamic import (
-    dynamic_conv2d, dynamic_conv2d_naive, dynamic_conv_cost, kernel_attention, mix_kernels,
+    dynamic_conv2d, dynamic_conv2d_naive, dynamic_conv_cost, kernel_attention,
 )
 from .equivariant import (
     group_conv2d_p4, group_conv2d_p4_naive, lift_conv2d_p4, lift_conv2d_p4_naive, p4_conv_cost,
@@ -57,8 +56,7 @@ from .grouped import (
 )
 from .padding import pad, pad_naive, padded_conv2d
 from .reparam import (
-    BatchNorm, fold_batch_norm, frozen_batch_norm, identity_kernel, merge_branches, pad_kernel,
-    repvgg_merge,
+    BatchNorm, fold_batch_norm, identity_kernel, merge_branches, pad_kernel, repvgg_merge,
 )
 from .separable import (
     depthwise_conv2d, depthwise_conv2d_naive, depthwise_separable_conv2d, pointwise_conv2d,
@@ -87,7 +85,7 @@ __all__ = [
     "BatchNorm", "CausalConv1dStream", "ConvMethod", "Cost", "MethodCost", "SOBEL_COLUMN",
     "SOBEL_ROW",
     "SOBEL_X", "SOBEL_Y", "WinogradCount", "WinogradMatrices", "bilinear_sample",
-    "block_diagonal_weight", "causal_conv1d", "causal_conv1d_naive", "causal_padding",
+    "block_diagonal_weight", "causal_conv1d", "causal_conv1d_naive",
     "causal_receptive_field", "channel_shuffle", "channel_shuffle_naive", "cheb_conv",
     "chebyshev_coefficients", "choose_conv_method", "conv1d", "conv1d_naive", "conv2d",
     "conv2d_fft", "conv2d_fft_naive", "conv2d_im2col", "conv2d_input_grad",
@@ -104,12 +102,12 @@ __all__ = [
     "depthwise_separable_cost", "dynamic_conv2d", "dynamic_conv2d_naive", "dynamic_conv_cost",
     "edge_index_to_adjacency", "effective_kernel_size", "elementwise_memory_access", "fft_size",
     "flatten_filter", "flattened_conv2d", "flattened_cost", "flattened_filter", "flip",
-    "fold_batch_norm", "frozen_batch_norm", "full_padding", "gcn_conv", "gcn_conv_naive",
+    "fold_batch_norm", "full_padding", "gcn_conv", "gcn_conv_naive",
     "gcn_norm", "graph_fourier", "grid_conv2d_message_passing", "grid_graph", "group_conv2d_p4",
     "group_conv2d_p4_naive", "grouped_conv2d", "grouped_conv2d_naive", "grouped_conv_cost",
     "hop_distances", "identity_kernel", "inception_bottleneck_cost", "is_separable",
     "kernel_attention", "laplacian", "lift_conv2d_p4", "lift_conv2d_p4_naive",
-    "low_rank_kernel", "merge_branches", "mix_kernels", "mobilenet_block_cost",
+    "low_rank_kernel", "merge_branches", "mobilenet_block_cost",
     "overlap_counts", "p4_conv_cost", "pad", "pad_kernel", "pad_naive", "padded_conv2d",
     "per_channel_maps", "per_channel_maps_naive", "pointwise_conv2d", "pointwise_conv_cost",
     "pointwise_grouped_conv2d", "polynomial_filter", "pool_rotations_p4", "receptive_field",

@@ -23,35 +23,8 @@ __all__ = [
     "CausalConv1dStream",
     "causal_conv1d",
     "causal_conv1d_naive",
-    "causal_padding",
     "causal_receptive_field",
 ]
-
-
-def causal_padding(kernel_size, dilation=1):
-    """Zeros a causal layer pads on the left: ``dilation * (kernel_size - 1)``.
-
-    Parameters
-    ----------
-    kernel_size : int
-        Taps of the kernel, at least 1.
-    dilation : int, default 1
-        Spacing between taps, at least 1.
-
-    Returns
-    -------
-    int
-        The left padding, which is also the ring-buffer length of
-        :class:`CausalConv1dStream` per channel.
-
-    Examples
-    --------
-    >>> causal_padding(3, dilation=4)
-    8
-    """
-    kernel_size = check_int(kernel_size, "kernel_size", minimum=1)
-    dilation = check_int(dilation, "dilation", minimum=1)
-    return dilation * (kernel_size - 1)
 
 
 def causal_receptive_field(kernel_size, dilations):

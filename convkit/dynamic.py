@@ -28,7 +28,6 @@ __all__ = [
     "dynamic_conv2d_naive",
     "dynamic_conv_cost",
     "kernel_attention",
-    "mix_kernels",
 ]
 
 
@@ -50,37 +49,6 @@ def _mix(w, a, b):
     """``sum_xi a[..., xi] * w[xi]`` and the same mixture of the biases (None without bias)."""
     mixed = np.tensordot(a, w, axes=([-1], [0]))                 # (N, C_out, C_in/g, kH, kW)
     return mixed, None if b is None else a @ b                   # (N, C_out)
-
-
-def mix_kernels(weight, attention, bias=None):
-    """The mixed kernel of each example: ``sum_xi attention[n, xi] * weight[xi]``.
-
-    Parameters
-    ----------
-    weight : array_like
-        ``(E, C_out, C_in/groups, kH, kW)``: the E kernels.
-    attention : array_like
-        ``(N, E)``, or ``(E,)`` for one example.
-    bias : array_like, optional
-        ``(E, C_out)``.
-
-    Returns
-    -------
-    weight : numpy.ndarray
-        ``(N, C_out, C_in/groups, kH, kW)``, or ``(C_out, C_in/groups, kH, kW)`` for 1D ``attention``.
-    bias : numpy.ndarray or None
-        ``(N, C_out)`` or ``(C_out,)``; None without ``bias``.
-
-    Examples
-    --------
-    >>> w, _ = mix_kernels(np.stack([np.ones((1, 1, 1, 1)), 3 * np.ones((1, 1, 1, 1))]), [0.5, 0.5])
-    >>> w.ravel()
-    array([2.])
-    """
-    w, a, b = _kernels(weight, attention, bias)
-    if a.ndim not in (1, 2) or a.shape[-1] != w.shape[0]:
-        raise ValueError(f"attention must be (N, E) or (E,) with E = {w.shape[0]}, got shape {a.shape}")
-    return _mix(w, a, b)
 
 
 def _operands(input, weight, attention, bias):

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from torch.utils.flop_counter import FlopCounterMode
 
 from convkit.dynamic import (
-    dynamic_conv2d, dynamic_conv2d_naive, dynamic_conv_cost, kernel_attention, mix_kernels,
+    dynamic_conv2d, dynamic_conv2d_naive, dynamic_conv_cost, kernel_attention,
 )
 
 
@@ -96,17 +96,6 @@ def test_integers_are_exact():
     expected = torch_per_example(x.astype(float), w.astype(float), a.astype(float), b.astype(float), 1, 1, 1, 2)
     np.testing.assert_array_equal(got, expected.astype(np.int64))
     np.testing.assert_array_equal(dynamic_conv2d_naive(x, w, a, b, 1, 1, 1, 2), got)
-
-
-def test_mix_kernels_against_torch():
-    rng = np.random.default_rng(3)
-    w = rng.standard_normal((4, 3, 2, 3, 3))
-    a = rng.standard_normal((5, 4))
-    b = rng.standard_normal((4, 3))
-    mixed, mixed_bias = mix_kernels(w, a, b)
-    np.testing.assert_allclose(mixed, torch.einsum("ne,eoihw->noihw", tensor(a), tensor(w)).numpy(),
-                               rtol=0, atol=1e-12)
-    np.testing.assert_allclose(mixed_bias, (tensor(a) @ tensor(b)).numpy(), rtol=0, atol=1e-12)
 
 
 @pytest.mark.parametrize("activation, temperature", [("softmax", 1.0), ("softmax", 30.0), ("sigmoid", 1.0)])
