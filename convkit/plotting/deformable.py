@@ -18,6 +18,7 @@ from matplotlib.patches import Rectangle
 from convkit._validation import check_real, to_tuple
 from convkit.deformable import deform_sampling_positions
 from convkit.plotting import colors
+from convkit.plotting._grid import plain_axes
 
 __all__ = ["deform_grid_figure", "deform_grid_description", "window_taps"]
 
@@ -120,11 +121,8 @@ def deform_grid_figure(image, offset, kernel_size, stride=1, padding=0, dilation
     aspect = (hi_r - lo_r) / (hi_c - lo_c)
     fig = Figure(figsize=(size, size * aspect + 0.45), facecolor=colors.FIGURE_FACE)
     fig_h = size * aspect + 0.45
-    ax = fig.add_axes((0.02, 0.4 / fig_h, 0.96, size * aspect * 0.96 / fig_h))
-    ax.set_xlim(lo_c, hi_c)
-    ax.set_ylim(hi_r, lo_r)
-    ax.set_aspect("equal")
-    ax.axis("off")
+    ax = plain_axes(fig.add_axes((0.02, 0.4 / fig_h, 0.96, size * aspect * 0.96 / fig_h)),
+                    (lo_c, hi_c), (hi_r, lo_r))
     style = colors.cell_style("padding")
     ax.add_patch(Rectangle((lo_c, lo_r), hi_c - lo_c, hi_r - lo_r, gid="zeros", zorder=0,
                            facecolor=style["facecolor"], edgecolor=style["edgecolor"],

@@ -18,7 +18,7 @@ from matplotlib.patches import FancyArrowPatch, Rectangle, RegularPolygon
 
 from convkit._validation import as_nd_array
 from convkit.plotting import colors
-from convkit.plotting._grid import draw_grid, format_value
+from convkit.plotting._grid import draw_grid, format_value, plain_axes
 
 __all__ = [
     "p4_filters_figure",
@@ -72,11 +72,8 @@ def p4_filters_figure(weight) -> Figure:
     w = _square(weight, "weight")
     k = w.shape[0]
     fig = Figure(figsize=(0.45 * (4 * k + 3 * _GAP) + 0.6, 0.45 * k + 1.3), facecolor=colors.FIGURE_FACE)
-    ax = fig.add_axes((0.02, 0.02, 0.96, 0.8))
-    ax.set_xlim(-0.3, 4 * k + 3 * _GAP + 0.3)
-    ax.set_ylim(k + 0.3, -1.4)
-    ax.set_aspect("equal")
-    ax.axis("off")
+    ax = plain_axes(fig.add_axes((0.02, 0.02, 0.96, 0.8)), (-0.3, 4 * k + 3 * _GAP + 0.3),
+                    (k + 0.3, -1.4))
     for rho in range(4):
         x0 = rho * (k + _GAP)
         draw_grid(ax, np.rot90(w, rho), "kernel", origin=(x0, 0), gid="filter", label=_label(rho))
@@ -147,11 +144,8 @@ def p4_maps_figure(maps, rotated_maps=None, title="p4 feature map", rotated_titl
     width = 4 * h + 3 * _GAP
     height = row_step * (len(rows) - 1) + h
     fig = Figure(figsize=(0.42 * width + 0.6, 0.42 * (height + 2.0) + 0.2), facecolor=colors.FIGURE_FACE)
-    ax = fig.add_axes((0.02, 0.02, 0.96, 0.92))
-    ax.set_xlim(-0.3, width + 0.3)
-    ax.set_ylim(height + 0.3, -2.2)
-    ax.set_aspect("equal")
-    ax.axis("off")
+    ax = plain_axes(fig.add_axes((0.02, 0.02, 0.96, 0.92)), (-0.3, width + 0.3),
+                    (height + 0.3, -2.2))
     for index, (values, gid, name) in enumerate(rows):
         y0 = index * row_step
         ax.text(-0.2, y0 - 1.3, name, ha="left", va="bottom", fontsize=9, fontweight="bold")

@@ -25,6 +25,7 @@ from matplotlib.patches import Circle, FancyArrowPatch
 from convkit._validation import check_int
 from convkit.graph import gcn_norm, grid_graph, hop_distances
 from convkit.plotting import colors
+from convkit.plotting._grid import plain_axes
 
 __all__ = [
     "graph_signal_description",
@@ -92,10 +93,7 @@ def message_passing_figure(height=4, width=4, pixel=(1, 1)) -> Figure:
     axes = fig.subplots(1, 2)
     titles = ("conv2d: 9 taps, 9 weight matrices", "GCN: one matrix \u0398, scaled per edge")
     for panel, (ax, title) in enumerate(zip(axes, titles)):
-        ax.set_xlim(-0.7, width - 0.3)
-        ax.set_ylim(height - 0.3, -0.9)
-        ax.set_aspect("equal")
-        ax.axis("off")
+        plain_axes(ax, (-0.7, width - 0.3), (height - 0.3, -0.9))
         ax.set_title(title, fontsize=10)
         for node in range(height * width):
             nu, nv = divmod(node, width)
@@ -199,12 +197,10 @@ def graph_signal_figure(adjacency, positions, values, source=None, title=None, v
     norm = Normalize(-scale or -1.0, scale or 1.0)
     cmap = colormaps[colors.DIVERGING_CMAP]
     fig = Figure(figsize=(6.4, 3.2), facecolor=colors.FIGURE_FACE)
-    ax = fig.add_axes((0.02, 0.02, 0.96, 0.84 if title else 0.96))
     span = pos.max(axis=0) - pos.min(axis=0)
-    ax.set_xlim(pos[:, 0].min() - 0.5, pos[:, 0].min() + max(span[0], 2 * span[1]) + 0.5)
-    ax.set_ylim(pos[:, 1].min() - 0.6, pos[:, 1].max() + 0.5)
-    ax.set_aspect("equal")
-    ax.axis("off")
+    ax = plain_axes(fig.add_axes((0.02, 0.02, 0.96, 0.84 if title else 0.96)),
+                    (pos[:, 0].min() - 0.5, pos[:, 0].min() + max(span[0], 2 * span[1]) + 0.5),
+                    (pos[:, 1].min() - 0.6, pos[:, 1].max() + 0.5))
     for i, j in zip(*np.nonzero(np.triu(a | a.T if a.dtype == bool else (a != 0) | (a.T != 0), 1))):
         ax.plot(pos[[i, j], 0], pos[[i, j], 1], color="#888888", lw=1.2, zorder=1, gid="graph-edge")
     for node, (x, y) in enumerate(pos):

@@ -21,7 +21,7 @@ from matplotlib.patches import Rectangle
 
 from convkit.plotting import colors
 from convkit.reparam import pad_kernel
-from convkit.plotting._grid import format_value
+from convkit.plotting._grid import format_value, plain_axes
 
 __all__ = ["kernel_sum", "kernel_sum_description", "kernel_sum_figure"]
 
@@ -96,11 +96,7 @@ def kernel_sum_figure(kernels, titles, coefficients=None, result_title="merged k
     width = len(arrays) * (cols + gap) + cols
     cell = 0.42 if max(rows, cols) <= 5 else 0.3
     fig = Figure(figsize=(cell * width + 0.3, cell * (rows + 1.6) + 0.2), facecolor=colors.FIGURE_FACE)
-    ax = fig.add_axes((0.01, 0.02, 0.98, 0.96))
-    ax.set_xlim(-0.2, width + 0.2)
-    ax.set_ylim(rows + 0.3, -1.3)
-    ax.set_aspect("equal")
-    ax.axis("off")
+    ax = plain_axes(fig.add_axes((0.01, 0.02, 0.98, 0.96)), (-0.2, width + 0.2), (rows + 0.3, -1.3))
     x = 0.0
     for i, (a, title, c) in enumerate(zip(arrays, titles, coefficients)):
         if c is not None:
