@@ -107,10 +107,8 @@ def deform_conv2d(input, offset, weight, bias=None, stride=1, padding=0, dilatio
 
     Notes
     -----
-    ``deform_conv2d(x, offset, w) == (w.reshape(C_out, -1) @ deform_unfold(x, offset, (kH, kW)))``
-    reshaped to ``(N, C_out, H_out, W_out)`` (for ``groups=1``). The matrix
-    costs ``4 C_in kH kW H_out W_out`` reads and the product the MACs of the
-    ordinary convolution. Chapter 17 (deformable convolution) explains it.
+    The matrix of :func:`deform_unfold` costs ``4 C_in kH kW H_out W_out``
+    reads, and its product with the weight the MACs of the ordinary convolution.
 
     Examples
     --------
@@ -490,15 +488,6 @@ def deform_conv2d_naive(input, offset, weight, bias=None, stride=1, padding=0, d
     --------
     deform_conv2d : The vectorised version this loop checks.
     convkit.conv2d_naive : The loop reference of the ordinary convolution.
-
-    Notes
-    -----
-    Loops over image, output channel, output row and column, input channel
-    of the group and kernel tap; each tap computes its fractional point
-    ``(rho, kappa)`` and adds the four pixels around it with the tent
-    weights ``max(0, 1 - |rho - u'|) max(0, 1 - |kappa - v'|)``, skipping
-    pixels outside the input. Slow; for tests and reading. Chapter 17
-    explains it.
 
     Examples
     --------

@@ -458,6 +458,14 @@ def gcn_norm(adjacency, add_self_loops=True):
     return _scale_both_sides(matrix, _degree(matrix))
 
 
+def _gcn_operands(input, adjacency, weight, bias, normalize):
+    """Check a GCN layer's arguments: ``(adjacency, x (N, V, C_in), unbatched, weight, bias)``."""
+    matrix, _ = _adjacency(adjacency, nonnegative=normalize)
+    x, unbatched = _features(input, matrix.shape[0])
+    w = _linear_weight(weight, x.shape[-1])
+    return matrix, x, unbatched, w, _bias(bias, w.shape[0])
+
+
 def gcn_conv(input, adjacency, weight, bias=None, add_self_loops=True, normalize=True):
     """Graph convolution of Kipf and Welling: ``y = A_hat x weight^T + bias``.
 
@@ -507,10 +515,7 @@ def gcn_conv(input, adjacency, weight, bias=None, add_self_loops=True, normalize
     array([[2.],
            [2.]])
     """
-    matrix, _ = _adjacency(adjacency, nonnegative=normalize)
-    x, unbatched = _features(input, matrix.shape[0])
-    w = _linear_weight(weight, x.shape[-1])
-    b = _bias(bias, w.shape[0])
+    matrix, x, unbatched, w, b = _gcn_operands(input, adjacency, weight, bias, normalize)
     if normalize:
         dtype = _float_dtype(x, w, b, matrix.dtype)
         propagation = gcn_norm(matrix, add_self_loops).astype(dtype)
@@ -550,11 +555,8 @@ def gcn_conv_naive(input, adjacency, weight, bias=None, add_self_loops=True, nor
     array([[2.],
            [2.]])
     """
-    matrix, is_sparse = _adjacency(adjacency, nonnegative=normalize)
-    a = matrix.toarray() if is_sparse else np.array(matrix)
-    x, unbatched = _features(input, a.shape[0])
-    w = _linear_weight(weight, x.shape[-1])
-    b = _bias(bias, w.shape[0])
+    matrix, x, unbatched, w, b = _gcn_operands(input, adjacency, weight, bias, normalize)
+    a = matrix.toarray() if _issparse(matrix) else np.array(matrix)
     dtype = (_float_dtype if normalize else result_dtype)(x, w, b, a.dtype)
     a = a.astype(dtype)
     v = a.shape[0]

@@ -111,20 +111,15 @@ def causal_stack_figure(kernel_size, dilations, length=16, max_layers=None) -> F
     ax.axis("off")
     for layer, t, s in taps:
         ax.plot([t, s], [layer, layer - 1], color=colors.EDGE, lw=1.0, gid="tap", zorder=1)
-    for layer in range(len(dilations) + 1):
-        if layer == 0:
-            fill, name = colors.INPUT, "input"
-        elif layer == len(dilations):
-            fill, name = colors.OUTPUT, "output"
-        else:
-            fill, name = colors.KERNEL, f"layer {layer}"
-        label = name if layer in (0, len(dilations)) else f"{name} (d={dilations[layer - 1]})"
-        if layer == len(dilations) and layer:
-            label = f"output (d={dilations[-1]})"
+    top = len(dilations)
+    for layer in range(top + 1):
+        fill = colors.INPUT if layer == 0 else colors.OUTPUT if layer == top else colors.KERNEL
+        name = "output" if layer == top else f"layer {layer}"
+        label = "input" if layer == 0 else f"{name} (d={dilations[layer - 1]})"
         ax.text(-0.6, layer, label, ha="right", va="center", fontsize=8, color=colors.EDGE)
         for t in range(length):
             hit = reach[layer, t]
-            colour = colors.HIGHLIGHT if (hit and layer == len(dilations)) else fill
+            colour = colors.HIGHLIGHT if (hit and layer == top) else fill
             ax.add_patch(Circle((t, layer), 0.28, facecolor=colour if hit else colors.FIGURE_FACE,
                                 edgecolor=colors.EDGE, lw=1.4 if hit else 0.6,
                                 gid="reached" if hit else "unreached", zorder=2))

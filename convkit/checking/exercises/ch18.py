@@ -19,14 +19,8 @@ def _ref_repvgg(weight_3x3, weight_1x1, groups):
 
 def _cases_repvgg(rng: np.random.Generator) -> list[Case]:
     def case(c, groups, label, integers=False):
-        per_group = c // groups
-        if integers:
-            w3 = rng.integers(-3, 4, (c, per_group, 3, 3))
-            w1 = rng.integers(-3, 4, (c, per_group, 1, 1))
-        else:
-            w3 = rng.standard_normal((c, per_group, 3, 3))
-            w1 = rng.standard_normal((c, per_group, 1, 1))
-        return Case((w3, w1, groups), label)
+        draw = (lambda shape: rng.integers(-3, 4, shape)) if integers else rng.standard_normal
+        return Case((draw((c, c // groups, 3, 3)), draw((c, c // groups, 1, 1)), groups), label)
 
     return [
         case(1, 1, "one channel"),
