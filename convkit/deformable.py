@@ -31,7 +31,8 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ._validation import (
-    as_array, cast_to_result, check_bias, conv_operands, finish, renamed, split_batch, to_tuple,
+    as_array, as_nd_array, cast_to_result, check_bias, conv_operands, finish, renamed, split_batch,
+    to_tuple,
 )
 from .sizes import conv_output_size
 
@@ -287,9 +288,7 @@ def bilinear_sample(image, rows, cols):
     >>> float(bilinear_sample(image, -0.5, 0.0))             # halfway into the zero border
     0.0
     """
-    img = as_array(image, "image")
-    if img.ndim != 2 or 0 in img.shape:
-        raise ValueError(f"image must be a non-empty 2D array (H, W), got shape {img.shape}")
+    img = as_nd_array(image, "image", "H, W", nonempty=True)
     r, c = np.broadcast_arrays(as_array(rows, "rows"), as_array(cols, "cols"))
     return _bilinear(img[np.newaxis], r, c)[..., 0]
 

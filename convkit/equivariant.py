@@ -208,11 +208,9 @@ def lift_conv2d_p4(input, weight, bias=None, stride=1, padding=0):
     bias : array_like, optional
         ``(C_out,)``, one value per output channel, the same for all four rotations.
     stride : int, default 1
-        Step of the filter between neighbouring outputs, the same along both
-        axes. It must divide ``H + 2 padding - k``: then the sampled positions
-        counted from the bottom (or right) edge are those counted from the top
-        (or left), rotations map them to one another, and the layer stays
-        equivariant. Any other stride is refused.
+        Step of the filter, the same along both axes. It must divide
+        ``H + 2 padding - k``, so that rotations map the sampled positions to
+        one another and the layer stays equivariant; any other is refused.
     padding : int, default 0
         Zeros added on every side (the same on all four sides, so that
         rotations keep mapping the padded grid to itself).

@@ -15,7 +15,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from convkit._validation import check_real, to_tuple
+from convkit._validation import as_nd_array, check_real, to_tuple
 from convkit.deformable import deform_sampling_positions
 from convkit.plotting import colors
 from convkit.plotting._grid import plain_axes
@@ -110,9 +110,7 @@ def deform_grid_figure(image, offset, kernel_size, stride=1, padding=0, dilation
         hatched grey frame (gid ``"zeros"``). A note under the axes counts
         the taps outside.
     """
-    img = np.asarray(image, dtype=np.float64)
-    if img.ndim != 2 or 0 in img.shape:
-        raise ValueError(f"image must be a non-empty 2D array (H, W), got shape {img.shape}")
+    img = as_nd_array(image, "image", "H, W", nonempty=True).astype(np.float64)
     margin = check_real(margin, "margin", minimum=0)
     height, width = img.shape
     taps = window_taps(offset, kernel_size, stride, padding, dilation, outputs)

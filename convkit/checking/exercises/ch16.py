@@ -41,11 +41,6 @@ def _cases_dependencies(rng: np.random.Generator) -> list[Case]:
     ]
 
 
-def _same(length, k, d):
-    left = d * (k - 1) // 2
-    return _mask_from_offsets(length, [m * d - left for m in range(k)])
-
-
 def _undilated(length, k, d):
     if d == 1 or k == 1:
         raise ValueError("the mistake cannot show without dilation")
@@ -61,7 +56,7 @@ register_exercise(
         make_cases=_cases_dependencies,
         diagnoses=(
             Diagnosis(
-                _same,
+                lambda n, k, d: _mask_from_offsets(n, [m * d - d * (k - 1) // 2 for m in range(k)]),
                 "this is 'same' padding: the zeros are split between both ends, so output u reads "
                 "inputs after u. A causal layer puts all d(k - 1) zeros on the left.",
             ),
