@@ -69,6 +69,7 @@ def causal_receptive_field(kernel_size, dilations):
 
 
 def _operands(input, weight, bias, dilation, groups, fname):
+    """The arrays (input batched), dilation and groups of a causal convolution, checked."""
     x, w, b, unbatched = conv_operands(input, weight, bias, 1, fname, "C_out, C_in/groups")
     dilation = check_int(dilation, "dilation", minimum=1)
     groups = check_int(groups, "groups", minimum=1)

@@ -299,6 +299,8 @@ def bilinear_sample(image, rows, cols):
 
 
 class _DeformArgs(NamedTuple):
+    """The checked arguments of :func:`deform_conv2d` and :func:`deform_unfold`."""
+
     input: np.ndarray          # (N, C_in, H, W), the result dtype
     offset: np.ndarray         # (N, 2 G_off kH kW, H_out, W_out), the result dtype
     mask: np.ndarray | None    # (N, G_off kH kW, H_out, W_out), the result dtype

@@ -9,9 +9,7 @@ for square pixel grids and numpy's index order):
   ``[m, n]`` of a ``k x k`` array to entry ``[k - 1 - n, m]``; equivalently
   ``np.rot90(a)[m, n] == a[n, k - 1 - m]``.
 * A p4 feature map has shape ``(N, C, 4, H, W)``: axis 2 is the rotation axis.
-  Rotating it by ``rho`` (:func:`rotate_p4`) rotates every ``H x W`` map
-  spatially *and* shifts the rotation axis cyclically by ``rho``:
-  ``rotate_p4(y, rho)[:, :, s] == np.rot90(y[:, :, (s - rho) % 4], rho)``.
+  Rotating it (:func:`rotate_p4`) turns every ``H x W`` map *and* shifts that axis.
 * One bias per output channel, shared by the four rotations (a bias that
   differed between rotations would break equivariance).
 
@@ -483,11 +481,13 @@ def p4_conv_cost(in_channels, out_channels, kernel_size, output_size=1, lifting=
 
 
 def _check_rotation_axis(size, name, axis):
+    """Refuse a rotation axis whose length is not 4."""
     if size != P4_ORDER:
         raise ValueError(f"{name} must have a rotation axis (axis {axis}) of size 4, got {size}")
 
 
 def _check_square(spatial, name):
+    """Refuse a grid that rotations by 90 degrees would not map to itself."""
     height, width = spatial
     if height != width:
         raise ValueError(f"{name} must be square (H == W) so that rotations by 90 degrees map its "

@@ -19,7 +19,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ._validation import (
-    as_array, check_bias, check_int, check_real, conv_operands, result_dtype,
+    as_array, as_nd_array, check_bias, check_int, check_real, conv_operands, result_dtype,
 )
 
 try:  # scipy is optional: convkit needs it only for sparse adjacency matrices
@@ -60,9 +60,7 @@ def _adjacency(adjacency, name="adjacency", nonnegative=False, symmetric=False):
             raise TypeError(f"{name} must hold integers or floats, got dtype {adjacency.dtype}")
         matrix, is_sparse = sp.csr_array(adjacency), True
     else:
-        matrix, is_sparse = as_array(adjacency, name), False
-        if matrix.ndim != 2:
-            raise ValueError(f"{name} must be 2D (V, V), got shape {matrix.shape}")
+        matrix, is_sparse = as_nd_array(adjacency, name, "V, V"), False
     rows, cols = matrix.shape
     if rows != cols:
         raise ValueError(f"{name} must be square (V, V), got shape {matrix.shape}")
@@ -74,34 +72,32 @@ def _adjacency(adjacency, name="adjacency", nonnegative=False, symmetric=False):
     if nonnegative and np.any(values < 0):
         raise ValueError(f"{name} must not hold negative edge weights here (degrees would be "
                          f"negative and have no square root)")
-    if symmetric:
-        if abs(matrix - matrix.T).max() != 0:
-            raise ValueError(f"{name} must be symmetric (an undirected graph)")
+    if symmetric and abs(matrix - matrix.T).max() != 0:
+        raise ValueError(f"{name} must be symmetric (an undirected graph)")
     return matrix, is_sparse
 
 
-def _features(input, num_nodes, name="input"):
+def _features(input, num_nodes):
     """Return ``(x, unbatched)`` with ``x`` of shape ``(N, V, C)``."""
-    x = as_array(input, name)
+    x = as_array(input, "input")
     if x.ndim not in (2, 3):
-        raise ValueError(f"{name} must be 2D (V, C) or 3D (N, V, C), got shape {x.shape}")
+        raise ValueError(f"input must be 2D (V, C) or 3D (N, V, C), got shape {x.shape}")
     if x.shape[-2] != num_nodes:
-        raise ValueError(f"{name} has {x.shape[-2]} nodes (axis -2) but the adjacency has "
+        raise ValueError(f"input has {x.shape[-2]} nodes (axis -2) but the adjacency has "
                          f"{num_nodes}: they must match")
     if x.shape[-1] == 0:
-        raise ValueError(f"{name} must have at least one channel, got shape {x.shape}")
+        raise ValueError(f"input must have at least one channel, got shape {x.shape}")
     return (x[np.newaxis], True) if x.ndim == 2 else (x, False)   # (V, C) -> (1, V, C)
 
 
-def _linear_weight(weight, in_channels, name="weight"):
-    w = as_array(weight, name)
-    if w.ndim != 2:
-        raise ValueError(f"{name} must be 2D (C_out, C_in), got shape {w.shape}")
+def _linear_weight(weight, in_channels):
+    """A GCN weight checked to be ``(C_out, C_in)`` with ``C_in`` the input's channels."""
+    w = as_nd_array(weight, "weight", "C_out, C_in")
     if w.shape[1] != in_channels:
-        raise ValueError(f"{name} must have C_in = {in_channels} columns (the input's channels), "
+        raise ValueError(f"weight must have C_in = {in_channels} columns (the input's channels), "
                          f"got shape {w.shape}")
     if w.shape[0] == 0:
-        raise ValueError(f"{name} must have at least one output channel, got shape {w.shape}")
+        raise ValueError(f"weight must have at least one output channel, got shape {w.shape}")
     return w
 
 
@@ -727,9 +723,7 @@ def polynomial_filter(input, matrix, coefficients):
     """
     m, _ = _adjacency(matrix, name="matrix")
     x, unbatched = _features(input, m.shape[0])
-    theta = as_array(coefficients, "coefficients")
-    if theta.ndim != 1 or theta.size == 0:
-        raise ValueError(f"coefficients must be 1D (P + 1,) and not empty, got shape {theta.shape}")
+    theta = as_nd_array(coefficients, "coefficients", "P + 1", nonempty=True)
     dtype = result_dtype(x, theta, m.dtype)
     m = m.astype(dtype)
     out = theta[-1].astype(dtype) * x.astype(dtype)
@@ -815,9 +809,7 @@ def cheb_conv(input, adjacency, weight, bias=None, normalization="sym", lambda_m
     lap = laplacian(adjacency, normalization)
     v = lap.shape[0]
     x, unbatched = _features(input, v)
-    w = as_array(weight, "weight")
-    if w.ndim != 3:
-        raise ValueError(f"weight must be 3D (P + 1, C_out, C_in), got shape {w.shape}")
+    w = as_nd_array(weight, "weight", "P + 1, C_out, C_in")
     if w.shape[0] == 0 or w.shape[1] == 0:
         raise ValueError(f"weight must have at least one term and one output channel, got {w.shape}")
     if w.shape[2] != x.shape[-1]:

@@ -1,15 +1,10 @@
 """Causal stacks and their dependency patterns (chapter 16).
 
-* :func:`causal_reach`: which time steps of each layer of a causal stack
-  reach the last output (what a reader should see in the figure).
-* :func:`causal_stack_figure`: the stack drawn as rows of units over time,
-  with the taps that connect the last output to the inputs it reads, on a
-  canvas whose size depends only on ``length`` and ``max_layers`` (explorer
-  frames do not jump).
-* :func:`dependency_figure`: which outputs depend on which inputs (the
-  nonzero pattern of a Jacobian), for one or more maps side by side.
-
-Each figure has a ``*_description`` giving its alt text.
+:func:`causal_stack_figure` draws the units of a stack that reach its last
+output (:func:`causal_reach`) on a canvas whose size depends only on
+``length`` and ``max_layers``, so explorer frames do not jump;
+:func:`dependency_figure` draws which outputs depend on which inputs. Each
+figure has a ``*_description`` giving its alt text.
 """
 
 from __future__ import annotations

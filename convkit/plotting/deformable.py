@@ -1,12 +1,9 @@
 """The sampling grid of a deformable convolution, bent by its offsets, over an image (chapter 17).
 
-* :func:`deform_grid_figure`: for chosen outputs, the regular window (open
-  circles joined by dashed lines) and the moved taps (filled diamonds joined
-  by solid lines, an arrow from each regular tap to where it moved) over the
-  image; the zeros outside the image are hatched. The canvas depends only on
-  the image size and ``margin``, so explorer frames do not jump.
-* :func:`deform_grid_description`: its alt text, with the counts a reader
-  should see (taps moved, taps reading outside the image, largest move).
+:func:`deform_grid_figure` draws the regular and the moved taps of chosen
+outputs (:func:`window_taps`) on a canvas that depends only on the image size
+and ``margin``, so explorer frames do not jump; :func:`deform_grid_description`
+is its alt text.
 """
 
 from __future__ import annotations

@@ -1,13 +1,9 @@
 """The four rotations of a filter and the rotation axis of a p4 feature map (chapter 19).
 
-* :func:`p4_filters_figure`: one ``k x k`` filter and its three quarter turns,
-  values printed, the top-left tap of the unrotated filter marked with a
-  triangle in every copy so its path is visible without colour.
-* :func:`p4_maps_figure`: the four maps of one channel of a p4 feature map
-  (rotation axis as labelled panels); with a second map, the maps after the
-  input was rotated, under arrows ``rho -> rho + 1`` that show the cyclic shift.
-
-Each figure has a ``*_description`` giving its alt text.
+:func:`p4_filters_figure` draws a filter and its three quarter turns;
+:func:`p4_maps_figure` the four maps of one channel of a p4 feature map, and
+optionally those computed from the rotated input. Each figure has a
+``*_description`` giving its alt text.
 """
 
 from __future__ import annotations
@@ -49,6 +45,7 @@ def _marker_cell(rho: int, k: int) -> tuple[int, int]:
 
 
 def _label(rho: int) -> str:
+    """The panel label of rotation ``rho``."""
     return f"\u03c1 = {rho} ({90 * rho}\u00b0)"
 
 
@@ -173,6 +170,7 @@ def p4_maps_figure(maps, rotated_maps=None, title="p4 feature map", rotated_titl
 
 
 def _peak_frame(x, y):
+    """The dashed frame around the cell at ``(x, y)`` that holds its panel's largest value."""
     return Rectangle((x + 0.06, y + 0.06), 0.88, 0.88, fill=False, edgecolor=colors.EDGE, linewidth=2.2,
                      linestyle="--", gid="peak")
 

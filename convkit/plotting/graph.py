@@ -1,15 +1,9 @@
 """Graphs, the signals on them and the filters' responses (chapter 20).
 
-* :func:`message_passing_figure`: one pixel of a grid and the edges into it,
-  labelled once by the conv2d tap each edge uses (nine weight matrices) and once
-  by the single GCN weight scaled by ``1 / sqrt(deg_i deg_j)``.
-* :func:`graph_signal_figure`: a signal on a small graph, one number printed in
-  every node (the value, not only its colour), exact zeros drawn hollow, and the
-  hop distance from a source node under each node.
-* :func:`response_curve_figure`: spectral responses ``h(lambda)`` as lines
-  with distinct markers and dash patterns, the graph's eigenvalues as ticks.
-
-Each figure has a ``*_description`` giving its alt text.
+:func:`message_passing_figure` (the edges into one pixel, as conv2d and as GCN
+weight them), :func:`graph_signal_figure` (a signal on a small graph, values
+printed) and :func:`response_curve_figure` (spectral responses against the
+eigenvalue). Each figure has a ``*_description`` giving its alt text.
 """
 
 from __future__ import annotations
@@ -149,6 +143,7 @@ def message_passing_description(height=4, width=4, pixel=(1, 1)) -> str:
 
 
 def _graph_args(adjacency, positions, values, source):
+    """Check a graph signal's arrays; return them with the hops from ``source`` (or None)."""
     a = np.asarray(adjacency)
     if a.ndim != 2 or a.shape[0] != a.shape[1]:
         raise ValueError(f"adjacency must be square (V, V), got shape {a.shape}")

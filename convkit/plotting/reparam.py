@@ -27,6 +27,7 @@ __all__ = ["kernel_sum", "kernel_sum_description", "kernel_sum_figure"]
 
 
 def _kernels(kernels, titles, coefficients):
+    """Check the figure's arguments: ``(kernels as float arrays, largest size, coefficients)``."""
     if isinstance(kernels, np.ndarray) and kernels.ndim == 2:
         kernels = [kernels]
     arrays = [np.asarray(k, dtype=float) for k in kernels]
