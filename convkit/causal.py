@@ -115,10 +115,6 @@ def causal_conv1d(input, weight, bias=None, dilation=1, groups=1):
     CausalConv1dStream : The same convolution one time step at a time.
     convkit.conv1d : The convolution this one pads on the left.
 
-    Notes
-    -----
-    Chapter 16 (causal and temporal convolution) explains it.
-
     Examples
     --------
     >>> import numpy as np

@@ -196,7 +196,7 @@ def graph_signal_figure(adjacency, positions, values, source=None, title=None, v
     ax = plain_axes(fig.add_axes((0.02, 0.02, 0.96, 0.84 if title else 0.96)),
                     (pos[:, 0].min() - 0.5, pos[:, 0].min() + max(span[0], 2 * span[1]) + 0.5),
                     (pos[:, 1].min() - 0.6, pos[:, 1].max() + 0.5))
-    for i, j in zip(*np.nonzero(np.triu(a | a.T if a.dtype == bool else (a != 0) | (a.T != 0), 1))):
+    for i, j in zip(*np.nonzero(np.triu((a != 0) | (a.T != 0), 1))):
         ax.plot(pos[[i, j], 0], pos[[i, j], 1], color="#888888", lw=1.2, zorder=1, gid="graph-edge")
     for node, (x, y) in enumerate(pos):
         value = vals[node]

@@ -110,11 +110,6 @@ def _cases_recompute(rng: np.random.Generator) -> list[Case]:
     ]
 
 
-def _wrong_full_window(kernel_size, dilations, channels):
-    field = 1 + sum(d * (kernel_size - 1) for d in dilations)
-    return len(dilations) * field * channels * channels * kernel_size
-
-
 register_exercise(
     Exercise(
         exercise_id="ch16-recompute-macs",
@@ -129,7 +124,7 @@ register_exercise(
                 "of the last r inputs computes every intermediate output the last one needs.",
             ),
             Diagnosis(
-                _wrong_full_window,
+                lambda k, ds, c: len(ds) * (1 + sum(d * (k - 1) for d in ds)) * c * c * k,
                 "every layer is charged r outputs: without padding, layer l's output is shorter "
                 "than its input by d_l(k - 1) samples.",
             ),

@@ -33,10 +33,6 @@ def _cases_repvgg(rng: np.random.Generator) -> list[Case]:
     ]
 
 
-def _pad_corner(w1):
-    return np.pad(w1, [(0, 0), (0, 0), (0, 2), (0, 2)])
-
-
 def _identity_everywhere(w3, w1, groups):
     merged = w3 + np.pad(w1, [(0, 0), (0, 0), (1, 1), (1, 1)])
     merged[:, :, 1, 1] += 1
@@ -61,7 +57,7 @@ register_exercise(
         make_cases=_cases_repvgg,
         diagnoses=(
             Diagnosis(
-                lambda w3, w1, g: w3 + _pad_corner(w1),
+                lambda w3, w1, g: w3 + np.pad(w1, [(0, 0), (0, 0), (0, 2), (0, 2)]),
                 "the 1x1 kernel sits in the corner: pad it with one zero on every side, so that it "
                 "lands on the centre tap [1, 1], the tap that reads the same pixel as the 1x1 layer.",
             ),

@@ -95,14 +95,6 @@ def _cases_symmetrize(rng: np.random.Generator) -> list[Case]:
     ]
 
 
-def _half_turns(weight):
-    return weight + np.rot90(weight, 2, axes=(-2, -1))
-
-
-def _mean(weight):
-    return _ref_symmetrize(weight) / 4
-
-
 def _wrong_axes_sum(weight):
     if weight.shape[0] != weight.shape[1] or weight.shape[-1] == 1:
         raise ValueError("np.rot90 on the channel axes needs C_out == C_in to keep the shape")
@@ -118,12 +110,12 @@ register_exercise(
         make_cases=_cases_symmetrize,
         diagnoses=(
             Diagnosis(
-                _half_turns,
+                lambda weight: weight + np.rot90(weight, 2, axes=(-2, -1)),
                 "only the turns by 0 and 180 degrees are summed: add the copies turned by 90 and "
                 "270 degrees too.",
             ),
             Diagnosis(
-                _mean,
+                lambda weight: _ref_symmetrize(weight) / 4,
                 "this is the mean of the four copies; the exercise asks for their sum (it keeps "
                 "integer filters integer).",
             ),
