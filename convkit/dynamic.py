@@ -59,7 +59,7 @@ def _operands(input, weight, attention, bias):
     if a.shape != expected:
         raise ValueError(f"attention must have shape {'(E,)' if unbatched else '(N, E)'} = {expected}, "
                          f"one weight per kernel for each example, got shape {a.shape}")
-    return x, w, a.reshape(x.shape[0], -1), b, unbatched            # attention (N, E)
+    return x, w, a.reshape(x.shape[0], w.shape[0]), b, unbatched    # attention (N, E)
 
 
 def dynamic_conv2d(input, weight, attention, bias=None, stride=1, padding=0, dilation=1, groups=1):
@@ -118,9 +118,8 @@ def dynamic_conv2d(input, weight, attention, bias=None, stride=1, padding=0, dil
     if per_group * groups != c_in:
         raise ValueError(f"weight has {per_group} input channels per group; input has {c_in} channels "
                          f"in {groups} groups, so C_in/groups = {c_in // groups}")
-    if n == 0:
-        out = conv2d(x, w[0], None, stride, padding, dilation, groups)
-        return out[0] if unbatched else out
+    if n == 0:                                                   # an empty batch (never unbatched)
+        return conv2d(x, w[0], None, stride, padding, dilation, groups)
     mixed, mixed_bias = _mix(w, a, b)                            # (N, C_out, C_in/g, kH, kW), (N, C_out)
     dtype = result_dtype(x, mixed, mixed_bias)
     stacked = mixed.reshape((n * c_out,) + mixed.shape[2:])      # (N * C_out, C_in/g, kH, kW)

@@ -98,6 +98,13 @@ def test_integers_are_exact():
     np.testing.assert_array_equal(dynamic_conv2d_naive(x, w, a, b, 1, 1, 1, 2), got)
 
 
+def test_empty_batch_as_conv2d():
+    x, w, a = np.zeros((0, 2, 4, 4)), np.ones((3, 1, 2, 3, 3)), np.zeros((0, 3))
+    expected = tuple(F.conv2d(tensor(x), tensor(w[0])).shape)   # torch allows N = 0
+    for function in (dynamic_conv2d, dynamic_conv2d_naive):
+        assert function(x, w, a).shape == expected
+
+
 @pytest.mark.parametrize("activation, temperature", [("softmax", 1.0), ("softmax", 30.0), ("sigmoid", 1.0)])
 @pytest.mark.parametrize("batched", [True, False])
 def test_kernel_attention_against_torch(activation, temperature, batched):
