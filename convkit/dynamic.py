@@ -57,8 +57,9 @@ def _operands(input, weight, attention, bias):
     x, unbatched = split_batch(as_array(input, "input"), 2, "input")   # (N, C_in, H, W)
     expected = (w.shape[0],) if unbatched else (x.shape[0], w.shape[0])
     if a.shape != expected:
-        raise ValueError(f"attention must have shape {'(E,)' if unbatched else '(N, E)'} = {expected}, "
-                         f"one weight per kernel for each example, got shape {a.shape}")
+        layout = "(E,)" if unbatched else "(N, E)"
+        raise ValueError(f"attention must have shape {layout} = {expected}, one weight per kernel "
+                         f"for each example, got shape {a.shape}")
     return x, w, a.reshape(x.shape[0], w.shape[0]), b, unbatched    # attention (N, E)
 
 
@@ -120,7 +121,7 @@ def dynamic_conv2d(input, weight, attention, bias=None, stride=1, padding=0, dil
                          f"in {groups} groups, so C_in/groups = {c_in // groups}")
     if n == 0:                                                   # an empty batch (never unbatched)
         return conv2d(x, w[0], None, stride, padding, dilation, groups)
-    mixed, mixed_bias = _mix(w, a, b)                            # (N, C_out, C_in/g, kH, kW), (N, C_out)
+    mixed, mixed_bias = _mix(w, a, b)              # (N, C_out, C_in/g, kH, kW), (N, C_out)
     dtype = result_dtype(x, mixed, mixed_bias)
     stacked = mixed.reshape((n * c_out,) + mixed.shape[2:])      # (N * C_out, C_in/g, kH, kW)
     folded = x.reshape((1, n * c_in) + x.shape[2:])              # (1, N * C_in, H, W)

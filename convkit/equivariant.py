@@ -301,10 +301,11 @@ def group_conv2d_p4(input, weight, bias=None, stride=1, padding=0):
 
 
 def _conv_rotated(x, w, b, unbatched, stride, padding):
-    """One conv2d with the rotated copies of ``w`` as ``4 C_out`` filters (p4 input: ``4 C_in``)."""
+    """One conv2d whose ``4 C_out`` filters are the rotated copies of ``w``'s filters."""
     n_batch, c_out, k = x.shape[0], w.shape[0], w.shape[-1]
     bank = rotated_filters_p4(w).reshape(c_out * P4_ORDER, -1, k, k)  # (C_out*4, C_in[*4], k, k)
-    flat = x.reshape(n_batch, -1, *x.shape[-2:])                      # (N, C_in[*4], H, W), c*4 + s
+    # A group layer's input (N, C_in, 4, H, W) is read as C_in * 4 channels: channel c * 4 + s.
+    flat = x.reshape(n_batch, -1, *x.shape[-2:])                      # (N, C_in[*4], H, W)
     b4 = None if b is None else np.repeat(b, P4_ORDER)                # (C_out*4,)
     out = conv2d(flat, bank, b4, stride=stride, padding=padding)      # (N, C_out*4, H_out, W_out)
     out = out.reshape(n_batch, c_out, P4_ORDER, *out.shape[-2:])      # (N, C_out, 4, H_out, W_out)
@@ -467,10 +468,8 @@ def p4_conv_cost(in_channels, out_channels, kernel_size, output_size=1, lifting=
     size = check_int(output_size, "output_size", minimum=1)
     if not isinstance(lifting, bool):
         raise TypeError(f"lifting must be True or False, got {lifting!r}")
-    if not isinstance(bias, bool):
-        raise TypeError(f"bias must be True or False, got {bias!r}")
     rotations_in = 1 if lifting else P4_ORDER
-    params = conv_params(c_in * rotations_in, c_out, k, bias=bias)
+    params = conv_params(c_in * rotations_in, c_out, k, bias=bias)   # it checks that bias is bool
     macs = P4_ORDER * c_out * c_in * rotations_in * k * k * size * size
     return Cost(params, macs)
 
@@ -495,7 +494,7 @@ def _check_square(spatial, name):
 
 
 def _operands(input, weight, bias, stride, padding, fname, group):
-    """Check a lifting (``group`` False) or group layer's arguments; give the input a batch axis."""
+    """Check a lifting (``group`` False) or group layer's arguments; batch the input."""
     x = as_array(input, "input")
     w = as_array(weight, "weight")
     b = None if bias is None else as_array(bias, "bias")

@@ -31,8 +31,9 @@ def _square(value, name: str, rotations: bool = False) -> np.ndarray:
     layout = "4, H, H" if rotations else "k, k"
     array = as_nd_array(value, name, layout, nonempty=True)
     if array.shape[-1] != array.shape[-2] or (rotations and array.shape[0] != 4):
-        raise ValueError(f"{name} must have shape ({layout}), square"
-                         f"{', one map per rotation' if rotations else ''}, got shape {array.shape}")
+        rule = ", one map per rotation" if rotations else ""
+        raise ValueError(f"{name} must have shape ({layout}), square{rule}, "
+                         f"got shape {array.shape}")
     return array
 
 

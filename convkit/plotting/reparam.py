@@ -97,7 +97,8 @@ def kernel_sum_figure(kernels, titles, coefficients=None, result_title="merged k
     width = len(arrays) * (cols + gap) + cols
     cell = 0.42 if max(rows, cols) <= 5 else 0.3
     fig = Figure(figsize=(cell * width + 0.3, cell * (rows + 1.6) + 0.2), facecolor=colors.FIGURE_FACE)
-    ax = plain_axes(fig.add_axes((0.01, 0.02, 0.98, 0.96)), (-0.2, width + 0.2), (rows + 0.3, -1.3))
+    ax = plain_axes(fig.add_axes((0.01, 0.02, 0.98, 0.96)), (-0.2, width + 0.2),
+                    (rows + 0.3, -1.3))
     x = 0.0
     for i, (a, title, c) in enumerate(zip(arrays, titles, coefficients)):
         if c is not None:

@@ -56,7 +56,8 @@ register_exercise(
         make_cases=_cases_dependencies,
         diagnoses=(
             Diagnosis(
-                lambda n, k, d: _mask_from_offsets(n, [m * d - d * (k - 1) // 2 for m in range(k)]),
+                lambda n, k, d: _mask_from_offsets(n, [m * d - d * (k - 1) // 2
+                                                       for m in range(k)]),
                 "this is 'same' padding: the zeros are split between both ends, so output u reads "
                 "inputs after u. A causal layer puts all d(k - 1) zeros on the left.",
             ),
