@@ -92,12 +92,10 @@ def _features(input, num_nodes):
 
 def _linear_weight(weight, in_channels):
     """A GCN weight checked to be ``(C_out, C_in)`` with ``C_in`` the input's channels."""
-    w = as_nd_array(weight, "weight", "C_out, C_in")
+    w = as_nd_array(weight, "weight", "C_out, C_in", nonempty=True)
     if w.shape[1] != in_channels:
         raise ValueError(f"weight must have C_in = {in_channels} columns (the input's channels), "
                          f"got shape {w.shape}")
-    if w.shape[0] == 0:
-        raise ValueError(f"weight must have at least one output channel, got shape {w.shape}")
     return w
 
 
@@ -336,20 +334,14 @@ def hop_distances(adjacency, source):
     source = check_int(source, "source", minimum=0)
     if source >= v:
         raise ValueError(f"source must be a node index below {v}, got {source}")
-    dense = matrix.toarray() if is_sparse else matrix
-    reach = dense != 0
+    edges = (matrix.toarray() if is_sparse else matrix) != 0       # edges[i, j]: j -> i
     distance = np.full(v, -1, dtype=np.int64)
     distance[source] = 0
-    frontier, hops = [source], 0
-    while frontier:
+    frontier, hops = distance == 0, 0                              # the nodes reached last
+    while frontier.any():
         hops += 1
-        nxt = []
-        for j in frontier:
-            for i in np.flatnonzero(reach[:, j]):
-                if distance[i] < 0:
-                    distance[i] = hops
-                    nxt.append(int(i))
-        frontier = nxt
+        frontier = edges[:, frontier].any(axis=1) & (distance < 0)  # one hop on, not seen yet
+        distance[frontier] = hops
     return distance
 
 
@@ -809,9 +801,7 @@ def cheb_conv(input, adjacency, weight, bias=None, normalization="sym", lambda_m
     lap = laplacian(adjacency, normalization)
     v = lap.shape[0]
     x, unbatched = _features(input, v)
-    w = as_nd_array(weight, "weight", "P + 1, C_out, C_in")
-    if w.shape[0] == 0 or w.shape[1] == 0:
-        raise ValueError(f"weight must have at least one term and one output channel, got {w.shape}")
+    w = as_nd_array(weight, "weight", "P + 1, C_out, C_in", nonempty=True)
     if w.shape[2] != x.shape[-1]:
         raise ValueError(f"weight must have C_in = {x.shape[-1]} (the input's channels) on its "
                          f"last axis, got shape {w.shape}")
