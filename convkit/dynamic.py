@@ -31,35 +31,23 @@ __all__ = [
 ]
 
 
-def _kernels(weight, attention, bias):
-    """Check the E kernels ``(E, C_out, C_in/groups, kH, kW)`` and their bias ``(E, C_out)``."""
+def _operands(input, weight, attention, bias):
+    """Check a dynamic convolution's arrays; return ``(x, weight, attention, bias, unbatched)``."""
     w = as_array(weight, "weight")
-    a = as_array(attention, "attention")
     if w.ndim != 5:
         raise ValueError(f"weight must be 5D (E, C_out, C_in/groups, kH, kW), got shape {w.shape}")
     if 0 in w.shape:
         raise ValueError(f"weight must not be empty, got shape {w.shape}")
-    b = None if bias is None else as_array(bias, "bias")
-    if b is not None and b.shape != w.shape[:2]:
-        raise ValueError(f"bias must have shape (E, C_out) = {w.shape[:2]}, got shape {b.shape}")
-    return w, a, b
-
-
-def _mix(w, a, b):
-    """``sum_xi a[..., xi] * w[xi]`` and the same mixture of the biases (None without bias)."""
-    mixed = np.tensordot(a, w, axes=([-1], [0]))                 # (N, C_out, C_in/g, kH, kW)
-    return mixed, None if b is None else a @ b                   # (N, C_out)
-
-
-def _operands(input, weight, attention, bias):
-    """Check a dynamic convolution's arrays; return ``(x, weight, attention, bias, unbatched)``."""
-    w, a, b = _kernels(weight, attention, bias)
     x, unbatched = split_batch(as_array(input, "input"), 2, "input")   # (N, C_in, H, W)
+    a = as_array(attention, "attention")
     expected = (w.shape[0],) if unbatched else (x.shape[0], w.shape[0])
     if a.shape != expected:
         layout = "(E,)" if unbatched else "(N, E)"
         raise ValueError(f"attention must have shape {layout} = {expected}, one weight per kernel "
                          f"for each example, got shape {a.shape}")
+    b = None if bias is None else as_array(bias, "bias")
+    if b is not None and b.shape != w.shape[:2]:
+        raise ValueError(f"bias must have shape (E, C_out) = {w.shape[:2]}, got shape {b.shape}")
     return x, w, a.reshape(x.shape[0], w.shape[0]), b, unbatched    # attention (N, E)
 
 
@@ -121,7 +109,8 @@ def dynamic_conv2d(input, weight, attention, bias=None, stride=1, padding=0, dil
                          f"in {groups} groups, so C_in/groups = {c_in // groups}")
     if n == 0:                                                   # an empty batch (never unbatched)
         return conv2d(x, w[0], None, stride, padding, dilation, groups)
-    mixed, mixed_bias = _mix(w, a, b)              # (N, C_out, C_in/g, kH, kW), (N, C_out)
+    mixed = np.tensordot(a, w, axes=([-1], [0]))                 # (N, C_out, C_in/g, kH, kW)
+    mixed_bias = None if b is None else a @ b                    # (N, C_out)
     dtype = result_dtype(x, mixed, mixed_bias)
     stacked = mixed.reshape((n * c_out,) + mixed.shape[2:])      # (N * C_out, C_in/g, kH, kW)
     folded = x.reshape((1, n * c_in) + x.shape[2:])              # (1, N * C_in, H, W)
