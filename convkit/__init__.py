@@ -11,8 +11,7 @@ from types import ModuleType as _ModuleType
 
 # Each module adds one import line below (keep them sorted by module name).
 from .causal import (
-    CausalConv1dStream, causal_conv1d, causal_conv1d_naive, causal_padding,
-    causal_receptive_field,
+    CausalConv1dStream, causal_conv1d, causal_conv1d_naive, causal_receptive_field,
 )
 from .channels import per_channel_maps, per_channel_maps_naive
 from .conv import (
@@ -38,7 +37,7 @@ from .deformable import (
     deform_unfold,
 )
 from .dynamic import (
-    dynamic_conv2d, dynamic_conv2d_naive, dynamic_conv_cost, kernel_attention, mix_kernels,
+    dynamic_conv2d, dynamic_conv2d_naive, dynamic_conv_cost, kernel_attention,
 )
 from .equivariant import (
     group_conv2d_p4, group_conv2d_p4_naive, lift_conv2d_p4, lift_conv2d_p4_naive, p4_conv_cost,
@@ -59,8 +58,7 @@ from .grouped import (
 )
 from .padding import pad, pad_naive, padded_conv2d
 from .reparam import (
-    BatchNorm, fold_batch_norm, frozen_batch_norm, identity_kernel, merge_branches, pad_kernel,
-    repvgg_merge,
+    BatchNorm, fold_batch_norm, identity_kernel, merge_branches, pad_kernel, repvgg_merge,
 )
 from .separable import (
     depthwise_conv2d, depthwise_conv2d_naive, depthwise_separable_conv2d, pointwise_conv2d,

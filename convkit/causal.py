@@ -13,42 +13,18 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ._validation import as_array, check_int, check_ints, conv_operands, is_int
+from ._validation import (
+    as_array, as_nd_array, check_bias, check_groups, check_int, check_ints, conv_operands, is_int,
+    result_dtype,
+)
 from .conv import conv1d
 
 __all__ = [
     "CausalConv1dStream",
     "causal_conv1d",
     "causal_conv1d_naive",
-    "causal_padding",
     "causal_receptive_field",
 ]
-
-
-def causal_padding(kernel_size, dilation=1):
-    """Zeros a causal layer pads on the left: ``dilation * (kernel_size - 1)``.
-
-    Parameters
-    ----------
-    kernel_size : int
-        Taps of the kernel, at least 1.
-    dilation : int, default 1
-        Spacing between taps, at least 1.
-
-    Returns
-    -------
-    int
-        The left padding, which is also the ring-buffer length of
-        :class:`CausalConv1dStream` per channel.
-
-    Examples
-    --------
-    >>> causal_padding(3, dilation=4)
-    8
-    """
-    kernel_size = check_int(kernel_size, "kernel_size", minimum=1)
-    dilation = check_int(dilation, "dilation", minimum=1)
-    return dilation * (kernel_size - 1)
 
 
 def causal_receptive_field(kernel_size, dilations):
@@ -93,6 +69,7 @@ def causal_receptive_field(kernel_size, dilations):
 
 
 def _operands(input, weight, bias, dilation, groups, fname):
+    """The arrays (input batched), dilation and groups of a causal convolution, checked."""
     x, w, b, unbatched = conv_operands(input, weight, bias, 1, fname, "C_out, C_in/groups")
     dilation = check_int(dilation, "dilation", minimum=1)
     groups = check_int(groups, "groups", minimum=1)
@@ -138,10 +115,6 @@ def causal_conv1d(input, weight, bias=None, dilation=1, groups=1):
     CausalConv1dStream : The same convolution one time step at a time.
     convkit.conv1d : The convolution this one pads on the left.
 
-    Notes
-    -----
-    Chapter 16 (causal and temporal convolution) explains it.
-
     Examples
     --------
     >>> import numpy as np
@@ -164,21 +137,13 @@ def causal_conv1d_naive(input, weight, bias=None, dilation=1, groups=1):
 
     Parameters
     ----------
-    input : array_like
-        ``(N, C_in, L)`` batched, or ``(C_in, L)`` unbatched.
-    weight : array_like
-        ``(C_out, C_in/groups, k)``.
-    bias : array_like, optional
-        ``(C_out,)``.
-    dilation : int, default 1
-        Spacing between taps, at least 1.
-    groups : int, default 1
-        Channel groups; must divide ``C_in`` and ``C_out``.
+    input, weight, bias, dilation, groups
+        As in :func:`causal_conv1d`.
 
     Returns
     -------
     numpy.ndarray
-        ``(N, C_out, L)``, or ``(C_out, L)`` for unbatched input.
+        As :func:`causal_conv1d`.
 
     Raises
     ------
@@ -202,7 +167,7 @@ def causal_conv1d_naive(input, weight, bias=None, dilation=1, groups=1):
     n_batch, _, length = x.shape
     c_out, c_per_group, k = w.shape
     out_per_group = c_out // groups
-    dtype = np.result_type(x, w, *([b] if b is not None else []))
+    dtype = result_dtype(x, w, b)
     out = np.zeros((n_batch, c_out, length), dtype=dtype)
     for n in range(n_batch):
         for o in range(c_out):
@@ -256,26 +221,20 @@ class CausalConv1dStream:
     """
 
     def __init__(self, weight, bias=None, dilation=1, groups=1, batch_size=None):
-        w = as_array(weight, "weight")
-        if w.ndim != 3:
-            raise ValueError(f"weight must be 3D (C_out, C_in/groups, k), got shape {w.shape}")
-        if 0 in w.shape:
-            raise ValueError(f"weight must not have an empty axis, got shape {w.shape}")
+        w = as_nd_array(weight, "weight", "C_out, C_in/groups, k", nonempty=True)
         self.dilation = check_int(dilation, "dilation", minimum=1)
-        self.groups = check_int(groups, "groups", minimum=1)
         c_out, c_per_group, k = w.shape
-        if c_out % self.groups:
-            raise ValueError(f"out_channels ({c_out}) must be divisible by groups ({self.groups})")
+        self.groups = check_int(groups, "groups", minimum=1)
+        check_groups(self.groups, c_per_group * self.groups, c_out)   # C_in = groups * C_in/groups
         b = None if bias is None else as_array(bias, "bias")
-        if b is not None and b.shape != (c_out,):
-            raise ValueError(f"bias must have shape ({c_out},), got {b.shape}")
+        check_bias(b, c_out)
         if batch_size is not None:
             batch_size = check_int(batch_size, "batch_size", minimum=1)
         self.weight, self.bias, self.batch_size = w, b, batch_size
         self.kernel_size = k
         self.in_channels = c_per_group * self.groups
         self.out_channels = c_out
-        self.dtype = np.result_type(w, *([b] if b is not None else []))
+        self.dtype = result_dtype(w, b)
         self.reset()
 
     @property

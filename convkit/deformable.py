@@ -31,7 +31,8 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ._validation import (
-    as_array, cast_to_result, check_bias, conv_operands, finish, renamed, split_batch, to_tuple,
+    as_array, as_nd_array, cast_to_result, check_bias, conv_operands, finish, renamed, split_batch,
+    to_tuple,
 )
 from .sizes import conv_output_size
 
@@ -107,10 +108,8 @@ def deform_conv2d(input, offset, weight, bias=None, stride=1, padding=0, dilatio
 
     Notes
     -----
-    ``deform_conv2d(x, offset, w) == (w.reshape(C_out, -1) @ deform_unfold(x, offset, (kH, kW)))``
-    reshaped to ``(N, C_out, H_out, W_out)`` (for ``groups=1``). The matrix
-    costs ``4 C_in kH kW H_out W_out`` reads and the product the MACs of the
-    ordinary convolution. Chapter 17 (deformable convolution) explains it.
+    The matrix of :func:`deform_unfold` costs ``4 C_in kH kW H_out W_out``
+    reads, and its product with the weight the MACs of the ordinary convolution.
 
     Examples
     --------
@@ -289,9 +288,7 @@ def bilinear_sample(image, rows, cols):
     >>> float(bilinear_sample(image, -0.5, 0.0))             # halfway into the zero border
     0.0
     """
-    img = as_array(image, "image")
-    if img.ndim != 2 or 0 in img.shape:
-        raise ValueError(f"image must be a non-empty 2D array (H, W), got shape {img.shape}")
+    img = as_nd_array(image, "image", "H, W", nonempty=True)
     r, c = np.broadcast_arrays(as_array(rows, "rows"), as_array(cols, "cols"))
     return _bilinear(img[np.newaxis], r, c)[..., 0]
 
@@ -302,6 +299,8 @@ def bilinear_sample(image, rows, cols):
 
 
 class _DeformArgs(NamedTuple):
+    """The checked arguments of :func:`deform_conv2d` and :func:`deform_unfold`."""
+
     input: np.ndarray          # (N, C_in, H, W), the result dtype
     offset: np.ndarray         # (N, 2 G_off kH kW, H_out, W_out), the result dtype
     mask: np.ndarray | None    # (N, G_off kH kW, H_out, W_out), the result dtype
@@ -490,15 +489,6 @@ def deform_conv2d_naive(input, offset, weight, bias=None, stride=1, padding=0, d
     --------
     deform_conv2d : The vectorised version this loop checks.
     convkit.conv2d_naive : The loop reference of the ordinary convolution.
-
-    Notes
-    -----
-    Loops over image, output channel, output row and column, input channel
-    of the group and kernel tap; each tap computes its fractional point
-    ``(rho, kappa)`` and adds the four pixels around it with the tent
-    weights ``max(0, 1 - |rho - u'|) max(0, 1 - |kappa - v'|)``, skipping
-    pixels outside the input. Slow; for tests and reading. Chapter 17
-    explains it.
 
     Examples
     --------

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_array, check_groups, check_int, check_real, result_dtype, to_tuple
+from ._validation import (
+    as_array, check_groups, check_int, check_real, result_dtype, split_batch, to_tuple,
+)
 from .conv import conv2d
 from .costs import Cost, conv_cost
 
@@ -26,80 +28,27 @@ __all__ = [
     "dynamic_conv2d_naive",
     "dynamic_conv_cost",
     "kernel_attention",
-    "mix_kernels",
 ]
 
 
 def _operands(input, weight, attention, bias):
-    """Check the arrays of a dynamic convolution; return (x, weight, attention, bias, unbatched)."""
-    x = as_array(input, "input")
+    """Check a dynamic convolution's arrays; return ``(x, weight, attention, bias, unbatched)``."""
     w = as_array(weight, "weight")
-    a = as_array(attention, "attention")
-    if w.ndim != 5:
-        raise ValueError(f"weight of dynamic_conv2d must be 5D (E, C_out, C_in/groups, kH, kW), "
-                         f"got shape {w.shape}")
-    if 0 in w.shape:
-        raise ValueError(f"weight must not be empty, got shape {w.shape}")
-    if x.ndim not in (3, 4):
-        raise ValueError(f"input must be 3D (unbatched) or 4D (batched), with 2 spatial axes, "
-                         f"got shape {x.shape}")
-    unbatched = x.ndim == 3
-    if unbatched:
-        x = x[np.newaxis]                                        # (1, C_in, H, W)
-        if a.shape != (w.shape[0],):
-            raise ValueError(f"attention must have shape ({w.shape[0]},), one weight per kernel, "
-                             f"for unbatched input, got shape {a.shape}")
-        a = a[np.newaxis]                                        # (1, E)
-    elif a.shape != (x.shape[0], w.shape[0]):
-        raise ValueError(f"attention must have shape (N, E) = ({x.shape[0]}, {w.shape[0]}), "
-                         f"got shape {a.shape}")
-    b = None
-    if bias is not None:
-        b = as_array(bias, "bias")
-        if b.shape != w.shape[:2]:
-            raise ValueError(f"bias must have shape (E, C_out) = {w.shape[:2]}, got shape {b.shape}")
-    return x, w, a, b, unbatched
-
-
-def mix_kernels(weight, attention, bias=None):
-    """The mixed kernel of each example: ``sum_xi attention[n, xi] * weight[xi]``.
-
-    Parameters
-    ----------
-    weight : array_like
-        ``(E, C_out, C_in/groups, kH, kW)``: the E kernels.
-    attention : array_like
-        ``(N, E)``, or ``(E,)`` for one example.
-    bias : array_like, optional
-        ``(E, C_out)``.
-
-    Returns
-    -------
-    weight : numpy.ndarray
-        ``(N, C_out, C_in/groups, kH, kW)``, or ``(C_out, C_in/groups, kH, kW)`` for 1D ``attention``.
-    bias : numpy.ndarray or None
-        ``(N, C_out)`` or ``(C_out,)``; None without ``bias``.
-
-    Examples
-    --------
-    >>> w, _ = mix_kernels(np.stack([np.ones((1, 1, 1, 1)), 3 * np.ones((1, 1, 1, 1))]), [0.5, 0.5])
-    >>> w.ravel()
-    array([2.])
-    """
-    w = as_array(weight, "weight")
-    a = as_array(attention, "attention")
     if w.ndim != 5:
         raise ValueError(f"weight must be 5D (E, C_out, C_in/groups, kH, kW), got shape {w.shape}")
-    if a.ndim not in (1, 2) or a.shape[-1] != w.shape[0]:
-        raise ValueError(f"attention must be (N, E) or (E,) with E = {w.shape[0]}, got shape {a.shape}")
-    mixed = np.tensordot(a, w, axes=([-1], [0]))                 # (N, C_out, C_in/g, kH, kW)
-    mixed_bias = None
-    if bias is not None:
-        b = as_array(bias, "bias")
-        if b.shape != w.shape[:2]:
-            raise ValueError(f"bias must have shape (E, C_out) = {w.shape[:2]}, got shape {b.shape}")
-        mixed_bias = a @ b                                       # (N, C_out)
-    return mixed, mixed_bias
+    if 0 in w.shape:
+        raise ValueError(f"weight must not be empty, got shape {w.shape}")
+    x, unbatched = split_batch(as_array(input, "input"), 2, "input")   # (N, C_in, H, W)
+    a = as_array(attention, "attention")
+    expected = (w.shape[0],) if unbatched else (x.shape[0], w.shape[0])
+    if a.shape != expected:
+        layout = "(E,)" if unbatched else "(N, E)"
+        raise ValueError(f"attention must have shape {layout} = {expected}, one weight per kernel "
+                         f"for each example, got shape {a.shape}")
+    b = None if bias is None else as_array(bias, "bias")
+    if b is not None and b.shape != w.shape[:2]:
+        raise ValueError(f"bias must have shape (E, C_out) = {w.shape[:2]}, got shape {b.shape}")
+    return x, w, a.reshape(x.shape[0], w.shape[0]), b, unbatched    # attention (N, E)
 
 
 def dynamic_conv2d(input, weight, attention, bias=None, stride=1, padding=0, dilation=1, groups=1):
@@ -158,10 +107,10 @@ def dynamic_conv2d(input, weight, attention, bias=None, stride=1, padding=0, dil
     if per_group * groups != c_in:
         raise ValueError(f"weight has {per_group} input channels per group; input has {c_in} channels "
                          f"in {groups} groups, so C_in/groups = {c_in // groups}")
-    if n == 0:
-        out = conv2d(x, w[0], None, stride, padding, dilation, groups)
-        return out[0] if unbatched else out
-    mixed, mixed_bias = mix_kernels(w, a, b)                     # (N, C_out, C_in/g, kH, kW), (N, C_out)
+    if n == 0:                                                   # an empty batch (never unbatched)
+        return conv2d(x, w[0], None, stride, padding, dilation, groups)
+    mixed = np.tensordot(a, w, axes=([-1], [0]))                 # (N, C_out, C_in/g, kH, kW)
+    mixed_bias = None if b is None else a @ b                    # (N, C_out)
     dtype = result_dtype(x, mixed, mixed_bias)
     stacked = mixed.reshape((n * c_out,) + mixed.shape[2:])      # (N * C_out, C_in/g, kH, kW)
     folded = x.reshape((1, n * c_in) + x.shape[2:])              # (1, N * C_in, H, W)
@@ -181,21 +130,13 @@ def dynamic_conv2d_naive(input, weight, attention, bias=None, stride=1, padding=
 
     Parameters
     ----------
-    input : array_like
-        ``(N, C_in, H, W)`` batched, or ``(C_in, H, W)`` unbatched.
-    weight : array_like
-        ``(E, C_out, C_in/groups, kH, kW)``: the E kernels.
-    attention : array_like
-        ``(N, E)`` (``(E,)`` unbatched).
-    bias : array_like, optional
-        ``(E, C_out)``.
-    stride, padding, dilation, groups
-        As in :func:`convkit.conv2d`.
+    input, weight, attention, bias, stride, padding, dilation, groups
+        As in :func:`dynamic_conv2d`.
 
     Returns
     -------
     numpy.ndarray
-        ``(N, C_out, H_out, W_out)``, or ``(C_out, H_out, W_out)`` unbatched.
+        As :func:`dynamic_conv2d`.
 
     See Also
     --------

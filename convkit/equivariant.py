@@ -9,32 +9,22 @@ for square pixel grids and numpy's index order):
   ``[m, n]`` of a ``k x k`` array to entry ``[k - 1 - n, m]``; equivalently
   ``np.rot90(a)[m, n] == a[n, k - 1 - m]``.
 * A p4 feature map has shape ``(N, C, 4, H, W)``: axis 2 is the rotation axis.
-  Rotating it by ``rho`` (:func:`rotate_p4`) rotates every ``H x W`` map
-  spatially *and* shifts the rotation axis cyclically by ``rho``:
-  ``rotate_p4(y, rho)[:, :, s] == np.rot90(y[:, :, (s - rho) % 4], rho)``.
-* Lifting correlation (image to p4 map), equation 10:
-  ``y[n, f, rho] = b[f] + sum_c x[n, c] \u22c6 rot^rho(w[f, c])``, the
-  cross-correlation of the image with the filter rotated ``rho`` times.
-* Group correlation (p4 map to p4 map), equation 11:
-  ``y[n, f, rho] = b[f] + sum_c sum_s x[n, c, s] \u22c6 rotate_p4(w[f, c], rho)[s]``:
-  the p4 filter is rotated spatially and its rotation axis shifted by ``rho``.
+  Rotating it (:func:`rotate_p4`) turns every ``H x W`` map *and* shifts that axis.
 * One bias per output channel, shared by the four rotations (a bias that
   differed between rotations would break equivariance).
 
 With these, for a square input, the same padding ``p`` on every side and a
-stride ``s`` that divides ``H + 2p - k`` (so that the sampled positions are
-the same counted from either edge; stride 1 always does),
+stride ``s`` that divides ``H + 2p - k`` (stride 1 always does),
 ``lift_conv2d_p4(np.rot90(x, 1, axes=(-2, -1)), w) == rotate_p4(lift_conv2d_p4(x, w), 1)`` and
 ``group_conv2d_p4(rotate_p4(x, 1), w) == rotate_p4(group_conv2d_p4(x, w), 1)``,
-exactly in integers; both layers refuse any other stride. Each is one call of :func:`convkit.conv2d`: the
-rotated copies of each filter become extra output channels.
+exactly in integers; both layers refuse any other stride.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_array, check_int, split_batch
+from ._validation import as_array, check_bias, check_int, split_batch
 from .conv import conv2d
 from .costs import Cost, conv_params
 
@@ -216,11 +206,9 @@ def lift_conv2d_p4(input, weight, bias=None, stride=1, padding=0):
     bias : array_like, optional
         ``(C_out,)``, one value per output channel, the same for all four rotations.
     stride : int, default 1
-        Step of the filter between neighbouring outputs, the same along both
-        axes. It must divide ``H + 2 padding - k``: then the sampled positions
-        counted from the bottom (or right) edge are those counted from the top
-        (or left), rotations map them to one another, and the layer stays
-        equivariant. Any other stride is refused.
+        Step of the filter, the same along both axes. It must divide
+        ``H + 2 padding - k``, so that rotations map the sampled positions to
+        one another and the layer stays equivariant; any other is refused.
     padding : int, default 0
         Zeros added on every side (the same on all four sides, so that
         rotations keep mapping the padded grid to itself).
@@ -235,11 +223,10 @@ def lift_conv2d_p4(input, weight, bias=None, stride=1, padding=0):
     Raises
     ------
     TypeError, ValueError
-        Naming the argument: a non-numeric array; an input that is not 3D or
-        4D or not square; a weight that is not 4D, not square, or whose
-        ``C_in`` differs from the input's; a bias that is not ``(C_out,)``; a
-        negative or non-int padding; a non-int or non-positive stride, or a
-        stride that does not divide ``H + 2 padding - k``.
+        Naming the argument: a non-numeric array, a wrong rank, a non-square
+        input or weight, channels that do not match, a bias that is not
+        ``(C_out,)``, a padding or stride out of range or a stride that does
+        not divide ``H + 2 padding - k``.
 
     See Also
     --------
@@ -247,10 +234,6 @@ def lift_conv2d_p4(input, weight, bias=None, stride=1, padding=0):
     group_conv2d_p4 : The next layer, from a p4 feature map to a p4 feature map.
     rotate_p4 : How the output moves when the input image is rotated.
     pool_rotations_p4 : Pools the output over its rotation axis.
-
-    Notes
-    -----
-    Chapter 19 (group-equivariant convolution) explains it.
 
     Examples
     --------
@@ -260,14 +243,9 @@ def lift_conv2d_p4(input, weight, bias=None, stride=1, padding=0):
     >>> lift_conv2d_p4(x, w, padding=1)[0, :, 0, 1].tolist()   # rotations 0..3, row 0, column 1
     [0, 5, 0, 0]
     """
-    x, w, b, unbatched, stride, padding = _lift_operands(input, weight, bias, stride, padding,
-                                                         "lift_conv2d_p4")
-    c_out, c_in, k, _ = w.shape
-    bank = rotated_filters_p4(w).reshape(c_out * P4_ORDER, c_in, k, k)  # (C_out*4, C_in, k, k)
-    b4 = None if b is None else np.repeat(b, P4_ORDER)                   # (C_out*4,)
-    out = conv2d(x, bank, b4, stride=stride, padding=padding)            # (N, C_out*4, H_out, W_out)
-    out = out.reshape(x.shape[0], c_out, P4_ORDER, *out.shape[-2:])      # (N, C_out, 4, H_out, W_out)
-    return out[0] if unbatched else out
+    x, w, b, unbatched, stride, padding = _operands(input, weight, bias, stride, padding,
+                                                    "lift_conv2d_p4", group=False)
+    return _conv_rotated(x, w, b, unbatched, stride, padding)
 
 
 def group_conv2d_p4(input, weight, bias=None, stride=1, padding=0):
@@ -288,14 +266,8 @@ def group_conv2d_p4(input, weight, bias=None, stride=1, padding=0):
         ``(C_out, C_in, 4, k, k)``: a p4 filter per pair of channels.
     bias : array_like, optional
         ``(C_out,)``, shared by the four rotations.
-    stride : int, default 1
-        Step of the filter between neighbouring outputs, the same along both
-        axes. It must divide ``H + 2 padding - k``: then the sampled positions
-        counted from the bottom (or right) edge are those counted from the top
-        (or left), rotations map them to one another, and the layer stays
-        equivariant. Any other stride is refused.
-    padding : int, default 0
-        Zeros added on every side.
+    stride, padding : int
+        As in :func:`lift_conv2d_p4`.
 
     Returns
     -------
@@ -307,12 +279,7 @@ def group_conv2d_p4(input, weight, bias=None, stride=1, padding=0):
     Raises
     ------
     TypeError, ValueError
-        Naming the argument: a non-numeric array; an input that is not 4D or
-        5D, whose rotation axis is not 4 long, or that is not square; a weight
-        that is not 5D, whose rotation axis is not 4 long, not square, or whose
-        ``C_in`` differs from the input's; a bias that is not ``(C_out,)``; a
-        negative or non-int padding; a non-int or non-positive stride, or a
-        stride that does not divide ``H + 2 padding - k``.
+        As :func:`lift_conv2d_p4`, and for a rotation axis that is not 4 long.
 
     See Also
     --------
@@ -328,15 +295,20 @@ def group_conv2d_p4(input, weight, bias=None, stride=1, padding=0):
     >>> group_conv2d_p4(x, w)[0, :, 0, 0].tolist()                # the filter turned twice reads it
     [0, 0, 5, 0]
     """
-    x, w, b, unbatched, stride, padding = _group_operands(input, weight, bias, stride, padding,
-                                                          "group_conv2d_p4")
-    n_batch, c_in = x.shape[:2]
-    c_out, _, _, k, _ = w.shape
-    bank = rotated_filters_p4(w).reshape(c_out * P4_ORDER, c_in * P4_ORDER, k, k)  # (C_out*4, C_in*4, k, k)
-    flat = x.reshape(n_batch, c_in * P4_ORDER, *x.shape[-2:])       # (N, C_in*4, H, W), index c*4 + s
-    b4 = None if b is None else np.repeat(b, P4_ORDER)              # (C_out*4,)
-    out = conv2d(flat, bank, b4, stride=stride, padding=padding)    # (N, C_out*4, H_out, W_out)
-    out = out.reshape(n_batch, c_out, P4_ORDER, *out.shape[-2:])    # (N, C_out, 4, H_out, W_out)
+    x, w, b, unbatched, stride, padding = _operands(input, weight, bias, stride, padding,
+                                                    "group_conv2d_p4", group=True)
+    return _conv_rotated(x, w, b, unbatched, stride, padding)
+
+
+def _conv_rotated(x, w, b, unbatched, stride, padding):
+    """One conv2d whose ``4 C_out`` filters are the rotated copies of ``w``'s filters."""
+    n_batch, c_out, k = x.shape[0], w.shape[0], w.shape[-1]
+    bank = rotated_filters_p4(w).reshape(c_out * P4_ORDER, -1, k, k)  # (C_out*4, C_in[*4], k, k)
+    # A group layer's input (N, C_in, 4, H, W) is read as C_in * 4 channels: channel c * 4 + s.
+    flat = x.reshape(n_batch, -1, *x.shape[-2:])                      # (N, C_in[*4], H, W)
+    b4 = None if b is None else np.repeat(b, P4_ORDER)                # (C_out*4,)
+    out = conv2d(flat, bank, b4, stride=stride, padding=padding)      # (N, C_out*4, H_out, W_out)
+    out = out.reshape(n_batch, c_out, P4_ORDER, *out.shape[-2:])      # (N, C_out, 4, H_out, W_out)
     return out[0] if unbatched else out
 
 
@@ -379,28 +351,10 @@ def lift_conv2d_p4_naive(input, weight, bias=None, stride=1, padding=0):
     >>> bool((lift_conv2d_p4_naive(x, np.ones((1, 1, 2, 2))) == lift_conv2d_p4(x, np.ones((1, 1, 2, 2)))).all())
     True
     """
-    x, w, b, unbatched, stride, padding = _lift_operands(input, weight, bias, stride, padding,
-                                                         "lift_conv2d_p4_naive")
-    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
-    n_batch, c_in, size, _ = xp.shape
-    c_out, _, k, _ = w.shape
-    h_out = (size - k) // stride + 1     # exact: stride divides size - k
-    dtype = np.result_type(x, w, *([b] if b is not None else []))
-    out = np.zeros((n_batch, c_out, P4_ORDER, h_out, h_out), dtype=dtype)
-    for i in range(n_batch):
-        for f in range(c_out):
-            for rho in range(P4_ORDER):
-                for u in range(h_out):
-                    for v in range(h_out):
-                        total = b[f] if b is not None else dtype.type(0)
-                        for c in range(c_in):
-                            for m in range(k):
-                                for n in range(k):
-                                    mm, nn = _turned_tap(m, n, rho, k)
-                                    total = total + (xp[i, c, u * stride + m, v * stride + n]
-                                                     * w[f, c, mm, nn])
-                        out[i, f, rho, u, v] = total
-    return out[0] if unbatched else out
+    x, w, b, unbatched, stride, padding = _operands(input, weight, bias, stride, padding,
+                                                    "lift_conv2d_p4_naive", group=False)
+    # A lifting layer is a group layer whose input has one rotation (axis 2 of length 1).
+    return _p4_loops(x[:, :, None], w[:, :, None], b, unbatched, stride, padding)
 
 
 def group_conv2d_p4_naive(input, weight, bias=None, stride=1, padding=0):
@@ -428,10 +382,19 @@ def group_conv2d_p4_naive(input, weight, bias=None, stride=1, padding=0):
     >>> bool((group_conv2d_p4_naive(x, w) == group_conv2d_p4(x, w)).all())
     True
     """
-    x, w, b, unbatched, stride, padding = _group_operands(input, weight, bias, stride, padding,
-                                                          "group_conv2d_p4_naive")
+    x, w, b, unbatched, stride, padding = _operands(input, weight, bias, stride, padding,
+                                                    "group_conv2d_p4_naive", group=True)
+    return _p4_loops(x, w, b, unbatched, stride, padding)
+
+
+def _p4_loops(x, w, b, unbatched, stride, padding):
+    """Equation 11 as loops on ``x`` ``(N, C_in, S, H, H)`` and ``w`` ``(C_out, C_in, S, k, k)``.
+
+    ``S`` is 4 for a group layer and 1 for a lifting layer (equation 10), whose
+    filter is then read at rotation ``(s - rho) % 1 = 0`` for every ``rho``.
+    """
     xp = np.pad(x, ((0, 0), (0, 0), (0, 0), (padding, padding), (padding, padding)))
-    n_batch, c_in, _, size, _ = xp.shape
+    n_batch, c_in, rotations_in, size, _ = xp.shape
     c_out, _, _, k, _ = w.shape
     h_out = (size - k) // stride + 1     # exact: stride divides size - k
     dtype = np.result_type(x, w, *([b] if b is not None else []))
@@ -443,12 +406,13 @@ def group_conv2d_p4_naive(input, weight, bias=None, stride=1, padding=0):
                     for v in range(h_out):
                         total = b[f] if b is not None else dtype.type(0)
                         for c in range(c_in):
-                            for s in range(P4_ORDER):
+                            for s in range(rotations_in):
                                 for m in range(k):
                                     for n in range(k):
                                         mm, nn = _turned_tap(m, n, rho, k)
+                                        r = (s - rho) % rotations_in   # the filter's rotation
                                         total = total + (xp[i, c, s, u * stride + m, v * stride + n]
-                                                         * w[f, c, (s - rho) % P4_ORDER, mm, nn])
+                                                         * w[f, c, r, mm, nn])
                         out[i, f, rho, u, v] = total
     return out[0] if unbatched else out
 
@@ -504,10 +468,8 @@ def p4_conv_cost(in_channels, out_channels, kernel_size, output_size=1, lifting=
     size = check_int(output_size, "output_size", minimum=1)
     if not isinstance(lifting, bool):
         raise TypeError(f"lifting must be True or False, got {lifting!r}")
-    if not isinstance(bias, bool):
-        raise TypeError(f"bias must be True or False, got {bias!r}")
     rotations_in = 1 if lifting else P4_ORDER
-    params = conv_params(c_in * rotations_in, c_out, k, bias=bias)
+    params = conv_params(c_in * rotations_in, c_out, k, bias=bias)   # it checks that bias is bool
     macs = P4_ORDER * c_out * c_in * rotations_in * k * k * size * size
     return Cost(params, macs)
 
@@ -518,29 +480,44 @@ def p4_conv_cost(in_channels, out_channels, kernel_size, output_size=1, lifting=
 
 
 def _check_rotation_axis(size, name, axis):
+    """Refuse a rotation axis whose length is not 4."""
     if size != P4_ORDER:
         raise ValueError(f"{name} must have a rotation axis (axis {axis}) of size 4, got {size}")
 
 
 def _check_square(spatial, name):
+    """Refuse a grid that rotations by 90 degrees would not map to itself."""
     height, width = spatial
     if height != width:
         raise ValueError(f"{name} must be square (H == W) so that rotations by 90 degrees map its "
                          f"grid to itself, got {height} x {width}")
 
 
-def _common(x, w, b, stride, padding, c_in):
+def _operands(input, weight, bias, stride, padding, fname, group):
+    """Check a lifting (``group`` False) or group layer's arguments; batch the input."""
+    x = as_array(input, "input")
+    w = as_array(weight, "weight")
+    b = None if bias is None else as_array(bias, "bias")
+    rank, layout = (5, "(C_out, C_in, 4, k, k)") if group else (4, "(C_out, C_in, k, k)")
+    if w.ndim != rank:
+        raise ValueError(f"weight of {fname} must be {rank}D {layout}, got shape {w.shape}")
+    if group:
+        _check_rotation_axis(w.shape[2], "weight", 2)
+        if x.ndim not in (4, 5):
+            raise ValueError(f"input must be 5D (N, C_in, 4, H, W) or 4D (C_in, 4, H, W), "
+                             f"got shape {x.shape}")
+        _check_rotation_axis(x.shape[-3], "input", x.ndim - 3)
+    x, unbatched = split_batch(x, 3 if group else 2, "input")   # (N, C_in, [4,] H, W)
     if 0 in w.shape:
         raise ValueError(f"weight must not have an empty axis, got shape {w.shape}")
     if 0 in x.shape[1:]:
         raise ValueError(f"input must have non-zero channel and spatial sizes, got shape {x.shape}")
     _check_square(x.shape[-2:], "input")
     _check_square(w.shape[-2:], "weight")
-    if w.shape[1] != c_in:
-        raise ValueError(f"weight has C_in = {w.shape[1]} (axis 1) but input has {c_in} channels")
-    if b is not None and b.shape != (w.shape[0],):
-        raise ValueError(f"bias must have shape ({w.shape[0]},), one value per output channel, "
-                         f"got shape {b.shape}")
+    if w.shape[1] != x.shape[1]:
+        raise ValueError(f"weight has C_in = {w.shape[1]} (axis 1) but input has {x.shape[1]} "
+                         "channels")
+    check_bias(b, w.shape[0])
     padding = check_int(padding, "padding", minimum=0)
     if x.shape[-1] + 2 * padding < w.shape[-1]:
         raise ValueError(f"the padded input ({x.shape[-1] + 2 * padding}) is smaller than the "
@@ -551,33 +528,4 @@ def _common(x, w, b, stride, padding, c_in):
         raise ValueError(f"stride must divide H + 2 padding - k = {x.shape[-1]} + 2*{padding} - "
                          f"{w.shape[-1]} = {span} so that rotations by 90 degrees map the sampled "
                          f"positions to themselves (p4 equivariance), got stride {stride}")
-    return stride, padding
-
-
-def _lift_operands(input, weight, bias, stride, padding, fname):
-    x = as_array(input, "input")
-    w = as_array(weight, "weight")
-    b = None if bias is None else as_array(bias, "bias")
-    if w.ndim != 4:
-        raise ValueError(f"weight of {fname} must be 4D (C_out, C_in, k, k), got shape {w.shape}")
-    x, unbatched = split_batch(x, 2, "input")
-    stride, padding = _common(x, w, b, stride, padding, x.shape[1])
-    return x, w, b, unbatched, stride, padding
-
-
-def _group_operands(input, weight, bias, stride, padding, fname):
-    x = as_array(input, "input")
-    w = as_array(weight, "weight")
-    b = None if bias is None else as_array(bias, "bias")
-    if w.ndim != 5:
-        raise ValueError(f"weight of {fname} must be 5D (C_out, C_in, 4, k, k), got shape {w.shape}")
-    _check_rotation_axis(w.shape[2], "weight", 2)
-    if x.ndim == 5:
-        unbatched = False
-    elif x.ndim == 4:
-        x, unbatched = x[np.newaxis], True   # (1, C_in, 4, H, W)
-    else:
-        raise ValueError(f"input must be 5D (N, C_in, 4, H, W) or 4D (C_in, 4, H, W), got shape {x.shape}")
-    _check_rotation_axis(x.shape[2], "input", 2 if not unbatched else 1)
-    stride, padding = _common(x, w, b, stride, padding, x.shape[1])
     return x, w, b, unbatched, stride, padding

@@ -18,7 +18,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._validation import as_array, check_int, check_real, result_dtype
+from ._validation import (
+    as_array, as_nd_array, check_bias, check_int, check_real, conv_operands, result_dtype,
+)
 
 try:  # scipy is optional: convkit needs it only for sparse adjacency matrices
     import scipy.sparse as sp
@@ -58,9 +60,7 @@ def _adjacency(adjacency, name="adjacency", nonnegative=False, symmetric=False):
             raise TypeError(f"{name} must hold integers or floats, got dtype {adjacency.dtype}")
         matrix, is_sparse = sp.csr_array(adjacency), True
     else:
-        matrix, is_sparse = as_array(adjacency, name), False
-        if matrix.ndim != 2:
-            raise ValueError(f"{name} must be 2D (V, V), got shape {matrix.shape}")
+        matrix, is_sparse = as_nd_array(adjacency, name, "V, V"), False
     rows, cols = matrix.shape
     if rows != cols:
         raise ValueError(f"{name} must be square (V, V), got shape {matrix.shape}")
@@ -72,45 +72,37 @@ def _adjacency(adjacency, name="adjacency", nonnegative=False, symmetric=False):
     if nonnegative and np.any(values < 0):
         raise ValueError(f"{name} must not hold negative edge weights here (degrees would be "
                          f"negative and have no square root)")
-    if symmetric:
-        difference = matrix - matrix.T
-        if (abs(difference).max() if is_sparse else np.abs(difference).max()) != 0:
-            raise ValueError(f"{name} must be symmetric (an undirected graph)")
+    if symmetric and abs(matrix - matrix.T).max() != 0:
+        raise ValueError(f"{name} must be symmetric (an undirected graph)")
     return matrix, is_sparse
 
 
-def _features(input, num_nodes, name="input"):
+def _features(input, num_nodes):
     """Return ``(x, unbatched)`` with ``x`` of shape ``(N, V, C)``."""
-    x = as_array(input, name)
+    x = as_array(input, "input")
     if x.ndim not in (2, 3):
-        raise ValueError(f"{name} must be 2D (V, C) or 3D (N, V, C), got shape {x.shape}")
+        raise ValueError(f"input must be 2D (V, C) or 3D (N, V, C), got shape {x.shape}")
     if x.shape[-2] != num_nodes:
-        raise ValueError(f"{name} has {x.shape[-2]} nodes (axis -2) but the adjacency has "
+        raise ValueError(f"input has {x.shape[-2]} nodes (axis -2) but the adjacency has "
                          f"{num_nodes}: they must match")
     if x.shape[-1] == 0:
-        raise ValueError(f"{name} must have at least one channel, got shape {x.shape}")
+        raise ValueError(f"input must have at least one channel, got shape {x.shape}")
     return (x[np.newaxis], True) if x.ndim == 2 else (x, False)   # (V, C) -> (1, V, C)
 
 
-def _linear_weight(weight, in_channels, name="weight"):
-    w = as_array(weight, name)
-    if w.ndim != 2:
-        raise ValueError(f"{name} must be 2D (C_out, C_in), got shape {w.shape}")
+def _linear_weight(weight, in_channels):
+    """A GCN weight checked to be ``(C_out, C_in)`` with ``C_in`` the input's channels."""
+    w = as_nd_array(weight, "weight", "C_out, C_in", nonempty=True)
     if w.shape[1] != in_channels:
-        raise ValueError(f"{name} must have C_in = {in_channels} columns (the input's channels), "
+        raise ValueError(f"weight must have C_in = {in_channels} columns (the input's channels), "
                          f"got shape {w.shape}")
-    if w.shape[0] == 0:
-        raise ValueError(f"{name} must have at least one output channel, got shape {w.shape}")
     return w
 
 
 def _bias(bias, out_channels):
-    if bias is None:
-        return None
-    b = as_array(bias, "bias")
-    if b.shape != (out_channels,):
-        raise ValueError(f"bias must have shape ({out_channels},), one value per output channel, "
-                         f"got shape {b.shape}")
+    """``bias`` as an array checked to be ``(C_out,)``, or None."""
+    b = None if bias is None else as_array(bias, "bias")
+    check_bias(b, out_channels)
     return b
 
 
@@ -124,13 +116,35 @@ def _propagate(matrix, x):
     return np.einsum("ij,njc->nic", matrix, x)
 
 
-def _diagonal(values):
-    """A sparse diagonal matrix holding ``values``, of their dtype."""
+def _diagonal(values, sparse):
+    """A diagonal matrix holding ``values``, of their dtype: CSR if ``sparse``, else dense."""
     values = np.asarray(values)
-    return sp.diags_array(values, dtype=values.dtype)
+    return sp.csr_array(sp.diags_array(values, dtype=values.dtype)) if sparse else np.diag(values)
+
+
+def _degree(matrix):
+    """The row sums of a dense or sparse matrix, ``(V,)``: what each node receives."""
+    return np.asarray(matrix.sum(axis=1)).ravel()
+
+
+def _with_self_loops(matrix):
+    """``matrix`` plus a weight-1 self-loop at every node that has none (dense or sparse)."""
+    missing = (matrix.diagonal() == 0).astype(matrix.dtype)
+    return matrix + _diagonal(missing, _issparse(matrix))
+
+
+def _scale_both_sides(matrix, degree):
+    """``deg^-1/2 matrix deg^-1/2``, with ``deg^-1/2`` taken as 0 for a node of degree 0."""
+    with np.errstate(divide="ignore"):
+        scale = np.where(degree > 0, 1.0 / np.sqrt(degree), 0.0)
+    if _issparse(matrix):
+        scaling = _diagonal(scale, True)
+        return sp.csr_array(scaling @ matrix @ scaling)
+    return scale[:, None] * matrix * scale[None, :]
 
 
 def _float_dtype(*arrays):
+    """numpy's promotion of the operands, with integers promoted to float64."""
     dtype = result_dtype(*arrays)
     return np.dtype(np.float64) if dtype.kind in "iu" else dtype
 
@@ -320,20 +334,14 @@ def hop_distances(adjacency, source):
     source = check_int(source, "source", minimum=0)
     if source >= v:
         raise ValueError(f"source must be a node index below {v}, got {source}")
-    dense = matrix.toarray() if is_sparse else matrix
-    reach = dense != 0
+    edges = (matrix.toarray() if is_sparse else matrix) != 0       # edges[i, j]: j -> i
     distance = np.full(v, -1, dtype=np.int64)
     distance[source] = 0
-    frontier, hops = [source], 0
-    while frontier:
+    frontier, hops = distance == 0, 0                              # the nodes reached last
+    while frontier.any():
         hops += 1
-        nxt = []
-        for j in frontier:
-            for i in np.flatnonzero(reach[:, j]):
-                if distance[i] < 0:
-                    distance[i] = hops
-                    nxt.append(int(i))
-        frontier = nxt
+        frontier = edges[:, frontier].any(axis=1) & (distance < 0)  # one hop on, not seen yet
+        distance[frontier] = hops
     return distance
 
 
@@ -374,23 +382,14 @@ def grid_conv2d_message_passing(input, weight, bias=None):
     array([[[4., 4.],
             [4., 4.]]])
     """
-    x = as_array(input, "input")
-    w = as_array(weight, "weight")
-    if x.ndim not in (3, 4):
-        raise ValueError(f"input must be 3D (C_in, H, W) or 4D (N, C_in, H, W), got shape {x.shape}")
-    unbatched = x.ndim == 3
-    if unbatched:
-        x = x[np.newaxis]                                      # (C_in, H, W) -> (1, C_in, H, W)
-    if w.ndim != 4:
-        raise ValueError(f"weight must be 4D (C_out, C_in, k, k), got shape {w.shape}")
+    x, w, b, unbatched = conv_operands(input, weight, bias, 2, "grid_conv2d_message_passing",
+                                       "C_out, C_in")
     c_out, c_in, k, k2 = w.shape
     if k != k2 or k % 2 == 0:
         raise ValueError(f"weight must hold an odd square kernel (k x k), got shape {w.shape}")
     if c_in != x.shape[1]:
         raise ValueError(f"weight has C_in = {c_in} but input has {x.shape[1]} channels")
-    if 0 in x.shape or c_out == 0:
-        raise ValueError(f"input and weight must not be empty, got {x.shape} and {w.shape}")
-    b = _bias(bias, c_out)
+    check_bias(b, c_out)
     n_batch, _, height, width = x.shape
     edge_index, tap = grid_graph(height, width, k)
     dtype = result_dtype(x, w, b)
@@ -440,24 +439,19 @@ def gcn_norm(adjacency, add_self_loops=True):
     array([[0.5, 0.5],
            [0.5, 0.5]])
     """
-    matrix, is_sparse = _adjacency(adjacency, nonnegative=True)
-    if is_sparse:
-        matrix = matrix.astype(np.float64)
-        if add_self_loops:
-            missing = (matrix.diagonal() == 0).astype(np.float64)
-            matrix = sp.csr_array(matrix + _diagonal(missing))
-        degree = np.asarray(matrix.sum(axis=1)).ravel()
-    else:
-        matrix = matrix.astype(np.float64)
-        if add_self_loops:
-            matrix = matrix + np.diag((np.diag(matrix) == 0).astype(np.float64))
-        degree = matrix.sum(axis=1)
-    with np.errstate(divide="ignore"):
-        scale = np.where(degree > 0, 1.0 / np.sqrt(degree), 0.0)    # deg^-1/2, 0 for isolated nodes
-    if is_sparse:
-        scaling = _diagonal(scale)
-        return sp.csr_array(scaling @ matrix @ scaling)
-    return scale[:, None] * matrix * scale[None, :]
+    matrix, _ = _adjacency(adjacency, nonnegative=True)
+    matrix = matrix.astype(np.float64)
+    if add_self_loops:
+        matrix = _with_self_loops(matrix)
+    return _scale_both_sides(matrix, _degree(matrix))
+
+
+def _gcn_operands(input, adjacency, weight, bias, normalize):
+    """Check a GCN layer's arguments: ``(adjacency, x (N, V, C_in), unbatched, weight, bias)``."""
+    matrix, _ = _adjacency(adjacency, nonnegative=normalize)
+    x, unbatched = _features(input, matrix.shape[0])
+    w = _linear_weight(weight, x.shape[-1])
+    return matrix, x, unbatched, w, _bias(bias, w.shape[0])
 
 
 def gcn_conv(input, adjacency, weight, bias=None, add_self_loops=True, normalize=True):
@@ -509,10 +503,7 @@ def gcn_conv(input, adjacency, weight, bias=None, add_self_loops=True, normalize
     array([[2.],
            [2.]])
     """
-    matrix, is_sparse = _adjacency(adjacency, nonnegative=normalize)
-    x, unbatched = _features(input, matrix.shape[0])
-    w = _linear_weight(weight, x.shape[-1])
-    b = _bias(bias, w.shape[0])
+    matrix, x, unbatched, w, b = _gcn_operands(input, adjacency, weight, bias, normalize)
     if normalize:
         dtype = _float_dtype(x, w, b, matrix.dtype)
         propagation = gcn_norm(matrix, add_self_loops).astype(dtype)
@@ -520,9 +511,7 @@ def gcn_conv(input, adjacency, weight, bias=None, add_self_loops=True, normalize
         dtype = result_dtype(x, w, b, matrix.dtype)
         propagation = matrix.astype(dtype)
         if add_self_loops:
-            missing = (propagation.diagonal() == 0).astype(dtype)
-            propagation = (sp.csr_array(propagation + _diagonal(missing)) if is_sparse
-                           else propagation + np.diag(missing))
+            propagation = _with_self_loops(propagation)
     transformed = np.einsum("nvc,fc->nvf", x.astype(dtype), w.astype(dtype))   # (N, V, C_out)
     out = _propagate(propagation, transformed).astype(dtype, copy=False)
     if b is not None:
@@ -554,11 +543,8 @@ def gcn_conv_naive(input, adjacency, weight, bias=None, add_self_loops=True, nor
     array([[2.],
            [2.]])
     """
-    matrix, is_sparse = _adjacency(adjacency, nonnegative=normalize)
-    a = matrix.toarray() if is_sparse else np.array(matrix)
-    x, unbatched = _features(input, a.shape[0])
-    w = _linear_weight(weight, x.shape[-1])
-    b = _bias(bias, w.shape[0])
+    matrix, x, unbatched, w, b = _gcn_operands(input, adjacency, weight, bias, normalize)
+    a = matrix.toarray() if _issparse(matrix) else np.array(matrix)
     dtype = (_float_dtype if normalize else result_dtype)(x, w, b, a.dtype)
     a = a.astype(dtype)
     v = a.shape[0]
@@ -617,21 +603,12 @@ def laplacian(adjacency, normalization=None):
     if normalization not in (None, "sym"):
         raise ValueError(f"normalization must be None or 'sym', got {normalization!r}")
     matrix, is_sparse = _adjacency(adjacency, nonnegative=True, symmetric=True)
-    if is_sparse:
-        matrix = sp.csr_array(matrix - _diagonal(matrix.diagonal()))   # no self-loops
-        degree = np.asarray(matrix.sum(axis=1)).ravel()
-    else:
-        matrix = matrix - np.diag(np.diag(matrix))
-        degree = matrix.sum(axis=1)
+    matrix = matrix - _diagonal(matrix.diagonal(), is_sparse)     # no self-loops
+    degree = _degree(matrix)
     if normalization is None:
-        return sp.csr_array(_diagonal(degree) - matrix) if is_sparse else np.diag(degree) - matrix
-    with np.errstate(divide="ignore"):
-        scale = np.where(degree > 0, 1.0 / np.sqrt(degree), 0.0)
-    v = matrix.shape[0]
-    if is_sparse:
-        scaling = _diagonal(scale)
-        return sp.csr_array(_diagonal(np.ones(v)) - scaling @ matrix.astype(np.float64) @ scaling)
-    return np.eye(v) - scale[:, None] * matrix * scale[None, :]
+        return _diagonal(degree, is_sparse) - matrix
+    identity = _diagonal(np.ones(matrix.shape[0]), is_sparse)
+    return identity - _scale_both_sides(matrix.astype(np.float64), degree)
 
 
 def graph_fourier(adjacency, normalization=None):
@@ -738,9 +715,7 @@ def polynomial_filter(input, matrix, coefficients):
     """
     m, _ = _adjacency(matrix, name="matrix")
     x, unbatched = _features(input, m.shape[0])
-    theta = as_array(coefficients, "coefficients")
-    if theta.ndim != 1 or theta.size == 0:
-        raise ValueError(f"coefficients must be 1D (P + 1,) and not empty, got shape {theta.shape}")
+    theta = as_nd_array(coefficients, "coefficients", "P + 1", nonempty=True)
     dtype = result_dtype(x, theta, m.dtype)
     m = m.astype(dtype)
     out = theta[-1].astype(dtype) * x.astype(dtype)
@@ -826,11 +801,7 @@ def cheb_conv(input, adjacency, weight, bias=None, normalization="sym", lambda_m
     lap = laplacian(adjacency, normalization)
     v = lap.shape[0]
     x, unbatched = _features(input, v)
-    w = as_array(weight, "weight")
-    if w.ndim != 3:
-        raise ValueError(f"weight must be 3D (P + 1, C_out, C_in), got shape {w.shape}")
-    if w.shape[0] == 0 or w.shape[1] == 0:
-        raise ValueError(f"weight must have at least one term and one output channel, got {w.shape}")
+    w = as_nd_array(weight, "weight", "P + 1, C_out, C_in", nonempty=True)
     if w.shape[2] != x.shape[-1]:
         raise ValueError(f"weight must have C_in = {x.shape[-1]} (the input's channels) on its "
                          f"last axis, got shape {w.shape}")
@@ -843,9 +814,9 @@ def cheb_conv(input, adjacency, weight, bias=None, normalization="sym", lambda_m
             lambda_max = float(np.linalg.eigvalsh(dense.astype(np.float64))[-1])
     lambda_max = check_real(lambda_max, "lambda_max", minimum=0, strict=True)
     dtype = _float_dtype(x, w, b)
-    eye = _diagonal(np.ones(v)) if _issparse(lap) else np.eye(v)
-    scaled = (2.0 / lambda_max) * lap.astype(np.float64) - eye      # L~, spectrum in [-1, 1]
-    scaled = sp.csr_array(scaled).astype(dtype) if _issparse(lap) else scaled.astype(dtype)
+    identity = _diagonal(np.ones(v), _issparse(lap))
+    scaled = (2.0 / lambda_max) * lap.astype(np.float64) - identity   # L~, spectrum in [-1, 1]
+    scaled = scaled.astype(dtype)
     x = x.astype(dtype)
     previous, current = None, x                                      # T_0(L~) x = x
     out = np.einsum("nvc,fc->nvf", current, w[0].astype(dtype))

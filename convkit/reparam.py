@@ -18,12 +18,13 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validation import as_array, check_groups, check_int, check_real, result_dtype, to_tuple
+from ._validation import (
+    as_array, check_bias, check_groups, check_int, check_real, result_dtype, to_tuple,
+)
 
 __all__ = [
     "BatchNorm",
     "fold_batch_norm",
-    "frozen_batch_norm",
     "identity_kernel",
     "merge_branches",
     "pad_kernel",
@@ -51,60 +52,21 @@ class BatchNorm(NamedTuple):
     eps: float = 1e-5
 
 
-def _bn_arrays(running_mean, running_var, gamma, beta, eps, channels=None):
-    """Check and convert the batch-norm arguments; all ``(C,)``, ``running_var + eps > 0``."""
-    arrays = {}
+def _bn_arrays(running_mean, running_var, gamma, beta, eps, channels):
+    """Check and convert the batch-norm arguments: all ``(C,)``, ``running_var + eps > 0``."""
+    arrays = []
     for name, value in (("running_mean", running_mean), ("running_var", running_var),
                         ("gamma", gamma), ("beta", beta)):
         array = as_array(value, name)
-        if array.ndim != 1:
-            raise ValueError(f"{name} must be 1D (C,), got shape {array.shape}")
-        if channels is None:
-            channels = array.shape[0]
         if array.shape != (channels,):
             raise ValueError(f"{name} must have shape ({channels},), one value per channel, "
                              f"got shape {array.shape}")
-        arrays[name] = array
+        arrays.append(array)
+    mean, var, gamma, beta = arrays
     eps = check_real(eps, "eps")
-    if not np.all(arrays["running_var"] + eps > 0):
+    if not np.all(var + eps > 0):
         raise ValueError("running_var + eps must be positive in every channel")
-    return arrays["running_mean"], arrays["running_var"], arrays["gamma"], arrays["beta"]
-
-
-def frozen_batch_norm(input, running_mean, running_var, gamma, beta, eps=1e-5):
-    """Inference-mode batch norm, ``F.batch_norm(input, ..., training=False)``.
-
-    ``out[n, c, ...] = gamma[c] * (input[n, c, ...] - running_mean[c]) / sqrt(running_var[c] + eps)
-    + beta[c]``.
-
-    Parameters
-    ----------
-    input : array_like
-        ``(N, C, *spatial)``: channels on axis 1, as ``F.batch_norm`` reads them.
-    running_mean, running_var, gamma, beta : array_like
-        ``(C,)`` each.
-    eps : float, default 1e-5
-
-    Returns
-    -------
-    numpy.ndarray
-        The same shape as ``input``, in the promoted floating dtype.
-
-    Examples
-    --------
-    >>> frozen_batch_norm([[[1.0, 3.0]]], [2.0], [1.0], [2.0], [0.5], eps=0.0)
-    array([[[-1.5,  2.5]]])
-    """
-    x = as_array(input, "input")
-    if x.ndim < 2:
-        raise ValueError(f"input must be at least 2D (N, C, ...), got shape {x.shape}")
-    mean, var, gamma, beta = _bn_arrays(running_mean, running_var, gamma, beta, eps)
-    if x.shape[1] != mean.shape[0]:
-        raise ValueError(f"input has {x.shape[1]} channels (axis 1), running_mean has {mean.shape[0]}")
-    dtype = np.promote_types(result_dtype(x, mean, var, gamma, beta), np.float32)
-    shape = (-1,) + (1,) * (x.ndim - 2)                   # (C, 1, ..., 1)
-    scale = (gamma / np.sqrt(var + eps)).astype(dtype).reshape(shape)
-    return (x - mean.astype(dtype).reshape(shape)) * scale + beta.astype(dtype).reshape(shape)
+    return mean, var, gamma, beta
 
 
 def fold_batch_norm(weight, bias, running_mean, running_var, gamma, beta, eps=1e-5):
@@ -159,9 +121,7 @@ def fold_batch_norm(weight, bias, running_mean, running_var, gamma, beta, eps=1e
     c_out = w.shape[0]
     mean, var, gamma, beta = _bn_arrays(running_mean, running_var, gamma, beta, eps, c_out)
     b = None if bias is None else as_array(bias, "bias")
-    if b is not None and b.shape != (c_out,):
-        raise ValueError(f"bias must have shape ({c_out},), one value per output channel, "
-                         f"got shape {b.shape}")
+    check_bias(b, c_out)
     dtype = np.promote_types(result_dtype(w, b, mean, var, gamma, beta), np.float32)
     if b is None:
         b = np.zeros(c_out, dtype=dtype)
@@ -298,8 +258,7 @@ def merge_branches(branches):
         if w.ndim < 3:
             raise ValueError(f"branches[{i}] weight must be at least 3D (C_out, C_in/groups, *kernel), "
                              f"got shape {w.shape}")
-        if w.shape[:2] != as_array(branches[0][0], "branches[0] weight").shape[:2] or \
-                w.ndim != np.ndim(branches[0][0]):
+        if weights and (w.ndim != weights[0].ndim or w.shape[:2] != weights[0].shape[:2]):
             raise ValueError(f"branches[{i}] weight has shape {w.shape}; every branch needs the shape "
                              f"(C_out, C_in/groups) and the number of axes of branches[0]")
         weights.append(w)
@@ -324,6 +283,7 @@ def merge_branches(branches):
 
 
 def _bn(value, name):
+    """``value`` as a :class:`BatchNorm`: one already, or the tuple of its fields."""
     if isinstance(value, BatchNorm):
         return value
     if isinstance(value, (tuple, list)) and len(value) in (4, 5):

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import convkit
 from convkit.causal import (
-    CausalConv1dStream, causal_conv1d, causal_conv1d_naive, causal_padding, causal_receptive_field,
+    CausalConv1dStream, causal_conv1d, causal_conv1d_naive, causal_receptive_field,
 )
 
 
@@ -108,9 +108,7 @@ def test_stream_integers_exact_and_buffer_holds_the_past():
     assert sorted(stream.buffer[0].tolist()) == [5, 6, 7, 8]   # the last d(k-1) = 4 inputs
 
 
-def test_padding_and_receptive_field():
-    assert causal_padding(2) == 1
-    assert causal_padding(3, 4) == 8
+def test_receptive_field():
     assert causal_receptive_field(2, [1, 2, 4, 8]) == 16
     assert causal_receptive_field([3, 2], [1, 4]) == 1 + 2 + 4
     block = [(2, 1, 2 ** i) for i in range(10)]
@@ -184,4 +182,4 @@ def test_receptive_field_bad_input():
     with pytest.raises(TypeError, match="dilations"):
         causal_receptive_field(2, 4)
     with pytest.raises(ValueError, match="kernel_size"):
-        causal_padding(0)
+        causal_receptive_field(0, [1])

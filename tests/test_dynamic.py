@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from torch.utils.flop_counter import FlopCounterMode
 
 from convkit.dynamic import (
-    dynamic_conv2d, dynamic_conv2d_naive, dynamic_conv_cost, kernel_attention, mix_kernels,
+    dynamic_conv2d, dynamic_conv2d_naive, dynamic_conv_cost, kernel_attention,
 )
 
 
@@ -98,15 +98,11 @@ def test_integers_are_exact():
     np.testing.assert_array_equal(dynamic_conv2d_naive(x, w, a, b, 1, 1, 1, 2), got)
 
 
-def test_mix_kernels_against_torch():
-    rng = np.random.default_rng(3)
-    w = rng.standard_normal((4, 3, 2, 3, 3))
-    a = rng.standard_normal((5, 4))
-    b = rng.standard_normal((4, 3))
-    mixed, mixed_bias = mix_kernels(w, a, b)
-    np.testing.assert_allclose(mixed, torch.einsum("ne,eoihw->noihw", tensor(a), tensor(w)).numpy(),
-                               rtol=0, atol=1e-12)
-    np.testing.assert_allclose(mixed_bias, (tensor(a) @ tensor(b)).numpy(), rtol=0, atol=1e-12)
+def test_empty_batch_as_conv2d():
+    x, w, a = np.zeros((0, 2, 4, 4)), np.ones((3, 1, 2, 3, 3)), np.zeros((0, 3))
+    expected = tuple(F.conv2d(tensor(x), tensor(w[0])).shape)   # torch allows N = 0
+    for function in (dynamic_conv2d, dynamic_conv2d_naive):
+        assert function(x, w, a).shape == expected
 
 
 @pytest.mark.parametrize("activation, temperature", [("softmax", 1.0), ("softmax", 30.0), ("sigmoid", 1.0)])

@@ -55,7 +55,7 @@ NO_ARRAYS = {
     "shuffle_permutation", "shufflenet_unit_cost", "spatially_separable_cost", "stack_reachability",
     "tf_same_padding",
     "WinogradCount", "WinogradMatrices", "fft_size", "winograd_matrices", "winograd_multiplies",
-    "CausalConv1dStream", "causal_padding", "causal_receptive_field",
+    "CausalConv1dStream", "causal_receptive_field",
     "BatchNorm", "convnext_block_cost", "dynamic_conv_cost", "identity_kernel",
     "p4_conv_cost",
     # graphs: builders, and edge_index_to_adjacency, whose result is a scipy.sparse matrix
@@ -163,10 +163,7 @@ CALLS = {
     **{f"dynamic_conv2d{s}": dict(input=arr((2, 4, 5, 5)), weight=arr((3, 6, 2, 3, 3), 1),
                                   attention=arr((2, 3), 2), bias=arr((3, 6), 3), padding=1, groups=2)
        for s in ("", "_naive")},
-    "mix_kernels": dict(weight=arr((3, 6, 2, 3, 3), 1), attention=arr((2, 3), 2), bias=arr((3, 6), 3)),
     "kernel_attention": dict(input=arr((2, 4, 5, 5)), weight=arr((3, 4), 1), bias=arr((3,), 2)),
-    "frozen_batch_norm": dict(input=arr((2, 3, 4, 4)), running_mean=arr((3,), 1), running_var=arr((3,), 2) ** 2 + 1,
-                       gamma=arr((3,), 3), beta=arr((3,), 4)),
     "fold_batch_norm": dict(weight=arr((3, 2, 3, 3)), bias=arr((3,), 1), running_mean=arr((3,), 2),
                             running_var=arr((3,), 3) ** 2 + 1, gamma=arr((3,), 4), beta=arr((3,), 5)),
     "merge_branches": dict(branches=[(arr((3, 2, 3, 3)), arr((3,), 1)), (arr((3, 2, 1, 1), 2), None)]),
@@ -381,7 +378,7 @@ def test_float_dtype_is_kept(name, dtype):
 # The FFT is not exact: integers in give float64 out (documented).
 FLOAT_FOR_INTEGERS = {"conv2d_fft", "conv2d_fft_naive"}
 # A batch norm divides by a square root and a softmax exponentiates: integers in give floats out (documented).
-FLOAT_FOR_INTEGERS |= {"fold_batch_norm", "frozen_batch_norm", "kernel_attention"}
+FLOAT_FOR_INTEGERS |= {"fold_batch_norm", "kernel_attention"}
 # Normalised graph convolutions divide by square roots of degrees.
 FLOAT_FOR_INTEGERS |= {"gcn_conv", "gcn_conv_naive", "cheb_conv"}
 

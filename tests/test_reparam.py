@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from convkit import conv2d
 from convkit.reparam import (
-    BatchNorm, fold_batch_norm, frozen_batch_norm, identity_kernel, merge_branches, pad_kernel,
+    BatchNorm, fold_batch_norm, identity_kernel, merge_branches, pad_kernel,
     repvgg_merge,
 )
 
@@ -72,15 +72,6 @@ def test_fold_batch_norm_float32_stays_float32():
     expected = F.batch_norm(F.conv2d(tensor(x), tensor(w), padding=1), *[tensor(a) for a in bn[:2]],
                             tensor(bn[2]), tensor(bn[3]), training=False, eps=1e-5).numpy()
     np.testing.assert_allclose(conv2d(x, fw, fb, padding=1), expected, rtol=1e-4, atol=1e-4)
-
-
-def test_frozen_batch_norm_matches_torch():
-    rng = np.random.default_rng(2)
-    bn = random_bn(5, rng)
-    x = rng.standard_normal((3, 5, 4, 6))
-    with torch.no_grad():
-        expected = bn(tensor(x)).numpy()
-    np.testing.assert_allclose(frozen_batch_norm(x, *stats(bn)), expected, rtol=0, atol=1e-12)
 
 
 @pytest.mark.parametrize("shape, size", [((2, 3, 1, 1), 3), ((2, 3, 3, 3), 7), ((1, 1, 3, 1), (5, 3)),
@@ -261,10 +252,6 @@ class TestBadInput:
         unit = BatchNorm(np.zeros(4), np.ones(4), np.ones(4), np.zeros(4))
         with pytest.raises(TypeError, match="bn_1x1"):
             repvgg_merge(np.ones((4, 4, 3, 3)), unit, np.ones((4, 4, 1, 1)), "bn")
-
-    def test_batch_norm_channel_mismatch(self):
-        with pytest.raises(ValueError, match="input"):
-            frozen_batch_norm(np.ones((2, 3, 4)), np.zeros(2), np.ones(2), np.ones(2), np.zeros(2))
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int64])

@@ -1,15 +1,10 @@
 """Causal stacks and their dependency patterns (chapter 16).
 
-* :func:`causal_reach`: which time steps of each layer of a causal stack
-  reach the last output (what a reader should see in the figure).
-* :func:`causal_stack_figure`: the stack drawn as rows of units over time,
-  with the taps that connect the last output to the inputs it reads, on a
-  canvas whose size depends only on ``length`` and ``max_layers`` (explorer
-  frames do not jump).
-* :func:`dependency_figure`: which outputs depend on which inputs (the
-  nonzero pattern of a Jacobian), for one or more maps side by side.
-
-Each figure has a ``*_description`` giving its alt text.
+:func:`causal_stack_figure` draws the units of a stack that reach its last
+output (:func:`causal_reach`) on a canvas whose size depends only on
+``length`` and ``max_layers``, so explorer frames do not jump;
+:func:`dependency_figure` draws which outputs depend on which inputs. Each
+figure has a ``*_description`` giving its alt text.
 """
 
 from __future__ import annotations
@@ -19,6 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle, Rectangle
 
 from convkit._validation import check_int, check_ints
+from convkit.causal import causal_receptive_field
 from convkit.plotting import colors
 
 __all__ = [
@@ -50,22 +46,25 @@ def causal_reach(kernel_size, dilations, length) -> np.ndarray:
         output of the top row (taps that read negative times read the left
         padding, which is not drawn).
     """
+    return _reach_and_taps(kernel_size, dilations, length)[0]
+
+
+def _reach_and_taps(kernel_size, dilations, length):
+    """:func:`causal_reach`, and the taps it follows as ``(layer, t, t - m d)`` triples."""
     k = check_int(kernel_size, "kernel_size", minimum=1)
     dilations = check_ints(dilations, "dilations", minimum=1)
     length = check_int(length, "length", minimum=1)
     reach = np.zeros((len(dilations) + 1, length), dtype=bool)
     reach[-1, -1] = True
+    taps = []
     for layer in range(len(dilations), 0, -1):
         d = dilations[layer - 1]
         for t in np.flatnonzero(reach[layer]):
             for m in range(k):                       # tap m reads time t - m * d of the row below
                 if t - m * d >= 0:
                     reach[layer - 1, t - m * d] = True
-    return reach
-
-
-def _field(k: int, dilations: tuple[int, ...]) -> int:
-    return 1 + sum(d * (k - 1) for d in dilations)
+                    taps.append((layer, t, t - m * d))
+    return reach, taps
 
 
 def causal_stack_figure(kernel_size, dilations, length=16, max_layers=None) -> Figure:
@@ -91,13 +90,11 @@ def causal_stack_figure(kernel_size, dilations, length=16, max_layers=None) -> F
         ``"tap"``). A note under the figure gives the receptive field and
         says when it reaches past time 0 (into the left padding).
     """
-    k = check_int(kernel_size, "kernel_size", minimum=1)
-    dilations = check_ints(dilations, "dilations", minimum=1)
-    length = check_int(length, "length", minimum=1)
+    reach, taps = _reach_and_taps(kernel_size, dilations, length)   # checks the three arguments
+    k, length = int(kernel_size), reach.shape[1]
     rows = len(dilations) if max_layers is None else check_int(max_layers, "max_layers", minimum=1)
     if rows < len(dilations):
         raise ValueError(f"max_layers ({rows}) must be at least the number of layers ({len(dilations)})")
-    reach = causal_reach(k, dilations, length)
 
     unit, left, bottom = 0.3, 1.2, 0.45                  # inches per time step, margins
     width, height = unit * (length + 0.6), unit * (rows + 1.5)
@@ -107,33 +104,23 @@ def causal_stack_figure(kernel_size, dilations, length=16, max_layers=None) -> F
     ax.set_xlim(-0.8, length - 0.2)
     ax.set_ylim(-0.9, rows + 0.6)   # one data unit is `unit` inches on both axes: round units
     ax.axis("off")
-    for layer in range(len(dilations), 0, -1):
-        d = dilations[layer - 1]
-        for t in np.flatnonzero(reach[layer]):
-            for m in range(k):
-                if t - m * d >= 0:
-                    ax.plot([t, t - m * d], [layer, layer - 1], color=colors.EDGE, lw=1.0, gid="tap",
-                            zorder=1)
-    for layer in range(len(dilations) + 1):
-        if layer == 0:
-            fill, name = colors.INPUT, "input"
-        elif layer == len(dilations):
-            fill, name = colors.OUTPUT, "output"
-        else:
-            fill, name = colors.KERNEL, f"layer {layer}"
-        label = name if layer in (0, len(dilations)) else f"{name} (d={dilations[layer - 1]})"
-        if layer == len(dilations) and layer:
-            label = f"output (d={dilations[-1]})"
+    for layer, t, s in taps:
+        ax.plot([t, s], [layer, layer - 1], color=colors.EDGE, lw=1.0, gid="tap", zorder=1)
+    top = len(dilations)
+    for layer in range(top + 1):
+        fill = colors.INPUT if layer == 0 else colors.OUTPUT if layer == top else colors.KERNEL
+        name = "output" if layer == top else f"layer {layer}"
+        label = "input" if layer == 0 else f"{name} (d={dilations[layer - 1]})"
         ax.text(-0.6, layer, label, ha="right", va="center", fontsize=8, color=colors.EDGE)
         for t in range(length):
             hit = reach[layer, t]
-            colour = colors.HIGHLIGHT if (hit and layer == len(dilations)) else fill
+            colour = colors.HIGHLIGHT if (hit and layer == top) else fill
             ax.add_patch(Circle((t, layer), 0.28, facecolor=colour if hit else colors.FIGURE_FACE,
                                 edgecolor=colors.EDGE, lw=1.4 if hit else 0.6,
                                 gid="reached" if hit else "unreached", zorder=2))
     for t in range(0, length, 4):
         ax.text(t, -0.75, f"time {t}", ha="center", va="center", fontsize=7, color=colors.EDGE)
-    field = _field(k, dilations)
+    field = causal_receptive_field(k, dilations)
     note = f"k = {k}, dilations {', '.join(map(str, dilations)) or 'none'}: receptive field {field}"
     if field > length:
         note += f" (the first {field - length} reach into the left padding)"
@@ -154,11 +141,9 @@ def causal_stack_description(kernel_size, dilations, length=16) -> str:
     str
         The figure's content in words, for its alt text.
     """
-    k = check_int(kernel_size, "kernel_size", minimum=1)
-    dilations = check_ints(dilations, "dilations", minimum=1)
-    reach = causal_reach(k, dilations, length)
+    reach = causal_reach(kernel_size, dilations, length)
     inputs = np.flatnonzero(reach[0])
-    field = _field(k, dilations)
+    k, field = int(kernel_size), causal_receptive_field(kernel_size, dilations)
     schedule = ", ".join(map(str, dilations))
     text = (f"A causal stack of {len(dilations)} layer{'s' if len(dilations) != 1 else ''} with "
             f"{k} taps and dilations {schedule}, drawn over {length} time steps. Lines from the last "

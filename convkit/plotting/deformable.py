@@ -1,12 +1,9 @@
 """The sampling grid of a deformable convolution, bent by its offsets, over an image (chapter 17).
 
-* :func:`deform_grid_figure`: for chosen outputs, the regular window (open
-  circles joined by dashed lines) and the moved taps (filled diamonds joined
-  by solid lines, an arrow from each regular tap to where it moved) over the
-  image; the zeros outside the image are hatched. The canvas depends only on
-  the image size and ``margin``, so explorer frames do not jump.
-* :func:`deform_grid_description`: its alt text, with the counts a reader
-  should see (taps moved, taps reading outside the image, largest move).
+:func:`deform_grid_figure` draws the regular and the moved taps of chosen
+outputs (:func:`window_taps`) on a canvas that depends only on the image size
+and ``margin``, so explorer frames do not jump; :func:`deform_grid_description`
+is its alt text.
 """
 
 from __future__ import annotations
@@ -15,8 +12,10 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from convkit._validation import as_nd_array, check_real, to_tuple
 from convkit.deformable import deform_sampling_positions
 from convkit.plotting import colors
+from convkit.plotting._grid import plain_axes
 
 __all__ = ["deform_grid_figure", "deform_grid_description", "window_taps"]
 
@@ -50,7 +49,7 @@ def window_taps(offset, kernel_size, stride=1, padding=0, dilation=1, outputs=No
         outside ``(H_out, W_out)``.
     """
     off = np.asarray(offset, dtype=np.float64)
-    k_h, k_w = (kernel_size, kernel_size) if np.ndim(kernel_size) == 0 else tuple(kernel_size)
+    k_h, k_w = to_tuple(kernel_size, 2, "kernel_size", minimum=1)
     if off.ndim != 3 or off.shape[0] != 2 * k_h * k_w:
         raise ValueError(f"offset must have shape (2 * kH * kW = {2 * k_h * k_w}, H_out, W_out), "
                          f"got {off.shape}")
@@ -108,11 +107,8 @@ def deform_grid_figure(image, offset, kernel_size, stride=1, padding=0, dilation
         hatched grey frame (gid ``"zeros"``). A note under the axes counts
         the taps outside.
     """
-    img = np.asarray(image, dtype=np.float64)
-    if img.ndim != 2 or 0 in img.shape:
-        raise ValueError(f"image must be a non-empty 2D array (H, W), got shape {img.shape}")
-    if not margin >= 0:
-        raise ValueError(f"margin must be at least 0, got {margin}")
+    img = as_nd_array(image, "image", "H, W", nonempty=True).astype(np.float64)
+    margin = check_real(margin, "margin", minimum=0)
     height, width = img.shape
     taps = window_taps(offset, kernel_size, stride, padding, dilation, outputs)
     lo_r, hi_r = -0.5 - margin, height - 0.5 + margin
@@ -120,11 +116,8 @@ def deform_grid_figure(image, offset, kernel_size, stride=1, padding=0, dilation
     aspect = (hi_r - lo_r) / (hi_c - lo_c)
     fig = Figure(figsize=(size, size * aspect + 0.45), facecolor=colors.FIGURE_FACE)
     fig_h = size * aspect + 0.45
-    ax = fig.add_axes((0.02, 0.4 / fig_h, 0.96, size * aspect * 0.96 / fig_h))
-    ax.set_xlim(lo_c, hi_c)
-    ax.set_ylim(hi_r, lo_r)
-    ax.set_aspect("equal")
-    ax.axis("off")
+    ax = plain_axes(fig.add_axes((0.02, 0.4 / fig_h, 0.96, size * aspect * 0.96 / fig_h)),
+                    (lo_c, hi_c), (hi_r, lo_r))
     style = colors.cell_style("padding")
     ax.add_patch(Rectangle((lo_c, lo_r), hi_c - lo_c, hi_r - lo_r, gid="zeros", zorder=0,
                            facecolor=style["facecolor"], edgecolor=style["edgecolor"],
@@ -175,18 +168,8 @@ def deform_grid_description(image_shape, offset, kernel_size, stride=1, padding=
     ----------
     image_shape : tuple of int
         ``(H, W)``, the shape of the figure's ``image``.
-    offset : array_like
-        ``(2 kH kW, H_out, W_out)``, one image and one offset group.
-    kernel_size : int or tuple of int
-        ``kH`` and ``kW``, as in :func:`convkit.deform_conv2d`.
-    stride : int or tuple of int, default 1
-        As in :func:`convkit.deform_conv2d`.
-    padding : int or tuple of int, default 0
-        As in :func:`convkit.deform_conv2d`.
-    dilation : int or tuple of int, default 1
-        As in :func:`convkit.deform_conv2d`.
-    outputs : sequence of (int, int), optional
-        Output positions whose windows are described; default every output.
+    offset, kernel_size, stride, padding, dilation, outputs
+        As in :func:`deform_grid_figure`.
 
     Returns
     -------

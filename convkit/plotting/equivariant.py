@@ -1,13 +1,9 @@
 """The four rotations of a filter and the rotation axis of a p4 feature map (chapter 19).
 
-* :func:`p4_filters_figure`: one ``k x k`` filter and its three quarter turns,
-  values printed, the top-left tap of the unrotated filter marked with a
-  triangle in every copy so its path is visible without colour.
-* :func:`p4_maps_figure`: the four maps of one channel of a p4 feature map
-  (rotation axis as labelled panels); with a second map, the maps after the
-  input was rotated, under arrows ``rho -> rho + 1`` that show the cyclic shift.
-
-Each figure has a ``*_description`` giving its alt text.
+:func:`p4_filters_figure` draws a filter and its three quarter turns;
+:func:`p4_maps_figure` the four maps of one channel of a p4 feature map, and
+optionally those computed from the rotated input. Each figure has a
+``*_description`` giving its alt text.
 """
 
 from __future__ import annotations
@@ -16,8 +12,9 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, Rectangle, RegularPolygon
 
+from convkit._validation import as_nd_array
 from convkit.plotting import colors
-from convkit.plotting._grid import draw_grid, format_value
+from convkit.plotting._grid import draw_grid, format_value, plain_axes
 
 __all__ = [
     "p4_filters_figure",
@@ -29,22 +26,14 @@ __all__ = [
 _GAP = 1.6   # cells between neighbouring panels
 
 
-def _square_2d(value, name: str) -> np.ndarray:
-    array = np.asarray(value)
-    if array.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must hold integers or floats, got dtype {array.dtype}")
-    if array.ndim != 2 or array.shape[0] != array.shape[1] or array.size == 0:
-        raise ValueError(f"{name} must be a non-empty square 2D array (k, k), got shape {array.shape}")
-    return array
-
-
-def _p4_map(value, name: str) -> np.ndarray:
-    array = np.asarray(value)
-    if array.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must hold integers or floats, got dtype {array.dtype}")
-    if array.ndim != 3 or array.shape[0] != 4 or array.shape[1] != array.shape[2] or array.size == 0:
-        raise ValueError(f"{name} must have shape (4, H, H): one square map per rotation, got shape "
-                         f"{array.shape}")
+def _square(value, name: str, rotations: bool = False) -> np.ndarray:
+    """A non-empty numeric ``(k, k)`` filter, or with ``rotations`` a p4 channel ``(4, H, H)``."""
+    layout = "4, H, H" if rotations else "k, k"
+    array = as_nd_array(value, name, layout, nonempty=True)
+    if array.shape[-1] != array.shape[-2] or (rotations and array.shape[0] != 4):
+        rule = ", one map per rotation" if rotations else ""
+        raise ValueError(f"{name} must have shape ({layout}), square{rule}, "
+                         f"got shape {array.shape}")
     return array
 
 
@@ -57,6 +46,7 @@ def _marker_cell(rho: int, k: int) -> tuple[int, int]:
 
 
 def _label(rho: int) -> str:
+    """The panel label of rotation ``rho``."""
     return f"\u03c1 = {rho} ({90 * rho}\u00b0)"
 
 
@@ -77,14 +67,11 @@ def p4_filters_figure(weight) -> Figure:
         marks where the unrotated filter's top-left tap sits in each copy, and
         a curved arrow labelled "rot90" (gid ``"turn"``) joins neighbouring panels.
     """
-    w = _square_2d(weight, "weight")
+    w = _square(weight, "weight")
     k = w.shape[0]
     fig = Figure(figsize=(0.45 * (4 * k + 3 * _GAP) + 0.6, 0.45 * k + 1.3), facecolor=colors.FIGURE_FACE)
-    ax = fig.add_axes((0.02, 0.02, 0.96, 0.8))
-    ax.set_xlim(-0.3, 4 * k + 3 * _GAP + 0.3)
-    ax.set_ylim(k + 0.3, -1.4)
-    ax.set_aspect("equal")
-    ax.axis("off")
+    ax = plain_axes(fig.add_axes((0.02, 0.02, 0.96, 0.8)), (-0.3, 4 * k + 3 * _GAP + 0.3),
+                    (k + 0.3, -1.4))
     for rho in range(4):
         x0 = rho * (k + _GAP)
         draw_grid(ax, np.rot90(w, rho), "kernel", origin=(x0, 0), gid="filter", label=_label(rho))
@@ -112,7 +99,7 @@ def p4_filters_description(weight) -> str:
     str
         The figure's content in words, for its alt text.
     """
-    w = _square_2d(weight, "weight")
+    w = _square(weight, "weight")
     k = w.shape[0]
     places = "; ".join(f"row {m}, column {n}" for m, n in (_marker_cell(r, k) for r in range(4)))
     return (f"A {k} by {k} filter and its copies turned counter-clockwise by 90, 180 and 270 degrees, "
@@ -143,10 +130,10 @@ def p4_maps_figure(maps, rotated_maps=None, title="p4 feature map", rotated_titl
         every cell holding the largest value of its panel outlined in a thick
         dashed frame (gid ``"peak"``).
     """
-    top = _p4_map(maps, "maps")
+    top = _square(maps, "maps", rotations=True)
     rows = [(top, "map", title)]
     if rotated_maps is not None:
-        bottom = _p4_map(rotated_maps, "rotated_maps")
+        bottom = _square(rotated_maps, "rotated_maps", rotations=True)
         if bottom.shape != top.shape:
             raise ValueError(f"rotated_maps must have the shape of maps {top.shape}, got {bottom.shape}")
         rows.append((bottom, "rotated_map", rotated_title))
@@ -155,11 +142,8 @@ def p4_maps_figure(maps, rotated_maps=None, title="p4 feature map", rotated_titl
     width = 4 * h + 3 * _GAP
     height = row_step * (len(rows) - 1) + h
     fig = Figure(figsize=(0.42 * width + 0.6, 0.42 * (height + 2.0) + 0.2), facecolor=colors.FIGURE_FACE)
-    ax = fig.add_axes((0.02, 0.02, 0.96, 0.92))
-    ax.set_xlim(-0.3, width + 0.3)
-    ax.set_ylim(height + 0.3, -2.2)
-    ax.set_aspect("equal")
-    ax.axis("off")
+    ax = plain_axes(fig.add_axes((0.02, 0.02, 0.96, 0.92)), (-0.3, width + 0.3),
+                    (height + 0.3, -2.2))
     for index, (values, gid, name) in enumerate(rows):
         y0 = index * row_step
         ax.text(-0.2, y0 - 1.3, name, ha="left", va="bottom", fontsize=9, fontweight="bold")
@@ -187,6 +171,7 @@ def p4_maps_figure(maps, rotated_maps=None, title="p4 feature map", rotated_titl
 
 
 def _peak_frame(x, y):
+    """The dashed frame around the cell at ``(x, y)`` that holds its panel's largest value."""
     return Rectangle((x + 0.06, y + 0.06), 0.88, 0.88, fill=False, edgecolor=colors.EDGE, linewidth=2.2,
                      linestyle="--", gid="peak")
 
@@ -206,7 +191,7 @@ def p4_maps_description(maps, rotated_maps=None) -> str:
     str
         The figure's content in words, for its alt text.
     """
-    top = _p4_map(maps, "maps")
+    top = _square(maps, "maps", rotations=True)
 
     def peaks(values):
         spots = []
@@ -220,7 +205,7 @@ def p4_maps_description(maps, rotated_maps=None) -> str:
     text = (f"Four {h} by {h} maps of one channel, one per rotation rho = 0 to 3, values printed, the "
             f"largest of each framed ({peaks(top)}).")
     if rotated_maps is not None:
-        bottom = _p4_map(rotated_maps, "rotated_maps")
+        bottom = _square(rotated_maps, "rotated_maps", rotations=True)
         text += (f" Below, the same channel computed from the input turned 90 degrees counter-clockwise "
                  f"({peaks(bottom)}); arrows join panel rho above to panel rho + 1 below, whose map is "
                  f"the one above turned by 90 degrees.")

@@ -1,15 +1,9 @@
 """Graphs, the signals on them and the filters' responses (chapter 20).
 
-* :func:`message_passing_figure`: one pixel of a grid and the edges into it,
-  labelled once by the conv2d tap each edge uses (nine weight matrices) and once
-  by the single GCN weight scaled by ``1 / sqrt(deg_i deg_j)``.
-* :func:`graph_signal_figure`: a signal on a small graph, one number printed in
-  every node (the value, not only its colour), exact zeros drawn hollow, and the
-  hop distance from a source node under each node.
-* :func:`response_curve_figure`: spectral responses ``h(lambda)`` as lines
-  with distinct markers and dash patterns, the graph's eigenvalues as ticks.
-
-Each figure has a ``*_description`` giving its alt text.
+:func:`message_passing_figure` (the edges into one pixel, as conv2d and as GCN
+weight them), :func:`graph_signal_figure` (a signal on a small graph, values
+printed) and :func:`response_curve_figure` (spectral responses against the
+eigenvalue). Each figure has a ``*_description`` giving its alt text.
 """
 
 from __future__ import annotations
@@ -25,6 +19,7 @@ from matplotlib.patches import Circle, FancyArrowPatch
 from convkit._validation import check_int
 from convkit.graph import gcn_norm, grid_graph, hop_distances
 from convkit.plotting import colors
+from convkit.plotting._grid import plain_axes
 
 __all__ = [
     "graph_signal_description",
@@ -92,10 +87,7 @@ def message_passing_figure(height=4, width=4, pixel=(1, 1)) -> Figure:
     axes = fig.subplots(1, 2)
     titles = ("conv2d: 9 taps, 9 weight matrices", "GCN: one matrix \u0398, scaled per edge")
     for panel, (ax, title) in enumerate(zip(axes, titles)):
-        ax.set_xlim(-0.7, width - 0.3)
-        ax.set_ylim(height - 0.3, -0.9)
-        ax.set_aspect("equal")
-        ax.axis("off")
+        plain_axes(ax, (-0.7, width - 0.3), (height - 0.3, -0.9))
         ax.set_title(title, fontsize=10)
         for node in range(height * width):
             nu, nv = divmod(node, width)
@@ -131,10 +123,8 @@ def message_passing_description(height=4, width=4, pixel=(1, 1)) -> str:
 
     Parameters
     ----------
-    height, width : int, default 4
-        The grid.
-    pixel : tuple of int, default (1, 1)
-        ``(u, v)``, the receiving pixel.
+    height, width, pixel
+        As in :func:`message_passing_figure`.
 
     Returns
     -------
@@ -153,6 +143,7 @@ def message_passing_description(height=4, width=4, pixel=(1, 1)) -> str:
 
 
 def _graph_args(adjacency, positions, values, source):
+    """Check a graph signal's arrays; return them with the hops from ``source`` (or None)."""
     a = np.asarray(adjacency)
     if a.ndim != 2 or a.shape[0] != a.shape[1]:
         raise ValueError(f"adjacency must be square (V, V), got shape {a.shape}")
@@ -201,13 +192,11 @@ def graph_signal_figure(adjacency, positions, values, source=None, title=None, v
     norm = Normalize(-scale or -1.0, scale or 1.0)
     cmap = colormaps[colors.DIVERGING_CMAP]
     fig = Figure(figsize=(6.4, 3.2), facecolor=colors.FIGURE_FACE)
-    ax = fig.add_axes((0.02, 0.02, 0.96, 0.84 if title else 0.96))
     span = pos.max(axis=0) - pos.min(axis=0)
-    ax.set_xlim(pos[:, 0].min() - 0.5, pos[:, 0].min() + max(span[0], 2 * span[1]) + 0.5)
-    ax.set_ylim(pos[:, 1].min() - 0.6, pos[:, 1].max() + 0.5)
-    ax.set_aspect("equal")
-    ax.axis("off")
-    for i, j in zip(*np.nonzero(np.triu(a | a.T if a.dtype == bool else (a != 0) | (a.T != 0), 1))):
+    ax = plain_axes(fig.add_axes((0.02, 0.02, 0.96, 0.84 if title else 0.96)),
+                    (pos[:, 0].min() - 0.5, pos[:, 0].min() + max(span[0], 2 * span[1]) + 0.5),
+                    (pos[:, 1].min() - 0.6, pos[:, 1].max() + 0.5))
+    for i, j in zip(*np.nonzero(np.triu((a != 0) | (a.T != 0), 1))):
         ax.plot(pos[[i, j], 0], pos[[i, j], 1], color="#888888", lw=1.2, zorder=1, gid="graph-edge")
     for node, (x, y) in enumerate(pos):
         value = vals[node]
@@ -235,17 +224,9 @@ def graph_signal_description(adjacency, positions, values, source=None, title=No
 
     Parameters
     ----------
-    adjacency : array_like
-        ``(V, V)``, non-zero where an edge joins two nodes.
-    positions : array_like
-        ``(V, 2)``: drawing coordinates (checked, not described).
-    values : array_like
-        ``(V,)``: the signal.
-    source : int, optional
-        The marked node; the text then gives the hop distance that holds
-        every nonzero value.
-    title : str, optional
-        Put at the start of the text.
+    adjacency, positions, values, source, title
+        As in :func:`graph_signal_figure`; the positions are checked, not
+        described, and the title starts the text.
 
     Returns
     -------
@@ -314,10 +295,8 @@ def response_curve_description(curves: Mapping, eigenvalues=None) -> str:
 
     Parameters
     ----------
-    curves : mapping of str to (array_like, array_like)
-        Label -> ``(lambdas, responses)``, each 1D of one length.
-    eigenvalues : array_like, optional
-        The graph's eigenvalues; the text counts them.
+    curves, eigenvalues
+        As in :func:`response_curve_figure`.
 
     Returns
     -------

@@ -20,12 +20,14 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from convkit.plotting import colors
-from convkit.plotting._grid import format_value
+from convkit.reparam import pad_kernel
+from convkit.plotting._grid import format_value, plain_axes
 
 __all__ = ["kernel_sum", "kernel_sum_description", "kernel_sum_figure"]
 
 
 def _kernels(kernels, titles, coefficients):
+    """Check the figure's arguments: ``(kernels as float arrays, largest size, coefficients)``."""
     if isinstance(kernels, np.ndarray) and kernels.ndim == 2:
         kernels = [kernels]
     arrays = [np.asarray(k, dtype=float) for k in kernels]
@@ -62,8 +64,7 @@ def kernel_sum(kernels, coefficients=None) -> np.ndarray:
     arrays, size, coefficients = _kernels(kernels, [""] * len(kernels), coefficients)
     total = np.zeros(size)
     for a, c in zip(arrays, coefficients):
-        dh, dw = (size[0] - a.shape[0]) // 2, (size[1] - a.shape[1]) // 2
-        total[dh:dh + a.shape[0], dw:dw + a.shape[1]] += a * (1.0 if c is None else c)
+        total += (1.0 if c is None else c) * pad_kernel(a[None, None], size)[0, 0]   # (kH, kW)
     return total
 
 
@@ -96,11 +97,8 @@ def kernel_sum_figure(kernels, titles, coefficients=None, result_title="merged k
     width = len(arrays) * (cols + gap) + cols
     cell = 0.42 if max(rows, cols) <= 5 else 0.3
     fig = Figure(figsize=(cell * width + 0.3, cell * (rows + 1.6) + 0.2), facecolor=colors.FIGURE_FACE)
-    ax = fig.add_axes((0.01, 0.02, 0.98, 0.96))
-    ax.set_xlim(-0.2, width + 0.2)
-    ax.set_ylim(rows + 0.3, -1.3)
-    ax.set_aspect("equal")
-    ax.axis("off")
+    ax = plain_axes(fig.add_axes((0.01, 0.02, 0.98, 0.96)), (-0.2, width + 0.2),
+                    (rows + 0.3, -1.3))
     x = 0.0
     for i, (a, title, c) in enumerate(zip(arrays, titles, coefficients)):
         if c is not None:
@@ -139,14 +137,8 @@ def kernel_sum_description(kernels, titles, coefficients=None, result_title="mer
 
     Parameters
     ----------
-    kernels : sequence of array_like, each (kH, kW)
-        One 2D slice per branch (for instance ``weight[f, c]``).
-    titles : sequence of str
-        One title per kernel.
-    coefficients : sequence of float, optional
-        Weights ``lambda_i`` of the sum. Default: plain sum.
-    result_title : str, default "merged kernel"
-        The name of the summed kernel.
+    kernels, titles, coefficients, result_title
+        As in :func:`kernel_sum_figure`.
 
     Returns
     -------

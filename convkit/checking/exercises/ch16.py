@@ -41,11 +41,6 @@ def _cases_dependencies(rng: np.random.Generator) -> list[Case]:
     ]
 
 
-def _same(length, k, d):
-    left = d * (k - 1) // 2
-    return _mask_from_offsets(length, [m * d - left for m in range(k)])
-
-
 def _undilated(length, k, d):
     if d == 1 or k == 1:
         raise ValueError("the mistake cannot show without dilation")
@@ -61,7 +56,8 @@ register_exercise(
         make_cases=_cases_dependencies,
         diagnoses=(
             Diagnosis(
-                _same,
+                lambda n, k, d: _mask_from_offsets(n, [m * d - d * (k - 1) // 2
+                                                       for m in range(k)]),
                 "this is 'same' padding: the zeros are split between both ends, so output u reads "
                 "inputs after u. A causal layer puts all d(k - 1) zeros on the left.",
             ),
@@ -115,11 +111,6 @@ def _cases_recompute(rng: np.random.Generator) -> list[Case]:
     ]
 
 
-def _wrong_full_window(kernel_size, dilations, channels):
-    field = 1 + sum(d * (kernel_size - 1) for d in dilations)
-    return len(dilations) * field * channels * channels * kernel_size
-
-
 register_exercise(
     Exercise(
         exercise_id="ch16-recompute-macs",
@@ -134,7 +125,7 @@ register_exercise(
                 "of the last r inputs computes every intermediate output the last one needs.",
             ),
             Diagnosis(
-                _wrong_full_window,
+                lambda k, ds, c: len(ds) * (1 + sum(d * (k - 1) for d in ds)) * c * c * k,
                 "every layer is charged r outputs: without padding, layer l's output is shorter "
                 "than its input by d_l(k - 1) samples.",
             ),

@@ -32,10 +32,15 @@ def _cases_bilinear(rng: np.random.Generator) -> list[Case]:
     ]
 
 
-def _bilinear_with(image, row, col, read):
-    """Bilinear interpolation whose corners are read by ``read(image, r, c)``."""
+def _bilinear_with(image, row, col, read, swap=False):
+    """Bilinear interpolation whose corners are read by ``read(image, r, c)``.
+
+    With ``swap`` each corner gets the weight of the opposite corner (a mistake).
+    """
     top, left = math.floor(row), math.floor(col)
     fr, fc = row - top, col - left
+    if swap:
+        fr, fc = 1 - fr, 1 - fc
     return ((1 - fr) * (1 - fc) * read(image, top, left) + (1 - fr) * fc * read(image, top, left + 1)
             + fr * (1 - fc) * read(image, top + 1, left) + fr * fc * read(image, top + 1, left + 1))
 
@@ -57,14 +62,6 @@ def _all_or_nothing(image, row, col):
     if not (0 <= row <= h - 1 and 0 <= col <= w - 1):
         return 0.0
     return _bilinear_with(image, row, col, _zero_outside)
-
-
-def _swapped_weights(image, row, col):
-    top, left = math.floor(row), math.floor(col)
-    fr, fc = row - top, col - left
-    read = _zero_outside
-    return (fr * fc * read(image, top, left) + fr * (1 - fc) * read(image, top, left + 1)
-            + (1 - fr) * fc * read(image, top + 1, left) + (1 - fr) * (1 - fc) * read(image, top + 1, left + 1))
 
 
 register_exercise(
@@ -97,7 +94,7 @@ register_exercise(
                 "read zero, the corners inside still count with their weights.",
             ),
             Diagnosis(
-                _swapped_weights,
+                lambda img, r, c: _bilinear_with(img, r, c, _zero_outside, swap=True),
                 "the weights are swapped: the nearer corner must weigh more, (1 - fr)(1 - fc) for the "
                 "top-left corner, where fr and fc are the fractional parts.",
             ),

@@ -19,14 +19,8 @@ def _ref_repvgg(weight_3x3, weight_1x1, groups):
 
 def _cases_repvgg(rng: np.random.Generator) -> list[Case]:
     def case(c, groups, label, integers=False):
-        per_group = c // groups
-        if integers:
-            w3 = rng.integers(-3, 4, (c, per_group, 3, 3))
-            w1 = rng.integers(-3, 4, (c, per_group, 1, 1))
-        else:
-            w3 = rng.standard_normal((c, per_group, 3, 3))
-            w1 = rng.standard_normal((c, per_group, 1, 1))
-        return Case((w3, w1, groups), label)
+        draw = (lambda shape: rng.integers(-3, 4, shape)) if integers else rng.standard_normal
+        return Case((draw((c, c // groups, 3, 3)), draw((c, c // groups, 1, 1)), groups), label)
 
     return [
         case(1, 1, "one channel"),
@@ -37,10 +31,6 @@ def _cases_repvgg(rng: np.random.Generator) -> list[Case]:
         case(6, 6, "depthwise (groups = channels)"),
         case(8, 2, "eight channels, two groups"),
     ]
-
-
-def _pad_corner(w1):
-    return np.pad(w1, [(0, 0), (0, 0), (0, 2), (0, 2)])
 
 
 def _identity_everywhere(w3, w1, groups):
@@ -67,7 +57,7 @@ register_exercise(
         make_cases=_cases_repvgg,
         diagnoses=(
             Diagnosis(
-                lambda w3, w1, g: w3 + _pad_corner(w1),
+                lambda w3, w1, g: w3 + np.pad(w1, [(0, 0), (0, 0), (0, 2), (0, 2)]),
                 "the 1x1 kernel sits in the corner: pad it with one zero on every side, so that it "
                 "lands on the centre tap [1, 1], the tap that reads the same pixel as the 1x1 layer.",
             ),

@@ -30,34 +30,13 @@ def _cases_turn(rng: np.random.Generator) -> list[Case]:
     ]
 
 
-def _spatial_only(y, rho):
-    if rho % 4 == 0:
-        raise ValueError("the mistake cannot show without a turn")
-    return np.rot90(y, rho, axes=(-2, -1))
-
-
-def _shift_only(y, rho):
-    if rho % 4 == 0:
-        raise ValueError("the mistake cannot show without a turn")
-    return np.roll(y, rho, axis=-3)
-
-
-def _shift_backwards(y, rho):
-    if rho % 2 == 0:
-        raise ValueError("the mistake cannot show for half turns")
-    return np.roll(np.rot90(y, rho, axes=(-2, -1)), -rho, axis=-3)
-
-
-def _clockwise(y, rho):
-    if rho % 2 == 0:
-        raise ValueError("the mistake cannot show for half turns")
-    return np.roll(np.rot90(y, -rho, axes=(-2, -1)), rho, axis=-3)
-
-
-def _wrong_axes(y, rho):
-    if rho % 4 == 0:
-        raise ValueError("the mistake cannot show without a turn")
-    return np.roll(np.rot90(y, rho), rho, axis=-3)
+def _turned(period, wrong):
+    """``wrong(y, rho)``, refused on the turns (multiples of ``period``) where it is right."""
+    def checked(y, rho):
+        if rho % period == 0:
+            raise ValueError("the mistake cannot show on this turn")
+        return wrong(y, rho)
+    return checked
 
 
 register_exercise(
@@ -69,27 +48,27 @@ register_exercise(
         make_cases=_cases_turn,
         diagnoses=(
             Diagnosis(
-                _spatial_only,
+                _turned(4, lambda y, r: np.rot90(y, r, axes=(-2, -1))),
                 "each map is turned but the rotation axis is left alone: a p4 map also moves map "
                 "s to position s + rho (mod 4), as a filter turned once more becomes the next copy.",
             ),
             Diagnosis(
-                _shift_only,
+                _turned(4, lambda y, r: np.roll(y, r, axis=-3)),
                 "the rotation axis is shifted but the maps are not turned: each H x H map must "
                 "also be turned by np.rot90(., rho, axes=(-2, -1)).",
             ),
             Diagnosis(
-                _shift_backwards,
+                _turned(2, lambda y, r: np.roll(np.rot90(y, r, axes=(-2, -1)), -r, axis=-3)),
                 "the rotation axis is shifted the wrong way: map s goes to position s + rho, so "
                 "out[:, s] reads in[:, s - rho] (np.roll by +rho).",
             ),
             Diagnosis(
-                _clockwise,
+                _turned(2, lambda y, r: np.roll(np.rot90(y, -r, axes=(-2, -1)), r, axis=-3)),
                 "the maps are turned clockwise: the course's rotation is np.rot90's default, "
                 "counter-clockwise as displayed.",
             ),
             Diagnosis(
-                _wrong_axes,
+                _turned(4, lambda y, r: np.roll(np.rot90(y, r), r, axis=-3)),
                 "np.rot90 turned the first two axes (channels and rotations): pass "
                 "axes=(-2, -1) to turn the spatial axes.",
             ),
@@ -116,14 +95,6 @@ def _cases_symmetrize(rng: np.random.Generator) -> list[Case]:
     ]
 
 
-def _half_turns(weight):
-    return weight + np.rot90(weight, 2, axes=(-2, -1))
-
-
-def _mean(weight):
-    return _ref_symmetrize(weight) / 4
-
-
 def _wrong_axes_sum(weight):
     if weight.shape[0] != weight.shape[1] or weight.shape[-1] == 1:
         raise ValueError("np.rot90 on the channel axes needs C_out == C_in to keep the shape")
@@ -139,12 +110,12 @@ register_exercise(
         make_cases=_cases_symmetrize,
         diagnoses=(
             Diagnosis(
-                _half_turns,
+                lambda weight: weight + np.rot90(weight, 2, axes=(-2, -1)),
                 "only the turns by 0 and 180 degrees are summed: add the copies turned by 90 and "
                 "270 degrees too.",
             ),
             Diagnosis(
-                _mean,
+                lambda weight: _ref_symmetrize(weight) / 4,
                 "this is the mean of the four copies; the exercise asks for their sum (it keeps "
                 "integer filters integer).",
             ),

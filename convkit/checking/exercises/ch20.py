@@ -112,11 +112,16 @@ register_exercise(
 # --------------------------------------------------------------------------- #
 # ch20-ring-kernel: ring_filter_kernel(coefficients, num_nodes)
 # --------------------------------------------------------------------------- #
-def _ref_ring_kernel(coefficients, num_nodes):
-    impulse = np.zeros((num_nodes, 1), dtype=np.int64)
-    impulse[0] = 1
+def _response(matrix, coefficients, node=0):
+    """``sum_h coefficients[h] * matrix^h`` applied to an impulse at ``node`` (that column)."""
+    impulse = np.zeros((len(matrix), 1), dtype=np.int64)
+    impulse[node] = 1
     theta = np.asarray(coefficients, dtype=np.int64)
-    return polynomial_filter(impulse, laplacian(ring_graph(num_nodes)), theta)[:, 0]
+    return polynomial_filter(impulse, matrix, theta)[:, 0]
+
+
+def _ref_ring_kernel(coefficients, num_nodes):
+    return _response(laplacian(ring_graph(num_nodes)), coefficients)
 
 
 def _cases_ring_kernel(rng: np.random.Generator) -> list[Case]:
@@ -132,27 +137,13 @@ def _cases_ring_kernel(rng: np.random.Generator) -> list[Case]:
     ]
 
 
-def _with_adjacency(coefficients, v):
-    a = np.roll(np.eye(v, dtype=np.int64), 1, axis=0)
-    a = a + a.T
-    out, power = np.zeros(v, dtype=np.int64), np.eye(v, dtype=np.int64)
-    for theta in coefficients:
-        out += theta * power[:, 0]
-        power = a @ power
-    return out
-
-
 def _no_wrap(coefficients, v):
     """The kernel on a long path, cut to the ring's length: what a linear convolution gives."""
     p = len(coefficients) - 1
     size = v + 4 * p + 4
     path = np.eye(size, k=1, dtype=np.int64) + np.eye(size, k=-1, dtype=np.int64)
-    lap = 2 * np.eye(size, dtype=np.int64) - path
     centre = size // 2
-    out, power = np.zeros(size, dtype=np.int64), np.eye(size, dtype=np.int64)
-    for theta in coefficients:
-        out += theta * power[:, centre]
-        power = lap @ power
+    out = _response(2 * np.eye(size, dtype=np.int64) - path, coefficients, centre)
     result = np.zeros(v, dtype=np.int64)
     for offset in range(-(v // 2), v - v // 2):
         result[offset % v] = out[centre + offset]
@@ -165,16 +156,6 @@ def _shifted_powers(coefficients, v):
     return _ref_ring_kernel([0] + list(coefficients), v)
 
 
-def _signless(coefficients, v):
-    a = np.roll(np.eye(v, dtype=np.int64), 1, axis=0)
-    q = 2 * np.eye(v, dtype=np.int64) + a + a.T
-    out, power = np.zeros(v, dtype=np.int64), np.eye(v, dtype=np.int64)
-    for theta in coefficients:
-        out += theta * power[:, 0]
-        power = q @ power
-    return out
-
-
 register_exercise(
     Exercise(
         exercise_id="ch20-ring-kernel",
@@ -184,12 +165,13 @@ register_exercise(
         make_cases=_cases_ring_kernel,
         diagnoses=(
             Diagnosis(
-                _with_adjacency,
+                lambda coefficients, v: _response(ring_graph(v), coefficients),
                 "this is a polynomial in the adjacency A: the filter is a polynomial in the "
                 "Laplacian, 2I - A on the ring.",
             ),
             Diagnosis(
-                _signless,
+                lambda coefficients, v: _response(2 * np.eye(v, dtype=np.int64) + ring_graph(v),
+                                                  coefficients),
                 "the sign of the neighbours is flipped (2I + A): the Laplacian is the degree "
                 "minus the adjacency, so each neighbour enters with -1.",
             ),
