@@ -38,6 +38,8 @@ import shutil
 import socket
 import subprocess
 import threading
+import time
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -242,6 +244,58 @@ def _is_local(url: str) -> bool:
     if parts.scheme in {"data", "blob", "about"}:
         return True
     return parts.hostname in LOCAL_HOSTS
+
+
+class NetworkTracker:
+    """The requests a page has in flight, to wait until its network is quiet.
+
+    Playwright's own ``wait_for_load_state("networkidle")`` can be lost for
+    good when requests finish before DOMContentLoaded, which the HTTP cache
+    makes common here (microsoft/playwright#42598): it then waits its full
+    timeout on a quiet page. This counts the page's request events instead.
+    """
+
+    def __init__(self, page):
+        self.page = page
+        self.in_flight: set = set()
+        self.changed = time.monotonic()
+        page.on("request", self._started)
+        page.on("requestfinished", self._ended)
+        page.on("requestfailed", self._ended)
+
+    def _started(self, request) -> None:
+        self.in_flight.add(request)
+        self.changed = time.monotonic()
+
+    def _ended(self, request) -> None:
+        self.in_flight.discard(request)
+        self.changed = time.monotonic()
+
+    def forget(self) -> None:
+        """Drop what is in flight (before a navigation, which cancels it)."""
+        self.in_flight.clear()
+        self.changed = time.monotonic()
+
+    def wait_until_quiet(self, quiet: float = 0.5, timeout: float = 30.0) -> None:
+        """Return once no request has been in flight for ``quiet`` seconds, as
+        Playwright's "networkidle" does; raise TimeoutError after ``timeout``."""
+        deadline = time.monotonic() + timeout
+        while self.in_flight or time.monotonic() - self.changed < quiet:
+            if time.monotonic() > deadline:
+                urls = sorted(request.url for request in self.in_flight)[:5]
+                raise TimeoutError(f"the network was not quiet within {timeout} s; "
+                                   f"in flight: {urls}")
+            self.page.wait_for_timeout(50)
+
+
+_TRACKERS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def network_tracker(page) -> NetworkTracker:
+    """The :class:`NetworkTracker` of ``page`` (attached on the first call)."""
+    if page not in _TRACKERS:
+        _TRACKERS[page] = NetworkTracker(page)
+    return _TRACKERS[page]
 
 
 @functools.lru_cache(maxsize=1)

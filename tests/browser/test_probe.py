@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from conftest import NPM_CDN, open_probe
+from conftest import NPM_CDN, network_tracker, open_probe
 
 pytestmark = pytest.mark.browser
 
@@ -47,8 +47,9 @@ def _load(browser, base, **options):
     reasons = {}
     probe.page.on("requestfailed", lambda request: reasons.setdefault(request.url, request.failure))
     start = time.monotonic()
+    network = network_tracker(probe.page)
     probe.page.goto(f"{base}/index.html", wait_until="load")
-    probe.page.wait_for_load_state("networkidle")
+    network.wait_until_quiet()
     return probe, context, time.monotonic() - start, reasons
 
 

@@ -31,7 +31,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 from book_site import built_site, run_folder, toc_documents  # tests/ is on the pytest pythonpath
-from conftest import blocking_proxy  # tests/browser/conftest.py
+from conftest import blocking_proxy, network_tracker  # tests/browser/conftest.py
 
 pytestmark = pytest.mark.browser
 
@@ -101,8 +101,10 @@ def chapter_urls(site) -> list[str]:
 
 def visit(page, url: str) -> None:
     """Open ``url`` and wait until the page, its scripts and MathJax have settled."""
+    network = network_tracker(page)
+    network.forget()
     page.goto(url, wait_until="load")
-    page.wait_for_load_state("networkidle")
+    network.wait_until_quiet()
     page.evaluate(
         """() => (window.MathJax && MathJax.startup && MathJax.startup.promise)
                 ? MathJax.startup.promise.then(() => true) : true"""
@@ -204,7 +206,7 @@ class Visits:
         if self.full:
             # Bring every image into view once, in case one loads lazily.
             page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
-            page.wait_for_load_state("networkidle")
+            network_tracker(page).wait_until_quiet()
             record["images"] = page.evaluate(IMAGES)
         record["problems"] = self._since(counts)
         self.untouched = url
