@@ -299,22 +299,19 @@ def network_tracker(page) -> NetworkTracker:
 
 
 @functools.lru_cache(maxsize=1)
-def closed_port() -> int:
-    """A port of 127.0.0.1 bound by this process and never listening: every
-    connection to it is refused at once (kept for the life of the process)."""
+def _closed_socket() -> socket.socket:
+    """A socket of 127.0.0.1 bound by this process and never listening: every
+    connection to its port is refused at once (the cache keeps it open)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
-    _CLOSED_SOCKETS.append(sock)
-    return sock.getsockname()[1]
-
-
-_CLOSED_SOCKETS: list[socket.socket] = []
+    return sock
 
 
 def blocking_proxy() -> dict:
     """A context's ``proxy`` setting under which only 127.0.0.1 is reached: every
-    other request goes to :func:`closed_port` and fails there at once."""
-    return {"server": f"http://127.0.0.1:{closed_port()}", "bypass": ",".join(LOCAL_HOSTS)}
+    other request goes to a closed local port and fails there at once."""
+    port = _closed_socket().getsockname()[1]
+    return {"server": f"http://127.0.0.1:{port}", "bypass": ",".join(LOCAL_HOSTS)}
 
 
 def open_probe(browser, *, cdn_from_npm: Path | None = None,
