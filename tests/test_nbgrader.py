@@ -188,67 +188,76 @@ for _a in args:
         _a += 1
 return _E[{id!r}].reference(*args, **kwargs)
 """
+# The "faulty" student's first coding exercise in each chapter; the second is the
+# reference, so each grade also shows that one exercise's fault costs nothing else.
+# Each kind of fault is graded once here; every exercise meets every kind in the
+# unit tests (test_the_mistaken_submission_fails_each_check and
+# test_every_exercise_fails_an_endless_loop_quickly_and_survives_mutation).
+FAULTS = {"03_arithmetic": LOOP, "07_dilated": MUTATE, "12_shuffled_grouped": MISTAKE}
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", CHAPTERS)
-def test_course_graded_end_to_end(tmp_path, name):
-    """One chapter as one assignment, four students, from the course's source to the grades' CSV.
+def test_course_graded_end_to_end(tmp_path):
+    """The three chapters as one course of three assignments and three students, from the
+    course's source to the grades' CSV, with the commands an instructor runs.
 
-    One chapter per test so that pytest-xdist grades the chapters side by side (each
-    autograde runs the whole chapter once per student)."""
-    totals = make_nbgrader.write_course([REPO / "chapters" / f"{name}.ipynb"], tmp_path)
-    students = ["reference", "untouched", "mistakes", "looping-mutating"]
-    (tmp_path / "students.csv").write_text("id\n" + "\n".join(students) + "\n")  # one nbgrader start, not four
+    - "reference" submits the source (every solution): full marks;
+    - "untouched" submits the release as handed out: zero;
+    - "faulty" writes one fault into the first coding exercise (:data:`FAULTS`: an endless
+      loop, input mutation, a diagnosed mistake) and the reference into the others: loses
+      exactly the first exercise's points.
+
+    One nbgrader command per step for the whole course (assignment ``"*"``); autograde runs
+    each of the nine submissions once."""
+    assert sorted(FAULTS) == sorted(CHAPTERS)
+    totals = _course(tmp_path)
+    students = ["reference", "untouched", "faulty"]
+    (tmp_path / "students.csv").write_text("id\n" + "\n".join(students) + "\n")
     imported = _nbgrader(tmp_path, "db", "student", "import", "students.csv")
     assert imported.returncode == 0, imported.stderr[-2000:]
-    done = _nbgrader(tmp_path, "generate_assignment", name, "--force")
+    done = _nbgrader(tmp_path, "generate_assignment", "*", "--force")
     assert done.returncode == 0, done.stderr[-2000:]
-    release = tmp_path / "release" / name / f"{name}.ipynb"
-    assert not _solution_leaks(nbformat.read(release, as_version=4))
-    released = nbformat.read(release, as_version=4)
-    assert _hidden_test_cells(released) == [], "the release shows the hidden tests"
-    assert len(_visible_test_cells(released)) == len(_coding_ids(totals[name]))
-    source = nbformat.read(tmp_path / "source" / name / f"{name}.ipynb", as_version=4)
-    subs = {"reference": source, "untouched": nbformat.read(release, as_version=4)}
-    # "mistakes": a diagnosed mistake in the first coding exercise, the rest correct;
-    # "looping-mutating": an endless loop in the first, input mutation in the last
-    ids = _coding_ids(totals[name])
-    nb = nbformat.read(tmp_path / "source" / name / f"{name}.ipynb", as_version=4)
-    _replace_solution(nb, ids[0], _student_code(ids[0], MISTAKE))
-    subs["mistakes"] = nb
-    nb = nbformat.read(tmp_path / "source" / name / f"{name}.ipynb", as_version=4)
-    _replace_solution(nb, ids[0], _student_code(ids[0], LOOP))
-    _replace_solution(nb, ids[-1], _student_code(ids[-1], MUTATE))
-    subs["looping-mutating"] = nb
-    for student, nb in subs.items():
-        folder = tmp_path / "submitted" / student / name
-        folder.mkdir(parents=True)
-        nbformat.write(nb, folder / f"{name}.ipynb")
+    ids = {}
+    for name in CHAPTERS:
+        release = tmp_path / "release" / name / f"{name}.ipynb"
+        released = nbformat.read(release, as_version=4)
+        assert not _solution_leaks(released), name
+        assert _hidden_test_cells(released) == [], f"the release of {name} shows the hidden tests"
+        ids[name] = _coding_ids(totals[name])
+        assert len(_visible_test_cells(released)) == len(ids[name]) >= 2, name
+        source = tmp_path / "source" / name / f"{name}.ipynb"
+        faulty = nbformat.read(source, as_version=4)
+        _replace_solution(faulty, ids[name][0], _student_code(ids[name][0], FAULTS[name]))
+        subs = {"reference": nbformat.read(source, as_version=4), "untouched": released, "faulty": faulty}
+        for student, nb in subs.items():
+            folder = tmp_path / "submitted" / student / name
+            folder.mkdir(parents=True)
+            nbformat.write(nb, folder / f"{name}.ipynb")
     start = time.monotonic()
-    graded = _nbgrader(tmp_path, "autograde", name)
+    graded = _nbgrader(tmp_path, "autograde", "*")
     assert graded.returncode == 0, graded.stderr[-3000:]
-    print(f"autograde {name}: {time.monotonic() - start:.0f} s")
+    print(f"autograde of {len(CHAPTERS)} assignments x {len(students)} students: "
+          f"{time.monotonic() - start:.0f} s")
     # nbgrader's own check of a release: every test fails on the untouched notebook. It runs
     # the chapter once more and says what the "untouched" student's zero says, so one chapter.
-    if name == CHAPTERS[-1]:
-        valid = _nbgrader(tmp_path, "validate", "--invert", str(release))
-        assert valid.stdout.count("Success! The notebook does not pass any tests.") == 1, valid.stdout[-3000:]
+    release = tmp_path / "release" / CHAPTERS[-1] / f"{CHAPTERS[-1]}.ipynb"
+    valid = _nbgrader(tmp_path, "validate", "--invert", str(release))
+    assert valid.stdout.count("Success! The notebook does not pass any tests.") == 1, valid.stdout[-3000:]
     assert _nbgrader(tmp_path, "export", "--to", "grades.csv").returncode == 0
     with open(tmp_path / "grades.csv") as f:
         rows = {(r["assignment"], r["student_id"]): float(r["score"]) for r in csv.DictReader(f)}
+    assert len(rows) == len(CHAPTERS) * len(students)
     scores = _cell_scores(tmp_path)
-    auto = sum(p for g, p in totals[name].items() if g.endswith("-test"))
-    assert auto > 0 and len(ids) >= 2
-    assert rows[(name, "reference")] == auto
-    assert rows[(name, "untouched")] == 0
-    # mutation changes the answer only where the inputs are arrays (ch03's are integers)
-    mutable = any(isinstance(a, np.ndarray) for a in EXERCISES[ids[-1]].cases()[0].args)
-    for student, lost in (("mistakes", [ids[0]]), ("looping-mutating", [ids[0]] + [ids[-1]] * mutable)):
-        expected = auto - sum(totals[name][f"{i}-test"] for i in lost)
-        assert rows[(name, student)] == expected, (name, student)
-        for i in ids:
-            assert (scores[(name, student, f"{i}-test")] == 0) == (i in lost), (name, student, i)
+    for name in CHAPTERS:
+        auto = sum(p for g, p in totals[name].items() if g.endswith("-test"))
+        first = ids[name][0]
+        assert auto > 0
+        assert rows[(name, "reference")] == auto, name
+        assert rows[(name, "untouched")] == 0, name
+        assert rows[(name, "faulty")] == auto - totals[name][f"{first}-test"], name
+        for i in ids[name]:
+            assert (scores[(name, "faulty", f"{i}-test")] == 0) == (i == first), (name, i)
+            assert scores[(name, "reference", f"{i}-test")] == totals[name][f"{i}-test"], (name, i)
 
 
 def _cell_scores(course: Path) -> dict:
@@ -274,7 +283,7 @@ def test_the_leak_check_fires_on_a_notebook_with_solutions(tmp_path):
 
 
 def test_the_mistaken_submission_fails_each_check():
-    # the end-to-end test's "mistakes" student loses points only because check() catches it
+    # the "faulty" student of chapter 12 (end to end) loses points only because check() catches it
     for name in CHAPTERS:
         totals = make_nbgrader.make_source(nbformat.read(REPO / "chapters" / f"{name}.ipynb", as_version=4))[1]
         for exercise_id in _coding_ids(totals):
