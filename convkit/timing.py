@@ -146,7 +146,7 @@ def machine() -> str:
     parts = [f"CPU: {_cpu_model()}"]
     blas = [info for info in threadpool_info() if info.get("user_api") == "blas"]
     if blas:
-        info = blas[0]
+        info = _numpy_blas(blas)
         kernel = f", {info['architecture']} kernel" if info.get("architecture") else ""
         parts.append(f"numpy {np.__version__} with {info['internal_api']} "
                      f"{info.get('version', '?')}{kernel}")
@@ -160,6 +160,18 @@ def machine() -> str:
         pass
     parts.append("one thread")
     return "; ".join(parts)
+
+
+def _numpy_blas(blas: list[dict]) -> dict:
+    """numpy's own BLAS among the loaded ones (threadpoolctl lists them in load order, and
+    scipy and torch may bring their own copies): the one shipped in numpy's wheel (the
+    ``numpy.libs`` folder, or inside the package), else the first (a shared system BLAS)."""
+    package = Path(np.__file__).resolve().parent
+    for info in blas:
+        folder = Path(info.get("filepath", "")).resolve().parent
+        if folder == package.parent / "numpy.libs" or package in (folder, *folder.parents):
+            return info
+    return blas[0]
 
 
 RECORDING_VARIABLE = "CONVKIT_RECORDING"

@@ -110,6 +110,23 @@ def test_machine_names_cpu_blas_and_threads():
     assert line.startswith("CPU: ") and "numpy" in line and "torch" in line and line.endswith("one thread")
 
 
+def test_machine_names_numpy_s_own_blas_whatever_the_load_order():
+    """scipy and torch may load their own OpenBLAS before numpy's; the line names numpy's."""
+    from pathlib import Path
+
+    from convkit import timing
+
+    site = Path(np.__file__).resolve().parent.parent
+    numpy_copy = {"filepath": str(site / "numpy.libs" / "libopenblas-a.so"), "version": "N"}
+    scipy_copy = {"filepath": str(site / "scipy.libs" / "libopenblas-b.so"), "version": "S"}
+    inside = {"filepath": str(site / "numpy" / ".dylibs" / "libopenblas.dylib"), "version": "M"}
+    system = {"filepath": "/usr/lib/libopenblas.so.0", "version": "Y"}
+    assert timing._numpy_blas([scipy_copy, numpy_copy]) is numpy_copy
+    assert timing._numpy_blas([numpy_copy, scipy_copy]) is numpy_copy
+    assert timing._numpy_blas([scipy_copy, inside]) is inside
+    assert timing._numpy_blas([system, scipy_copy]) is system  # no copy of numpy's own: the first
+
+
 def test_sysfs_cache_is_the_largest_data_or_unified_cache(tmp_path):
     for name, level, kind, size in [("index0", 1, "Data", "32K"), ("index1", 1, "Instruction", "64M"),
                                     ("index2", 2, "Unified", "1024K"), ("index3", 3, "Unified", "32768K")]:
