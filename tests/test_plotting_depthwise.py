@@ -57,6 +57,16 @@ def test_connections_draw_one_line_per_kernel(c_in, c_out, k, m):
     assert f"{count(standard)} weights" in text and f"{count(separable)} weights in all" in text
 
 
+@pytest.mark.parametrize("arguments, error, name", [
+    ((0, 4), ValueError, "in_channels"), ((3, 2.5), TypeError, "out_channels"),
+    ((3, 4, 0), ValueError, "kernel_size"), ((3, 4, 3, True), TypeError, "depth_multiplier"),
+])
+def test_connections_alt_text_refuses_what_the_figure_refuses(arguments, error, name):
+    for draw in (separable_connections_figure, separable_connections_description):
+        with pytest.raises(error, match=name):
+            draw(*arguments)
+
+
 @pytest.mark.parametrize("c, k, size", [(64, 3, 14), (8, 5, 7), (1024, 7, 1)])
 def test_cost_bars_are_the_two_terms_of_the_ratio(c, k, size):
     fig = separable_cost_figure(c, k, size)

@@ -70,6 +70,15 @@ def test_bad_arguments():
         reachability_figure(np.ones((3, 4), dtype=bool), 1)
     with pytest.raises(ValueError, match="divisor"):
         reachability_figure(np.ones((6, 6), dtype=bool), 4)
+    # its alt text refuses the same inputs, and names its own arguments
+    with pytest.raises(ValueError, match="square"):
+        reachability_description(np.ones((3, 4), dtype=bool), 1, 1, False)
+    with pytest.raises(ValueError, match="divisor"):
+        reachability_description(np.ones((6, 6), dtype=bool), 4, 1, False)
+    with pytest.raises(ValueError, match="layers must be positive"):
+        reachability_description(np.ones((6, 6), dtype=bool), 2, 0, False)
+    with pytest.raises(TypeError, match="shuffle must be a bool"):
+        reachability_description(np.ones((6, 6), dtype=bool), 2, 1, "on")
 
 
 @pytest.mark.parametrize("shuffle", [False, True])

@@ -133,8 +133,10 @@ def separable_connections_description(in_channels: int, out_channels: int, kerne
     str
         The kernels and weight counts of both layers, in words.
     """
-    c_in, c_out = in_channels, out_channels
-    k, m = kernel_size, depth_multiplier
+    c_in = check_int(in_channels, "in_channels", minimum=1)
+    c_out = check_int(out_channels, "out_channels", minimum=1)
+    k = check_int(kernel_size, "kernel_size", minimum=1)
+    m = check_int(depth_multiplier, "depth_multiplier", minimum=1)
     standard = conv_cost(c_in, c_out, k)
     depthwise = depthwise_conv_cost(c_in, k, depth_multiplier=m)
     pointwise = pointwise_conv_cost(c_in * m, c_out)

@@ -27,6 +27,16 @@ __all__ = [
 ]
 
 
+def _check_reach(reach, groups) -> np.ndarray:
+    """``reach`` as a square bool array whose size ``groups`` divides."""
+    reach = np.asarray(reach, dtype=bool)
+    if reach.ndim != 2 or reach.shape[0] != reach.shape[1]:
+        raise ValueError(f"reach must be a square (C, C) array, got shape {reach.shape}")
+    if check_int(groups, "groups", minimum=1) and reach.shape[0] % groups:
+        raise ValueError(f"groups must be a divisor of {reach.shape[0]}, got {groups!r}")
+    return reach
+
+
 def reachability_figure(reach, groups: int, title: str = "", marked_input: int | None = None) -> Figure:
     """Draw a reachability pattern: a dot where output channel ``f`` depends on input ``c``.
 
@@ -44,12 +54,8 @@ def reachability_figure(reach, groups: int, title: str = "", marked_input: int |
     -------
     matplotlib.figure.Figure
     """
-    reach = np.asarray(reach, dtype=bool)
-    if reach.ndim != 2 or reach.shape[0] != reach.shape[1]:
-        raise ValueError(f"reach must be a square (C, C) array, got shape {reach.shape}")
+    reach = _check_reach(reach, groups)
     c = reach.shape[0]
-    if check_int(groups, "groups", minimum=1) and c % groups:
-        raise ValueError(f"groups must be a divisor of {c}, got {groups!r}")
     fig = Figure(figsize=(3.6, 3.9), facecolor=colors.FIGURE_FACE)
     ax = fig.add_axes((0.17, 0.05, 0.78, 0.72))
     # One mesh and one scatter for the whole grid: far faster to draw than a patch per cell.
@@ -101,7 +107,10 @@ def reachability_description(reach, groups: int, layers: int, shuffle: bool) -> 
     str
         The figure's content in words, for its alt text.
     """
-    reach = np.asarray(reach, dtype=bool)
+    reach = _check_reach(reach, groups)
+    check_int(layers, "layers", minimum=1)
+    if not isinstance(shuffle, (bool, np.bool_)):
+        raise TypeError(f"shuffle must be a bool, got {type(shuffle).__name__}")
     c = reach.shape[0]
     per_input = reach.sum(axis=0)
     how = "with a channel shuffle between layers" if shuffle else "without a shuffle"
