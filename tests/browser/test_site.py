@@ -31,7 +31,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 from book_site import built_site, run_folder, toc_documents  # tests/ is on the pytest pythonpath
-from conftest import blocking_proxy, network_tracker  # tests/browser/conftest.py
+from conftest import network_tracker  # tests/browser/conftest.py
 
 pytestmark = pytest.mark.browser
 
@@ -211,6 +211,26 @@ class Visits:
         record["problems"] = self._since(counts)
         self.untouched = url
         return record
+
+    def dark(self, url: str) -> tuple[str, list[str]]:
+        """The theme and the figures' computed backgrounds of ``url`` while the system's
+        colour scheme is dark (the theme's "auto" mode follows it live); light again after."""
+        if self.untouched != url:
+            self.seen.pop(url, None)
+            self.of(url)
+        page = self.probe.page
+        page.emulate_media(color_scheme="dark")
+        try:
+            page.wait_for_function("() => document.documentElement.dataset.theme === 'dark'",
+                                   timeout=5_000)
+            return page.evaluate("() => document.documentElement.dataset.theme"), page.evaluate(
+                """() => Array.from(document.querySelectorAll('main img'))
+                       .filter(img => !img.closest('.navbar, .bd-header, .dropdown-menu'))
+                       .map(img => getComputedStyle(img).backgroundColor)""")
+        except Exception:  # the theme did not turn: the test says so
+            return page.evaluate("() => document.documentElement.dataset.theme"), []
+        finally:
+            page.emulate_media(color_scheme="light")
 
     def sliders(self, url: str) -> dict:
         """Move the sliders of chapter ``url``: see :func:`_slide`."""
@@ -478,6 +498,19 @@ def test_only_the_listed_chapters_have_no_explorer():
     assert sorted(url for url in CHAPTERS if not _has_explorer(url)) == sorted(WITHOUT_EXPLORER)
 
 
+@pytest.mark.parametrize("url", per_page(CHAPTERS))
+def test_figures_stay_readable_in_dark_mode(offline_visits, url):
+    """With the reader's system in dark mode the theme turns dark, and figures keep an
+    opaque light background (the theme's)."""
+    theme, backgrounds = offline_visits.dark(url)
+    assert theme == "dark", f"{url}: the theme did not follow the system's dark mode"
+    assert backgrounds, f"{url}: no figure"
+    for background in set(backgrounds):
+        red, green, blue, alpha = _rgba(background)
+        luminance = (0.2126 * red + 0.7152 * green + 0.0722 * blue) / 255
+        assert alpha == 1 and luminance > 0.7, (url, background)
+
+
 @pytest.mark.parametrize("url", per_page(EXPLORER_CHAPTERS))
 def test_an_explorer_per_chapter_responds_to_its_slider(offline_visits, url):
     slid = offline_visits.sliders(url)
@@ -515,43 +548,6 @@ def test_chapter_page_weight_is_under_budget(offline_visits, url):
 def _rgba(css_colour: str) -> tuple[float, float, float, float]:
     numbers = [float(n) for n in re.findall(r"[\d.]+", css_colour)]
     return (*numbers[:3], numbers[3] if len(numbers) > 3 else 1.0)
-
-
-@pytest.fixture(scope="session")
-def dark_page(site, browser, session_server):
-    """(page, base URL): the offline edition in a dark-themed context of this worker.
-
-    MathJax is not loaded here: typesetting a chapter's math took about half of each
-    visit, and math is test_all_math_is_typeset's subject, not this context's. It is
-    blocked by Chromium's own URL filter, not by Playwright's interception, which
-    turns the HTTP cache off (see conftest.open_probe)."""
-    base = session_server(site.html)
-    context = browser.new_context(color_scheme="dark", viewport={"width": 1200, "height": 900},
-                                  proxy=blocking_proxy())
-    page = context.new_page()
-    cdp = context.new_cdp_session(page)
-    cdp.send("Network.enable")
-    cdp.send("Network.setBlockedURLs", {"urls": ["*mathjax*", "*MathJax*"]})
-    yield page, base
-    context.close()
-
-
-@pytest.mark.parametrize("url", per_page(CHAPTERS))
-def test_figures_stay_readable_in_dark_mode(dark_page, url):
-    """In the dark theme, figures keep an opaque light background (the theme's)."""
-    page, base = dark_page
-    visit(page, f"{base}/{url}")
-    assert page.evaluate("() => document.documentElement.dataset.theme") == "dark"
-    backgrounds = page.evaluate(
-        """() => Array.from(document.querySelectorAll('main img'))
-               .filter(img => !img.closest('.navbar, .bd-header, .dropdown-menu'))
-               .map(img => getComputedStyle(img).backgroundColor)"""
-    )
-    assert backgrounds, f"{url}: no figure"
-    for background in set(backgrounds):
-        red, green, blue, alpha = _rgba(background)
-        luminance = (0.2126 * red + 0.7152 * green + 0.0722 * blue) / 255
-        assert alpha == 1 and luminance > 0.7, (url, background)
 
 
 # --- the Play widget (convkit.explorer.Explorer(..., play=True)) -------------------------
