@@ -134,7 +134,9 @@ def test_chapter_outputs_hold_in_the_alternate_environment(chapters):
                "-q", "-rf", "--color=no", "--nbval", "--nbval-current-env",
                "--nbval-sanitize-with", str(REPO / "tests" / "nbval_sanitize.cfg"),
                "-o", "addopts=", *(str(c.relative_to(REPO)) for c in chapters)]
-    done = subprocess.run(command, cwd=REPO, env={**native_env(), **variables, **OUTPUTS_ONLY},
+    # Not the outer run's PYTEST_ADDOPTS: its options (-n 3, say) are not this run's.
+    env = {k: v for k, v in native_env().items() if k != "PYTEST_ADDOPTS"}
+    done = subprocess.run(command, cwd=REPO, env={**env, **variables, **OUTPUTS_ONLY},
                           capture_output=True, text=True, timeout=1800)
     failed = [(REPO / path, int(c)) for path, c in FAILED_CELL.findall(done.stdout)]
     assert done.returncode == 0, (
