@@ -19,6 +19,7 @@ except ImportError:  # pragma: no cover - threadpoolctl is in requirements.txt
     pass
 
 
+@pytest.hookimpl(optionalhook=True)  # a run with -p no:xdist (the alternate environment's) has no such hook
 def pytest_xdist_auto_num_workers(config):
     """``-n auto`` (pyproject.toml): one worker more than the cores this process may use.
 
