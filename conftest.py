@@ -19,25 +19,6 @@ except ImportError:  # pragma: no cover - threadpoolctl is in requirements.txt
     pass
 
 
-@pytest.hookimpl(optionalhook=True)  # a run with -p no:xdist (the alternate environment's) has no such hook
-def pytest_xdist_auto_num_workers(config):
-    """``-n auto`` (pyproject.toml): one worker more than the cores this process may use.
-
-    A worker often waits rather than computes: for a kernel's reply, for a page to go
-    quiet in the browser, for a subprocess. With one worker per core the two cores of
-    the test machine were idle for part of the test command; the extra worker uses
-    that time. ``PYTEST_XDIST_AUTO_NUM_WORKERS`` (pytest-xdist's variable) still
-    sets the number, and ``-n N`` on the command line overrides both."""
-    chosen = os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS", "")
-    if chosen.strip().isdigit():
-        return int(chosen)
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - macOS and Windows have no affinity call
-        cores = os.cpu_count() or 1
-    return cores + 1
-
-
 # The longest single tests (minutes of CPU; measured with --durations), started first.
 # A node id starting with one of these (every parameter of the test).
 LONGEST = ("tests/test_nbgrader.py::test_course_graded_end_to_end",)
