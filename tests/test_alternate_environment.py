@@ -117,11 +117,10 @@ def test_alternate_environment_takes_effect():
 
 FAILED_CELL = re.compile(r"^FAILED (\S+\.ipynb)::Cell (\d+)", re.MULTILINE)
 
-# The chapters run in two batches, one subprocess (one pytest start, about
+# The chapters run in a few batches, one subprocess (one pytest start, about
 # 4 s of CPU) per batch instead of per chapter; interleaved, so that the
-# batches take about as long as each other, one per worker of a 2-core run
-# (the run is CPU-bound there: each pytest start saved is time saved).
-BATCHES = 2
+# batches take about as long as each other and spread over the workers.
+BATCHES = 4
 CHAPTER_BATCHES = [CHAPTERS[i::BATCHES] for i in range(BATCHES)]
 
 
