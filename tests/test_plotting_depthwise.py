@@ -67,6 +67,16 @@ def test_connections_alt_text_refuses_what_the_figure_refuses(arguments, error, 
             draw(*arguments)
 
 
+@pytest.mark.parametrize("arguments, error, name", [
+    ((0, 3), ValueError, "channels"), ((8, 2.5), TypeError, "kernel_size"),
+    ((8, 3, 0), ValueError, "output_size"),
+])
+def test_cost_alt_text_refuses_what_the_figure_refuses(arguments, error, name):
+    for draw in (separable_cost_figure, separable_cost_description):
+        with pytest.raises(error, match=name):
+            draw(*arguments)
+
+
 @pytest.mark.parametrize("c, k, size", [(64, 3, 14), (8, 5, 7), (1024, 7, 1)])
 def test_cost_bars_are_the_two_terms_of_the_ratio(c, k, size):
     fig = separable_cost_figure(c, k, size)

@@ -45,6 +45,21 @@ def _column(ax, x: float, count: int, rows: int, label, style: dict, gid: str) -
     return centres
 
 
+def _connection_arguments(in_channels, out_channels, kernel_size,
+                          depth_multiplier) -> tuple[int, int, int, int]:
+    """The checked ``(C_in, C_out, k, K)`` of a connections figure and its alt text."""
+    return (check_int(in_channels, "in_channels", minimum=1),
+            check_int(out_channels, "out_channels", minimum=1),
+            check_int(kernel_size, "kernel_size", minimum=1),
+            check_int(depth_multiplier, "depth_multiplier", minimum=1))
+
+
+def _cost_arguments(channels, kernel_size, output_size) -> tuple[int, int, int]:
+    """The checked ``(C, k, size)`` of a cost figure and its alt text."""
+    return (check_int(channels, "channels", minimum=1), check_int(kernel_size, "kernel_size", minimum=1),
+            check_int(output_size, "output_size", minimum=1))
+
+
 def separable_connections_figure(in_channels: int, out_channels: int, kernel_size: int = 3,
                                  depth_multiplier: int = 1) -> Figure:
     """A standard convolution beside a depthwise separable one, as channel graphs.
@@ -71,10 +86,7 @@ def separable_connections_figure(in_channels: int, out_channels: int, kernel_siz
     -------
     matplotlib.figure.Figure
     """
-    c_in = check_int(in_channels, "in_channels", minimum=1)
-    c_out = check_int(out_channels, "out_channels", minimum=1)
-    k = check_int(kernel_size, "kernel_size", minimum=1)
-    m = check_int(depth_multiplier, "depth_multiplier", minimum=1)
+    c_in, c_out, k, m = _connection_arguments(in_channels, out_channels, kernel_size, depth_multiplier)
     hidden = c_in * m
     rows = max(c_in, c_out, hidden)
     standard = conv_cost(c_in, c_out, k)
@@ -133,10 +145,7 @@ def separable_connections_description(in_channels: int, out_channels: int, kerne
     str
         The kernels and weight counts of both layers, in words.
     """
-    c_in = check_int(in_channels, "in_channels", minimum=1)
-    c_out = check_int(out_channels, "out_channels", minimum=1)
-    k = check_int(kernel_size, "kernel_size", minimum=1)
-    m = check_int(depth_multiplier, "depth_multiplier", minimum=1)
+    c_in, c_out, k, m = _connection_arguments(in_channels, out_channels, kernel_size, depth_multiplier)
     standard = conv_cost(c_in, c_out, k)
     depthwise = depthwise_conv_cost(c_in, k, depth_multiplier=m)
     pointwise = pointwise_conv_cost(c_in * m, c_out)
@@ -188,9 +197,7 @@ def separable_cost_figure(channels: int, kernel_size: int, output_size: int = 1,
     -------
     matplotlib.figure.Figure
     """
-    c = check_int(channels, "channels", minimum=1)
-    k = check_int(kernel_size, "kernel_size", minimum=1)
-    size = check_int(output_size, "output_size", minimum=1)
+    c, k, size = _cost_arguments(channels, kernel_size, output_size)
     standard, depthwise, pointwise = _relative(c, k, size)
     separable = depthwise + pointwise
     fig = Figure(figsize=(8.0, 3.1), dpi=72, layout="constrained", facecolor=colors.FIGURE_FACE)
@@ -250,8 +257,8 @@ def separable_cost_description(channels: int, kernel_size: int, output_size: int
     str
         The two terms of the cost ratio, the saving and the weight counts.
     """
-    c, k = channels, kernel_size
-    standard, depthwise, pointwise = _relative(c, k, output_size)
+    c, k, size = _cost_arguments(channels, kernel_size, output_size)
+    standard, depthwise, pointwise = _relative(c, k, size)
     separable = depthwise + pointwise
     return (f"{k} by {k} convolution from {c} to {c} channels: the depthwise separable layer costs "
             f"{depthwise.macs / standard.macs:.4f} (depthwise, 1/{c}) plus {pointwise.macs / standard.macs:.4f} "
