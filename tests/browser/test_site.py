@@ -212,32 +212,38 @@ class Visits:
         self.untouched = url
         return record
 
-    def dark(self, url: str) -> tuple[str, list[str]]:
-        """The theme and the figures' computed backgrounds of ``url`` while the system's
-        colour scheme is dark (the theme's "auto" mode follows it live); light again after."""
+    def _as_loaded(self, url: str) -> None:
+        """Leave the page showing ``url`` as loaded: a fresh load (recorded again) unless it
+        already does."""
         if self.untouched != url:
             self.seen.pop(url, None)
             self.of(url)
+
+    def dark(self, url: str) -> tuple[str, list[str]]:
+        """The theme and the figures' computed backgrounds of ``url`` while the system's
+        colour scheme is dark (the theme's "auto" mode follows it live); light again after."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        self._as_loaded(url)
         page = self.probe.page
         page.emulate_media(color_scheme="dark")
         try:
-            page.wait_for_function("() => document.documentElement.dataset.theme === 'dark'",
-                                   timeout=5_000)
+            try:
+                page.wait_for_function("() => document.documentElement.dataset.theme === 'dark'",
+                                       timeout=5_000)
+            except PlaywrightTimeout:
+                pass  # the theme did not turn: the caller sees the theme it kept
             return page.evaluate("() => document.documentElement.dataset.theme"), page.evaluate(
                 """() => Array.from(document.querySelectorAll('main img'))
                        .filter(img => !img.closest('.navbar, .bd-header, .dropdown-menu'))
                        .map(img => getComputedStyle(img).backgroundColor)""")
-        except Exception:  # the theme did not turn: the test says so
-            return page.evaluate("() => document.documentElement.dataset.theme"), []
         finally:
             page.emulate_media(color_scheme="light")
 
     def sliders(self, url: str) -> dict:
         """Move the sliders of chapter ``url``: see :func:`_slide`."""
         if url not in self.slid:
-            if self.untouched != url:
-                self.seen.pop(url, None)  # a fresh load, recorded again
-                self.of(url)
+            self._as_loaded(url)
             self.untouched = None
             counts = self._counts()
             result = _slide(self.probe.page, url)
