@@ -1,14 +1,15 @@
 """convkit.timing: the measurement every committed timing uses."""
 
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 
 from convkit.timing import (
-    RECORDING_VARIABLE, ROUNDS_VARIABLE, _cache_bytes, _sysfs_cache, check_claim, check_increasing, last_level_cache, machine,
-    one_thread, recording, time_interleaved,
+    RECORDING_VARIABLE, ROUNDS_VARIABLE, _cache_bytes, _numpy_blas, _sysfs_cache, check_claim, check_increasing,
+    last_level_cache, machine, one_thread, recording, time_interleaved,
 )
 
 
@@ -112,19 +113,15 @@ def test_machine_names_cpu_blas_and_threads():
 
 def test_machine_names_numpy_s_own_blas_whatever_the_load_order():
     """scipy and torch may load their own OpenBLAS before numpy's; the line names numpy's."""
-    from pathlib import Path
-
-    from convkit import timing
-
     site = Path(np.__file__).resolve().parent.parent
     numpy_copy = {"filepath": str(site / "numpy.libs" / "libopenblas-a.so"), "version": "N"}
     scipy_copy = {"filepath": str(site / "scipy.libs" / "libopenblas-b.so"), "version": "S"}
     inside = {"filepath": str(site / "numpy" / ".dylibs" / "libopenblas.dylib"), "version": "M"}
     system = {"filepath": "/usr/lib/libopenblas.so.0", "version": "Y"}
-    assert timing._numpy_blas([scipy_copy, numpy_copy]) is numpy_copy
-    assert timing._numpy_blas([numpy_copy, scipy_copy]) is numpy_copy
-    assert timing._numpy_blas([scipy_copy, inside]) is inside
-    assert timing._numpy_blas([system, scipy_copy]) is system  # no copy of numpy's own: the first
+    assert _numpy_blas([scipy_copy, numpy_copy]) is numpy_copy
+    assert _numpy_blas([numpy_copy, scipy_copy]) is numpy_copy
+    assert _numpy_blas([scipy_copy, inside]) is inside
+    assert _numpy_blas([system, scipy_copy]) is system  # no copy of numpy's own: the first
 
 
 def test_sysfs_cache_is_the_largest_data_or_unified_cache(tmp_path):
